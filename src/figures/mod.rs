@@ -1,0 +1,1 @@
+//! Figures (added with the browser app).

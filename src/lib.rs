@@ -1,0 +1,14 @@
+//! Analog Training Playground: a simulator of gradient-based training on analog in-memory
+//! computing (AIMC) hardware, after Wu, Gokmen, Rasch & Chen, "Towards Exact Gradient-based
+//! Training on Analog In-memory Computing" (NeurIPS 2024).
+//!
+//! * [`sim`] — the pure simulation core (devices, algorithms, problems, theory, the scenario
+//!   vocabulary). No browser types; it builds and tests natively.
+//! * [`figures`] — charts generic over plotters' `DrawingBackend` (SVG natively, canvas in the browser).
+//! * `web` — the thin wasm layer that drives the page (compiled for `wasm32` only).
+
+pub mod figures;
+pub mod sim;
+
+#[cfg(target_arch = "wasm32")]
+mod web;

@@ -1,0 +1,23 @@
+//! The simulation core.
+//!
+//! Notation used throughout (the NeurIPS 2025 follow-up's naming):
+//! * **α** (`alpha`) — step size: the rate at which gradients are written into the array that
+//!   receives them (W for Analog SGD, the fast array P for Tiki-Taka).
+//! * **β** (`beta`) — transfer rate P → W in Tiki-Taka. (The 2024 paper swaps α and β for Tiki-Taka.)
+//! * **γ** (`gamma`) — mixing: Tiki-Taka takes gradients at W̄ = W + γP.
+//! * **τ** (`tau`) — device dynamic range and asymmetry: the asymmetric linear device saturates at ±τ.
+//! * **σ** (`sigma`) — standard deviation of the gradient noise, per coordinate.
+//!
+//! Everything here is deterministic given the scenario and its seeds, on every platform.
+
+pub mod algorithm;
+pub mod device;
+pub mod problem;
+pub mod record;
+pub mod rng;
+pub mod run;
+pub mod scenario;
+pub mod theory;
+
+pub use run::{Run, Summary};
+pub use scenario::Scenario;

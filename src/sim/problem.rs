@@ -1,0 +1,266 @@
+//! Training problems: loss, gradient, gradient noise and start point.
+//!
+//! All three problems are quadratics with a known minimiser, so `f − f*` is computed exactly
+//! (no cancellation against a large constant). Noise is drawn once per step by the run into a
+//! [`NoiseDraw`] and turned into the per-algorithm noise vector here, so every algorithm sees the
+//! identical random numbers at step k (common random numbers), even when the noise law depends on
+//! the algorithm's own weights (the lower-bound instance).
+
+use crate::sim::rng::{self, Purpose, SimRng};
+use rand::Rng;
+use rand_distr::{Distribution, StandardNormal};
+
+/// `quadratic`: f(w) = ½ Σ hᵢ (wᵢ − w*ᵢ)², Gaussian gradient noise σ per coordinate.
+#[derive(Clone, Debug)]
+pub struct Quadratic {
+    /// Curvatures hᵢ > 0.
+    pub h: Vec<f64>,
+    /// The minimiser w*.
+    pub wstar: Vec<f64>,
+    /// The start point W₀.
+    pub w0: Vec<f64>,
+    /// σ, noise standard deviation per coordinate.
+    pub sigma: f64,
+}
+
+/// `lsq`: the paper's least squares (its code, S2): f(W) = 1/(2N)·‖AW − b‖² with b = A x*,
+/// A = randn(N, D)/2, x* = 0.3·randn(D), full batch, Gaussian gradient noise σ per coordinate.
+#[derive(Clone, Debug)]
+pub struct Lsq {
+    /// D, the number of weights.
+    pub dim: usize,
+    /// H = AᵀA/N, row-major D×D.
+    pub hessian: Vec<f64>,
+    /// x*, the exact minimiser (b = A x*, so f* = 0).
+    pub xstar: Vec<f64>,
+    /// Aᵀb/N, kept for reference (the gradient is computed as H(W − x*) = HW − Aᵀb/N).
+    pub atb: Vec<f64>,
+    /// σ, noise standard deviation per coordinate.
+    pub sigma: f64,
+}
+
+/// `lower_bound`: the Theorem 3 instance (paper App. G.2). f = (L/2)‖W − w*·1‖², started at W*,
+/// noise e = ξ·1 with the two-point law ξ = +s√((1−p)/p) w.p. p, −s√(p/(1−p)) otherwise,
+/// s = σ/√D and p = ½(1 − w/τ) — the noise is zero-mean with variance s² but skewed towards the
+/// symmetric point, which is what makes Analog SGD's bias tight.
+#[derive(Clone, Debug)]
+pub struct LowerBound {
+    /// D.
+    pub dim: usize,
+    /// L, the curvature.
+    pub curvature: f64,
+    /// The scalar w* (the minimiser is w*·1).
+    pub wstar: f64,
+    /// τ of the device, which sets the noise law.
+    pub tau: f64,
+    /// σ, the total noise standard deviation (E‖e‖² = σ²).
+    pub sigma: f64,
+}
+
+/// A training problem.
+#[derive(Clone, Debug)]
+pub enum Problem {
+    Quadratic(Quadratic),
+    Lsq(Lsq),
+    LowerBound(LowerBound),
+}
+
+/// The random numbers of one step, shared by all algorithms.
+#[derive(Clone, Debug, Default)]
+pub struct NoiseDraw {
+    /// Standard normal draws, one per coordinate (Gaussian problems).
+    pub normal: Vec<f64>,
+    /// One uniform draw in [0, 1) (the lower-bound instance's two-point noise).
+    pub uniform: f64,
+}
+
+impl Lsq {
+    /// Generates the data from its own seed (`data_seed`), independent of the noise seed.
+    pub fn generate(dim: usize, rows: usize, data_seed: u64, sigma: f64) -> Self {
+        let mut rng = rng::stream(data_seed, Purpose::ProblemData);
+        let xstar: Vec<f64> = (0..dim).map(|_| 0.3 * normal(&mut rng)).collect();
+        let a: Vec<f64> = (0..rows * dim).map(|_| 0.5 * normal(&mut rng)).collect();
+        let b: Vec<f64> = (0..rows)
+            .map(|r| (0..dim).map(|j| a[r * dim + j] * xstar[j]).sum())
+            .collect();
+        let n = rows as f64;
+        let mut hessian = vec![0.0; dim * dim];
+        for i in 0..dim {
+            for j in 0..dim {
+                hessian[i * dim + j] = (0..rows).map(|r| a[r * dim + i] * a[r * dim + j]).sum::<f64>() / n;
+            }
+        }
+        let atb = (0..dim)
+            .map(|i| (0..rows).map(|r| a[r * dim + i] * b[r]).sum::<f64>() / n)
+            .collect();
+        Self { dim, hessian, xstar, atb, sigma }
+    }
+}
+
+fn normal(rng: &mut SimRng) -> f64 {
+    StandardNormal.sample(rng)
+}
+
+impl Problem {
+    /// Number of weights.
+    pub fn dim(&self) -> usize {
+        match self {
+            Problem::Quadratic(q) => q.wstar.len(),
+            Problem::Lsq(l) => l.dim,
+            Problem::LowerBound(b) => b.dim,
+        }
+    }
+
+    /// The minimiser W*.
+    pub fn optimum(&self) -> Vec<f64> {
+        match self {
+            Problem::Quadratic(q) => q.wstar.clone(),
+            Problem::Lsq(l) => l.xstar.clone(),
+            Problem::LowerBound(b) => vec![b.wstar; b.dim],
+        }
+    }
+
+    /// The default start point W₀.
+    pub fn start(&self) -> Vec<f64> {
+        match self {
+            Problem::Quadratic(q) => q.w0.clone(),
+            Problem::Lsq(l) => vec![0.0; l.dim],
+            Problem::LowerBound(b) => vec![b.wstar; b.dim],
+        }
+    }
+
+    /// Writes ∇f(w) into `grad` and returns f(w) − f*. `scratch` has length `dim()`.
+    #[inline]
+    pub fn eval(&self, w: &[f64], scratch: &mut [f64], grad: &mut [f64]) -> f64 {
+        match self {
+            Problem::Quadratic(q) => {
+                let mut loss = 0.0;
+                for i in 0..w.len() {
+                    let d = w[i] - q.wstar[i];
+                    grad[i] = q.h[i] * d;
+                    loss += 0.5 * d * grad[i];
+                }
+                loss
+            }
+            Problem::Lsq(l) => {
+                let dim = l.dim;
+                for i in 0..dim {
+                    scratch[i] = w[i] - l.xstar[i];
+                }
+                let mut loss = 0.0;
+                for (i, row) in l.hessian.chunks_exact(dim).enumerate() {
+                    let gi = dot(row, scratch);
+                    grad[i] = gi;
+                    loss += 0.5 * scratch[i] * gi;
+                }
+                loss
+            }
+            Problem::LowerBound(b) => {
+                let mut loss = 0.0;
+                for i in 0..w.len() {
+                    let d = w[i] - b.wstar;
+                    grad[i] = b.curvature * d;
+                    loss += 0.5 * d * grad[i];
+                }
+                loss
+            }
+        }
+    }
+
+    /// Draws this step's shared random numbers.
+    #[inline]
+    pub fn draw_noise(&self, rng: &mut SimRng, draw: &mut NoiseDraw) {
+        match self {
+            Problem::Quadratic(_) | Problem::Lsq(_) => {
+                for x in draw.normal.iter_mut() {
+                    *x = normal(rng);
+                }
+            }
+            Problem::LowerBound(_) => draw.uniform = rng.random::<f64>(),
+        }
+    }
+
+    /// Adds the noise of this step to `grad`, for an algorithm whose gradient point is `w`.
+    #[inline]
+    pub fn add_noise(&self, w: &[f64], draw: &NoiseDraw, grad: &mut [f64]) {
+        match self {
+            Problem::Quadratic(Quadratic { sigma, .. }) | Problem::Lsq(Lsq { sigma, .. }) => {
+                for (g, z) in grad.iter_mut().zip(&draw.normal) {
+                    *g += sigma * z;
+                }
+            }
+            Problem::LowerBound(b) => {
+                let s = b.sigma / (b.dim as f64).sqrt();
+                for (g, &wi) in grad.iter_mut().zip(w) {
+                    *g += two_point_noise(s, wi, b.tau, draw.uniform);
+                }
+            }
+        }
+    }
+
+    /// Allocates a noise buffer of the right shape.
+    pub fn noise_buffer(&self) -> NoiseDraw {
+        NoiseDraw { normal: vec![0.0; self.dim()], uniform: 0.0 }
+    }
+}
+
+/// The Theorem 3 two-point noise at weight `w` for the shared uniform `u`.
+/// p = ½(1 − w/τ) is kept inside (0, 1) so a saturated weight gives a large but finite value.
+#[inline]
+pub fn two_point_noise(s: f64, w: f64, tau: f64, u: f64) -> f64 {
+    let p = (0.5 * (1.0 - w / tau)).clamp(1e-12, 1.0 - 1e-12);
+    if u < p {
+        s * ((1.0 - p) / p).sqrt()
+    } else {
+        -s * (p / (1.0 - p)).sqrt()
+    }
+}
+
+#[inline]
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    // Four accumulators let the compiler vectorise; the order is fixed, so results are
+    // identical on every platform.
+    let mut acc = [0.0f64; 4];
+    let chunks = a.len() / 4;
+    for c in 0..chunks {
+        for k in 0..4 {
+            acc[k] += a[4 * c + k] * b[4 * c + k];
+        }
+    }
+    let mut tail = 0.0;
+    for i in 4 * chunks..a.len() {
+        tail += a[i] * b[i];
+    }
+    (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lsq_gradient_matches_normal_equations() {
+        let p = Lsq::generate(5, 12, 3, 0.0);
+        let w = vec![0.1, -0.2, 0.3, 0.0, 0.5];
+        let prob = Problem::Lsq(p.clone());
+        let mut scratch = vec![0.0; 5];
+        let mut g = vec![0.0; 5];
+        let loss = prob.eval(&w, &mut scratch, &mut g);
+        for i in 0..5 {
+            let hw: f64 = (0..5).map(|j| p.hessian[i * 5 + j] * w[j]).sum();
+            assert!((g[i] - (hw - p.atb[i])).abs() < 1e-12);
+        }
+        assert!(loss > 0.0);
+        assert_eq!(prob.eval(&p.xstar, &mut scratch, &mut g), 0.0);
+    }
+
+    #[test]
+    fn two_point_noise_is_zero_mean_unit_variance() {
+        let (s, w, tau) = (0.3, 0.4, 1.0);
+        let p = 0.5 * (1.0 - w / tau);
+        let up = two_point_noise(s, w, tau, 0.0);
+        let down = two_point_noise(s, w, tau, 0.999);
+        assert!((p * up + (1.0 - p) * down).abs() < 1e-15);
+        assert!((p * up * up + (1.0 - p) * down * down - s * s).abs() < 1e-15);
+    }
+}
