@@ -1,1 +1,37 @@
-fn main() {}
+//! Steps per second of each algorithm, natively (a benchmark, not a test).
+//!
+//! Run with `cargo bench --bench steps`; results are recorded in `BENCHMARKS.md`.
+//! Each measurement steps one algorithm of a full `Run` (noise draw, step, recording), so it is
+//! the throughput the CLI and the browser see.
+
+use analog_playground::sim::{Run, Scenario};
+use std::time::Instant;
+
+fn steps_per_second(query: &str, steps: u64) -> f64 {
+    let scenario = Scenario::parse(&format!("{query}&steps={steps}")).expect("valid benchmark scenario");
+    let mut best = f64::INFINITY;
+    for _ in 0..3 {
+        let mut run = Run::new(&scenario);
+        let t = Instant::now();
+        run.run_to_end();
+        best = best.min(t.elapsed().as_secs_f64());
+        std::hint::black_box(&run.tracks[0].algo.w);
+    }
+    steps as f64 / best
+}
+
+fn main() {
+    println!("| problem | algorithm | steps/s (best of 3) |");
+    println!("|---|---|---|");
+    for (problem, query, steps) in [
+        ("quadratic 2-D", "problem=quadratic&tau=0.8&sigma=1&alpha=0.01", 10_000_000u64),
+        ("lsq D=40 N=100", "problem=lsq", 2_000_000u64),
+    ] {
+        for algo in ["digital", "analog", "tt"] {
+            let sps = steps_per_second(&format!("{query}&algos={algo}"), steps);
+            println!("| {problem} | {algo} | {sps:.3e} |");
+        }
+        let sps = steps_per_second(&format!("{query}&algos=digital,analog,tt"), steps / 3);
+        println!("| {problem} | all three in lockstep | {sps:.3e} |");
+    }
+}

@@ -7,7 +7,11 @@
 //! * [`figures`] — charts generic over plotters' `DrawingBackend` (SVG natively, canvas in the browser).
 //! * `web` — the thin wasm layer that drives the page (compiled for `wasm32` only).
 
+// Index loops over several parallel arrays read like the maths they implement.
+#![allow(clippy::needless_range_loop)]
+
 pub mod figures;
+pub mod scenes;
 pub mod sim;
 
 #[cfg(target_arch = "wasm32")]

@@ -36,7 +36,8 @@ struct RunOptions {
 }
 
 fn parse_run_options(args: &[String]) -> Result<RunOptions, String> {
-    let mut opts = RunOptions { query: String::new(), csv: None, every: 1, tail: analog_playground::sim::run::DEFAULT_TAIL };
+    let mut opts =
+        RunOptions { query: String::new(), csv: None, every: 1, tail: analog_playground::sim::run::DEFAULT_TAIL };
     let mut query = None;
     let mut it = args.iter();
     while let Some(a) = it.next() {
@@ -45,7 +46,11 @@ fn parse_run_options(args: &[String]) -> Result<RunOptions, String> {
             "--csv" => opts.csv = Some(value("--csv")?),
             "--every" => {
                 let v = value("--every")?;
-                opts.every = v.parse().ok().filter(|&k| k >= 1).ok_or_else(|| format!("--every {v}: expected an integer ≥ 1"))?;
+                opts.every = v
+                    .parse()
+                    .ok()
+                    .filter(|&k| k >= 1)
+                    .ok_or_else(|| format!("--every {v}: expected an integer ≥ 1"))?;
             }
             "--tail" => {
                 let v = value("--tail")?;
@@ -113,7 +118,7 @@ fn write_csv(sim: &mut Run, every: u64, out: &mut impl Write) -> std::io::Result
     let mut grad = vec![0.0; dim];
     loop {
         let at_end = sim.finished();
-        if sim.step % every == 0 || at_end {
+        if sim.step.is_multiple_of(every) || at_end {
             let mut row = vec![sim.step.to_string()];
             for t in &sim.tracks {
                 let loss = sim.problem.eval(&t.algo.w, &mut scratch, &mut grad);

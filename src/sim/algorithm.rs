@@ -155,7 +155,7 @@ impl Algorithm {
                 for i in 0..self.p.len() {
                     self.p[i] = self.fast.write(i, self.p[i], -alpha * self.grad[i]);
                 }
-                if (self.k + 1) % self.rates.every == 0 {
+                if (self.k + 1).is_multiple_of(self.rates.every) {
                     let beta = self.rates.beta;
                     for i in 0..self.w.len() {
                         self.w[i] = self.main.write(i, self.w[i], beta * self.p[i]);

@@ -80,9 +80,7 @@ impl Lsq {
         let mut rng = rng::stream(data_seed, Purpose::ProblemData);
         let xstar: Vec<f64> = (0..dim).map(|_| 0.3 * normal(&mut rng)).collect();
         let a: Vec<f64> = (0..rows * dim).map(|_| 0.5 * normal(&mut rng)).collect();
-        let b: Vec<f64> = (0..rows)
-            .map(|r| (0..dim).map(|j| a[r * dim + j] * xstar[j]).sum())
-            .collect();
+        let b: Vec<f64> = (0..rows).map(|r| (0..dim).map(|j| a[r * dim + j] * xstar[j]).sum()).collect();
         let n = rows as f64;
         let mut hessian = vec![0.0; dim * dim];
         for i in 0..dim {
@@ -90,9 +88,7 @@ impl Lsq {
                 hessian[i * dim + j] = (0..rows).map(|r| a[r * dim + i] * a[r * dim + j]).sum::<f64>() / n;
             }
         }
-        let atb = (0..dim)
-            .map(|i| (0..rows).map(|r| a[r * dim + i] * b[r]).sum::<f64>() / n)
-            .collect();
+        let atb = (0..dim).map(|i| (0..rows).map(|r| a[r * dim + i] * b[r]).sum::<f64>() / n).collect();
         Self { dim, hessian, xstar, atb, sigma }
     }
 }

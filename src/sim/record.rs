@@ -96,11 +96,8 @@ impl History {
     }
 
     fn coarsen(&mut self) {
-        let merged: Vec<Bucket> = self
-            .buckets
-            .chunks(2)
-            .map(|c| if c.len() == 2 { Bucket::merge(&c[0], &c[1]) } else { c[0] })
-            .collect();
+        let merged: Vec<Bucket> =
+            self.buckets.chunks(2).map(|c| if c.len() == 2 { Bucket::merge(&c[0], &c[1]) } else { c[0] }).collect();
         self.buckets = merged;
         self.bucket_len *= 2;
     }
@@ -125,6 +122,19 @@ impl History {
     pub fn recent(&self) -> &VecDeque<f64> {
         &self.recent
     }
+    /// The value at `step` if it is in the recent window, else the mean of its bucket.
+    pub fn value_at(&self, step: u64) -> Option<f64> {
+        if step >= self.next_step {
+            return None;
+        }
+        let recent_start = self.next_step - self.recent.len() as u64;
+        if step >= recent_start {
+            return self.recent.get((step - recent_start) as usize).copied();
+        }
+        let i = self.buckets.partition_point(|b| b.start + b.len <= step);
+        self.buckets.get(i).map(Bucket::mean)
+    }
+
     /// The last value pushed.
     pub fn last(&self) -> Option<f64> {
         self.recent.back().copied().or_else(|| self.buckets.last().map(|b| b.last))
@@ -134,12 +144,18 @@ impl History {
     /// (first step, first, min, max, last) of the values it covers, using full-resolution data
     /// where it is available and buckets elsewhere. Columns with no data are skipped.
     pub fn columns(&self, from: u64, to: u64, columns: usize, out: &mut Vec<Column>) {
+        let span = to.saturating_sub(from).max(1) as f64;
+        let col_of = |step: u64| (((step - from) as f64 / span) * columns as f64).floor() as usize;
+        self.columns_by(from, to, columns, col_of, out);
+    }
+
+    /// As [`History::columns`], with the pixel column of a step given by `col_of` (monotone;
+    /// e.g. a log-x axis).
+    pub fn columns_by(&self, from: u64, to: u64, columns: usize, col_of: impl Fn(u64) -> usize, out: &mut Vec<Column>) {
         out.clear();
         if to <= from || columns == 0 || self.is_empty() {
             return;
         }
-        let span = (to - from) as f64;
-        let col_of = |step: u64| (((step - from) as f64 / span) * columns as f64).floor() as usize;
         let recent_start = self.next_step - self.recent.len() as u64;
         let mut push = |step: u64, first: f64, min: f64, max: f64, last: f64| {
             if step < from || step >= to {
@@ -220,7 +236,7 @@ impl Trail {
             }
             self.recent.extend(w.iter().copied());
         }
-        if self.steps % self.stride == 0 {
+        if self.steps.is_multiple_of(self.stride) {
             self.path.extend_from_slice(w);
             if self.path.len() / self.dim > self.capacity {
                 let dim = self.dim;

@@ -2,7 +2,7 @@
 
 use crate::sim::algorithm::{Algorithm, AlgorithmKind, Observation, Rates};
 use crate::sim::device::Device;
-use crate::sim::problem::{Lsq, LowerBound, NoiseDraw, Problem, Quadratic};
+use crate::sim::problem::{LowerBound, Lsq, NoiseDraw, Problem, Quadratic};
 use crate::sim::record::{History, TailStats, Trail};
 use crate::sim::rng::{self, Purpose, SimRng};
 use crate::sim::scenario::{DeviceKind, ProblemKind, Scenario};
@@ -83,7 +83,8 @@ impl Run {
     pub fn with_tail(scenario: &Scenario, tail: f64) -> Run {
         let problem = problem_of(scenario);
         let device = device_of(scenario);
-        let rates = Rates { alpha: scenario.alpha, beta: scenario.beta, gamma: scenario.gamma, every: scenario.every.max(1) };
+        let rates =
+            Rates { alpha: scenario.alpha, beta: scenario.beta, gamma: scenario.gamma, every: scenario.every.max(1) };
         let dim = problem.dim();
         let tail_len = ((scenario.steps as f64 * tail.clamp(0.0, 1.0)).round() as u64).clamp(1, scenario.steps.max(1));
         let tail_start = scenario.steps.saturating_sub(tail_len);

@@ -228,53 +228,225 @@ use ProblemKind::{LowerBound as LB, Lsq as LSQ};
 
 /// The vocabulary: every key, in canonical order (`problem` first: other defaults depend on it).
 pub static KEYS: [Key; 20] = [
-    key!("problem", "problem", Kind::Choice(&["quadratic", "lsq", "lower_bound"]), "quadratic", &[], always,
-        (|s: &Scenario| Value::Choice(s.problem.key().into()),
-         |s: &mut Scenario, v: Value| if let Value::Choice(c) = v { if let Some(p) = ProblemKind::from_key(&c) { s.problem = p } }),
-        "training problem: 2-D (or n-D) quadratic, the paper's least squares, or the Theorem 3 lower-bound instance"),
-    key!("algos", "algorithms", Kind::Algos, "digital,analog,tt", &[], always,
-        (|s: &Scenario| Value::Algos(s.algos.clone()),
-         |s: &mut Scenario, v: Value| if let Value::Algos(a) = v { s.algos = a }),
-        "algorithms to run on the same noise: digital (Digital SGD), analog (Analog SGD), tt (Tiki-Taka)"),
-    key!("device", "device", Kind::Choice(&["ideal", "ald"]), "ald", &[], always,
-        (|s: &Scenario| Value::Choice(s.device.key().into()),
-         |s: &mut Scenario, v: Value| if let Value::Choice(c) = v { if let Some(d) = DeviceKind::from_key(&c) { s.device = d } }),
-        "device model: ideal (exact updates) or ald (asymmetric linear device, paper eq. 8)"),
-    key!("tau", "τ", Kind::Float { min: 1e-3, max: 1e12, log: true }, "1", &[], always, float_key!(tau),
-        "device dynamic range / asymmetry: the weight saturates at sp ± τ; larger is more symmetric"),
-    key!("sp", "sp", Kind::Float { min: -100.0, max: 100.0, log: false }, "0", &[], on_ald, float_key!(sp),
-        "the device's symmetric point w◇ (0 in the paper; nonzero breaks Tiki-Taka)"),
-    key!("alpha", "α", Kind::Float { min: 0.0, max: 10.0, log: true }, "0.05", &[(LSQ, "0.03"), (LB, "0.002")], always, float_key!(alpha),
-        "step size: rate at which gradients are written into the array that receives them (W, or Tiki-Taka's P)"),
-    key!("beta", "β", Kind::Float { min: 0.0, max: 10.0, log: true }, "0.1", &[], always, float_key!(beta),
-        "Tiki-Taka transfer rate: every transfer writes β·P into W (the 2024 paper calls this α)"),
-    key!("gamma", "γ", Kind::Float { min: 0.0, max: 10.0, log: false }, "0", &[], always, float_key!(gamma),
-        "Tiki-Taka mixing: gradients are taken at W + γP (0 = the paper's Tiki-Taka)"),
-    key!("every", "transfer period", Kind::Int { min: 1, max: 1_000_000 }, "1", &[], always, int_key!(every),
-        "Tiki-Taka transfers P into W once every this many steps"),
-    key!("sigma", "σ", Kind::Float { min: 0.0, max: 100.0, log: true }, "0.5", &[(LSQ, "0.1"), (LB, "0.1")], always, float_key!(sigma),
-        "gradient-noise standard deviation per coordinate (lower_bound: of the whole noise vector)"),
-    key!("steps", "steps", Kind::Int { min: 1, max: 1_000_000_000 }, "20000", &[(LSQ, "2500"), (LB, "400000")], always, int_key!(steps),
-        "number of steps per run"),
-    key!("seed", "seed", Kind::Int { min: 0, max: MAX_SEED }, "1", &[], always, int_key!(seed),
-        "seed of the gradient noise (all algorithms see the same noise)"),
-    key!("h", "h", Kind::List { min: 1e-6, max: 1e6, max_len: MAX_QUADRATIC_DIM }, "1,3", &[], on_quadratic, list_key!(h),
-        "quadratic: curvatures hᵢ (one value is used for every coordinate)"),
-    key!("wstar", "w*", Kind::List { min: -100.0, max: 100.0, max_len: MAX_QUADRATIC_DIM }, "0.6,-0.4", &[(LB, "0.25")], on_quadratic_or_lb, list_key!(wstar),
-        "optimum w* (quadratic: one value per coordinate; lower_bound: one value)"),
-    key!("w0", "W₀", Kind::List { min: -100.0, max: 100.0, max_len: MAX_QUADRATIC_DIM }, "-0.5,0.5", &[], on_quadratic, list_key!(w0),
-        "quadratic: start point W₀ (one value per coordinate, or one for all)"),
-    key!("dim", "D", Kind::Int { min: 1, max: 200 }, "40", &[(LB, "1")], on_lsq_or_lb, int_key!(dim),
-        "lsq and lower_bound: number of weights D"),
-    key!("rows", "N", Kind::Int { min: 1, max: 10_000 }, "100", &[], on_lsq, int_key!(rows),
-        "lsq: number of data rows N"),
-    key!("data_seed", "data seed", Kind::Int { min: 0, max: MAX_SEED }, "42", &[], on_lsq, int_key!(data_seed),
-        "lsq: seed of the data A and x*"),
-    key!("curvature", "L", Kind::Float { min: 1e-6, max: 1e6, log: true }, "1", &[], on_lb, float_key!(curvature),
-        "lower_bound: curvature L of f = (L/2)‖W − w*·1‖²"),
-    key!("v", "version", Kind::Int { min: VERSION, max: VERSION }, "1", &[], always,
+    key!(
+        "problem",
+        "problem",
+        Kind::Choice(&["quadratic", "lsq", "lower_bound"]),
+        "quadratic",
+        &[],
+        always,
+        (
+            |s: &Scenario| Value::Choice(s.problem.key().into()),
+            |s: &mut Scenario, v: Value| if let Value::Choice(c) = v {
+                if let Some(p) = ProblemKind::from_key(&c) {
+                    s.problem = p
+                }
+            }
+        ),
+        "training problem: 2-D (or n-D) quadratic, the paper's least squares, or the Theorem 3 lower-bound instance"
+    ),
+    key!(
+        "algos",
+        "algorithms",
+        Kind::Algos,
+        "digital,analog,tt",
+        &[],
+        always,
+        (
+            |s: &Scenario| Value::Algos(s.algos.clone()),
+            |s: &mut Scenario, v: Value| if let Value::Algos(a) = v {
+                s.algos = a
+            }
+        ),
+        "algorithms to run on the same noise: digital (Digital SGD), analog (Analog SGD), tt (Tiki-Taka)"
+    ),
+    key!(
+        "device",
+        "device",
+        Kind::Choice(&["ideal", "ald"]),
+        "ald",
+        &[],
+        always,
+        (
+            |s: &Scenario| Value::Choice(s.device.key().into()),
+            |s: &mut Scenario, v: Value| if let Value::Choice(c) = v {
+                if let Some(d) = DeviceKind::from_key(&c) {
+                    s.device = d
+                }
+            }
+        ),
+        "device model: ideal (exact updates) or ald (asymmetric linear device, paper eq. 8)"
+    ),
+    key!(
+        "tau",
+        "τ",
+        Kind::Float { min: 1e-3, max: 1e12, log: true },
+        "1",
+        &[],
+        always,
+        float_key!(tau),
+        "device dynamic range / asymmetry: the weight saturates at sp ± τ; larger is more symmetric"
+    ),
+    key!(
+        "sp",
+        "sp",
+        Kind::Float { min: -100.0, max: 100.0, log: false },
+        "0",
+        &[],
+        on_ald,
+        float_key!(sp),
+        "the device's symmetric point w◇ (0 in the paper; nonzero breaks Tiki-Taka)"
+    ),
+    key!(
+        "alpha",
+        "α",
+        Kind::Float { min: 0.0, max: 10.0, log: true },
+        "0.05",
+        &[(LSQ, "0.03"), (LB, "0.002")],
+        always,
+        float_key!(alpha),
+        "step size: rate at which gradients are written into the array that receives them (W, or Tiki-Taka's P)"
+    ),
+    key!(
+        "beta",
+        "β",
+        Kind::Float { min: 0.0, max: 10.0, log: true },
+        "0.1",
+        &[],
+        always,
+        float_key!(beta),
+        "Tiki-Taka transfer rate: every transfer writes β·P into W (the 2024 paper calls this α)"
+    ),
+    key!(
+        "gamma",
+        "γ",
+        Kind::Float { min: 0.0, max: 10.0, log: false },
+        "0",
+        &[],
+        always,
+        float_key!(gamma),
+        "Tiki-Taka mixing: gradients are taken at W + γP (0 = the paper's Tiki-Taka)"
+    ),
+    key!(
+        "every",
+        "transfer period",
+        Kind::Int { min: 1, max: 1_000_000 },
+        "1",
+        &[],
+        always,
+        int_key!(every),
+        "Tiki-Taka transfers P into W once every this many steps"
+    ),
+    key!(
+        "sigma",
+        "σ",
+        Kind::Float { min: 0.0, max: 100.0, log: true },
+        "0.5",
+        &[(LSQ, "0.1"), (LB, "0.1")],
+        always,
+        float_key!(sigma),
+        "gradient-noise standard deviation per coordinate (lower_bound: of the whole noise vector)"
+    ),
+    key!(
+        "steps",
+        "steps",
+        Kind::Int { min: 1, max: 1_000_000_000 },
+        "20000",
+        &[(LSQ, "2500"), (LB, "400000")],
+        always,
+        int_key!(steps),
+        "number of steps per run"
+    ),
+    key!(
+        "seed",
+        "seed",
+        Kind::Int { min: 0, max: MAX_SEED },
+        "1",
+        &[],
+        always,
+        int_key!(seed),
+        "seed of the gradient noise (all algorithms see the same noise)"
+    ),
+    key!(
+        "h",
+        "h",
+        Kind::List { min: 1e-6, max: 1e6, max_len: MAX_QUADRATIC_DIM },
+        "1,3",
+        &[],
+        on_quadratic,
+        list_key!(h),
+        "quadratic: curvatures hᵢ (one value is used for every coordinate)"
+    ),
+    key!(
+        "wstar",
+        "w*",
+        Kind::List { min: -100.0, max: 100.0, max_len: MAX_QUADRATIC_DIM },
+        "0.6,-0.4",
+        &[(LB, "0.25")],
+        on_quadratic_or_lb,
+        list_key!(wstar),
+        "optimum w* (quadratic: one value per coordinate; lower_bound: one value)"
+    ),
+    key!(
+        "w0",
+        "W₀",
+        Kind::List { min: -100.0, max: 100.0, max_len: MAX_QUADRATIC_DIM },
+        "-0.5,0.5",
+        &[],
+        on_quadratic,
+        list_key!(w0),
+        "quadratic: start point W₀ (one value per coordinate, or one for all)"
+    ),
+    key!(
+        "dim",
+        "D",
+        Kind::Int { min: 1, max: 200 },
+        "40",
+        &[(LB, "1")],
+        on_lsq_or_lb,
+        int_key!(dim),
+        "lsq and lower_bound: number of weights D"
+    ),
+    key!(
+        "rows",
+        "N",
+        Kind::Int { min: 1, max: 10_000 },
+        "100",
+        &[],
+        on_lsq,
+        int_key!(rows),
+        "lsq: number of data rows N"
+    ),
+    key!(
+        "data_seed",
+        "data seed",
+        Kind::Int { min: 0, max: MAX_SEED },
+        "42",
+        &[],
+        on_lsq,
+        int_key!(data_seed),
+        "lsq: seed of the data A and x*"
+    ),
+    key!(
+        "curvature",
+        "L",
+        Kind::Float { min: 1e-6, max: 1e6, log: true },
+        "1",
+        &[],
+        on_lb,
+        float_key!(curvature),
+        "lower_bound: curvature L of f = (L/2)‖W − w*·1‖²"
+    ),
+    key!(
+        "v",
+        "version",
+        Kind::Int { min: VERSION, max: VERSION },
+        "1",
+        &[],
+        always,
         (|_: &Scenario| Value::Int(VERSION), |_: &mut Scenario, _: Value| {}),
-        "vocabulary version"),
+        "vocabulary version"
+    ),
 ];
 
 /// Why a query could not be accepted.
@@ -378,7 +550,9 @@ impl Key {
                     match AlgorithmKind::from_key(part) {
                         Some(a) if !algos.contains(&a) => algos.push(a),
                         Some(_) => return Err((format!("{part} listed twice"), None)),
-                        None => return Err((format!("unknown algorithm {part:?} (allowed: {})", self.allowed()), None)),
+                        None => {
+                            return Err((format!("unknown algorithm {part:?} (allowed: {})", self.allowed()), None))
+                        }
                     }
                 }
                 algos.sort();
@@ -538,7 +712,14 @@ impl Scenario {
             match ProblemKind::from_key(v) {
                 Some(p) => problem = p,
                 None => fail(
-                    ScenarioError { key: k.clone(), value: v.clone(), message: format!("unknown problem (allowed: {}); using quadratic", problem_key.allowed().trim_start_matches("one of ")) },
+                    ScenarioError {
+                        key: k.clone(),
+                        value: v.clone(),
+                        message: format!(
+                            "unknown problem (allowed: {}); using quadratic",
+                            problem_key.allowed().trim_start_matches("one of ")
+                        ),
+                    },
                     &mut notices,
                 )?,
             }
@@ -550,11 +731,21 @@ impl Scenario {
                 continue;
             }
             let Some(spec) = key(k) else {
-                fail(ScenarioError { key: k.clone(), value: v.clone(), message: "unknown key (ignored)".into() }, &mut notices)?;
+                fail(
+                    ScenarioError { key: k.clone(), value: v.clone(), message: "unknown key (ignored)".into() },
+                    &mut notices,
+                )?;
                 continue;
             };
             if seen.contains(&spec.name) {
-                fail(ScenarioError { key: k.clone(), value: v.clone(), message: "key given twice (the last one wins)".into() }, &mut notices)?;
+                fail(
+                    ScenarioError {
+                        key: k.clone(),
+                        value: v.clone(),
+                        message: "key given twice (the last one wins)".into(),
+                    },
+                    &mut notices,
+                )?;
             }
             seen.push(spec.name);
             match spec.parse(v) {
@@ -566,12 +757,21 @@ impl Scenario {
                             let shown = format_value(&c);
                             (format!("{message}; clamped to {shown}"), c)
                         }
-                        None => (format!("{message}; using the default {default}"), spec.parse(default).expect("valid default")),
+                        None => (
+                            format!("{message}; using the default {default}"),
+                            spec.parse(default).expect("valid default"),
+                        ),
                     };
                     fail(ScenarioError { key: k.clone(), value: v.clone(), message }, &mut notices)?;
                     (spec.set)(&mut s, value);
                 }
             }
+        }
+        // Keys that do not apply (e.g. `rows` on quadratic) return to their defaults, so a
+        // scenario equals the parse of its own canonical form.
+        let unused: Vec<&Key> = KEYS.iter().filter(|k| !(k.applies)(&s)).collect();
+        for k in unused {
+            k.set_text(&mut s, k.default_for(problem)).expect("vocabulary defaults are valid");
         }
         s.check_consistency(lenient, &mut notices)?;
         Ok((s, notices))
@@ -644,10 +844,8 @@ impl Scenario {
             value: String::new(),
             message: "expected an object of scenario keys".into(),
         })?;
-        let pairs: Vec<(String, String)> = obj
-            .iter()
-            .map(|(k, v)| (k.clone(), v.as_str().map_or_else(|| v.to_string(), str::to_string)))
-            .collect();
+        let pairs: Vec<(String, String)> =
+            obj.iter().map(|(k, v)| (k.clone(), v.as_str().map_or_else(|| v.to_string(), str::to_string))).collect();
         Self::parse_pairs(&pairs, false).map(|(s, _)| s)
     }
 

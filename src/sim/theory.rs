@@ -87,7 +87,10 @@ pub fn lower_bound_stationary(curvature: f64, wstar: f64, tau: f64, sigma: f64, 
 pub fn symmetric_eigenvalues(m: &[f64], n: usize) -> Vec<f64> {
     let mut a = m.to_vec();
     for _sweep in 0..100 {
-        let off: f64 = (0..n).flat_map(|i| (0..n).filter(move |&j| j != i).map(move |j| (i, j))).map(|(i, j)| a[i * n + j].powi(2)).sum();
+        let off: f64 = (0..n)
+            .flat_map(|i| (0..n).filter(move |&j| j != i).map(move |j| (i, j)))
+            .map(|(i, j)| a[i * n + j].powi(2))
+            .sum();
         let scale: f64 = (0..n).map(|i| a[i * n + i].powi(2)).sum::<f64>().max(1e-300);
         if off <= 1e-30 * scale {
             break;
@@ -172,12 +175,11 @@ impl Theory {
         match problem {
             Problem::Quadratic(q) => {
                 t.digital_floor = Some(digital_floor(q.h.iter().copied(), alpha, q.sigma));
-                let w: Option<Vec<f64>> = q
-                    .h
-                    .iter()
-                    .zip(&q.wstar)
-                    .map(|(&h, &ws)| analog_stationary_coordinate(h, ws, q.sigma, device))
-                    .collect();
+                let w: Option<Vec<f64>> =
+                    q.h.iter()
+                        .zip(&q.wstar)
+                        .map(|(&h, &ws)| analog_stationary_coordinate(h, ws, q.sigma, device))
+                        .collect();
                 if let Some(w) = w {
                     let loss = q.h.iter().zip(&q.wstar).zip(&w).map(|((h, ws), wi)| 0.5 * h * (wi - ws).powi(2)).sum();
                     t.analog_stationary_loss = Some(loss);

@@ -1,0 +1,53 @@
+//! The device inset: response factors q⁺, q⁻ and their parts F, G over the device's range.
+
+use super::{clear, dashed_line, draw_frame, err, font, plot_rect, FigureError, Mapping, Theme};
+use crate::sim::device::{Device, Response};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// Draws q⁺, q⁻, F and G of `device`, and the symmetric point.
+pub fn draw_device<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    device: &Device,
+    theme: &Theme,
+    scale: f64,
+) -> Result<Mapping, FigureError> {
+    clear(area, theme)?;
+    let (w, h) = area.dim_in_pixel();
+    let (lo, hi) = device.range().unwrap_or((-1.0, 1.0));
+    let m = Mapping { rect: plot_rect(w as f64, h as f64, scale, 36.0), x_range: (lo, hi), y_range: (-1.1, 2.1), log_x: false, log_y: false };
+    draw_frame(area, &m, "weight w", "response", theme, scale)?;
+    let n = 120;
+    let curve = |f: &dyn Fn(f64) -> f64| -> Vec<(i32, i32)> {
+        (0..=n)
+            .map(|i| {
+                let x = lo + (hi - lo) * i as f64 / n as f64;
+                (m.px(x).round() as i32, m.py(f(x).clamp(-1.1, 2.1)).round() as i32)
+            })
+            .collect()
+    };
+    let width = (2.0 * scale).round() as u32;
+    let curves: [(&str, RGBColor, Box<dyn Fn(f64) -> f64>); 4] = [
+        ("q⁺ (up)", theme.tt, Box::new(|x| device.q_plus(x))),
+        ("q⁻ (down)", theme.analog, Box::new(|x| device.q_minus(x))),
+        ("F", theme.muted, Box::new(|x| device.f(x))),
+        ("G", theme.fg, Box::new(|x| device.g(x))),
+    ];
+    for (i, (label, color, f)) in curves.iter().enumerate() {
+        let style = ShapeStyle::from(color).stroke_width(if i < 2 { width } else { width / 2 + 1 });
+        area.draw(&PathElement::new(curve(f.as_ref()), style)).map_err(err)?;
+        let y = m.rect.1 + (4.0 + 13.0 * i as f64) * scale;
+        let x = m.rect.2 - 62.0 * scale;
+        area.draw(&PathElement::new(vec![(x as i32, (y + 6.0 * scale) as i32), ((x + 14.0 * scale) as i32, (y + 6.0 * scale) as i32)], style))
+            .map_err(err)?;
+        area.draw(&Text::new(label.to_string(), ((x + 18.0 * scale) as i32, y as i32), font(10.5, scale, *color))).map_err(err)?;
+    }
+    if let Some(sp) = device.symmetric_point() {
+        let x = m.px(sp);
+        let style = ShapeStyle::from(&theme.muted).stroke_width(scale.max(1.0) as u32);
+        dashed_line(area, (x, m.rect.1), (x, m.rect.3), (4.0 * scale, 3.0 * scale), style)?;
+        area.draw(&Text::new("w◇".to_string(), ((x + 3.0 * scale) as i32, (m.rect.3 - 16.0 * scale) as i32), font(10.5, scale, theme.muted)))
+            .map_err(err)?;
+    }
+    Ok(m)
+}

@@ -1,0 +1,59 @@
+//! The loss panel: f − f* against step on a log-y axis, with the theory lines.
+
+use super::{clear, dashed_line, draw_frame, err, font, plot_rect, FigureError, Mapping, Theme};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor as text;
+
+/// A horizontal theory line.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TheoryLine {
+    pub label: String,
+    pub value: f64,
+    pub color: RGBColor,
+}
+
+/// What the static layer of the loss panel shows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LossAxes {
+    /// The run length (the x axis ends there).
+    pub steps: u64,
+    pub log_x: bool,
+    /// The y range (decades).
+    pub y_range: (f64, f64),
+    pub lines: Vec<TheoryLine>,
+}
+
+impl LossAxes {
+    /// The data → pixel mapping on an area of `width × height` pixels.
+    pub fn mapping(&self, width: f64, height: f64, scale: f64) -> Mapping {
+        let x_range = if self.log_x { (1.0, (self.steps as f64 + 1.0).max(10.0)) } else { (0.0, self.steps.max(1) as f64) };
+        Mapping { rect: plot_rect(width, height, scale, 52.0), x_range, y_range: self.y_range, log_x: self.log_x, log_y: true }
+    }
+}
+
+/// Draws axes, grid and theory lines; returns the mapping for the curves.
+pub fn draw_loss_axes<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    axes: &LossAxes,
+    theme: &Theme,
+    scale: f64,
+) -> Result<Mapping, FigureError> {
+    clear(area, theme)?;
+    let (w, h) = area.dim_in_pixel();
+    let m = axes.mapping(w as f64, h as f64, scale);
+    let x_title = if axes.log_x { "step + 1 (log)" } else { "step" };
+    draw_frame(area, &m, x_title, "f(W) − f*", theme, scale)?;
+    for line in &axes.lines {
+        if !(line.value.is_finite() && line.value > m.y_range.0 && line.value < m.y_range.1) {
+            continue;
+        }
+        let y = m.py(line.value);
+        let style = ShapeStyle::from(&line.color).stroke_width((1.5 * scale).round().max(1.0) as u32);
+        dashed_line(area, (m.rect.0, y), (m.rect.2, y), (3.0 * scale, 3.0 * scale), style)?;
+        let text = font(10.5, scale, line.color).pos(text::Pos::new(text::HPos::Right, text::VPos::Bottom));
+        area.draw(&Text::new(line.label.clone(), ((m.rect.2 - 4.0 * scale) as i32, (y - 2.0 * scale) as i32), text))
+            .map_err(err)?;
+    }
+    Ok(m)
+}

@@ -1,0 +1,90 @@
+//! Scenes: one-click presets, each a permalink with a caption that says what to look for.
+//!
+//! A caption may contain `{name}` placeholders that the page binds to live values, so the text
+//! never drifts from the figure: `analog_dist`, `tt_dist`, `digital_dist` (distance of the
+//! recent mean of W to w*), `ratio` (Analog SGD's distance over Tiki-Taka's), `theory_dist`
+//! (distance of Analog SGD's theory point to w*), `analog_loss`, `tt_loss`, `digital_loss`
+//! (recent mean of f − f*), `digital_floor`, `analog_theory_loss`, and any scenario key
+//! (`tau`, `alpha`, `beta`, `sigma`, `sp`, …).
+
+/// A preset scenario.
+#[derive(Clone, Copy, Debug)]
+pub struct Scene {
+    /// Short id used in `scene=` links.
+    pub id: &'static str,
+    pub title: &'static str,
+    /// The scenario query (keys not given take their defaults).
+    pub query: &'static str,
+    /// What to look for, with `{placeholders}`.
+    pub caption: &'static str,
+}
+
+/// All scenes; the first is the page's default.
+pub const SCENES: [Scene; 8] = [
+    Scene {
+        id: "stall",
+        title: "Analog SGD stalls",
+        query: "problem=quadratic",
+        caption: "Same noise, three algorithms. Analog SGD (▲, dashed) settles {analog_dist} away from w*, on the ◇ theory point ({theory_dist}): asymmetric updates plus noise pull it towards the symmetric point. Tiki-Taka (●) ends {ratio}× closer ({tt_dist}).",
+    },
+    Scene {
+        id: "tiki-taka",
+        title: "Tiki-Taka reaches the optimum",
+        query: "problem=quadratic&algos=analog,tt&alpha=0.01&beta=0.1&steps=100000",
+        caption: "With a smaller step α = {alpha}, Tiki-Taka's residual bias shrinks ({tt_dist} from w*) while Analog SGD stays {analog_dist} away: its bias does not go away with α.",
+    },
+    Scene {
+        id: "symmetric",
+        title: "A more symmetric device (larger τ)",
+        query: "problem=quadratic&tau=5",
+        caption: "τ = {tau}: up and down steps are nearly equal inside the range, so Analog SGD's bias falls to {analog_dist} (theory {theory_dist}). The error grows as τ shrinks — try the τ slider.",
+    },
+    Scene {
+        id: "no-noise",
+        title: "No noise, no bias (Theorem 9)",
+        query: "problem=quadratic&sigma=0&steps=5000",
+        caption: "σ = 0: Analog gradient descent converges exactly ({analog_dist} from w*). The bias needs asymmetry and noise together.",
+    },
+    Scene {
+        id: "slow-transfer",
+        title: "Transfer too slow (small β)",
+        query: "problem=quadratic&beta=0.002&steps=40000",
+        caption: "β = {beta}: P is transferred into W so slowly that Tiki-Taka has only reached {tt_dist} from w* (Analog SGD: {analog_dist}). Raise β to watch it catch up.",
+    },
+    Scene {
+        id: "sp-off-zero",
+        title: "Symmetric point off zero: Tiki-Taka breaks",
+        query: "problem=quadratic&sp=0.4&algos=digital,analog,tt&steps=40000",
+        caption: "The device's symmetric point sits at sp = {sp}. P now drifts towards sp instead of 0, so Tiki-Taka is biased too ({tt_dist} from w*; Analog SGD {analog_dist}) — the NeurIPS 2025 follow-up's point: Tiki-Taka needs a zero-shifted device.",
+    },
+    Scene {
+        id: "lsq",
+        title: "The paper's least squares (Fig. 3 setting)",
+        query: "problem=lsq&algos=digital,analog&tau=1&alpha=0.03&sigma=0.1&steps=2500",
+        caption: "D = 40 weights, τ = {tau}, α = {alpha}, σ = {sigma}: Analog SGD plateaus at {analog_loss}, above Digital SGD's {digital_loss} (theory floor {digital_floor}). The weights view shows each wᵢ against its w*ᵢ.",
+    },
+    Scene {
+        id: "lower-bound",
+        title: "The lower-bound instance (Theorem 3)",
+        query: "problem=lower_bound&algos=analog&steps=400000",
+        caption: "Skewed two-point noise makes Analog SGD's bias tight: w settles at the dashed theory level, where E‖∇f‖² = σ²S (the paper states 4σ²S; the instance attains σ²S).",
+    },
+];
+
+/// A scene by id.
+pub fn scene(id: &str) -> Option<&'static Scene> {
+    SCENES.iter().find(|s| s.id == id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::Scenario;
+
+    #[test]
+    fn every_scene_is_a_valid_scenario() {
+        for s in SCENES {
+            Scenario::parse(s.query).unwrap_or_else(|e| panic!("{}: {e}", s.id));
+        }
+    }
+}

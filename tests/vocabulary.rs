@@ -1,0 +1,168 @@
+//! The scenario vocabulary: round trips, rejections, and the CLI's contract.
+
+use analog_playground::sim::scenario::{Kind, Scenario, KEYS};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use std::process::Command;
+
+/// A random valid value for a key, in query form.
+fn random_value(kind: Kind, rng: &mut ChaCha8Rng) -> String {
+    match kind {
+        Kind::Float { min, max, log } => {
+            let x = if log && min > 0.0 {
+                (rng.random_range(min.ln()..=max.ln())).exp().clamp(min, max)
+            } else {
+                rng.random_range(min..=max)
+            };
+            format!("{x}")
+        }
+        Kind::Int { min, max } => rng.random_range(min..=max).to_string(),
+        Kind::Choice(c) => c[rng.random_range(0..c.len())].to_string(),
+        Kind::List { min, max, .. } => {
+            // lengths are checked across keys; 2 matches the default w* of quadratic
+            (0..2).map(|_| format!("{}", rng.random_range(min..=max))).collect::<Vec<_>>().join(",")
+        }
+        Kind::Algos => {
+            ["digital", "analog", "tt", "analog,tt", "digital,analog,tt", ""][rng.random_range(0..6)].to_string()
+        }
+    }
+}
+
+#[test]
+fn random_valid_scenarios_round_trip_exactly() {
+    let mut rng = ChaCha8Rng::seed_from_u64(5);
+    for _ in 0..3000 {
+        let problem = ["quadratic", "lsq", "lower_bound"][rng.random_range(0..3)];
+        let mut parts = vec![format!("problem={problem}")];
+        for k in KEYS.iter().filter(|k| k.name != "problem" && k.name != "v") {
+            if rng.random_bool(0.7) {
+                let v = if problem == "lower_bound" && k.name == "wstar" {
+                    format!("{}", rng.random_range(-0.2..0.2))
+                } else {
+                    random_value(k.kind, &mut rng)
+                };
+                parts.push(format!("{}={v}", k.name));
+            }
+        }
+        let query = parts.join("&");
+        let s = Scenario::parse(&query).unwrap_or_else(|e| panic!("{query}: {e}"));
+        let canonical = s.to_query();
+        let again = Scenario::parse(&canonical).unwrap();
+        assert_eq!(again, s, "{canonical}");
+        assert_eq!(again.to_query(), canonical);
+        assert_eq!(Scenario::from_json(&s.to_json()).unwrap(), s);
+    }
+}
+
+#[test]
+fn every_invalid_value_is_rejected_with_key_value_and_range() {
+    let cases = [
+        ("tau=0", "tau", "[0.001, 1e12]"),
+        ("tau=-1", "tau", "[0.001, 1e12]"),
+        ("tau=abc", "tau", "not a number"),
+        ("tau=NaN", "tau", "not a finite number"),
+        ("tau=inf", "tau", "not a finite number"),
+        ("alpha=11", "alpha", "[0, 10]"),
+        ("sigma=-0.1", "sigma", "[0, 100]"),
+        ("every=0", "every", "[1, 1000000]"),
+        ("every=1.5", "every", "not an integer"),
+        ("steps=-3", "steps", "[1, 1000000000]"),
+        ("seed=99999999999", "seed", "[0, 4294967295]"),
+        ("problem=cubic", "problem", "quadratic, lsq, lower_bound"),
+        ("device=pcm", "device", "ideal, ald"),
+        ("algos=sgd", "algos", "digital, analog, tt"),
+        ("algos=tt,tt", "algos", "twice"),
+        ("h=1,0", "h", "[1e-6, 1e6]"),
+        ("h=1,2,3", "h", "one value or 2 values"),
+        ("wstar=1,x", "wstar", "not a number"),
+        ("problem=lower_bound&wstar=0.1,0.2", "wstar", "single value"),
+        ("dim=0", "dim", "[1, 200]"),
+        ("v=2", "v", "[1, 1]"),
+        ("colour=red", "colour", "unknown key"),
+        ("tau=1&tau=2", "tau", "given twice"),
+    ];
+    for (query, key, needle) in cases {
+        match Scenario::parse(query) {
+            Ok(s) => panic!("{query} accepted as {}", s.to_query()),
+            Err(e) => {
+                assert_eq!(e.key, key, "{query}: {e}");
+                assert!(e.to_string().contains(needle), "{query}: {e} lacks {needle:?}");
+            }
+        }
+        // Leniently, the same query still yields a valid scenario and a notice.
+        let (s, notices) = Scenario::parse_lenient(query);
+        assert!(!notices.is_empty(), "{query}");
+        assert_eq!(Scenario::parse(&s.to_query()).unwrap(), s);
+    }
+}
+
+fn playground(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_playground")).args(args).output().unwrap()
+}
+
+#[test]
+fn cli_run_prints_a_json_summary_with_theory() {
+    let out = playground(&["run", "steps=5000&sigma=1&tau=0.8"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["scenario"].as_str().unwrap().starts_with("v=1&problem=quadratic"));
+    let algos = v["algorithms"].as_array().unwrap();
+    assert_eq!(algos.len(), 3);
+    for a in algos {
+        for field in ["final_loss", "tail_loss", "tail_grad_sq", "tail_w_mean", "final_w", "diverged"] {
+            assert!(!a[field].is_null(), "{field} missing in {a}");
+        }
+        assert_eq!(a["tail_steps"], 1000);
+    }
+    assert!(v["theory"]["analog_stationary_w"].is_array());
+    assert!(v["theory"]["digital_floor"].is_number());
+    // Deterministic by seed.
+    assert_eq!(out.stdout, playground(&["run", "steps=5000&sigma=1&tau=0.8"]).stdout);
+}
+
+#[test]
+fn cli_writes_csv_every_k_steps() {
+    let path = std::env::temp_dir().join(format!("playground-test-{}.csv", std::process::id()));
+    let p = path.to_str().unwrap();
+    let out = playground(&["run", "steps=1000&algos=analog,tt", "--csv", p, "--every", "100", "--tail", "0.5"]);
+    assert!(out.status.success());
+    let csv = std::fs::read_to_string(&path).unwrap();
+    std::fs::remove_file(&path).ok();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "step,analog_loss,analog_grad_sq,analog_w0,analog_w1,tt_loss,tt_grad_sq,tt_w0,tt_w1");
+    assert_eq!(lines.len(), 1 + 11);
+    assert!(lines[11].starts_with("1000,"));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["algorithms"][0]["tail_steps"], 500);
+}
+
+#[test]
+fn cli_bad_input_exits_2_with_one_line() {
+    for args in [
+        vec!["run", "tau=zero"],
+        vec!["run", "nope=1"],
+        vec!["run", "steps=10", "--every", "0"],
+        vec!["run", "steps=10", "--tail", "2"],
+        vec!["run", "steps=10", "--frobnicate"],
+        vec!["fly"],
+        vec![],
+    ] {
+        let out = playground(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.starts_with("playground: "), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+    }
+    let out = playground(&["run", "tau=zero"]);
+    assert_eq!(String::from_utf8_lossy(&out.stderr).lines().count(), 1);
+}
+
+#[test]
+fn cli_keys_lists_the_vocabulary() {
+    let out = playground(&["keys"]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    for k in KEYS.iter() {
+        assert!(text.lines().any(|l| l.starts_with(&format!("{}\t", k.name))), "{} missing", k.name);
+    }
+}
