@@ -48,8 +48,8 @@ pub const SCENES: [Scene; 8] = [
     Scene {
         id: "slow-transfer",
         title: "Transfer too slow (small β)",
-        query: "problem=quadratic&beta=0.002&steps=40000",
-        caption: "β = {beta}: P is transferred into W so slowly that Tiki-Taka has only reached {tt_dist} from w* (Analog SGD: {analog_dist}). Raise β to watch it catch up.",
+        query: "problem=quadratic&beta=0.00001&steps=40000",
+        caption: "β = {beta}: P fills up (the arrow) to the edge of its range, but is transferred into W so slowly that Tiki-Taka is still {tt_dist} from w* (Analog SGD: {analog_dist}). Raise β to watch it catch up.",
     },
     Scene {
         id: "sp-off-zero",

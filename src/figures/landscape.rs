@@ -57,10 +57,11 @@ impl Landscape {
         let f = self.loss(x, y).max(1e-12);
         // 4 bands per decade below fmax, 16 shades in all.
         let level = ((fmax / f).log10() * 4.0).floor().clamp(0.0, 15.0);
-        let t = 1.0 - level / 15.0;
+        // Far from w* is darker; alternate bands differ slightly so level sets read as contours.
+        let t = (1.0 - level / 15.0) * if level as u32 % 2 == 0 { 1.0 } else { 0.9 };
         let tint = if theme.dark { (70.0, 90.0, 130.0) } else { (150.0, 175.0, 215.0) };
         let bg = (theme.bg.0 as f64, theme.bg.1 as f64, theme.bg.2 as f64);
-        let mix = |a: f64, b: f64| (a + (b - a) * t * 0.85).round() as u8;
+        let mix = |a: f64, b: f64| (a + (b - a) * t * 0.6).round() as u8;
         [mix(bg.0, tint.0), mix(bg.1, tint.1), mix(bg.2, tint.2)]
     }
 

@@ -1,1 +1,706 @@
-//! The browser layer.
+//! The browser layer (wasm only): builds the controls from the vocabulary table, wires DOM
+//! events, keeps the URL in sync, and runs the one `requestAnimationFrame` loop.
+//! Listeners only change state; drawing happens in the loop.
+
+mod app;
+mod dom;
+mod view;
+
+use crate::figures::fmt_num;
+use crate::scenes::{scene, SCENES};
+use crate::sim::algorithm::AlgorithmKind;
+use crate::sim::scenario::{fmt_f64, key as vocab_key, split_query, Kind, Scenario};
+use app::{quantile, App};
+use dom::{by_id, create, on};
+use std::cell::RefCell;
+use std::rc::Rc;
+use view::{Speed, View};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Event, HtmlElement, HtmlInputElement, HtmlSelectElement, KeyboardEvent, PointerEvent};
+
+type Shared = Rc<RefCell<App>>;
+
+thread_local! {
+    static APP: RefCell<Option<Shared>> = const { RefCell::new(None) };
+}
+
+/// Which controls the page shows, and the span of their sliders. The *valid* range of each key
+/// lives in the vocabulary table; a slider only covers the part worth exploring, and the number
+/// box next to it accepts the whole valid range.
+#[derive(Clone, Copy)]
+enum Widget {
+    LogSlider(f64, f64),
+    Slider(f64, f64),
+    Number,
+    Text,
+    Select,
+    Algos,
+}
+
+const CONTROLS: [(&str, Widget); 18] = [
+    ("problem", Widget::Select),
+    ("algos", Widget::Algos),
+    ("device", Widget::Select),
+    ("tau", Widget::LogSlider(0.05, 100.0)),
+    ("alpha", Widget::LogSlider(1e-4, 1.0)),
+    ("beta", Widget::LogSlider(1e-5, 1.0)),
+    ("sigma", Widget::LogSlider(1e-3, 10.0)),
+    ("gamma", Widget::Slider(0.0, 1.0)),
+    ("every", Widget::LogSlider(1.0, 1000.0)),
+    ("sp", Widget::Slider(-1.0, 1.0)),
+    ("steps", Widget::Number),
+    ("seed", Widget::Number),
+    ("wstar", Widget::Text),
+    ("h", Widget::Text),
+    ("w0", Widget::Text),
+    ("dim", Widget::Number),
+    ("data_seed", Widget::Number),
+    ("curvature", Widget::LogSlider(0.1, 10.0)),
+];
+
+const SLIDER_STEPS: f64 = 1000.0;
+
+fn slider_to_value(w: Widget, pos: f64) -> f64 {
+    let t = pos / SLIDER_STEPS;
+    match w {
+        Widget::LogSlider(lo, hi) => round_sig(lo * (hi / lo).powf(t), 3),
+        Widget::Slider(lo, hi) => round_sig(lo + (hi - lo) * t, 3),
+        _ => 0.0,
+    }
+}
+
+fn value_to_slider(w: Widget, v: f64) -> f64 {
+    let t = match w {
+        Widget::LogSlider(lo, hi) => (v.max(lo).ln() - lo.ln()) / (hi.ln() - lo.ln()),
+        Widget::Slider(lo, hi) => (v - lo) / (hi - lo),
+        _ => 0.0,
+    };
+    (t.clamp(0.0, 1.0) * SLIDER_STEPS).round()
+}
+
+/// Rounds to `digits` significant digits (keeps links short and readable).
+fn round_sig(v: f64, digits: i32) -> f64 {
+    if v == 0.0 || !v.is_finite() {
+        return v;
+    }
+    let e = v.abs().log10().floor() as i32;
+    let f = 10f64.powi(digits - 1 - e);
+    (v * f).round() / f
+}
+
+#[wasm_bindgen(start)]
+pub fn start() -> Result<(), JsValue> {
+    // The wasm test harness loads this module without the page: do nothing there.
+    if dom::document().get_element_by_id("controls").is_none() {
+        return Ok(());
+    }
+    let search = dom::window().location().search().unwrap_or_default();
+    let (view, pairs, mut notices) = View::from_query(&search);
+    let pairs = match (&view.scene, pairs.is_empty()) {
+        (Some(id), true) => match scene(id) {
+            Some(s) => split_query(s.query),
+            None => {
+                notices.push(format!("scene={id}: unknown scene; showing the default"));
+                pairs
+            }
+        },
+        _ => pairs,
+    };
+    let (scenario, scenario_notices) = Scenario::parse_pairs(&pairs, true).expect("lenient parsing never fails");
+    notices.extend(scenario_notices.iter().map(|n| n.to_string()));
+
+    let app = Rc::new(RefCell::new(App::new(scenario, view.clone())?));
+    APP.with(|a| *a.borrow_mut() = Some(app.clone()));
+
+    let body = dom::document().body().ok_or("no body")?;
+    if view.embed {
+        body.class_list().add_1("embed")?;
+        let full = format!("./?{}", app.borrow().scenario.to_query());
+        by_id::<HtmlElement>("open-full")?.set_attribute("href", &full)?;
+    }
+    build_scenes(&app)?;
+    build_controls(&app)?;
+    wire_transport(&app)?;
+    wire_canvases(&app)?;
+    show_notices(&notices)?;
+    sync_all(&app);
+    if let Ok(sel) = by_id::<HtmlSelectElement>("speed") {
+        sel.set_value(&view.speed.key());
+        if sel.value() != view.speed.key() {
+            // A custom speed from the link: add it as an option.
+            let opt = create("option", "")?;
+            opt.set_text_content(Some(&format!("{} steps/s", view.speed.key())));
+            opt.set_attribute("value", &view.speed.key())?;
+            sel.append_child(&opt)?;
+            sel.set_value(&view.speed.key());
+        }
+    }
+    by_id::<HtmlInputElement>("logx")?.set_checked(view.log_x);
+    let autoplay = view.autoplay && !dom::media("(prefers-reduced-motion: reduce)");
+    app.borrow_mut().set_playing(autoplay);
+    start_loop(app)?;
+    Ok(())
+}
+
+/// Statistics for the end-to-end tests and the browser benchmark, as JSON.
+#[wasm_bindgen]
+pub fn playground_stats() -> String {
+    APP.with(|a| {
+        let Some(app) = a.borrow().clone() else { return "{}".to_string() };
+        let app = app.borrow();
+        let dists: serde_json::Map<String, serde_json::Value> =
+            app.readouts.iter().map(|(k, r)| (k.key().to_string(), serde_json::json!(r.dist))).collect();
+        serde_json::json!({
+            "step": app.run.step,
+            "playing": app.playing,
+            "steps_per_second": app.steps_per_second,
+            "frame_interval_p95_ms": quantile(&app.frame_intervals, 0.95),
+            "frame_interval_p50_ms": quantile(&app.frame_intervals, 0.5),
+            "frame_work_p95_ms": quantile(&app.frame_work, 0.95),
+            "frames": app.frame_intervals.len(),
+            "first_chart_ms": app.first_chart_ms,
+            "scenario": app.scenario.to_query(),
+            "distances": dists,
+        })
+        .to_string()
+    })
+}
+
+/// Runs `n` steps of `query` in the browser as fast as possible; returns steps/s (benchmark hook).
+#[wasm_bindgen]
+pub fn benchmark_steps(query: &str, n: u32) -> f64 {
+    let Ok(s) = Scenario::parse(query) else { return f64::NAN };
+    let mut run = crate::sim::Run::new(&s);
+    let t = dom::now();
+    run.step_n(n as u64);
+    n as f64 / ((dom::now() - t) / 1000.0)
+}
+
+fn start_loop(app: Shared) -> Result<(), JsValue> {
+    let f: Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>> = Rc::new(RefCell::new(None));
+    let g = f.clone();
+    *g.borrow_mut() = Some(Closure::new(move |now: f64| {
+        {
+            let mut a = app.borrow_mut();
+            if !dom::document().hidden() {
+                a.frame(now);
+            }
+            if let Some(t) = a.url_dirty_at {
+                if now - t > 250.0 {
+                    a.url_dirty_at = None;
+                    write_url(&a);
+                }
+            }
+        }
+        if let Some(cb) = f.borrow().as_ref() {
+            let _ = dom::window().request_animation_frame(cb.as_ref().unchecked_ref());
+        }
+    }));
+    dom::window().request_animation_frame(g.borrow().as_ref().ok_or("no frame callback")?.as_ref().unchecked_ref())?;
+    Ok(())
+}
+
+fn write_url(app: &App) {
+    let view = app.view.to_query();
+    let q = app.scenario.to_query();
+    let url = if view.is_empty() { format!("?{q}") } else { format!("?{q}&{view}") };
+    if let Ok(h) = dom::window().history() {
+        let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&url));
+    }
+}
+
+/// After any scenario change: restart, refresh controls, caption and URL.
+fn scenario_changed(app: &Shared) {
+    {
+        let mut a = app.borrow_mut();
+        a.restart();
+        a.url_dirty_at = Some(dom::now());
+    }
+    sync_all(app);
+}
+
+fn sync_all(app: &Shared) {
+    sync_controls(&app.borrow());
+    sync_caption(&app.borrow());
+}
+
+fn show_notices(notices: &[String]) -> Result<(), JsValue> {
+    let list = by_id::<HtmlElement>("notice-list")?;
+    list.set_inner_html("");
+    for n in notices {
+        let li = create("li", "")?;
+        li.set_text_content(Some(n));
+        list.append_child(&li)?;
+    }
+    dom::set_hidden("notice", notices.is_empty());
+    Ok(())
+}
+
+fn build_scenes(app: &Shared) -> Result<(), JsValue> {
+    let nav = by_id::<HtmlElement>("scenes")?;
+    for s in SCENES.iter() {
+        let b = create("button", "")?;
+        b.set_attribute("type", "button")?;
+        b.set_attribute("data-scene", s.id)?;
+        b.set_attribute("aria-pressed", "false")?;
+        b.set_text_content(Some(s.title));
+        nav.append_child(&b)?;
+        let app = app.clone();
+        let query = s.query;
+        on::<Event>(&b, "click", move |_| {
+            if let Ok(sc) = Scenario::parse(query) {
+                app.borrow_mut().scenario = sc;
+                scenario_changed(&app);
+                let reduced = dom::media("(prefers-reduced-motion: reduce)");
+                app.borrow_mut().set_playing(!reduced);
+            }
+        })?;
+    }
+    Ok(())
+}
+
+fn sync_caption(app: &App) {
+    let current = app.current_scene();
+    if let Ok(list) = dom::document().query_selector_all("#scenes button") {
+        for i in 0..list.length() {
+            if let Some(el) = list.item(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) {
+                let on = current.is_some_and(|s| el.get_attribute("data-scene").as_deref() == Some(s.id));
+                let _ = el.set_attribute("aria-pressed", if on { "true" } else { "false" });
+            }
+        }
+    }
+    let text = match current {
+        Some(s) => s.caption.to_string(),
+        None => custom_caption(app),
+    };
+    let html = bind_placeholders(&text);
+    if let Ok(c) = by_id::<HtmlElement>("caption") {
+        c.set_inner_html(&html);
+    }
+    app.update_caption_now();
+}
+
+fn custom_caption(app: &App) -> String {
+    let s = &app.scenario;
+    let mut parts = vec!["Your scenario.".to_string()];
+    if app.shows_landscape() && s.runs(AlgorithmKind::Analog) {
+        parts.push("Analog SGD is {analog_dist} from w* (theory point: {theory_dist}).".into());
+    } else if s.runs(AlgorithmKind::Analog) {
+        parts.push("Analog SGD's recent loss: {analog_loss}.".into());
+    }
+    if s.runs(AlgorithmKind::TikiTaka) {
+        parts.push("Tiki-Taka: {tt_dist} from w*.".into());
+    }
+    if s.runs(AlgorithmKind::Digital) {
+        parts.push("Digital SGD: {digital_dist}.".into());
+    }
+    parts.join(" ")
+}
+
+/// Turns `{name}` placeholders into `<output data-bind=name>` elements (escaping the rest).
+fn bind_placeholders(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&escape(&rest[..open]));
+        let Some(close) = rest[open..].find('}') else { break };
+        let name = &rest[open + 1..open + close];
+        out.push_str(&format!("<output data-bind=\"{}\">…</output>", escape(name)));
+        rest = &rest[open + close + 1..];
+    }
+    out.push_str(&escape(rest));
+    out
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+fn build_controls(app: &Shared) -> Result<(), JsValue> {
+    let root = by_id::<HtmlElement>("controls")?;
+    for (name, widget) in CONTROLS {
+        let key = vocab_key(name).ok_or("control for an unknown key")?;
+        let row = create("div", "control")?;
+        row.set_id(&format!("ctl-{name}"));
+        let label = create("label", "")?;
+        label.set_attribute("for", &format!("in-{name}"))?;
+        label.set_attribute("title", key.help)?;
+        let sym = if key.symbol != key.name { format!("<span class=\"sym\">{}</span>", escape(key.symbol)) } else { escape(key.symbol) };
+        label.set_inner_html(&sym);
+        row.append_child(&label)?;
+        match widget {
+            Widget::LogSlider(..) | Widget::Slider(..) => {
+                let range: HtmlInputElement = create("input", "")?.dyn_into()?;
+                range.set_type("range");
+                range.set_id(&format!("range-{name}"));
+                range.set_min("0");
+                range.set_max(&SLIDER_STEPS.to_string());
+                range.set_step("1");
+                range.set_attribute("aria-label", &format!("{} ({})", key.symbol, key.help))?;
+                row.append_child(&range)?;
+                let number = number_input(name, key.help)?;
+                row.append_child(&number)?;
+                let app2 = app.clone();
+                on::<Event>(&range, "input", move |e| {
+                    let Some(t) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) else { return };
+                    let v = slider_to_value(widget, t.value_as_number());
+                    let v = if matches!(key.kind, Kind::Int { .. }) { v.round() } else { v };
+                    set_key(&app2, name, &fmt_f64(v));
+                })?;
+                wire_number(app, &number, name)?;
+            }
+            Widget::Number | Widget::Text => {
+                let input = if matches!(widget, Widget::Text) {
+                    let i: HtmlInputElement = create("input", "")?.dyn_into()?;
+                    i.set_type("text");
+                    i.set_id(&format!("in-{name}"));
+                    i.set_attribute("inputmode", "decimal")?;
+                    i.set_attribute("title", key.help)?;
+                    i.set_attribute("aria-description", &key.allowed())?;
+                    i
+                } else {
+                    number_input(name, key.help)?
+                };
+                input.style().set_property("grid-column", "2 / 4")?;
+                row.append_child(&input)?;
+                wire_number(app, &input, name)?;
+            }
+            Widget::Select => {
+                let sel: HtmlSelectElement = create("select", "")?.dyn_into()?;
+                sel.set_id(&format!("in-{name}"));
+                sel.set_attribute("title", key.help)?;
+                if let Kind::Choice(options) = key.kind {
+                    for o in options {
+                        let opt = create("option", "")?;
+                        opt.set_attribute("value", o)?;
+                        opt.set_text_content(Some(choice_label(o)));
+                        sel.append_child(&opt)?;
+                    }
+                }
+                row.append_child(&sel)?;
+                let app2 = app.clone();
+                on::<Event>(&sel, "change", move |e| {
+                    if let Some(t) = e.target().and_then(|t| t.dyn_into::<HtmlSelectElement>().ok()) {
+                        if name == "problem" {
+                            // A new problem starts from that problem's defaults.
+                            let keep_algos = app2.borrow().scenario.algos.clone();
+                            if let Ok(mut s) = Scenario::parse(&format!("problem={}", t.value())) {
+                                s.algos = keep_algos;
+                                app2.borrow_mut().scenario = s;
+                                scenario_changed(&app2);
+                            }
+                        } else {
+                            set_key(&app2, name, &t.value());
+                        }
+                    }
+                })?;
+            }
+            Widget::Algos => {
+                let box_ = create("div", "checks")?;
+                box_.set_attribute("role", "group")?;
+                box_.set_attribute("aria-label", "algorithms")?;
+                label.remove_attribute("for")?;
+                for a in AlgorithmKind::ALL {
+                    let l = create("label", "")?;
+                    let cb: HtmlInputElement = create("input", "")?.dyn_into()?;
+                    cb.set_type("checkbox");
+                    cb.set_id(&format!("algo-{}", a.key()));
+                    l.append_child(&cb)?;
+                    l.append_with_str_1(&format!(" {}", a.label()))?;
+                    box_.append_child(&l)?;
+                    let app2 = app.clone();
+                    on::<Event>(&cb, "change", move |_| {
+                        let list: Vec<&str> = AlgorithmKind::ALL
+                            .into_iter()
+                            .filter(|k| by_id::<HtmlInputElement>(&format!("algo-{}", k.key())).is_ok_and(|c| c.checked()))
+                            .map(|k| k.key())
+                            .collect();
+                        set_key(&app2, "algos", &list.join(","));
+                    })?;
+                }
+                row.append_child(&box_)?;
+            }
+        }
+        let hidden = app.borrow().view.hide.iter().any(|h| h == name);
+        if hidden {
+            row.class_list().add_1("hidden-control")?;
+        }
+        root.append_child(&row)?;
+    }
+    Ok(())
+}
+
+fn choice_label(o: &str) -> &str {
+    match o {
+        "quadratic" => "quadratic (2-D landscape)",
+        "lsq" => "least squares (paper, D = 40)",
+        "lower_bound" => "lower-bound instance (Thm 3)",
+        "ideal" => "ideal (exact updates)",
+        "ald" => "asymmetric linear (ALD)",
+        other => other,
+    }
+}
+
+fn number_input(name: &str, help: &str) -> Result<HtmlInputElement, JsValue> {
+    let i: HtmlInputElement = create("input", "")?.dyn_into()?;
+    i.set_type("text");
+    i.set_id(&format!("in-{name}"));
+    i.set_attribute("inputmode", "decimal")?;
+    i.set_attribute("title", help)?;
+    i.set_attribute("autocomplete", "off")?;
+    Ok(i)
+}
+
+fn wire_number(app: &Shared, input: &HtmlInputElement, name: &'static str) -> Result<(), JsValue> {
+    let app = app.clone();
+    on::<Event>(input, "change", move |e| {
+        if let Some(t) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) {
+            set_key(&app, name, t.value().trim());
+        }
+    })
+}
+
+/// Sets one key from text. Invalid input is clamped (or reset) and explained in the notice.
+fn set_key(app: &Shared, name: &str, text: &str) {
+    let Some(key) = vocab_key(name) else { return };
+    let mut notices = Vec::new();
+    {
+        let mut a = app.borrow_mut();
+        let mut s = a.scenario.clone();
+        if let Err(e) = key.set_text(&mut s, text) {
+            // Lenient path: re-parse the whole query with this value to get the clamped value.
+            let mut pairs = split_query(&s.to_query());
+            pairs.retain(|(k, _)| k != name);
+            pairs.push((name.to_string(), text.to_string()));
+            let (fixed, n) = Scenario::parse_pairs(&pairs, true).expect("lenient parsing never fails");
+            s = fixed;
+            notices.extend(n.iter().map(|x| x.to_string()));
+            if notices.is_empty() {
+                notices.push(e.to_string());
+            }
+        }
+        // Cross-key rules (list lengths): repair leniently and report.
+        let (checked, n) = Scenario::parse_pairs(&split_query(&s.to_query()), true).expect("lenient parsing never fails");
+        notices.extend(n.iter().map(|x| x.to_string()));
+        a.scenario = checked;
+    }
+    let _ = show_notices(&notices);
+    scenario_changed(app);
+}
+
+fn sync_controls(app: &App) {
+    let s = &app.scenario;
+    for (name, widget) in CONTROLS {
+        let Some(key) = vocab_key(name) else { continue };
+        let applies = (key.applies)(s) && !(name == "sp" && s.device != crate::sim::scenario::DeviceKind::Ald);
+        if let Ok(row) = by_id::<HtmlElement>(&format!("ctl-{name}")) {
+            row.set_hidden(!applies);
+        }
+        let text = key.format(s);
+        match widget {
+            Widget::Algos => {
+                for a in AlgorithmKind::ALL {
+                    if let Ok(cb) = by_id::<HtmlInputElement>(&format!("algo-{}", a.key())) {
+                        cb.set_checked(s.runs(a));
+                    }
+                }
+            }
+            Widget::Select => {
+                if let Ok(sel) = by_id::<HtmlSelectElement>(&format!("in-{name}")) {
+                    sel.set_value(&text);
+                }
+            }
+            _ => {
+                if let Ok(i) = by_id::<HtmlInputElement>(&format!("in-{name}")) {
+                    if i.value() != text {
+                        i.set_value(&text);
+                    }
+                }
+                if let Ok(r) = by_id::<HtmlInputElement>(&format!("range-{name}")) {
+                    if let Ok(v) = text.parse::<f64>() {
+                        r.set_value(&value_to_slider(widget, v).to_string());
+                        let _ = r.set_attribute("aria-valuetext", &format!("{} = {}", key.symbol, fmt_num(v)));
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn wire_transport(app: &Shared) -> Result<(), JsValue> {
+    let a = app.clone();
+    on::<Event>(&by_id::<HtmlElement>("play")?, "click", move |_| {
+        let mut x = a.borrow_mut();
+        if x.run.finished() {
+            x.restart();
+            x.set_playing(true);
+        } else {
+            let p = !x.playing;
+            x.set_playing(p);
+        }
+    })?;
+    let a = app.clone();
+    on::<Event>(&by_id::<HtmlElement>("step1")?, "click", move |_| {
+        let mut x = a.borrow_mut();
+        x.set_playing(false);
+        x.step_by(1);
+    })?;
+    let a = app.clone();
+    on::<Event>(&by_id::<HtmlElement>("step100")?, "click", move |_| {
+        let mut x = a.borrow_mut();
+        x.set_playing(false);
+        x.step_by(100);
+    })?;
+    let a = app.clone();
+    on::<Event>(&by_id::<HtmlElement>("reset")?, "click", move |_| {
+        let mut x = a.borrow_mut();
+        let playing = x.playing;
+        x.restart();
+        let at_start = x.run.step == 0;
+        x.set_playing(playing || at_start);
+    })?;
+    let a = app.clone();
+    on::<Event>(&by_id::<HtmlElement>("reseed")?, "click", move |_| {
+        let seed = (js_sys::Math::random() * crate::sim::scenario::MAX_SEED as f64).floor() as u64;
+        set_key(&a, "seed", &seed.to_string());
+        a.borrow_mut().set_playing(true);
+    })?;
+    let a = app.clone();
+    on::<Event>(&by_id::<HtmlElement>("speed")?, "change", move |e| {
+        if let Some(t) = e.target().and_then(|t| t.dyn_into::<HtmlSelectElement>().ok()) {
+            let mut x = a.borrow_mut();
+            x.view.speed = Speed::parse(&t.value()).unwrap_or(view::DEFAULT_SPEED);
+            x.url_dirty_at = Some(dom::now());
+        }
+    })?;
+    let a = app.clone();
+    on::<Event>(&by_id::<HtmlElement>("logx")?, "change", move |e| {
+        if let Some(t) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) {
+            let mut x = a.borrow_mut();
+            x.view.log_x = t.checked();
+            x.url_dirty_at = Some(dom::now());
+            x.request_redraw();
+        }
+    })?;
+    on::<Event>(&by_id::<HtmlElement>("copy-link")?, "click", move |_| {
+        let href = dom::window().location().href().unwrap_or_default();
+        let _ = dom::window().navigator().clipboard().write_text(&href);
+        dom::set_text("copy-link", "Link copied");
+        let reset = Closure::once_into_js(|| dom::set_text("copy-link", "Copy link"));
+        let _ = dom::window().set_timeout_with_callback_and_timeout_and_arguments_0(reset.unchecked_ref(), 1500);
+    })?;
+    on::<Event>(&by_id::<HtmlElement>("notice-close")?, "click", |_| dom::set_hidden("notice", true))?;
+    // Space toggles play unless a control has focus (where Space has its own meaning).
+    let a = app.clone();
+    on::<KeyboardEvent>(&dom::document(), "keydown", move |e| {
+        if e.key() != " " {
+            return;
+        }
+        let tag = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).map(|el| el.tag_name()).unwrap_or_default();
+        if matches!(tag.as_str(), "INPUT" | "SELECT" | "TEXTAREA" | "BUTTON" | "A") {
+            return;
+        }
+        e.prevent_default();
+        let mut x = a.borrow_mut();
+        let p = !x.playing;
+        x.set_playing(p);
+    })?;
+    let a = app.clone();
+    on::<Event>(&dom::window(), "resize", move |_| {
+        let mut x = a.borrow_mut();
+        x.dpr = dom::window().device_pixel_ratio().max(1.0);
+        x.mark_all_dirty();
+    })?;
+    Ok(())
+}
+
+fn wire_canvases(app: &Shared) -> Result<(), JsValue> {
+    let canvas = by_id::<HtmlElement>("landscape-dynamic")?;
+    let a = app.clone();
+    on::<PointerEvent>(&canvas, "pointerdown", move |e| {
+        let dpr = a.borrow().dpr;
+        let (x, y) = (e.offset_x() as f64 * dpr, e.offset_y() as f64 * dpr);
+        if a.borrow().near_wstar(x, y) {
+            a.borrow_mut().dragging = true;
+            if let Some(t) = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
+                let _ = t.set_pointer_capture(e.pointer_id());
+            }
+            e.prevent_default();
+        }
+    })?;
+    let a = app.clone();
+    on::<PointerEvent>(&canvas, "pointermove", move |e| {
+        let (dragging, dpr) = {
+            let x = a.borrow();
+            (x.dragging, x.dpr)
+        };
+        let (x, y) = (e.offset_x() as f64 * dpr, e.offset_y() as f64 * dpr);
+        if let Some(el) = e.target().and_then(|t| t.dyn_into::<HtmlElement>().ok()) {
+            let grab = dragging || a.borrow().near_wstar(x, y);
+            let _ = el.style().set_property("cursor", if grab { "grab" } else { "default" });
+        }
+        if dragging {
+            if let Some((wx, wy)) = a.borrow().landscape_point(x, y) {
+                move_wstar_to(&a, round_sig(wx, 3), round_sig(wy, 3));
+            }
+        }
+    })?;
+    for ev in ["pointerup", "pointercancel"] {
+        let a = app.clone();
+        on::<PointerEvent>(&canvas, ev, move |_| a.borrow_mut().dragging = false)?;
+    }
+    let a = app.clone();
+    on::<KeyboardEvent>(&canvas, "keydown", move |e| {
+        let step = if e.shift_key() { 0.01 } else { 0.05 };
+        let (dx, dy) = match e.key().as_str() {
+            "ArrowLeft" => (-step, 0.0),
+            "ArrowRight" => (step, 0.0),
+            "ArrowUp" => (0.0, step),
+            "ArrowDown" => (0.0, -step),
+            _ => return,
+        };
+        e.prevent_default();
+        let (x, y) = {
+            let s = &a.borrow().scenario;
+            (s.wstar[0], s.wstar[1])
+        };
+        move_wstar_to(&a, round_sig(x + dx, 3), round_sig(y + dy, 3));
+    })?;
+    let loss = by_id::<HtmlElement>("loss-dynamic")?;
+    let a = app.clone();
+    on::<PointerEvent>(&loss, "pointermove", move |e| {
+        let mut x = a.borrow_mut();
+        let dpr = x.dpr;
+        x.hover = Some((e.offset_x() as f64 * dpr, e.offset_y() as f64 * dpr));
+        x.request_redraw();
+    })?;
+    let a = app.clone();
+    on::<PointerEvent>(&loss, "pointerleave", move |_| {
+        let mut x = a.borrow_mut();
+        x.hover = None;
+        x.request_redraw();
+    })?;
+    Ok(())
+}
+
+fn move_wstar_to(app: &Shared, x: f64, y: f64) {
+    let playing = app.borrow().playing;
+    set_key(app, "wstar", &format!("{},{}", fmt_f64(x.clamp(-100.0, 100.0)), fmt_f64(y.clamp(-100.0, 100.0))));
+    let mut a = app.borrow_mut();
+    let at_start = a.run.step == 0;
+    a.set_playing(playing || at_start);
+}
+
+impl App {
+    /// Writes the caption's bound numbers immediately (after the caption text changed).
+    fn update_caption_now(&self) {
+        let Ok(list) = dom::document().query_selector_all("#caption output[data-bind]") else { return };
+        for i in 0..list.length() {
+            if let Some(el) = list.item(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) {
+                let name = el.get_attribute("data-bind").unwrap_or_default();
+                el.set_text_content(Some(&self.bound_value(&name).unwrap_or_else(|| "—".into())));
+            }
+        }
+    }
+}

@@ -1,0 +1,60 @@
+// Shared set-up for the end-to-end tests: serve dist/ on 127.0.0.1 and drive Debian's Chromium.
+import { createServer } from 'node:http';
+import { readFile, mkdir } from 'node:fs/promises';
+import { extname, join, normalize } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const DIST = new URL('../dist/', import.meta.url).pathname;
+export const ARTIFACTS = new URL('./artifacts/', import.meta.url).pathname;
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };
+
+/** Serves dist/ on an ephemeral port; resolves to { url, close }. */
+export async function serveDist() {
+  const server = createServer(async (req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^\/+/, '');
+    try {
+      const body = await readFile(join(DIST, path === '' ? 'index.html' : path));
+      res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? (path === '' ? 'text/html' : 'application/octet-stream') });
+      res.end(body);
+    } catch {
+      res.writeHead(404);
+      res.end('not found');
+    }
+  });
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  const { port } = server.address();
+  return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((ok) => server.close(ok)) };
+}
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--no-first-run', '--disable-quic', '--disable-sync'], // Playwright gives each launch a fresh profile
+  });
+}
+
+/** Opens a page at `query`, collecting console errors and page errors into `errors`. */
+export async function open(browser, base, query = '', options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1300, height: 1000 }, ...options });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(base + query);
+  await page.waitForSelector('body[data-ready="1"]', { timeout: 15000 });
+  return { page, errors, context };
+}
+
+export async function stepCount(page) {
+  return Number(await page.getAttribute('#step-count', 'data-step'));
+}
+
+export async function screenshot(page, name) {
+  await mkdir(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+export async function stats(page) {
+  return JSON.parse(await page.evaluate(() => window.wasmBindings.playground_stats()));
+}

@@ -1,0 +1,166 @@
+// End-to-end tests of the built site: what a person sees and does.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serveDist, launch, open, stepCount, screenshot, stats } from '../helpers.mjs';
+
+let server, browser;
+before(async () => { server = await serveDist(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
+const params = (page) => new URL(page.url()).searchParams;
+
+test('loads without console errors, runs the default scene, pause stops it', async () => {
+  const { page, errors, context } = await open(browser, server.url);
+  const s0 = await stepCount(page);
+  await sleep(700);
+  const s1 = await stepCount(page);
+  assert.ok(s1 > s0, `step counter should advance (${s0} → ${s1})`);
+  assert.equal(await page.getAttribute('#scenes button[data-scene="stall"]', 'aria-pressed'), 'true');
+  await page.click('#play');
+  await sleep(200);
+  const p0 = await stepCount(page);
+  await sleep(600);
+  assert.equal(await stepCount(page), p0, 'paused: the step counter must not move');
+  await page.keyboard.press('Space'); // Space resumes (focus is on the button: blur first)
+  await page.evaluate(() => document.activeElement.blur());
+  await page.keyboard.press('Space');
+  await sleep(400);
+  await screenshot(page, 'default');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the default scene makes its point: Analog SGD stalls, Tiki-Taka ends ≥ 3× closer', async () => {
+  const { page, errors, context } = await open(browser, server.url);
+  await sleep(5000);
+  const analog = Number(await page.getAttribute('#dist-analog', 'data-value'));
+  const tt = Number(await page.getAttribute('#dist-tt', 'data-value'));
+  const st = await stats(page);
+  await screenshot(page, 'default-after-5s');
+  assert.ok(st.step > 2000, `ran ${st.step} steps`);
+  assert.ok(analog > 0.1, `Analog SGD should settle visibly away from w* (${analog})`);
+  assert.ok(analog > 3 * tt, `Analog ${analog} vs Tiki-Taka ${tt}`);
+  // The caption's numbers are bound to the same live values.
+  const bound = await page.textContent('#caption output[data-bind="ratio"]');
+  assert.ok(Number(bound) >= 3, `caption ratio ${bound}`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('moving the τ slider by keyboard updates the URL and restarts', async () => {
+  const { page, errors, context } = await open(browser, server.url);
+  await sleep(600);
+  const before = await stepCount(page);
+  assert.ok(before > 100);
+  await page.focus('#range-tau');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await sleep(500);
+  const tau = Number(params(page).get('tau'));
+  assert.ok(tau > 1 && tau < 1.1, `tau in the URL: ${tau}`);
+  assert.equal(await page.inputValue('#in-tau'), String(tau));
+  assert.ok((await stepCount(page)) < before, 'the run restarted');
+  assert.match(await page.getAttribute('#range-tau', 'aria-valuetext'), /τ = /);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a permalink restores every control', async () => {
+  const q = '?v=1&problem=quadratic&algos=analog,tt&device=ald&tau=0.7&sp=0.1&alpha=0.02&beta=0.3&gamma=0.2&every=3&sigma=0.8&steps=5000&seed=7&h=2,1&wstar=0.3,0.2&w0=-0.4,-0.1&speed=100&logx=1';
+  const { page, errors, context } = await open(browser, server.url, q);
+  const expect = { tau: '0.7', sp: '0.1', alpha: '0.02', beta: '0.3', gamma: '0.2', every: '3', sigma: '0.8', steps: '5000', seed: '7', h: '2,1', wstar: '0.3,0.2', w0: '-0.4,-0.1' };
+  for (const [k, v] of Object.entries(expect)) assert.equal(await page.inputValue(`#in-${k}`), v, k);
+  assert.equal(await page.inputValue('#in-problem'), 'quadratic');
+  assert.equal(await page.inputValue('#in-device'), 'ald');
+  assert.equal(await page.isChecked('#algo-digital'), false);
+  assert.equal(await page.isChecked('#algo-analog'), true);
+  assert.equal(await page.isChecked('#algo-tt'), true);
+  assert.equal(await page.inputValue('#speed'), '100');
+  assert.equal(await page.isChecked('#logx'), true);
+  const st = await stats(page);
+  assert.equal(st.scenario, q.slice(1).replace('&speed=100&logx=1', ''));
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a malformed permalink shows a notice and a working figure', async () => {
+  const { page, errors, context } = await open(browser, server.url, '?tau=1e99&alpha=banana&bogus=1&wstar=0.5&h=1,2,3&speed=fast');
+  assert.equal(await page.isVisible('#notice'), true);
+  const text = await page.textContent('#notice-list');
+  for (const needle of ['tau=1e99', 'alpha=banana', 'bogus', 'speed=fast']) assert.ok(text.includes(needle), `${needle} in ${text}`);
+  assert.equal(await page.inputValue('#in-tau'), '1e12');
+  const s0 = await stepCount(page);
+  await sleep(500);
+  assert.ok((await stepCount(page)) > s0, 'the figure still runs');
+  await screenshot(page, 'malformed-link');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('embed=1 shows only the figure and a minimal control row; hide= hides chosen controls', async () => {
+  const { page, errors, context } = await open(browser, server.url, '?embed=1');
+  assert.equal(await page.isVisible('#controls'), false);
+  assert.equal(await page.isVisible('header.site'), false);
+  assert.equal(await page.isVisible('#play'), true);
+  assert.equal(await page.isVisible('#open-full'), true);
+  assert.equal(await page.isVisible('#landscape-static'), true);
+  await screenshot(page, 'embed');
+  await context.close();
+  const b = await open(browser, server.url, '?hide=tau,alpha');
+  assert.equal(await b.page.isVisible('#ctl-tau'), false);
+  assert.equal(await b.page.isVisible('#ctl-alpha'), false);
+  assert.equal(await b.page.isVisible('#ctl-beta'), true);
+  assert.deepEqual([...errors, ...b.errors], []);
+  await b.context.close();
+});
+
+test('each scene loads from its button and draws', async () => {
+  const { page, errors, context } = await open(browser, server.url);
+  const ids = await page.$$eval('#scenes button', (bs) => bs.map((b) => b.dataset.scene));
+  assert.equal(ids.length, 8);
+  for (const id of ids) {
+    await page.click(`#scenes button[data-scene="${id}"]`);
+    await sleep(400);
+    assert.equal(await page.getAttribute(`#scenes button[data-scene="${id}"]`, 'aria-pressed'), 'true', id);
+    const caption = await page.textContent('#caption');
+    assert.ok(caption.length > 40 && !caption.includes('{'), `${id}: ${caption}`);
+    assert.ok((await stepCount(page)) > 0, `${id} runs`);
+    await screenshot(page, `scene-${id}`);
+  }
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('w* moves with the keyboard and the run restarts', async () => {
+  const { page, errors, context } = await open(browser, server.url);
+  await page.focus('#landscape-dynamic');
+  await page.keyboard.press('ArrowLeft');
+  await sleep(400);
+  assert.equal(params(page).get('wstar'), '0.55,-0.4');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('reduced motion starts paused; dark scheme changes the background', async () => {
+  const { page, context } = await open(browser, server.url, '', { reducedMotion: 'reduce', colorScheme: 'dark' });
+  await sleep(500);
+  assert.equal(await stepCount(page), 0);
+  assert.equal(await page.textContent('#play'), 'Play');
+  const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  assert.equal(bg, 'rgb(22, 24, 29)');
+  await screenshot(page, 'dark-reduced-motion');
+  await context.close();
+});
+
+test('problems lsq and lower_bound show the weights view', async () => {
+  for (const problem of ['lsq', 'lower_bound']) {
+    const { page, errors, context } = await open(browser, server.url, `?problem=${problem}`);
+    assert.equal(await page.isVisible('#panel-weights'), true);
+    assert.equal(await page.isVisible('#panel-landscape'), false);
+    await sleep(300);
+    await screenshot(page, `problem-${problem}`);
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
+});

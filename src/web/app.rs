@@ -1,0 +1,780 @@
+//! The live app: the run, the animation state, and drawing of every layer.
+
+use super::dom::{self, by_id};
+use super::view::{Speed, View};
+use crate::figures::device::draw_device;
+use crate::figures::landscape::{draw_landscape_overlay, Landscape};
+use crate::figures::loss::{draw_loss_axes, LossAxes, TheoryLine};
+use crate::figures::theme::{css, css_alpha, dash, marker, Marker};
+use crate::figures::weights::draw_weights_axes;
+use crate::figures::{decade_range, fmt_num, Mapping, Theme};
+use crate::scenes::{Scene, SCENES};
+use crate::sim::algorithm::AlgorithmKind;
+use crate::sim::record::Column;
+use crate::sim::scenario::{ProblemKind, Scenario};
+use crate::sim::Run;
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::{Clamped, JsCast};
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
+
+/// How many recent steps the readouts average over.
+pub const RECENT: usize = 1000;
+/// Simulation budget per animation frame, in milliseconds.
+const FRAME_BUDGET_MS: f64 = 8.0;
+
+/// A canvas sized to its CSS box × devicePixelRatio.
+pub struct Layer {
+    pub canvas: HtmlCanvasElement,
+    pub ctx: CanvasRenderingContext2d,
+}
+
+impl Layer {
+    pub fn new(id: &str) -> Result<Layer, JsValue> {
+        let canvas: HtmlCanvasElement = by_id(id)?;
+        let ctx = canvas.get_context("2d")?.ok_or("no 2d context")?.dyn_into::<CanvasRenderingContext2d>()?;
+        Ok(Layer { canvas, ctx })
+    }
+    /// Resizes the backing store to the CSS size × DPR; true if it changed.
+    pub fn fit(&self, dpr: f64) -> bool {
+        let w = (self.canvas.client_width() as f64 * dpr).round().max(1.0) as u32;
+        let h = (self.canvas.client_height() as f64 * dpr).round().max(1.0) as u32;
+        if self.canvas.width() != w || self.canvas.height() != h {
+            self.canvas.set_width(w);
+            self.canvas.set_height(h);
+            true
+        } else {
+            false
+        }
+    }
+    fn size(&self) -> (f64, f64) {
+        (self.canvas.width() as f64, self.canvas.height() as f64)
+    }
+    fn clear(&self) {
+        let (w, h) = self.size();
+        self.ctx.clear_rect(0.0, 0.0, w, h);
+    }
+}
+
+/// What a static layer was last drawn from; redraw only when it changes.
+#[derive(Clone, Debug, PartialEq)]
+enum StaticKey {
+    Landscape(Landscape, (u32, u32), bool),
+    Loss(LossAxes, (u32, u32), bool),
+    Device(crate::sim::device::Device, (u32, u32), bool),
+    Weights((f64, f64), Option<f64>, (u32, u32), bool),
+}
+
+/// Live readouts for one algorithm.
+#[derive(Clone, Debug, Default)]
+pub struct Readout {
+    pub loss: f64,
+    pub dist: f64,
+    pub diverged: bool,
+}
+
+pub struct App {
+    pub scenario: Scenario,
+    pub run: Run,
+    pub view: View,
+    pub playing: bool,
+    debt: f64,
+    last_frame: Option<f64>,
+    pub theme: Theme,
+    pub dpr: f64,
+    landscape: (Layer, Layer),
+    weights: (Layer, Layer),
+    loss: (Layer, Layer),
+    device: Layer,
+    contour: HtmlCanvasElement,
+    keys: [Option<StaticKey>; 4],
+    landscape_map: Option<Mapping>,
+    weights_map: Option<Mapping>,
+    loss_map: Option<Mapping>,
+    loss_y: (f64, f64),
+    pub hover: Option<(f64, f64)>,
+    pub dragging: bool,
+    dynamic_dirty: bool,
+    last_readout: f64,
+    pub readouts: Vec<(AlgorithmKind, Readout)>,
+    /// (time, step) samples for the achieved-rate readout.
+    rate_samples: std::collections::VecDeque<(f64, u64)>,
+    pub steps_per_second: f64,
+    /// Recent frame intervals and per-frame work, milliseconds (for the benchmark hook).
+    pub frame_intervals: std::collections::VecDeque<f64>,
+    pub frame_work: std::collections::VecDeque<f64>,
+    pub first_chart_ms: Option<f64>,
+    pub url_dirty_at: Option<f64>,
+    cols: Vec<Column>,
+}
+
+impl App {
+    pub fn new(scenario: Scenario, view: View) -> Result<App, JsValue> {
+        let contour: HtmlCanvasElement = dom::document().create_element("canvas")?.dyn_into()?;
+        let theme = match view.theme.as_deref() {
+            Some("dark") => Theme::DARK,
+            Some("light") => Theme::LIGHT,
+            _ if dom::media("(prefers-color-scheme: dark)") => Theme::DARK,
+            _ => Theme::LIGHT,
+        };
+        let run = Run::new(&scenario);
+        let mut app = App {
+            scenario,
+            run,
+            view,
+            playing: false,
+            debt: 0.0,
+            last_frame: None,
+            theme,
+            dpr: dom::window().device_pixel_ratio().max(1.0),
+            landscape: (Layer::new("landscape-static")?, Layer::new("landscape-dynamic")?),
+            weights: (Layer::new("weights-static")?, Layer::new("weights-dynamic")?),
+            loss: (Layer::new("loss-static")?, Layer::new("loss-dynamic")?),
+            device: Layer::new("device-static")?,
+            contour,
+            keys: [None, None, None, None],
+            landscape_map: None,
+            weights_map: None,
+            loss_map: None,
+            loss_y: (1e-4, 1.0),
+            hover: None,
+            dragging: false,
+            dynamic_dirty: true,
+            last_readout: f64::NEG_INFINITY,
+            readouts: vec![],
+            rate_samples: Default::default(),
+            steps_per_second: 0.0,
+            frame_intervals: Default::default(),
+            frame_work: Default::default(),
+            first_chart_ms: None,
+            url_dirty_at: None,
+            cols: Vec::new(),
+        };
+        app.restart();
+        Ok(app)
+    }
+
+    /// Whether the landscape (2-D quadratic) or the weights view is shown.
+    pub fn shows_landscape(&self) -> bool {
+        self.scenario.problem == ProblemKind::Quadratic && self.scenario.wstar.len() == 2
+    }
+
+    /// Restarts the run from the start point with the same seeds.
+    pub fn restart(&mut self) {
+        self.run = Run::new(&self.scenario);
+        self.debt = 0.0;
+        self.rate_samples.clear();
+        self.loss_y = self.initial_loss_range();
+        self.keys[1] = None;
+        self.dynamic_dirty = true;
+        self.last_readout = f64::NEG_INFINITY;
+        let landscape = self.shows_landscape();
+        dom::set_hidden("panel-landscape", !landscape);
+        dom::set_hidden("panel-weights", landscape);
+        self.update_readouts();
+    }
+
+    fn initial_loss_range(&self) -> (f64, f64) {
+        let start = self.run.problem.start();
+        let mut scratch = vec![0.0; start.len()];
+        let mut grad = vec![0.0; start.len()];
+        let f0 = self.run.problem.eval(&start, &mut scratch, &mut grad);
+        let mut hi = f0.max(1e-3);
+        let mut lo = hi * 1e-3;
+        for l in self.theory_lines() {
+            if l.value.is_finite() && l.value > 0.0 {
+                lo = lo.min(l.value * 0.3);
+                hi = hi.max(l.value * 3.0);
+            }
+        }
+        decade_range(lo, hi)
+    }
+
+    fn theory_lines(&self) -> Vec<TheoryLine> {
+        let t = &self.run.theory;
+        let mut lines = Vec::new();
+        if self.scenario.runs(AlgorithmKind::Digital) {
+            if let Some(v) = t.digital_floor {
+                lines.push(TheoryLine { label: "Digital SGD floor (theory)".into(), value: v, color: self.theme.digital });
+            }
+        }
+        if self.scenario.runs(AlgorithmKind::Analog) {
+            if let (Some(bias), Some(floor)) = (t.analog_stationary_loss, t.digital_floor) {
+                lines.push(TheoryLine { label: "Analog SGD stationary: bias + noise floor (theory)".into(), value: bias + floor, color: self.theme.analog });
+            }
+        }
+        lines
+    }
+
+    /// Advances the animation by one frame at time `now` (ms). Returns whether anything was drawn.
+    pub fn frame(&mut self, now: f64) {
+        let start = dom::now();
+        if let Some(prev) = self.last_frame {
+            push_ring(&mut self.frame_intervals, now - prev, 240);
+        }
+        let dt = self.last_frame.map_or(0.0, |t| ((now - t) / 1000.0).clamp(0.0, 0.1));
+        self.last_frame = Some(now);
+        if self.playing && !self.run.finished() {
+            self.simulate(dt, start);
+            if self.run.finished() {
+                self.set_playing(false);
+            }
+        }
+        self.rate_samples.push_back((now, self.run.step));
+        while self.rate_samples.len() > 2 && now - self.rate_samples[0].0 > 1000.0 {
+            self.rate_samples.pop_front();
+        }
+        if let (Some(a), Some(b)) = (self.rate_samples.front(), self.rate_samples.back()) {
+            self.steps_per_second = if b.0 > a.0 { (b.1 - a.1) as f64 / ((b.0 - a.0) / 1000.0) } else { 0.0 };
+        }
+        if now - self.last_readout > 100.0 {
+            self.last_readout = now;
+            self.update_readouts();
+        }
+        self.draw();
+        push_ring(&mut self.frame_work, dom::now() - start, 240);
+    }
+
+    fn simulate(&mut self, dt: f64, start: f64) {
+        let target = match self.view.speed {
+            Speed::Max => u64::MAX,
+            Speed::StepsPerSecond(v) => {
+                self.debt += v * dt;
+                let n = self.debt.floor();
+                self.debt -= n;
+                n as u64
+            }
+        };
+        let chunk = match self.run.problem.dim() {
+            d if d <= 4 => 512,
+            _ => 64,
+        };
+        let mut done = 0u64;
+        while done < target && !self.run.finished() {
+            let n = chunk.min(target - done);
+            self.run.step_n(n);
+            done += n;
+            if dom::now() - start > FRAME_BUDGET_MS {
+                self.debt = 0.0; // the budget caps speed: do not build up a backlog
+                break;
+            }
+        }
+        if done > 0 {
+            self.dynamic_dirty = true;
+        }
+    }
+
+    /// Steps `n` times now (the Step buttons).
+    pub fn step_by(&mut self, n: u64) {
+        self.run.step_n(n);
+        self.dynamic_dirty = true;
+        self.update_readouts();
+    }
+
+    pub fn set_playing(&mut self, playing: bool) {
+        let playing = playing && !self.run.finished();
+        self.playing = playing;
+        self.last_frame = None;
+        dom::set_text("play", if playing { "Pause" } else if self.run.finished() { "Done" } else { "Play" });
+        if let Ok(b) = by_id::<web_sys::HtmlElement>("play") {
+            let _ = b.set_attribute("aria-pressed", if playing { "true" } else { "false" });
+        }
+    }
+
+    pub fn mark_all_dirty(&mut self) {
+        self.keys = [None, None, None, None];
+        self.dynamic_dirty = true;
+    }
+
+    /// Recent means and distances for the readouts and the caption.
+    pub fn update_readouts(&mut self) {
+        let optimum = self.run.problem.optimum();
+        self.readouts = self
+            .run
+            .tracks
+            .iter()
+            .map(|t| {
+                let recent = t.loss.recent();
+                let n = recent.len().min(RECENT);
+                let loss = if n == 0 { f64::NAN } else { recent.iter().rev().take(n).sum::<f64>() / n as f64 };
+                let trail = t.trail.recent();
+                let dim = t.trail.dim();
+                let m = (trail.len() / dim).min(RECENT);
+                let mut mean = vec![0.0; dim];
+                if m == 0 {
+                    mean.clone_from(&t.algo.w);
+                } else {
+                    let skip = trail.len() / dim - m;
+                    for (j, v) in trail.iter().skip(skip * dim).enumerate() {
+                        mean[j % dim] += v / m as f64;
+                    }
+                }
+                let dist = mean.iter().zip(&optimum).map(|(a, b)| (a - b).powi(2)).sum::<f64>().sqrt();
+                (t.algo.kind, Readout { loss, dist, diverged: t.algo.diverged })
+            })
+            .collect();
+        self.write_readouts();
+    }
+
+    fn readout(&self, a: AlgorithmKind) -> Option<&Readout> {
+        self.readouts.iter().find(|(k, _)| *k == a).map(|(_, r)| r)
+    }
+
+    fn write_readouts(&self) {
+        let rows: String = self
+            .readouts
+            .iter()
+            .map(|(a, r)| {
+                let (loss, dist) = if r.diverged {
+                    ("diverged".to_string(), "—".to_string())
+                } else {
+                    (fmt_num(r.loss), fmt_num(r.dist))
+                };
+                let class = if r.diverged { " class=\"diverged\"" } else { "" };
+                format!(
+                    "<tr id=\"row-{k}\"><td><span class=\"legend {k}\">{label}</span></td><td{class} id=\"loss-{k}\" data-value=\"{lv}\">{loss}</td><td{class} id=\"dist-{k}\" data-value=\"{dv}\">{dist}</td></tr>",
+                    k = a.key(),
+                    label = a.label(),
+                    lv = r.loss,
+                    dv = r.dist
+                )
+            })
+            .collect();
+        if let Ok(body) = by_id::<web_sys::HtmlElement>("readout-rows") {
+            if body.inner_html() != rows {
+                body.set_inner_html(&rows);
+            }
+        }
+        dom::set_text("step-count", &format!("step {} / {}", self.run.step, self.scenario.steps));
+        if let Ok(e) = by_id::<web_sys::HtmlElement>("step-count") {
+            let _ = e.set_attribute("data-step", &self.run.step.to_string());
+        }
+        let rate = if self.playing { format!("{} steps/s", fmt_num(self.steps_per_second.round())) } else { String::new() };
+        dom::set_text("rate", &rate);
+        self.write_caption_values();
+    }
+
+    /// The live value of a caption placeholder.
+    pub fn bound_value(&self, name: &str) -> Option<String> {
+        let dist = |a| self.readout(a).map(|r| fmt_num(r.dist));
+        let loss = |a| self.readout(a).map(|r| fmt_num(r.loss));
+        match name {
+            "analog_dist" => dist(AlgorithmKind::Analog),
+            "tt_dist" => dist(AlgorithmKind::TikiTaka),
+            "digital_dist" => dist(AlgorithmKind::Digital),
+            "analog_loss" => loss(AlgorithmKind::Analog),
+            "tt_loss" => loss(AlgorithmKind::TikiTaka),
+            "digital_loss" => loss(AlgorithmKind::Digital),
+            "ratio" => {
+                let (a, t) = (self.readout(AlgorithmKind::Analog)?, self.readout(AlgorithmKind::TikiTaka)?);
+                Some(format!("{:.1}", a.dist / t.dist.max(1e-12)))
+            }
+            "theory_dist" => {
+                let w = self.run.theory.analog_stationary_w.as_ref()?;
+                let d = w.iter().zip(&self.run.problem.optimum()).map(|(a, b)| (a - b).powi(2)).sum::<f64>().sqrt();
+                Some(fmt_num(d))
+            }
+            "digital_floor" => self.run.theory.digital_floor.map(fmt_num),
+            "analog_theory_loss" => self.run.theory.analog_stationary_loss.map(fmt_num),
+            key => crate::sim::scenario::key(key).map(|k| k.format(&self.scenario)),
+        }
+    }
+
+    fn write_caption_values(&self) {
+        let Ok(list) = dom::document().query_selector_all("#caption output[data-bind]") else { return };
+        for i in 0..list.length() {
+            let Some(node) = list.item(i) else { continue };
+            let Ok(el) = node.dyn_into::<web_sys::Element>() else { continue };
+            let name = el.get_attribute("data-bind").unwrap_or_default();
+            let text = self.bound_value(&name).unwrap_or_else(|| "—".into());
+            if el.text_content().as_deref() != Some(text.as_str()) {
+                el.set_text_content(Some(&text));
+            }
+        }
+    }
+
+    /// The scene whose scenario equals the current one.
+    pub fn current_scene(&self) -> Option<&'static Scene> {
+        SCENES.iter().find(|s| Scenario::parse(s.query).is_ok_and(|q| q == self.scenario))
+    }
+
+    // ---- drawing ----------------------------------------------------------------------------
+
+    fn draw(&mut self) {
+        let static_changed = self.draw_static();
+        if static_changed || self.dynamic_dirty {
+            self.draw_dynamic();
+            self.dynamic_dirty = false;
+            if self.first_chart_ms.is_none() {
+                self.first_chart_ms = Some(dom::now());
+                if let Some(body) = dom::document().body() {
+                    let _ = body.set_attribute("data-ready", "1");
+                }
+            }
+        }
+    }
+
+    fn landscape_spec(&self) -> Landscape {
+        let s = &self.scenario;
+        let wstar = [s.wstar[0], s.wstar[1]];
+        let w0 = [s.w0_at(0), s.w0_at(1)];
+        let range = self.run.device.range();
+        Landscape {
+            h: [s.h_at(0), s.h_at(1)],
+            wstar,
+            w0,
+            range,
+            symmetric_point: self.run.device.symmetric_point(),
+            analog_theory: if s.runs(AlgorithmKind::Analog) {
+                self.run.theory.analog_stationary_w.as_ref().map(|w| [w[0], w[1]])
+            } else {
+                None
+            },
+            view: Landscape::fit_view(wstar, w0, range),
+        }
+    }
+
+    /// Redraws static layers whose inputs changed; true if any was redrawn.
+    fn draw_static(&mut self) -> bool {
+        let dark = self.theme.dark;
+        let mut changed = false;
+        let scale = self.dpr;
+        if self.shows_landscape() {
+            let (st, dy) = &self.landscape;
+            let resized = st.fit(scale) | dy.fit(scale);
+            let spec = self.landscape_spec();
+            let key = StaticKey::Landscape(spec.clone(), (st.canvas.width(), st.canvas.height()), dark);
+            if resized || self.keys[0].as_ref() != Some(&key) {
+                self.landscape_map = self.draw_landscape_static(&spec).ok();
+                self.keys[0] = Some(key);
+                changed = true;
+            }
+        } else {
+            let (st, dy) = &self.weights;
+            let resized = st.fit(scale) | dy.fit(scale);
+            let (range, level) = self.weights_range();
+            let key = StaticKey::Weights(range, level, (st.canvas.width(), st.canvas.height()), dark);
+            if resized || self.keys[3].as_ref() != Some(&key) {
+                let area = CanvasBackend::with_canvas_object(st.canvas.clone()).map(|b| b.into_drawing_area());
+                self.weights_map = area.and_then(|a| draw_weights_axes(&a, range, level, &self.theme, scale).ok());
+                self.keys[3] = Some(key);
+                changed = true;
+            }
+        }
+        {
+            self.grow_loss_range();
+            let (st, dy) = &self.loss;
+            let resized = st.fit(scale) | dy.fit(scale);
+            let axes = LossAxes { steps: self.scenario.steps, log_x: self.view.log_x, y_range: self.loss_y, lines: self.theory_lines() };
+            let key = StaticKey::Loss(axes.clone(), (st.canvas.width(), st.canvas.height()), dark);
+            if resized || self.keys[1].as_ref() != Some(&key) {
+                let area = CanvasBackend::with_canvas_object(st.canvas.clone()).map(|b| b.into_drawing_area());
+                self.loss_map = area.and_then(|a| draw_loss_axes(&a, &axes, &self.theme, scale).ok());
+                self.keys[1] = Some(key);
+                changed = true;
+            }
+        }
+        {
+            let resized = self.device.fit(scale);
+            let key = StaticKey::Device(self.run.device, (self.device.canvas.width(), self.device.canvas.height()), dark);
+            if resized || self.keys[2].as_ref() != Some(&key) {
+                if let Some(a) = CanvasBackend::with_canvas_object(self.device.canvas.clone()).map(|b| b.into_drawing_area()) {
+                    let _ = draw_device(&a, &self.run.device, &self.theme, scale);
+                }
+                self.keys[2] = Some(key);
+            }
+        }
+        changed
+    }
+
+    fn draw_landscape_static(&self, spec: &Landscape) -> Result<Mapping, JsValue> {
+        let st = &self.landscape.0;
+        let (w, h) = st.size();
+        let m = spec.mapping(w, h, self.dpr);
+        let ctx = &st.ctx;
+        ctx.set_fill_style_str(&css(self.theme.bg));
+        ctx.fill_rect(0.0, 0.0, w, h);
+        // Contours: one small RGBA buffer, put once and scaled into the plot rectangle.
+        let cells = 160u32;
+        let rgba = spec.contour_rgba(&m, cells as usize, cells as usize, &self.theme);
+        let img = ImageData::new_with_u8_clamped_array_and_sh(Clamped(&rgba), cells, cells)?;
+        self.contour.set_width(cells);
+        self.contour.set_height(cells);
+        let cctx = self.contour.get_context("2d")?.ok_or("no 2d context")?.dyn_into::<CanvasRenderingContext2d>()?;
+        cctx.put_image_data(&img, 0.0, 0.0)?;
+        ctx.draw_image_with_html_canvas_element_and_dw_and_dh(&self.contour, m.rect.0, m.rect.1, m.width(), m.rect.3 - m.rect.1)?;
+        let area = CanvasBackend::with_canvas_object(st.canvas.clone()).ok_or("no canvas backend")?.into_drawing_area();
+        draw_landscape_overlay(&area, spec, &self.theme, self.dpr, None).map_err(|e| JsValue::from_str(&e))
+    }
+
+    fn weights_range(&self) -> ((f64, f64), Option<f64>) {
+        let opt = self.run.problem.optimum();
+        let mut lo = opt.iter().cloned().fold(f64::INFINITY, f64::min).min(0.0);
+        let mut hi = opt.iter().cloned().fold(f64::NEG_INFINITY, f64::max).max(0.0);
+        let pad = 0.15 * (hi - lo).max(0.2);
+        lo -= pad;
+        hi += pad;
+        let level = self.run.theory.lower_bound_w;
+        ((lo, hi), level)
+    }
+
+    /// Widens the loss axis (whole decades) when the data leave it; never shrinks mid-run.
+    fn grow_loss_range(&mut self) {
+        let mut lo = self.loss_y.0;
+        let mut hi = self.loss_y.1;
+        for t in &self.run.tracks {
+            for b in t.loss.buckets() {
+                if b.max.is_finite() && b.max > hi {
+                    hi = b.max;
+                }
+                if b.min.is_finite() && b.min > 0.0 && b.min < lo {
+                    lo = b.min;
+                }
+            }
+        }
+        // Noise makes single steps dip far below the plateau; do not let those dips stretch the
+        // axis more than two decades under the lowest theory line (exact zeros clip too).
+        let floor = self.theory_lines().iter().map(|l| l.value).filter(|v| v.is_finite() && *v > 0.0).fold(f64::INFINITY, f64::min);
+        let lo = if floor.is_finite() { lo.max(floor * 1e-2) } else { lo.max(hi * 1e-12) };
+        let r = decade_range(lo, hi);
+        if r != self.loss_y {
+            self.loss_y = r;
+        }
+    }
+
+    fn draw_dynamic(&mut self) {
+        if self.shows_landscape() {
+            self.draw_landscape_dynamic();
+        } else {
+            self.draw_weights_dynamic();
+        }
+        self.draw_loss_dynamic();
+    }
+
+    fn stroke_style(&self, ctx: &CanvasRenderingContext2d, a: AlgorithmKind, alpha: f64, width: f64) {
+        ctx.set_stroke_style_str(&css_alpha(self.theme.algo(a), alpha));
+        ctx.set_line_width(width * self.dpr);
+        let pattern = js_sys::Array::new();
+        for d in dash(a) {
+            pattern.push(&JsValue::from_f64(d * self.dpr));
+        }
+        let _ = ctx.set_line_dash(&pattern);
+    }
+
+    fn draw_marker(&self, ctx: &CanvasRenderingContext2d, a: AlgorithmKind, x: f64, y: f64, size: f64) {
+        let r = size * self.dpr;
+        ctx.set_fill_style_str(&css(self.theme.algo(a)));
+        ctx.set_stroke_style_str(&css(self.theme.bg));
+        ctx.set_line_width(1.5 * self.dpr);
+        let _ = ctx.set_line_dash(&js_sys::Array::new());
+        ctx.begin_path();
+        match marker(a) {
+            Marker::Square => ctx.rect(x - r * 0.85, y - r * 0.85, 1.7 * r, 1.7 * r),
+            Marker::Triangle => {
+                ctx.move_to(x, y - r * 1.15);
+                ctx.line_to(x + r, y + r * 0.75);
+                ctx.line_to(x - r, y + r * 0.75);
+                ctx.close_path();
+            }
+            Marker::Circle => {
+                let _ = ctx.arc(x, y, r, 0.0, std::f64::consts::TAU);
+            }
+        }
+        ctx.fill();
+        ctx.stroke();
+    }
+
+    fn draw_landscape_dynamic(&self) {
+        let layer = &self.landscape.1;
+        layer.clear();
+        let Some(m) = self.landscape_map else { return };
+        let ctx = &layer.ctx;
+        ctx.save();
+        ctx.begin_path();
+        ctx.rect(m.rect.0, m.rect.1, m.width(), m.rect.3 - m.rect.1);
+        ctx.clip();
+        for t in &self.run.tracks {
+            let trail = t.trail.recent();
+            let n = trail.len() / 2;
+            if n > 1 {
+                let stride = (n / 1500).max(1);
+                self.stroke_style(ctx, t.algo.kind, 0.55, 1.3);
+                ctx.begin_path();
+                let mut first = true;
+                for i in (0..n).step_by(stride).chain(std::iter::once(n - 1)) {
+                    let (x, y) = (m.px(trail[2 * i]), m.py(trail[2 * i + 1]));
+                    if first {
+                        ctx.move_to(x, y);
+                        first = false;
+                    } else {
+                        ctx.line_to(x, y);
+                    }
+                }
+                ctx.line_to(m.px(t.algo.w[0]), m.py(t.algo.w[1]));
+                ctx.stroke();
+            }
+        }
+        for t in &self.run.tracks {
+            let (x, y) = (m.px(t.algo.w[0]), m.py(t.algo.w[1]));
+            if t.algo.kind == AlgorithmKind::TikiTaka {
+                let (px, py) = (m.px(t.algo.w[0] + t.algo.p[0]), m.py(t.algo.w[1] + t.algo.p[1]));
+                self.arrow(ctx, (x, y), (px, py), t.algo.kind);
+            }
+            if x.is_finite() && y.is_finite() {
+                self.draw_marker(ctx, t.algo.kind, x, y, 6.0);
+            }
+        }
+        ctx.restore();
+    }
+
+    fn arrow(&self, ctx: &CanvasRenderingContext2d, from: (f64, f64), to: (f64, f64), a: AlgorithmKind) {
+        let (dx, dy) = (to.0 - from.0, to.1 - from.1);
+        let len = (dx * dx + dy * dy).sqrt();
+        if !len.is_finite() || len < 2.0 * self.dpr {
+            return;
+        }
+        let _ = ctx.set_line_dash(&js_sys::Array::new());
+        ctx.set_stroke_style_str(&css(self.theme.algo(a)));
+        ctx.set_line_width(2.0 * self.dpr);
+        ctx.begin_path();
+        ctx.move_to(from.0, from.1);
+        ctx.line_to(to.0, to.1);
+        let (ux, uy) = (dx / len, dy / len);
+        let head = 7.0 * self.dpr;
+        ctx.move_to(to.0 - head * (ux - 0.5 * uy), to.1 - head * (uy + 0.5 * ux));
+        ctx.line_to(to.0, to.1);
+        ctx.line_to(to.0 - head * (ux + 0.5 * uy), to.1 - head * (uy - 0.5 * ux));
+        ctx.stroke();
+    }
+
+    fn draw_weights_dynamic(&self) {
+        let layer = &self.weights.1;
+        layer.clear();
+        let Some(m) = self.weights_map else { return };
+        let ctx = &layer.ctx;
+        let opt = self.run.problem.optimum();
+        for t in &self.run.tracks {
+            for (w, o) in t.algo.w.iter().zip(&opt) {
+                let (x, y) = (m.px(*o), m.py(w.clamp(m.y_range.0, m.y_range.1)));
+                if x.is_finite() && y.is_finite() {
+                    self.draw_marker(ctx, t.algo.kind, x, y, 4.5);
+                }
+            }
+        }
+    }
+
+    fn draw_loss_dynamic(&mut self) {
+        let layer = &self.loss.1;
+        layer.clear();
+        let Some(m) = self.loss_map else { return };
+        let ctx = layer.ctx.clone();
+        ctx.save();
+        ctx.begin_path();
+        ctx.rect(m.rect.0, m.rect.1, m.width(), m.rect.3 - m.rect.1);
+        ctx.clip();
+        let columns = m.width().max(1.0) as usize;
+        let (lo, hi) = m.y_range;
+        let clampy = |v: f64| m.py(if v.is_finite() { v.clamp(lo, hi) } else { hi });
+        let mut cols = std::mem::take(&mut self.cols);
+        for t in &self.run.tracks {
+            let steps = self.scenario.steps;
+            if m.log_x {
+                let col_of = |s: u64| ((m.px(s as f64 + 1.0) - m.rect.0).max(0.0)) as usize;
+                t.loss.columns_by(0, steps, columns, col_of, &mut cols);
+            } else {
+                t.loss.columns(0, steps, columns, &mut cols);
+            }
+            if cols.is_empty() {
+                continue;
+            }
+            self.stroke_style(&ctx, t.algo.kind, 0.95, 1.6);
+            ctx.begin_path();
+            let x_of = |step: u64| if m.log_x { m.px(step as f64 + 1.0) } else { m.px(step as f64) };
+            for (i, c) in cols.iter().enumerate() {
+                let x = x_of(c.step).max(m.rect.0 + c.column as f64);
+                if i == 0 {
+                    ctx.move_to(x, clampy(c.first));
+                } else {
+                    ctx.line_to(x, clampy(c.first));
+                }
+                if c.min != c.max {
+                    ctx.line_to(x, clampy(c.max));
+                    ctx.line_to(x, clampy(c.min));
+                }
+                ctx.line_to(x, clampy(c.last));
+            }
+            ctx.stroke();
+        }
+        self.cols = cols;
+        ctx.restore();
+        if let Some((hx, _)) = self.hover {
+            if hx >= m.rect.0 && hx <= m.rect.2 {
+                let _ = ctx.set_line_dash(&js_sys::Array::new());
+                ctx.set_stroke_style_str(&css_alpha(self.theme.fg, 0.5));
+                ctx.set_line_width(self.dpr);
+                ctx.begin_path();
+                ctx.move_to(hx, m.rect.1);
+                ctx.line_to(hx, m.rect.3);
+                ctx.stroke();
+            }
+        }
+        self.write_tooltip(&m);
+    }
+
+    fn write_tooltip(&self, m: &Mapping) {
+        let Ok(tip) = by_id::<web_sys::HtmlElement>("loss-tip") else { return };
+        let Some((hx, hy)) = self.hover.filter(|(x, _)| *x >= m.rect.0 && *x <= m.rect.2) else {
+            tip.set_hidden(true);
+            return;
+        };
+        let x = m.data_x(hx);
+        let step = if m.log_x { (x - 1.0).max(0.0) } else { x.max(0.0) }.round() as u64;
+        let mut html = format!("step {step}");
+        for t in &self.run.tracks {
+            if let Some(v) = t.loss.value_at(step) {
+                html.push_str(&format!("<br><span style=\"color:{}\">{}</span>: {}", css(self.theme.algo(t.algo.kind)), t.algo.kind.label(), fmt_num(v)));
+            }
+        }
+        tip.set_inner_html(&html);
+        let style = tip.style();
+        let (cx, cy) = (hx / self.dpr, hy / self.dpr);
+        let left = if hx > (m.rect.0 + m.rect.2) / 2.0 { cx - 170.0 } else { cx + 12.0 };
+        let _ = style.set_property("left", &format!("{left}px"));
+        let _ = style.set_property("top", &format!("{}px", (cy - 10.0).max(0.0)));
+        tip.set_hidden(false);
+    }
+
+    /// w* under a pointer at canvas pixel (x, y), if close enough to grab.
+    pub fn near_wstar(&self, x: f64, y: f64) -> bool {
+        let Some(m) = self.landscape_map else { return false };
+        let (sx, sy) = (m.px(self.scenario.wstar[0]), m.py(self.scenario.wstar[1]));
+        ((x - sx).powi(2) + (y - sy).powi(2)).sqrt() < 16.0 * self.dpr
+    }
+
+    /// The data point under canvas pixel (x, y) on the landscape.
+    pub fn landscape_point(&self, x: f64, y: f64) -> Option<(f64, f64)> {
+        self.landscape_map.map(|m| (m.data_x(x), m.data_y(y)))
+    }
+
+    pub fn request_redraw(&mut self) {
+        self.dynamic_dirty = true;
+    }
+}
+
+fn push_ring(ring: &mut std::collections::VecDeque<f64>, v: f64, cap: usize) {
+    if ring.len() == cap {
+        ring.pop_front();
+    }
+    ring.push_back(v);
+}
+
+/// The p-quantile of a sample (0 for an empty one).
+pub fn quantile(xs: &std::collections::VecDeque<f64>, p: f64) -> f64 {
+    let mut v: Vec<f64> = xs.iter().copied().collect();
+    if v.is_empty() {
+        return 0.0;
+    }
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[((v.len() - 1) as f64 * p).round() as usize]
+}

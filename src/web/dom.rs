@@ -1,0 +1,72 @@
+//! Small DOM helpers.
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Document, Element, HtmlElement, Window};
+
+pub fn window() -> Window {
+    web_sys::window().expect("a browser window")
+}
+
+pub fn document() -> Document {
+    window().document().expect("a document")
+}
+
+/// The element with `id`, cast to `T`.
+pub fn by_id<T: JsCast>(id: &str) -> Result<T, JsValue> {
+    document()
+        .get_element_by_id(id)
+        .ok_or_else(|| JsValue::from_str(&format!("missing element #{id}")))?
+        .dyn_into::<T>()
+        .map_err(|_| JsValue::from_str(&format!("#{id} has an unexpected type")))
+}
+
+/// Creates an element with a class.
+pub fn create(tag: &str, class: &str) -> Result<Element, JsValue> {
+    let e = document().create_element(tag)?;
+    if !class.is_empty() {
+        e.set_class_name(class);
+    }
+    Ok(e)
+}
+
+/// Adds an event listener that lives as long as the page.
+pub fn on<E: JsCast + 'static>(target: &impl AsRef<web_sys::EventTarget>, event: &str, f: impl FnMut(E) + 'static) -> Result<(), JsValue> {
+    let mut f = f;
+    let cb = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
+        if let Ok(e) = e.dyn_into::<E>() {
+            f(e)
+        }
+    });
+    target.as_ref().add_event_listener_with_callback(event, cb.as_ref().unchecked_ref())?;
+    cb.forget();
+    Ok(())
+}
+
+/// Sets the text of `#id` if it changed (avoids needless layout).
+pub fn set_text(id: &str, text: &str) {
+    if let Some(e) = document().get_element_by_id(id) {
+        if e.text_content().as_deref() != Some(text) {
+            e.set_text_content(Some(text));
+        }
+    }
+}
+
+/// Shows or hides an element by id.
+pub fn set_hidden(id: &str, hidden: bool) {
+    if let Ok(e) = by_id::<HtmlElement>(id) {
+        if e.hidden() != hidden {
+            e.set_hidden(hidden);
+        }
+    }
+}
+
+/// Whether a media query matches.
+pub fn media(query: &str) -> bool {
+    window().match_media(query).ok().flatten().is_some_and(|m| m.matches())
+}
+
+/// `performance.now()` in milliseconds.
+pub fn now() -> f64 {
+    window().performance().map_or(0.0, |p| p.now())
+}

@@ -1,0 +1,90 @@
+//! The page's view options that are not part of the scenario: `embed`, `hide`, `speed`, `logx`,
+//! `scene`, `theme`, `autoplay`. They travel in the same URL query as the scenario keys.
+
+use crate::sim::scenario::split_query;
+
+
+/// Simulation speed.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Speed {
+    StepsPerSecond(f64),
+    Max,
+}
+
+impl Speed {
+    pub fn parse(s: &str) -> Option<Speed> {
+        if s == "max" {
+            return Some(Speed::Max);
+        }
+        s.parse::<f64>().ok().filter(|v| v.is_finite() && *v >= 1.0 && *v <= 1e5).map(Speed::StepsPerSecond)
+    }
+    pub fn key(&self) -> String {
+        match self {
+            Speed::Max => "max".into(),
+            Speed::StepsPerSecond(v) => format!("{v}"),
+        }
+    }
+}
+
+/// View options parsed from the URL.
+#[derive(Clone, Debug)]
+pub struct View {
+    pub embed: bool,
+    pub hide: Vec<String>,
+    pub speed: Speed,
+    pub log_x: bool,
+    pub scene: Option<String>,
+    pub theme: Option<String>,
+    pub autoplay: bool,
+}
+
+pub const DEFAULT_SPEED: Speed = Speed::StepsPerSecond(2000.0);
+
+impl View {
+    /// Splits a URL query into view options, the scenario pairs, and notices about bad view values.
+    pub fn from_query(query: &str) -> (View, Vec<(String, String)>, Vec<String>) {
+        let mut view = View { embed: false, hide: vec![], speed: DEFAULT_SPEED, log_x: false, scene: None, theme: None, autoplay: true };
+        let mut rest = Vec::new();
+        let mut notices = Vec::new();
+        for (k, v) in split_query(query) {
+            match k.as_str() {
+                "embed" => view.embed = v == "1" || v == "true",
+                "hide" => view.hide = v.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect(),
+                "speed" => match Speed::parse(&v) {
+                    Some(s) => view.speed = s,
+                    None => notices.push(format!("speed={v}: expected 1 … 100000 steps/s or max; using 2000")),
+                },
+                "logx" => view.log_x = v == "1" || v == "true",
+                "scene" => view.scene = Some(v),
+                "theme" => view.theme = Some(v),
+                "autoplay" => view.autoplay = !(v == "0" || v == "false"),
+                _ => rest.push((k, v)),
+            }
+        }
+        (view, rest, notices)
+    }
+
+    /// The view part of a permalink (only what differs from the defaults).
+    pub fn to_query(&self) -> String {
+        let mut parts = Vec::new();
+        if self.embed {
+            parts.push("embed=1".to_string());
+        }
+        if !self.hide.is_empty() {
+            parts.push(format!("hide={}", self.hide.join(",")));
+        }
+        if self.speed != DEFAULT_SPEED {
+            parts.push(format!("speed={}", self.speed.key()));
+        }
+        if self.log_x {
+            parts.push("logx=1".into());
+        }
+        if let Some(t) = &self.theme {
+            parts.push(format!("theme={t}"));
+        }
+        if !self.autoplay {
+            parts.push("autoplay=0".into());
+        }
+        parts.join("&")
+    }
+}
