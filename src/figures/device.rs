@@ -15,7 +15,13 @@ pub fn draw_device<DB: DrawingBackend>(
     clear(area, theme)?;
     let (w, h) = area.dim_in_pixel();
     let (lo, hi) = device.range().unwrap_or((-1.0, 1.0));
-    let m = Mapping { rect: plot_rect(w as f64, h as f64, scale, 36.0), x_range: (lo, hi), y_range: (-1.1, 2.1), log_x: false, log_y: false };
+    let m = Mapping {
+        rect: plot_rect(w as f64, h as f64, scale, 36.0),
+        x_range: (lo, hi),
+        y_range: (-1.1, 2.1),
+        log_x: false,
+        log_y: false,
+    };
     draw_frame(area, &m, "weight w", "response", theme, scale)?;
     let n = 120;
     let curve = |f: &dyn Fn(f64) -> f64| -> Vec<(i32, i32)> {
@@ -27,7 +33,8 @@ pub fn draw_device<DB: DrawingBackend>(
             .collect()
     };
     let width = (2.0 * scale).round() as u32;
-    let curves: [(&str, RGBColor, Box<dyn Fn(f64) -> f64>); 4] = [
+    type Curve<'a> = (&'static str, RGBColor, Box<dyn Fn(f64) -> f64 + 'a>);
+    let curves: [Curve; 4] = [
         ("q⁺ (up)", theme.tt, Box::new(|x| device.q_plus(x))),
         ("q⁻ (down)", theme.analog, Box::new(|x| device.q_minus(x))),
         ("F", theme.muted, Box::new(|x| device.f(x))),
@@ -38,16 +45,24 @@ pub fn draw_device<DB: DrawingBackend>(
         area.draw(&PathElement::new(curve(f.as_ref()), style)).map_err(err)?;
         let y = m.rect.1 + (4.0 + 13.0 * i as f64) * scale;
         let x = m.rect.2 - 62.0 * scale;
-        area.draw(&PathElement::new(vec![(x as i32, (y + 6.0 * scale) as i32), ((x + 14.0 * scale) as i32, (y + 6.0 * scale) as i32)], style))
+        area.draw(&PathElement::new(
+            vec![(x as i32, (y + 6.0 * scale) as i32), ((x + 14.0 * scale) as i32, (y + 6.0 * scale) as i32)],
+            style,
+        ))
+        .map_err(err)?;
+        area.draw(&Text::new(label.to_string(), ((x + 18.0 * scale) as i32, y as i32), font(10.5, scale, *color)))
             .map_err(err)?;
-        area.draw(&Text::new(label.to_string(), ((x + 18.0 * scale) as i32, y as i32), font(10.5, scale, *color))).map_err(err)?;
     }
     if let Some(sp) = device.symmetric_point() {
         let x = m.px(sp);
         let style = ShapeStyle::from(&theme.muted).stroke_width(scale.max(1.0) as u32);
         dashed_line(area, (x, m.rect.1), (x, m.rect.3), (4.0 * scale, 3.0 * scale), style)?;
-        area.draw(&Text::new("w◇".to_string(), ((x + 3.0 * scale) as i32, (m.rect.3 - 16.0 * scale) as i32), font(10.5, scale, theme.muted)))
-            .map_err(err)?;
+        area.draw(&Text::new(
+            "w◇".to_string(),
+            ((x + 3.0 * scale) as i32, (m.rect.3 - 16.0 * scale) as i32),
+            font(10.5, scale, theme.muted),
+        ))
+        .map_err(err)?;
     }
     Ok(m)
 }

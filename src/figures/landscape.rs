@@ -58,7 +58,7 @@ impl Landscape {
         // 4 bands per decade below fmax, 16 shades in all.
         let level = ((fmax / f).log10() * 4.0).floor().clamp(0.0, 15.0);
         // Far from w* is darker; alternate bands differ slightly so level sets read as contours.
-        let t = (1.0 - level / 15.0) * if level as u32 % 2 == 0 { 1.0 } else { 0.9 };
+        let t = (1.0 - level / 15.0) * if (level as u32).is_multiple_of(2) { 1.0 } else { 0.9 };
         let tint = if theme.dark { (70.0, 90.0, 130.0) } else { (150.0, 175.0, 215.0) };
         let bg = (theme.bg.0 as f64, theme.bg.1 as f64, theme.bg.2 as f64);
         let mix = |a: f64, b: f64| (a + (b - a) * t * 0.6).round() as u8;
@@ -104,8 +104,11 @@ pub fn draw_contour_cells<DB: DrawingBackend>(
             let color = RGBColor(rgba[i], rgba[i + 1], rgba[i + 2]);
             let x = m.rect.0 + c as f64 * cw;
             let y = m.rect.1 + r as f64 * ch;
-            area.draw(&Rectangle::new([(x as i32, y as i32), ((x + cw).ceil() as i32, (y + ch).ceil() as i32)], color.filled()))
-                .map_err(err)?;
+            area.draw(&Rectangle::new(
+                [(x as i32, y as i32), ((x + cw).ceil() as i32, (y + ch).ceil() as i32)],
+                color.filled(),
+            ))
+            .map_err(err)?;
         }
     }
     Ok(())
@@ -137,8 +140,12 @@ pub fn draw_landscape_overlay<DB: DrawingBackend>(
         }
         let label = font(10.5, scale, theme.muted).pos(text::Pos::new(text::HPos::Left, text::VPos::Bottom));
         let (x, y) = px(a, b);
-        area.draw(&Text::new("device range [sp − τ, sp + τ]²".to_string(), (x + (3.0 * scale) as i32, y - (3.0 * scale) as i32), label))
-            .map_err(err)?;
+        area.draw(&Text::new(
+            "device range [sp − τ, sp + τ]²".to_string(),
+            (x + (3.0 * scale) as i32, y - (3.0 * scale) as i32),
+            label,
+        ))
+        .map_err(err)?;
     }
     let r = (5.0 * scale) as i32;
     if let Some(sp) = l.symmetric_point {
@@ -149,8 +156,12 @@ pub fn draw_landscape_overlay<DB: DrawingBackend>(
     }
     let (x, y) = px(l.w0[0], l.w0[1]);
     area.draw(&Circle::new((x, y), r, thin)).map_err(err)?;
-    area.draw(&Text::new("W₀".to_string(), (x + r + 2, y), font(11.0, scale, theme.muted).pos(text::Pos::new(text::HPos::Left, text::VPos::Center))))
-        .map_err(err)?;
+    area.draw(&Text::new(
+        "W₀".to_string(),
+        (x + r + 2, y),
+        font(11.0, scale, theme.muted).pos(text::Pos::new(text::HPos::Left, text::VPos::Center)),
+    ))
+    .map_err(err)?;
     if let Some(t) = l.analog_theory {
         let (x, y) = px(t[0], t[1]);
         let d = (7.0 * scale) as i32;
@@ -165,7 +176,11 @@ pub fn draw_landscape_overlay<DB: DrawingBackend>(
     let s = (7.0 * scale) as i32;
     area.draw(&PathElement::new(vec![(x - s, y), (x + s, y)], star)).map_err(err)?;
     area.draw(&PathElement::new(vec![(x, y - s), (x, y + s)], star)).map_err(err)?;
-    area.draw(&Text::new("w*".to_string(), (x + s, y - s), font(12.0, scale, theme.fg).pos(text::Pos::new(text::HPos::Left, text::VPos::Bottom))))
-        .map_err(err)?;
+    area.draw(&Text::new(
+        "w*".to_string(),
+        (x + s, y - s),
+        font(12.0, scale, theme.fg).pos(text::Pos::new(text::HPos::Left, text::VPos::Bottom)),
+    ))
+    .map_err(err)?;
     Ok(m)
 }

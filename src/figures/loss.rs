@@ -27,8 +27,15 @@ pub struct LossAxes {
 impl LossAxes {
     /// The data → pixel mapping on an area of `width × height` pixels.
     pub fn mapping(&self, width: f64, height: f64, scale: f64) -> Mapping {
-        let x_range = if self.log_x { (1.0, (self.steps as f64 + 1.0).max(10.0)) } else { (0.0, self.steps.max(1) as f64) };
-        Mapping { rect: plot_rect(width, height, scale, 52.0), x_range, y_range: self.y_range, log_x: self.log_x, log_y: true }
+        let x_range =
+            if self.log_x { (1.0, (self.steps as f64 + 1.0).max(10.0)) } else { (0.0, self.steps.max(1) as f64) };
+        Mapping {
+            rect: plot_rect(width, height, scale, 52.0),
+            x_range,
+            y_range: self.y_range,
+            log_x: self.log_x,
+            log_y: true,
+        }
     }
 }
 

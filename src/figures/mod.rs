@@ -106,7 +106,10 @@ pub fn ticks(range: (f64, f64), log: bool, max_ticks: usize) -> Vec<(f64, String
         let (a, b) = (lo.log10().ceil() as i32, hi.log10().floor() as i32);
         let count = (b - a + 1).max(1) as usize;
         let every = count.div_ceil(max_ticks.max(1)).max(1);
-        return (a..=b).filter(|e| (e - a) as usize % every == 0).map(|e| (10f64.powi(e), fmt_num(10f64.powi(e)))).collect();
+        return (a..=b)
+            .filter(|e| ((e - a) as usize).is_multiple_of(every))
+            .map(|e| (10f64.powi(e), fmt_num(10f64.powi(e))))
+            .collect();
     }
     let raw = (hi - lo) / max_ticks.max(1) as f64;
     let mag = 10f64.powf(raw.log10().floor());
@@ -153,8 +156,12 @@ pub fn draw_frame<DB: DrawingBackend>(
         title.clone().pos(text::Pos::new(text::HPos::Center, text::VPos::Bottom)),
     ))
     .map_err(err)?;
-    area.draw(&Text::new(y_title.to_string(), (px(l + 6.0 * scale), px(t + 4.0 * scale)), title.pos(text::Pos::new(text::HPos::Left, text::VPos::Top))))
-        .map_err(err)?;
+    area.draw(&Text::new(
+        y_title.to_string(),
+        (px(l + 6.0 * scale), px(t + 4.0 * scale)),
+        title.pos(text::Pos::new(text::HPos::Left, text::VPos::Top)),
+    ))
+    .map_err(err)?;
     Ok(())
 }
 
@@ -176,8 +183,11 @@ pub fn dashed_line<DB: DrawingBackend>(
         let e = (s + dash.0).min(len);
         let a = (from.0 + dx * s / len, from.1 + dy * s / len);
         let b = (from.0 + dx * e / len, from.1 + dy * e / len);
-        area.draw(&PathElement::new(vec![(a.0.round() as i32, a.1.round() as i32), (b.0.round() as i32, b.1.round() as i32)], style))
-            .map_err(err)?;
+        area.draw(&PathElement::new(
+            vec![(a.0.round() as i32, a.1.round() as i32), (b.0.round() as i32, b.1.round() as i32)],
+            style,
+        ))
+        .map_err(err)?;
         s += dash.0 + dash.1;
     }
     Ok(())
@@ -196,7 +206,13 @@ pub fn fmt_num(v: f64) -> String {
         return "0".into();
     }
     if !v.is_finite() {
-        return if v.is_nan() { "NaN".into() } else if v > 0.0 { "∞".into() } else { "−∞".into() };
+        return if v.is_nan() {
+            "NaN".into()
+        } else if v > 0.0 {
+            "∞".into()
+        } else {
+            "−∞".into()
+        };
     }
     let a = v.abs();
     if !(1e-3..1e5).contains(&a) {
@@ -222,7 +238,13 @@ mod tests {
 
     #[test]
     fn mapping_round_trips() {
-        let m = Mapping { rect: (10.0, 5.0, 110.0, 105.0), x_range: (0.0, 100.0), y_range: (1e-4, 1.0), log_x: false, log_y: true };
+        let m = Mapping {
+            rect: (10.0, 5.0, 110.0, 105.0),
+            x_range: (0.0, 100.0),
+            y_range: (1e-4, 1.0),
+            log_x: false,
+            log_y: true,
+        };
         assert!((m.px(50.0) - 60.0).abs() < 1e-12);
         assert!((m.py(1e-2) - 55.0).abs() < 1e-9);
         assert!((m.data_y(m.py(3e-3)) - 3e-3).abs() < 1e-15);

@@ -12,6 +12,7 @@
 
 pub mod algorithm;
 pub mod device;
+pub mod golden;
 pub mod problem;
 pub mod record;
 pub mod rng;

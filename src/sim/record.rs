@@ -157,7 +157,7 @@ impl History {
             return;
         }
         let recent_start = self.next_step - self.recent.len() as u64;
-        let mut push = |step: u64, first: f64, min: f64, max: f64, last: f64| {
+        let mut push = |step: u64, first: f64, min: f64, max: f64, last: f64, sum: f64, count: u64| {
             if step < from || step >= to {
                 return;
             }
@@ -167,8 +167,10 @@ impl History {
                     col.min = col.min.min(min);
                     col.max = col.max.max(max);
                     col.last = last;
+                    col.sum += sum;
+                    col.count += count;
                 }
-                _ => out.push(Column { column: c, step, first, min, max, last }),
+                _ => out.push(Column { column: c, step, first, min, max, last, sum, count }),
             }
         };
         let mut covered_to = from;
@@ -179,13 +181,13 @@ impl History {
             if b.start + b.len <= from {
                 continue;
             }
-            push(b.start.max(from), b.first, b.min, b.max, b.last);
+            push(b.start.max(from), b.first, b.min, b.max, b.last, b.sum, b.len);
             covered_to = b.start + b.len;
         }
         for (i, &v) in self.recent.iter().enumerate() {
             let step = recent_start + i as u64;
             if step >= covered_to {
-                push(step, v, v, v, v);
+                push(step, v, v, v, v, v, 1);
             }
         }
     }
@@ -200,6 +202,16 @@ pub struct Column {
     pub min: f64,
     pub max: f64,
     pub last: f64,
+    /// Sum and number of the values the column covers (for the mean).
+    pub sum: f64,
+    pub count: u64,
+}
+
+impl Column {
+    /// Mean of the values in the column.
+    pub fn mean(&self) -> f64 {
+        self.sum / self.count as f64
+    }
 }
 
 /// A weight trajectory in bounded memory: the recent `window` weight vectors exactly, and the

@@ -196,12 +196,20 @@ impl App {
         let mut lines = Vec::new();
         if self.scenario.runs(AlgorithmKind::Digital) {
             if let Some(v) = t.digital_floor {
-                lines.push(TheoryLine { label: "Digital SGD floor (theory)".into(), value: v, color: self.theme.digital });
+                lines.push(TheoryLine {
+                    label: "Digital SGD floor (theory)".into(),
+                    value: v,
+                    color: self.theme.digital,
+                });
             }
         }
         if self.scenario.runs(AlgorithmKind::Analog) {
             if let (Some(bias), Some(floor)) = (t.analog_stationary_loss, t.digital_floor) {
-                lines.push(TheoryLine { label: "Analog SGD stationary: bias + noise floor (theory)".into(), value: bias + floor, color: self.theme.analog });
+                lines.push(TheoryLine {
+                    label: "Analog SGD stationary: bias + noise floor (theory)".into(),
+                    value: bias + floor,
+                    color: self.theme.analog,
+                });
             }
         }
         lines
@@ -276,7 +284,16 @@ impl App {
         let playing = playing && !self.run.finished();
         self.playing = playing;
         self.last_frame = None;
-        dom::set_text("play", if playing { "Pause" } else if self.run.finished() { "Done" } else { "Play" });
+        dom::set_text(
+            "play",
+            if playing {
+                "Pause"
+            } else if self.run.finished() {
+                "Done"
+            } else {
+                "Play"
+            },
+        );
         if let Ok(b) = by_id::<web_sys::HtmlElement>("play") {
             let _ = b.set_attribute("aria-pressed", if playing { "true" } else { "false" });
         }
@@ -350,7 +367,8 @@ impl App {
         if let Ok(e) = by_id::<web_sys::HtmlElement>("step-count") {
             let _ = e.set_attribute("data-step", &self.run.step.to_string());
         }
-        let rate = if self.playing { format!("{} steps/s", fmt_num(self.steps_per_second.round())) } else { String::new() };
+        let rate =
+            if self.playing { format!("{} steps/s", fmt_num(self.steps_per_second.round())) } else { String::new() };
         dom::set_text("rate", &rate);
         self.write_caption_values();
     }
@@ -466,7 +484,12 @@ impl App {
             self.grow_loss_range();
             let (st, dy) = &self.loss;
             let resized = st.fit(scale) | dy.fit(scale);
-            let axes = LossAxes { steps: self.scenario.steps, log_x: self.view.log_x, y_range: self.loss_y, lines: self.theory_lines() };
+            let axes = LossAxes {
+                steps: self.scenario.steps,
+                log_x: self.view.log_x,
+                y_range: self.loss_y,
+                lines: self.theory_lines(),
+            };
             let key = StaticKey::Loss(axes.clone(), (st.canvas.width(), st.canvas.height()), dark);
             if resized || self.keys[1].as_ref() != Some(&key) {
                 let area = CanvasBackend::with_canvas_object(st.canvas.clone()).map(|b| b.into_drawing_area());
@@ -477,9 +500,12 @@ impl App {
         }
         {
             let resized = self.device.fit(scale);
-            let key = StaticKey::Device(self.run.device, (self.device.canvas.width(), self.device.canvas.height()), dark);
+            let key =
+                StaticKey::Device(self.run.device, (self.device.canvas.width(), self.device.canvas.height()), dark);
             if resized || self.keys[2].as_ref() != Some(&key) {
-                if let Some(a) = CanvasBackend::with_canvas_object(self.device.canvas.clone()).map(|b| b.into_drawing_area()) {
+                if let Some(a) =
+                    CanvasBackend::with_canvas_object(self.device.canvas.clone()).map(|b| b.into_drawing_area())
+                {
                     let _ = draw_device(&a, &self.run.device, &self.theme, scale);
                 }
                 self.keys[2] = Some(key);
@@ -503,7 +529,13 @@ impl App {
         self.contour.set_height(cells);
         let cctx = self.contour.get_context("2d")?.ok_or("no 2d context")?.dyn_into::<CanvasRenderingContext2d>()?;
         cctx.put_image_data(&img, 0.0, 0.0)?;
-        ctx.draw_image_with_html_canvas_element_and_dw_and_dh(&self.contour, m.rect.0, m.rect.1, m.width(), m.rect.3 - m.rect.1)?;
+        ctx.draw_image_with_html_canvas_element_and_dw_and_dh(
+            &self.contour,
+            m.rect.0,
+            m.rect.1,
+            m.width(),
+            m.rect.3 - m.rect.1,
+        )?;
         let area = CanvasBackend::with_canvas_object(st.canvas.clone()).ok_or("no canvas backend")?.into_drawing_area();
         draw_landscape_overlay(&area, spec, &self.theme, self.dpr, None).map_err(|e| JsValue::from_str(&e))
     }
@@ -535,7 +567,12 @@ impl App {
         }
         // Noise makes single steps dip far below the plateau; do not let those dips stretch the
         // axis more than two decades under the lowest theory line (exact zeros clip too).
-        let floor = self.theory_lines().iter().map(|l| l.value).filter(|v| v.is_finite() && *v > 0.0).fold(f64::INFINITY, f64::min);
+        let floor = self
+            .theory_lines()
+            .iter()
+            .map(|l| l.value)
+            .filter(|v| v.is_finite() && *v > 0.0)
+            .fold(f64::INFINITY, f64::min);
         let lo = if floor.is_finite() { lo.max(floor * 1e-2) } else { lo.max(hi * 1e-12) };
         let r = decade_range(lo, hi);
         if r != self.loss_y {
@@ -688,21 +725,37 @@ impl App {
             if cols.is_empty() {
                 continue;
             }
+            let x_of = |c: &Column| {
+                let x = if m.log_x { m.px(c.step as f64 + 1.0) } else { m.px(c.step as f64) };
+                x.max(m.rect.0 + c.column as f64)
+            };
+            // A faint min–max envelope (spikes stay visible) under the per-column mean.
+            if cols.iter().any(|c| c.count > 1) {
+                ctx.set_fill_style_str(&css_alpha(self.theme.algo(t.algo.kind), 0.10));
+                ctx.begin_path();
+                for (i, c) in cols.iter().enumerate() {
+                    let (x, y) = (x_of(c), clampy(c.max));
+                    if i == 0 {
+                        ctx.move_to(x, y);
+                    } else {
+                        ctx.line_to(x, y);
+                    }
+                }
+                for c in cols.iter().rev() {
+                    ctx.line_to(x_of(c), clampy(c.min));
+                }
+                ctx.close_path();
+                ctx.fill();
+            }
             self.stroke_style(&ctx, t.algo.kind, 0.95, 1.6);
             ctx.begin_path();
-            let x_of = |step: u64| if m.log_x { m.px(step as f64 + 1.0) } else { m.px(step as f64) };
             for (i, c) in cols.iter().enumerate() {
-                let x = x_of(c.step).max(m.rect.0 + c.column as f64);
+                let (x, y) = (x_of(c), clampy(c.mean()));
                 if i == 0 {
-                    ctx.move_to(x, clampy(c.first));
+                    ctx.move_to(x, y);
                 } else {
-                    ctx.line_to(x, clampy(c.first));
+                    ctx.line_to(x, y);
                 }
-                if c.min != c.max {
-                    ctx.line_to(x, clampy(c.max));
-                    ctx.line_to(x, clampy(c.min));
-                }
-                ctx.line_to(x, clampy(c.last));
             }
             ctx.stroke();
         }
@@ -733,7 +786,12 @@ impl App {
         let mut html = format!("step {step}");
         for t in &self.run.tracks {
             if let Some(v) = t.loss.value_at(step) {
-                html.push_str(&format!("<br><span style=\"color:{}\">{}</span>: {}", css(self.theme.algo(t.algo.kind)), t.algo.kind.label(), fmt_num(v)));
+                html.push_str(&format!(
+                    "<br><span style=\"color:{}\">{}</span>: {}",
+                    css(self.theme.algo(t.algo.kind)),
+                    t.algo.kind.label(),
+                    fmt_num(v)
+                ));
             }
         }
         tip.set_inner_html(&html);

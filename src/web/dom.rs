@@ -31,7 +31,11 @@ pub fn create(tag: &str, class: &str) -> Result<Element, JsValue> {
 }
 
 /// Adds an event listener that lives as long as the page.
-pub fn on<E: JsCast + 'static>(target: &impl AsRef<web_sys::EventTarget>, event: &str, f: impl FnMut(E) + 'static) -> Result<(), JsValue> {
+pub fn on<E: JsCast + 'static>(
+    target: &impl AsRef<web_sys::EventTarget>,
+    event: &str,
+    f: impl FnMut(E) + 'static,
+) -> Result<(), JsValue> {
     let mut f = f;
     let cb = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
         if let Ok(e) = e.dyn_into::<E>() {

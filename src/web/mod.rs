@@ -178,7 +178,8 @@ pub fn benchmark_steps(query: &str, n: u32) -> f64 {
 }
 
 fn start_loop(app: Shared) -> Result<(), JsValue> {
-    let f: Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>> = Rc::new(RefCell::new(None));
+    type FrameCallback = Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>>;
+    let f: FrameCallback = Rc::new(RefCell::new(None));
     let g = f.clone();
     *g.borrow_mut() = Some(Closure::new(move |now: f64| {
         {
@@ -326,7 +327,11 @@ fn build_controls(app: &Shared) -> Result<(), JsValue> {
         let label = create("label", "")?;
         label.set_attribute("for", &format!("in-{name}"))?;
         label.set_attribute("title", key.help)?;
-        let sym = if key.symbol != key.name { format!("<span class=\"sym\">{}</span>", escape(key.symbol)) } else { escape(key.symbol) };
+        let sym = if key.symbol != key.name {
+            format!("<span class=\"sym\">{}</span>", escape(key.symbol))
+        } else {
+            escape(key.symbol)
+        };
         label.set_inner_html(&sym);
         row.append_child(&label)?;
         match widget {
@@ -413,7 +418,9 @@ fn build_controls(app: &Shared) -> Result<(), JsValue> {
                     on::<Event>(&cb, "change", move |_| {
                         let list: Vec<&str> = AlgorithmKind::ALL
                             .into_iter()
-                            .filter(|k| by_id::<HtmlInputElement>(&format!("algo-{}", k.key())).is_ok_and(|c| c.checked()))
+                            .filter(|k| {
+                                by_id::<HtmlInputElement>(&format!("algo-{}", k.key())).is_ok_and(|c| c.checked())
+                            })
                             .map(|k| k.key())
                             .collect();
                         set_key(&app2, "algos", &list.join(","));
@@ -481,7 +488,8 @@ fn set_key(app: &Shared, name: &str, text: &str) {
             }
         }
         // Cross-key rules (list lengths): repair leniently and report.
-        let (checked, n) = Scenario::parse_pairs(&split_query(&s.to_query()), true).expect("lenient parsing never fails");
+        let (checked, n) =
+            Scenario::parse_pairs(&split_query(&s.to_query()), true).expect("lenient parsing never fails");
         notices.extend(n.iter().map(|x| x.to_string()));
         a.scenario = checked;
     }
@@ -597,7 +605,8 @@ fn wire_transport(app: &Shared) -> Result<(), JsValue> {
         if e.key() != " " {
             return;
         }
-        let tag = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).map(|el| el.tag_name()).unwrap_or_default();
+        let tag =
+            e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).map(|el| el.tag_name()).unwrap_or_default();
         if matches!(tag.as_str(), "INPUT" | "SELECT" | "TEXTAREA" | "BUTTON" | "A") {
             return;
         }

@@ -3,7 +3,6 @@
 
 use crate::sim::scenario::split_query;
 
-
 /// Simulation speed.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Speed {
@@ -43,7 +42,15 @@ pub const DEFAULT_SPEED: Speed = Speed::StepsPerSecond(2000.0);
 impl View {
     /// Splits a URL query into view options, the scenario pairs, and notices about bad view values.
     pub fn from_query(query: &str) -> (View, Vec<(String, String)>, Vec<String>) {
-        let mut view = View { embed: false, hide: vec![], speed: DEFAULT_SPEED, log_x: false, scene: None, theme: None, autoplay: true };
+        let mut view = View {
+            embed: false,
+            hide: vec![],
+            speed: DEFAULT_SPEED,
+            log_x: false,
+            scene: None,
+            theme: None,
+            autoplay: true,
+        };
         let mut rest = Vec::new();
         let mut notices = Vec::new();
         for (k, v) in split_query(query) {
