@@ -219,7 +219,10 @@ impl Column {
 #[derive(Clone, Debug)]
 pub struct Trail {
     dim: usize,
-    recent: VecDeque<f64>,
+    /// Ring of `window` weight vectors; `head` is the slot the next push overwrites.
+    ring: Vec<f64>,
+    head: usize,
+    filled: usize,
     window: usize,
     path: Vec<f64>,
     stride: u64,
@@ -231,7 +234,9 @@ impl Trail {
     pub fn new(dim: usize, window: usize, capacity: usize) -> Self {
         Self {
             dim,
-            recent: VecDeque::with_capacity(dim * (window + 1)),
+            ring: vec![0.0; dim * window],
+            head: 0,
+            filled: 0,
             window,
             path: Vec::new(),
             stride: 1,
@@ -243,10 +248,10 @@ impl Trail {
     #[inline]
     pub fn push(&mut self, w: &[f64]) {
         if self.window > 0 {
-            if self.recent.len() == self.dim * self.window {
-                self.recent.drain(..self.dim);
-            }
-            self.recent.extend(w.iter().copied());
+            let at = self.head * self.dim;
+            self.ring[at..at + self.dim].copy_from_slice(w);
+            self.head = (self.head + 1) % self.window;
+            self.filled = (self.filled + 1).min(self.window);
         }
         if self.steps.is_multiple_of(self.stride) {
             self.path.extend_from_slice(w);
@@ -260,9 +265,14 @@ impl Trail {
         self.steps += 1;
     }
 
-    /// Recent weight vectors, oldest first, flattened (`dim` values each).
-    pub fn recent(&self) -> &VecDeque<f64> {
-        &self.recent
+    /// How many recent weight vectors are held.
+    pub fn recent_len(&self) -> usize {
+        self.filled
+    }
+    /// The `i`-th recent weight vector, oldest first (`i < recent_len()`).
+    pub fn recent(&self, i: usize) -> &[f64] {
+        let slot = (self.head + self.window - self.filled + i) % self.window;
+        &self.ring[slot * self.dim..(slot + 1) * self.dim]
     }
     /// The whole path at stride [`Trail::stride`], flattened.
     pub fn path(&self) -> &[f64] {
@@ -386,7 +396,9 @@ mod tests {
             t.push(&[k as f64, -(k as f64)]);
         }
         assert!(t.path().len() / 2 <= 100);
-        assert_eq!(t.recent().len(), 20);
+        assert_eq!(t.recent_len(), 10);
+        assert_eq!(t.recent(9), &[99_999.0, -99_999.0]);
+        assert_eq!(t.recent(0), &[99_990.0, -99_990.0]);
         assert_eq!(t.path()[0], 0.0);
     }
 }

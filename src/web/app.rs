@@ -315,16 +315,16 @@ impl App {
                 let recent = t.loss.recent();
                 let n = recent.len().min(RECENT);
                 let loss = if n == 0 { f64::NAN } else { recent.iter().rev().take(n).sum::<f64>() / n as f64 };
-                let trail = t.trail.recent();
-                let dim = t.trail.dim();
-                let m = (trail.len() / dim).min(RECENT);
-                let mut mean = vec![0.0; dim];
+                let held = t.trail.recent_len();
+                let m = held.min(RECENT);
+                let mut mean = vec![0.0; t.trail.dim()];
                 if m == 0 {
                     mean.clone_from(&t.algo.w);
                 } else {
-                    let skip = trail.len() / dim - m;
-                    for (j, v) in trail.iter().skip(skip * dim).enumerate() {
-                        mean[j % dim] += v / m as f64;
+                    for i in held - m..held {
+                        for (s, v) in mean.iter_mut().zip(t.trail.recent(i)) {
+                            *s += v / m as f64;
+                        }
                     }
                 }
                 let dist = mean.iter().zip(&optimum).map(|(a, b)| (a - b).powi(2)).sum::<f64>().sqrt();
@@ -632,15 +632,15 @@ impl App {
         ctx.rect(m.rect.0, m.rect.1, m.width(), m.rect.3 - m.rect.1);
         ctx.clip();
         for t in &self.run.tracks {
-            let trail = t.trail.recent();
-            let n = trail.len() / 2;
+            let n = t.trail.recent_len();
             if n > 1 {
                 let stride = (n / 1500).max(1);
                 self.stroke_style(ctx, t.algo.kind, 0.55, 1.3);
                 ctx.begin_path();
                 let mut first = true;
                 for i in (0..n).step_by(stride).chain(std::iter::once(n - 1)) {
-                    let (x, y) = (m.px(trail[2 * i]), m.py(trail[2 * i + 1]));
+                    let w = t.trail.recent(i);
+                    let (x, y) = (m.px(w[0]), m.py(w[1]));
                     if first {
                         ctx.move_to(x, y);
                         first = false;

@@ -1,0 +1,78 @@
+// Browser benchmark (not a test): frame times while simulating at max speed, browser vs native
+// steps/s on the same scenario, wasm size, time to first chart. Writes the results into
+// BENCHMARKS.md between the browser-bench markers. Run: cd e2e && npm run bench
+// (needs dist/ from `trunk build --release --offline` and target/release/playground).
+import { readFile, writeFile, readdir } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
+import { execFileSync } from 'node:child_process';
+import { serveDist, launch, open, stats } from './helpers.mjs';
+
+const ROOT = new URL('../', import.meta.url).pathname;
+const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
+const server = await serveDist();
+const browser = await launch();
+const rows = [];
+
+// 1. Frame times while simulating the default 2-D scene (three algorithms) at max speed.
+for (const [label, query] of [
+  ['2-D landscape, 3 algorithms, speed=max', '?speed=max&steps=1000000000'],
+  ['2-D landscape, 3 algorithms, 100,000 steps/s', '?speed=100000&steps=1000000000'],
+  ['lsq D=40, 3 algorithms, speed=max', '?problem=lsq&speed=max&steps=1000000000'],
+]) {
+  const { page, context } = await open(browser, server.url, query);
+  await sleep(1500); // warm up
+  await page.evaluate(() => window.wasmBindings.playground_stats()); // (rings hold the last 240 frames)
+  await sleep(4000);
+  const s = await stats(page);
+  rows.push(`| ${label} | ${(1000 / s.frame_interval_p50_ms).toFixed(1)} | ${s.frame_interval_p95_ms.toFixed(2)} | ${s.frame_work_p95_ms.toFixed(2)} | ${s.steps_per_second.toExponential(2)} |`);
+  await context.close();
+}
+
+// 2. Raw stepping speed in the browser against the native build, same scenario.
+const q = 'problem=quadratic&steps=2000000';
+const { page, context, errors } = await open(browser, server.url, '?autoplay=0');
+// Warm up first: the browser compiles wasm with a baseline tier and optimises hot code later.
+await page.evaluate((q) => window.wasmBindings.benchmark_steps(q, 2000000), q);
+let browserSps = 0;
+for (let i = 0; i < 3; i++) {
+  browserSps = Math.max(browserSps, await page.evaluate((q) => window.wasmBindings.benchmark_steps(q, 2000000), q));
+}
+const first = (await stats(page)).first_chart_ms;
+await context.close();
+const cli = ROOT + 'target/release/playground';
+let best = Infinity;
+for (let i = 0; i < 3; i++) {
+  const t = process.hrtime.bigint();
+  execFileSync(cli, ['run', q]);
+  best = Math.min(best, Number(process.hrtime.bigint() - t) / 1e9);
+}
+const nativeSps = 2e6 / best;
+
+// 3. Size of the shipped wasm.
+const wasmName = (await readdir(ROOT + 'dist')).find((f) => f.endsWith('.wasm'));
+const wasm = await readFile(ROOT + 'dist/' + wasmName);
+const gz = gzipSync(wasm, { level: 9 }).length;
+
+await browser.close();
+await server.close();
+
+const when = new Date().toISOString().slice(0, 10);
+const block = `<!-- browser-bench:start -->
+Measured ${when} with \`cd e2e && npm run bench\` (headless Debian Chromium, software rendering, 2 cores).
+
+| scene | frames/s (median) | frame interval p95 (ms) | work per frame p95 (ms) | simulation steps/s |
+|---|---|---|---|---|
+${rows.join('\n')}
+
+| measure | value |
+|---|---|
+| browser steps/s, \`${q}\` (3 algorithms in lockstep, no drawing) | ${browserSps.toExponential(3)} |
+| native steps/s, same scenario (\`playground run\`, best of 3, incl. process start) | ${nativeSps.toExponential(3)} |
+| browser / native | ${(browserSps / nativeSps).toFixed(2)} |
+| wasm size raw / gzip -9 | ${(wasm.length / 1024).toFixed(0)} KiB / ${(gz / 1024).toFixed(0)} KiB |
+| first chart drawn after load (performance.now) | ${first.toFixed(0)} ms |
+<!-- browser-bench:end -->`;
+console.log(block);
+if (errors.length) console.error('page errors:', errors);
+const md = await readFile(ROOT + 'BENCHMARKS.md', 'utf8');
+await writeFile(ROOT + 'BENCHMARKS.md', md.replace(/<!-- browser-bench:start -->[\s\S]*<!-- browser-bench:end -->/, block));
