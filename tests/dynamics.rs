@@ -49,7 +49,7 @@ fn theorem_1_weights_stay_within_tau() {
     let mut rng = ChaCha8Rng::seed_from_u64(11);
     for _case in 0..2000 {
         let tau = 10f64.powf(rng.random_range(-2.0..2.0));
-        let device = Device::Ald { tau, sp: 0.0 };
+        let device = Device::ald(tau, 0.0);
         let mut w = rng.random_range(-tau..=tau);
         for _ in 0..200 {
             let dw = match rng.random_range(0..3) {

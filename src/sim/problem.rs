@@ -37,6 +37,17 @@ pub struct Lsq {
     pub atb: Vec<f64>,
     /// σ, noise standard deviation per coordinate.
     pub sigma: f64,
+    /// N, the number of data rows.
+    pub rows: usize,
+    /// A, row-major N×D (the pulse-level layer works sample by sample).
+    pub a: Vec<f64>,
+    /// b = A x*.
+    pub b: Vec<f64>,
+    /// ‖A_n‖ per row.
+    pub row_norms: Vec<f64>,
+    /// Read noise s: every forward MVM sees W + s·Ξ with fresh Ξ ~ N(0, I) (aihwkit's additive
+    /// constant `w_noise`), i.e. output noise s·‖A_n‖·ξ_n on sample n.
+    pub read_noise: f64,
 }
 
 /// `lower_bound`: the Theorem 3 instance (paper App. G.2). f = (L/2)‖W − w*·1‖², started at W*,
@@ -72,11 +83,13 @@ pub struct NoiseDraw {
     pub normal: Vec<f64>,
     /// One uniform draw in [0, 1) (the lower-bound instance's two-point noise).
     pub uniform: f64,
+    /// Standard normal draws, one per data row (`lsq` read noise).
+    pub read: Vec<f64>,
 }
 
 impl Lsq {
     /// Generates the data from its own seed (`data_seed`), independent of the noise seed.
-    pub fn generate(dim: usize, rows: usize, data_seed: u64, sigma: f64) -> Self {
+    pub fn generate(dim: usize, rows: usize, data_seed: u64, sigma: f64, read_noise: f64) -> Self {
         let mut rng = rng::stream(data_seed, Purpose::ProblemData);
         let xstar: Vec<f64> = (0..dim).map(|_| 0.3 * normal(&mut rng)).collect();
         let a: Vec<f64> = (0..rows * dim).map(|_| 0.5 * normal(&mut rng)).collect();
@@ -89,7 +102,16 @@ impl Lsq {
             }
         }
         let atb = (0..dim).map(|i| (0..rows).map(|r| a[r * dim + i] * b[r]).sum::<f64>() / n).collect();
-        Self { dim, hessian, xstar, atb, sigma }
+        let row_norms =
+            (0..rows).map(|r| a[r * dim..(r + 1) * dim].iter().map(|x| x * x).sum::<f64>().sqrt()).collect();
+        Self { dim, hessian, xstar, atb, sigma, rows, a, b, row_norms, read_noise }
+    }
+
+    /// The mean singular value of A (the paper's code sets w_noise = 0.1 / this).
+    pub fn mean_singular_value(&self) -> f64 {
+        let n = self.rows as f64;
+        let ev = crate::sim::theory::symmetric_eigenvalues(&self.hessian, self.dim);
+        ev.iter().map(|e| (e.max(0.0) * n).sqrt()).sum::<f64>() / self.dim as f64
     }
 }
 
@@ -160,9 +182,19 @@ impl Problem {
     #[inline]
     pub fn draw_noise(&self, rng: &mut SimRng, draw: &mut NoiseDraw) {
         match self {
-            Problem::Quadratic(_) | Problem::Lsq(_) => {
+            Problem::Quadratic(_) => {
                 for x in draw.normal.iter_mut() {
                     *x = normal(rng);
+                }
+            }
+            Problem::Lsq(l) => {
+                for x in draw.normal.iter_mut() {
+                    *x = normal(rng);
+                }
+                if l.read_noise > 0.0 {
+                    for x in draw.read.iter_mut() {
+                        *x = normal(rng);
+                    }
                 }
             }
             Problem::LowerBound(_) => draw.uniform = rng.random::<f64>(),
@@ -173,9 +205,24 @@ impl Problem {
     #[inline]
     pub fn add_noise(&self, w: &[f64], draw: &NoiseDraw, grad: &mut [f64]) {
         match self {
-            Problem::Quadratic(Quadratic { sigma, .. }) | Problem::Lsq(Lsq { sigma, .. }) => {
+            Problem::Quadratic(Quadratic { sigma, .. }) => {
                 for (g, z) in grad.iter_mut().zip(&draw.normal) {
                     *g += sigma * z;
+                }
+            }
+            Problem::Lsq(l) => {
+                for (g, z) in grad.iter_mut().zip(&draw.normal) {
+                    *g += l.sigma * z;
+                }
+                if l.read_noise > 0.0 {
+                    // The full-batch gradient of the noisy forward: (1/N) Σ A_n (s‖A_n‖ξ_n).
+                    let n = l.rows as f64;
+                    for r in 0..l.rows {
+                        let coef = l.read_noise * l.row_norms[r] * draw.read[r] / n;
+                        for (g, a) in grad.iter_mut().zip(&l.a[r * l.dim..(r + 1) * l.dim]) {
+                            *g += coef * a;
+                        }
+                    }
                 }
             }
             Problem::LowerBound(b) => {
@@ -189,7 +236,11 @@ impl Problem {
 
     /// Allocates a noise buffer of the right shape.
     pub fn noise_buffer(&self) -> NoiseDraw {
-        NoiseDraw { normal: vec![0.0; self.dim()], uniform: 0.0 }
+        let rows = match self {
+            Problem::Lsq(l) if l.read_noise > 0.0 => l.rows,
+            _ => 0,
+        };
+        NoiseDraw { normal: vec![0.0; self.dim()], uniform: 0.0, read: vec![0.0; rows] }
     }
 }
 
@@ -266,7 +317,7 @@ mod tests {
 
     #[test]
     fn lsq_gradient_matches_normal_equations() {
-        let p = Lsq::generate(5, 12, 3, 0.0);
+        let p = Lsq::generate(5, 12, 3, 0.0, 0.0);
         let w = vec![0.1, -0.2, 0.3, 0.0, 0.5];
         let prob = Problem::Lsq(p.clone());
         let mut scratch = vec![0.0; 5];
@@ -284,7 +335,7 @@ mod tests {
     fn dispatched_matvec_is_bit_identical_to_the_portable_one() {
         // The AVX2 build (picked at run time) must equal what wasm computes.
         for dim in [1, 7, 8, 40, 61] {
-            let p = Lsq::generate(dim, 50, dim as u64, 0.0);
+            let p = Lsq::generate(dim, 50, dim as u64, 0.0, 0.0);
             let d: Vec<f64> = (0..dim).map(|i| ((i * 37 % 11) as f64 - 5.0) / 7.0).collect();
             let (mut g1, mut g2) = (vec![0.0; dim], vec![0.0; dim]);
             let l1 = hessian_times(&p.hessian, &d, &mut g1);

@@ -16,6 +16,10 @@ pub enum Purpose {
     GradientNoise = 1,
     /// Problem data (e.g. the least-squares matrix A and x*).
     ProblemData = 2,
+    /// Device-to-device variation, drawn once per array element (seeded by `device_seed`).
+    DeviceVariation = 3,
+    /// Pulse-level randomness of one array: stochastic rounding, coincidences, cycle-to-cycle noise.
+    Pulses = 4,
 }
 
 /// The generator used everywhere in the core.
@@ -32,6 +36,13 @@ fn mix(mut z: u64) -> u64 {
 /// The stream for `purpose` under `seed`.
 pub fn stream(seed: u64, purpose: Purpose) -> SimRng {
     let mut rng = ChaCha8Rng::seed_from_u64(mix(seed));
+    rng.set_stream(purpose as u64);
+    rng
+}
+
+/// The `sub`-th independent stream for `purpose` under `seed` (e.g. one per array).
+pub fn substream(seed: u64, purpose: Purpose, sub: u64) -> SimRng {
+    let mut rng = ChaCha8Rng::seed_from_u64(mix(seed) ^ mix(sub.wrapping_add(0xA076_1D64_78BD_642F)));
     rng.set_stream(purpose as u64);
     rng
 }

@@ -1,11 +1,11 @@
 //! A run: one scenario, all its algorithms stepped in lockstep on shared noise, and recorded.
 
 use crate::sim::algorithm::{Algorithm, AlgorithmKind, Observation, Rates};
-use crate::sim::device::Device;
+use crate::sim::device::{AnalogArray, Device, Shape, UpdateMode};
 use crate::sim::problem::{LowerBound, Lsq, NoiseDraw, Problem, Quadratic};
 use crate::sim::record::{History, TailStats, Trail};
 use crate::sim::rng::{self, Purpose, SimRng};
-use crate::sim::scenario::{DeviceKind, ProblemKind, Scenario};
+use crate::sim::scenario::{DeviceKind, ProblemKind, PulseMode, Scenario};
 use crate::sim::theory::Theory;
 use serde::Serialize;
 
@@ -14,10 +14,39 @@ pub const DEFAULT_TAIL: f64 = 0.2;
 
 /// The device a scenario describes.
 pub fn device_of(s: &Scenario) -> Device {
-    match s.device {
-        DeviceKind::Ideal => Device::Ideal,
-        DeviceKind::Ald => Device::Ald { tau: s.tau, sp: s.sp },
+    let (tau_max, tau_min, gamma_up, gamma_down) = (s.tau_max, s.tau_min, s.g_up, s.g_down);
+    let shape = match s.device {
+        DeviceKind::Ideal => Shape::Ideal,
+        DeviceKind::Ald => Shape::Ald { tau: s.tau, sp: s.sp },
+        DeviceKind::SoftBounds => Shape::SoftBounds { tau_max, tau_min },
+        DeviceKind::Pow => Shape::Pow { tau_max, tau_min, gamma_up, gamma_down },
+        DeviceKind::Exp => Shape::Exp { tau_max, tau_min, gamma_up, gamma_down },
+    };
+    let up_down = if s.device == DeviceKind::Ideal { 0.0 } else { s.up_down };
+    Device { shape, up_down }
+}
+
+/// The update mode of a scenario's pulse-level arrays.
+pub fn pulse_mode_of(s: &Scenario) -> UpdateMode {
+    UpdateMode::Pulsed { dw_min: s.dw_min, bl: s.bl.min(u32::MAX as u64) as u32, c2c: s.c2c }
+}
+
+/// The tracks a scenario runs: each algorithm, and for `pulses=both` the analog ones twice
+/// (expected dynamic, then pulse level).
+pub fn track_plan(s: &Scenario) -> Vec<(AlgorithmKind, bool)> {
+    let mut plan = Vec::new();
+    for &kind in &s.algos {
+        let analog = kind != AlgorithmKind::Digital && s.device != DeviceKind::Ideal;
+        match (analog, s.pulses) {
+            (false, _) | (true, PulseMode::Off) => plan.push((kind, false)),
+            (true, PulseMode::On) => plan.push((kind, true)),
+            (true, PulseMode::Both) => {
+                plan.push((kind, false));
+                plan.push((kind, true));
+            }
+        }
     }
+    plan
 }
 
 /// The problem a scenario describes (generates `lsq` data from `data_seed`).
@@ -32,15 +61,44 @@ pub fn problem_of(s: &Scenario) -> Problem {
                 sigma: s.sigma,
             })
         }
-        ProblemKind::Lsq => Problem::Lsq(Lsq::generate(s.dim as usize, s.rows as usize, s.data_seed, s.sigma)),
+        ProblemKind::Lsq => {
+            Problem::Lsq(Lsq::generate(s.dim as usize, s.rows as usize, s.data_seed, s.sigma, s.read_noise))
+        }
         ProblemKind::LowerBound => Problem::LowerBound(LowerBound {
             dim: s.dim as usize,
             curvature: s.curvature,
             wstar: s.wstar[0],
-            tau: s.tau,
+            tau: device_of(s).tau(),
             sigma: s.sigma,
         }),
     }
+}
+
+/// Builds one algorithm with its arrays. Device-to-device variation is drawn per array role
+/// (W, P) from `device_seed`, so Analog SGD's W and Tiki-Taka's W are the same physical devices;
+/// pulse randomness has its own stream per track and array.
+fn build_algorithm(
+    s: &Scenario,
+    kind: AlgorithmKind,
+    pulsed: bool,
+    track: u64,
+    w0: Vec<f64>,
+    device: Device,
+    rates: Rates,
+) -> Algorithm {
+    let dim = w0.len();
+    let mode = if pulsed { pulse_mode_of(s) } else { UpdateMode::Expected };
+    let pulses = |role: u64| rng::substream(s.seed, Purpose::Pulses, 2 * track + role);
+    let variation = |role: u64| rng::substream(s.device_seed, Purpose::DeviceVariation, role);
+    let (main, fast) = if kind == AlgorithmKind::Digital {
+        (AnalogArray::ideal(pulses(0)), AnalogArray::ideal(pulses(1)))
+    } else {
+        (
+            AnalogArray::new(device, mode, s.d2d, dim, &mut variation(0), pulses(0)),
+            AnalogArray::new(device, mode, s.d2d, dim, &mut variation(1), pulses(1)),
+        )
+    };
+    Algorithm::new(kind, w0, main, fast, rates)
 }
 
 /// One algorithm and its records.
@@ -89,11 +147,11 @@ impl Run {
         let tail_len = ((scenario.steps as f64 * tail.clamp(0.0, 1.0)).round() as u64).clamp(1, scenario.steps.max(1));
         let tail_start = scenario.steps.saturating_sub(tail_len);
         let window = (65_536 / dim).clamp(64, 4096);
-        let tracks = scenario
-            .algos
-            .iter()
-            .map(|&kind| Track {
-                algo: Algorithm::new(kind, problem.start(), device, rates),
+        let tracks = track_plan(scenario)
+            .into_iter()
+            .enumerate()
+            .map(|(t, (kind, pulsed))| Track {
+                algo: build_algorithm(scenario, kind, pulsed, t as u64, problem.start(), device, rates),
                 loss: History::new(4096, 1024),
                 grad_sq: History::new(4096, 1024),
                 trail: Trail::new(dim, window, 2048),
@@ -153,9 +211,14 @@ impl Run {
         self.step_n(u64::MAX);
     }
 
-    /// The track of algorithm `kind`, if it runs.
+    /// The (first) track of algorithm `kind`, if it runs.
     pub fn track(&self, kind: AlgorithmKind) -> Option<&Track> {
         self.tracks.iter().find(|t| t.algo.kind == kind)
+    }
+
+    /// The track of algorithm `kind` in the given update form.
+    pub fn track_in(&self, kind: AlgorithmKind, pulsed: bool) -> Option<&Track> {
+        self.tracks.iter().find(|t| t.algo.kind == kind && t.algo.pulsed() == pulsed)
     }
 
     /// The summary of the run so far.
@@ -167,7 +230,9 @@ impl Run {
                 .tracks
                 .iter()
                 .map(|t| AlgorithmSummary {
-                    algorithm: t.algo.kind.key().to_string(),
+                    algorithm: track_key(&t.algo),
+                    pulses: t.algo.pulses(),
+                    pulses_per_step: t.algo.pulses() as f64 / t.algo.k.max(1) as f64,
                     final_loss: t.algo.current_loss(&self.problem),
                     tail_loss: t.tail.loss_mean(),
                     tail_grad_sq: t.tail.grad_sq_mean(),
@@ -197,10 +262,24 @@ pub struct Summary {
     pub theory: Theory,
 }
 
+/// The summary and CSV name of a track: `analog`, or `analog_pulse` at pulse level.
+pub fn track_key(a: &Algorithm) -> String {
+    if a.pulsed() {
+        format!("{}_pulse", a.kind.key())
+    } else {
+        a.kind.key().to_string()
+    }
+}
+
 /// One algorithm's results.
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct AlgorithmSummary {
+    /// `digital`, `analog`, `tt`, or `analog_pulse`, `tt_pulse` at pulse level.
     pub algorithm: String,
+    /// Pulses fired by the algorithm's arrays (0 in the expected dynamic).
+    pub pulses: u64,
+    /// Pulses per step.
+    pub pulses_per_step: f64,
     /// f(W_K) − f* at the final weights.
     pub final_loss: f64,
     /// Mean of f(W_k) − f* over the tail steps.

@@ -43,18 +43,50 @@ impl ProblemKind {
 pub enum DeviceKind {
     Ideal,
     Ald,
+    SoftBounds,
+    Pow,
+    Exp,
 }
 
 impl DeviceKind {
-    pub const ALL: [DeviceKind; 2] = [DeviceKind::Ideal, DeviceKind::Ald];
+    pub const ALL: [DeviceKind; 5] =
+        [DeviceKind::Ideal, DeviceKind::Ald, DeviceKind::SoftBounds, DeviceKind::Pow, DeviceKind::Exp];
     pub fn key(self) -> &'static str {
         match self {
             DeviceKind::Ideal => "ideal",
             DeviceKind::Ald => "ald",
+            DeviceKind::SoftBounds => "softbounds",
+            DeviceKind::Pow => "pow",
+            DeviceKind::Exp => "exp",
         }
     }
     pub fn from_key(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|d| d.key() == s)
+    }
+}
+
+/// How analog arrays write increments.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PulseMode {
+    /// The paper's expected dynamic.
+    Off,
+    /// Pulse-level updates.
+    On,
+    /// Every analog algorithm twice: expected dynamic and pulse level, as two curves.
+    Both,
+}
+
+impl PulseMode {
+    pub const ALL: [PulseMode; 3] = [PulseMode::Off, PulseMode::On, PulseMode::Both];
+    pub fn key(self) -> &'static str {
+        match self {
+            PulseMode::Off => "0",
+            PulseMode::On => "1",
+            PulseMode::Both => "both",
+        }
+    }
+    pub fn from_key(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|m| m.key() == s)
     }
 }
 
@@ -97,6 +129,30 @@ pub struct Scenario {
     pub data_seed: u64,
     /// `lower_bound`: the curvature L.
     pub curvature: f64,
+    /// Upper bound τ_max of `softbounds`, `pow`, `exp`.
+    pub tau_max: f64,
+    /// Lower bound τ_min (< 0) of `softbounds`, `pow`, `exp`.
+    pub tau_min: f64,
+    /// γ⁺ of `pow` and `exp`.
+    pub g_up: f64,
+    /// γ⁻ of `pow` and `exp`.
+    pub g_down: f64,
+    /// c: up steps × (1 + c), down steps × (1 − c).
+    pub up_down: f64,
+    /// Device-to-device relative spread of step size and bounds.
+    pub d2d: f64,
+    /// Seed of the device-to-device variation.
+    pub device_seed: u64,
+    /// Expected dynamic, pulse level, or both.
+    pub pulses: PulseMode,
+    /// Nominal pulse step.
+    pub dw_min: f64,
+    /// Most pulses per update (pulse-train length BL).
+    pub bl: u64,
+    /// Cycle-to-cycle relative noise of each pulse.
+    pub c2c: f64,
+    /// `lsq`: read noise s of every forward MVM.
+    pub read_noise: f64,
 }
 
 /// A value of one key.
@@ -164,6 +220,21 @@ fn on_lb(s: &Scenario) -> bool {
 fn on_ald(s: &Scenario) -> bool {
     s.device == DeviceKind::Ald
 }
+fn on_bounded(s: &Scenario) -> bool {
+    matches!(s.device, DeviceKind::SoftBounds | DeviceKind::Pow | DeviceKind::Exp)
+}
+fn on_shaped(s: &Scenario) -> bool {
+    matches!(s.device, DeviceKind::Pow | DeviceKind::Exp)
+}
+fn on_analog_device(s: &Scenario) -> bool {
+    s.device != DeviceKind::Ideal
+}
+fn on_d2d(s: &Scenario) -> bool {
+    s.device != DeviceKind::Ideal && s.d2d > 0.0
+}
+fn on_pulses(s: &Scenario) -> bool {
+    s.pulses != PulseMode::Off
+}
 
 macro_rules! float_key {
     ($field:ident) => {
@@ -227,7 +298,7 @@ pub const MAX_QUADRATIC_DIM: usize = 64;
 use ProblemKind::{LowerBound as LB, Lsq as LSQ};
 
 /// The vocabulary: every key, in canonical order (`problem` first: other defaults depend on it).
-pub static KEYS: [Key; 20] = [
+pub static KEYS: [Key; 32] = [
     key!(
         "problem",
         "problem",
@@ -263,7 +334,7 @@ pub static KEYS: [Key; 20] = [
     key!(
         "device",
         "device",
-        Kind::Choice(&["ideal", "ald"]),
+        Kind::Choice(&["ideal", "ald", "softbounds", "pow", "exp"]),
         "ald",
         &[],
         always,
@@ -275,7 +346,7 @@ pub static KEYS: [Key; 20] = [
                 }
             }
         ),
-        "device model: ideal (exact updates) or ald (asymmetric linear device, paper eq. 8)"
+        "device model: ideal (exact), ald (asymmetric linear, paper eq. 8), softbounds, pow (power step), exp (exponential step)"
     ),
     key!(
         "tau",
@@ -283,7 +354,7 @@ pub static KEYS: [Key; 20] = [
         Kind::Float { min: 1e-3, max: 1e12, log: true },
         "1",
         &[],
-        always,
+        on_ald,
         float_key!(tau),
         "device dynamic range / asymmetry: the weight saturates at sp ± τ; larger is more symmetric"
     ),
@@ -437,6 +508,32 @@ pub static KEYS: [Key; 20] = [
         float_key!(curvature),
         "lower_bound: curvature L of f = (L/2)‖W − w*·1‖²"
     ),
+    key!("tau_max", "τ_max", Kind::Float { min: 1e-3, max: 1e6, log: true }, "1", &[], on_bounded, float_key!(tau_max),
+        "softbounds, pow, exp: upper bound of the weight (q⁺ vanishes there)"),
+    key!("tau_min", "τ_min", Kind::Float { min: -1e6, max: -1e-3, log: false }, "-1", &[], on_bounded, float_key!(tau_min),
+        "softbounds, pow, exp: lower bound of the weight (q⁻ vanishes there), negative"),
+    key!("g_up", "γ⁺", Kind::Float { min: 0.01, max: 100.0, log: true }, "2", &[], on_shaped, float_key!(g_up),
+        "pow, exp: shape exponent of up steps"),
+    key!("g_down", "γ⁻", Kind::Float { min: 0.01, max: 100.0, log: true }, "2", &[], on_shaped, float_key!(g_down),
+        "pow, exp: shape exponent of down steps"),
+    key!("up_down", "c", Kind::Float { min: -0.99, max: 0.99, log: false }, "0", &[], on_analog_device, float_key!(up_down),
+        "up/down asymmetry: up steps × (1 + c), down × (1 − c); moves the ALD's symmetric point to sp + cτ"),
+    key!("d2d", "d2d", Kind::Float { min: 0.0, max: 1.0, log: false }, "0", &[], on_analog_device, float_key!(d2d),
+        "device-to-device variation: relative spread of each element's step size and bounds"),
+    key!("device_seed", "device seed", Kind::Int { min: 0, max: MAX_SEED }, "1", &[], on_d2d, int_key!(device_seed),
+        "seed of the device-to-device variation"),
+    key!("pulses", "pulses", Kind::Choice(&["0", "1", "both"]), "0", &[], on_analog_device,
+        (|s: &Scenario| Value::Choice(s.pulses.key().into()),
+         |s: &mut Scenario, v: Value| if let Value::Choice(c) = v { if let Some(m) = PulseMode::from_key(&c) { s.pulses = m } }),
+        "0: the paper's expected dynamic; 1: pulse-level updates; both: each analog algorithm in both forms"),
+    key!("dw_min", "Δw_min", Kind::Float { min: 1e-7, max: 1.0, log: true }, "0.001", &[], on_pulses, float_key!(dw_min),
+        "pulse mode: nominal weight step of one pulse"),
+    key!("bl", "BL", Kind::Int { min: 1, max: 100_000 }, "5000", &[], on_pulses, int_key!(bl),
+        "pulse mode: most pulses per update (pulse-train length)"),
+    key!("c2c", "c2c", Kind::Float { min: 0.0, max: 5.0, log: false }, "0", &[], on_pulses, float_key!(c2c),
+        "pulse mode: cycle-to-cycle noise, relative std of every pulse"),
+    key!("read_noise", "read noise", Kind::Float { min: 0.0, max: 10.0, log: false }, "0", &[], on_lsq, float_key!(read_noise),
+        "lsq: weight read noise s of every forward MVM (aihwkit w_noise, additive constant)"),
     key!(
         "v",
         "version",
@@ -676,6 +773,18 @@ impl Scenario {
             rows: 1,
             data_seed: 0,
             curvature: 1.0,
+            tau_max: 1.0,
+            tau_min: -1.0,
+            g_up: 1.0,
+            g_down: 1.0,
+            up_down: 0.0,
+            d2d: 0.0,
+            device_seed: 0,
+            pulses: PulseMode::Off,
+            dw_min: 1e-3,
+            bl: 1,
+            c2c: 0.0,
+            read_noise: 0.0,
         };
         for k in KEYS.iter().filter(|k| k.name != "problem") {
             k.set_text(&mut s, k.default_for(problem)).expect("vocabulary defaults are valid");

@@ -21,7 +21,7 @@ pub fn mean_abs_gaussian(mu: f64, sigma: f64) -> f64 {
         return mu.abs();
     }
     let z = mu / (sigma * std::f64::consts::SQRT_2);
-    mu * libm::erf(z) + sigma * (2.0 / std::f64::consts::PI).sqrt() * (-z * z).exp()
+    mu * libm::erf(z) + sigma * (2.0 / std::f64::consts::PI).sqrt() * libm::exp(-z * z)
 }
 
 /// Root of a continuous `f` on `[a, b]` with `f(a)·f(b) ≤ 0`, by bisection to machine precision
@@ -163,6 +163,10 @@ pub struct Theory {
     /// O(α) correction to E‖∇f‖² from the fluctuation around the stationary point: αLσ²/(2 − αL).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lower_bound_fluctuation: Option<f64>,
+    /// `lsq`: the mean singular value s_A of A (the paper's pulse simulation uses read noise
+    /// 0.1/s_A for gradient noise of about 0.1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lsq_mean_singular_value: Option<f64>,
     /// Tiki-Taka's limit as α → 0 (w*), when it applies (symmetric point at 0, nonzero noise).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tiki_taka_limit_w: Option<Vec<f64>>,
@@ -185,12 +189,13 @@ impl Theory {
                     t.analog_stationary_loss = Some(loss);
                     t.analog_stationary_w = Some(w);
                 }
-                if device.symmetric_point().is_none_or(|sp| sp == 0.0) {
+                if device.symmetric_point().is_none_or(|sp| sp.abs() < 1e-12) {
                     t.tiki_taka_limit_w = Some(q.wstar.clone());
                 }
             }
             Problem::Lsq(l) => {
                 t.digital_floor = Some(lsq_digital_floor(l, alpha));
+                t.lsq_mean_singular_value = Some(l.mean_singular_value());
             }
             Problem::LowerBound(b) => {
                 let w = lower_bound_stationary(b.curvature, b.wstar, b.tau, b.sigma, b.dim);
@@ -226,14 +231,14 @@ mod tests {
 
     #[test]
     fn no_noise_means_no_bias() {
-        let d = Device::Ald { tau: 0.5, sp: 0.0 };
+        let d = Device::ald(0.5, 0.0);
         let w = analog_stationary_coordinate(2.0, 0.3, 0.0, &d).unwrap();
         assert!((w - 0.3).abs() < 1e-12);
     }
 
     #[test]
     fn stationary_point_moves_towards_symmetric_point() {
-        let d = Device::Ald { tau: 1.0, sp: 0.0 };
+        let d = Device::ald(1.0, 0.0);
         let w = analog_stationary_coordinate(1.0, 0.6, 1.0, &d).unwrap();
         assert!(w > 0.0 && w < 0.6);
         let w = analog_stationary_coordinate(3.0, -0.4, 1.0, &d).unwrap();
