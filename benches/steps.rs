@@ -34,4 +34,28 @@ fn main() {
         let sps = steps_per_second(&format!("{query}&algos=digital,analog,tt"), steps / 3);
         println!("| {problem} | all three in lockstep | {sps:.3e} |");
     }
+    // Pulse level: per-weight pulses on the quadratic; aihwkit-style stochastic pulse trains on
+    // lsq, one rank-1 update per sample (100 per step), at the paper's Fig. 3 setting.
+    for (problem, query, steps) in [
+        (
+            "quadratic 2-D, pulse level (Δw_min = 1e-3)",
+            "problem=quadratic&tau=0.8&sigma=1&alpha=0.01&pulses=1&dw_min=0.001",
+            2_000_000u64,
+        ),
+        (
+            "lsq, pulse level (Fig. 3: τ = 1, Δw_min = τ/300, BL 5000)",
+            "problem=lsq&tau=1&sigma=0.1&alpha=0.03&pulses=1&dw_min=0.00333&bl=5000",
+            20_000u64,
+        ),
+        (
+            "lsq, pulse level, read noise 0.021 instead of σ",
+            "problem=lsq&tau=1&sigma=0&read_noise=0.021&alpha=0.03&pulses=1&dw_min=0.00333&bl=5000",
+            20_000u64,
+        ),
+    ] {
+        for algo in ["analog", "tt"] {
+            let sps = steps_per_second(&format!("{query}&algos={algo}"), steps);
+            println!("| {problem} | {algo} | {sps:.3e} |");
+        }
+    }
 }

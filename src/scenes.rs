@@ -20,7 +20,7 @@ pub struct Scene {
 }
 
 /// All scenes; the first is the page's default.
-pub const SCENES: [Scene; 8] = [
+pub const SCENES: [Scene; 9] = [
     Scene {
         id: "stall",
         title: "Analog SGD stalls",
@@ -62,6 +62,12 @@ pub const SCENES: [Scene; 8] = [
         title: "The paper's least squares (Fig. 3 setting)",
         query: "problem=lsq&algos=digital,analog&tau=1&alpha=0.03&sigma=0.1&steps=2500",
         caption: "D = 40 weights, τ = {tau}, α = {alpha}, σ = {sigma}: Analog SGD plateaus at {analog_loss}, above Digital SGD's {digital_loss} (theory floor {digital_floor}). The weights view shows each wᵢ against its w*ᵢ.",
+    },
+    Scene {
+        id: "fig3-pulses",
+        title: "Fig. 3: the dynamic vs the pulse simulation",
+        query: "problem=lsq&algos=digital,analog&tau=1&alpha=0.03&sigma=0.1&steps=2500&pulses=both&dw_min=0.00333&bl=5000",
+        caption: "Analog SGD as the paper's expected dynamic (dashed) and simulated pulse by pulse like aihwkit (dash-dot; Δw_min = τ/300, {analog_pulses} pulses per step): plateaus {analog_loss} and {analog_pulse_loss}, both above Digital SGD's {digital_loss}. Pulses quantise each small per-sample update, which adds noise. Try τ = 1.5, 2, 2.5 with Δw_min = τ/300. (The paper drives its pulse simulation by read noise 0.1/s_A instead of σ: set σ = 0, read noise = 0.021, pulses = 1.)",
     },
     Scene {
         id: "lower-bound",

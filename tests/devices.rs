@@ -88,8 +88,14 @@ fn device_variation_changes_the_run_and_is_reproducible_by_seed() {
 
 #[test]
 fn cycle_to_cycle_noise_and_bounds_hold_in_pulse_mode() {
-    for device in ["ald&tau=0.5", "softbounds&tau_max=0.6&tau_min=-0.4", "pow&tau_max=0.5&tau_min=-0.5", "exp&tau_max=0.5&tau_min=-0.5"] {
-        let r = run(&format!("device={device}&pulses=1&c2c=1&dw_min=0.01&sigma=2&alpha=0.2&steps=3000&algos=analog,tt"));
+    for device in [
+        "ald&tau=0.5",
+        "softbounds&tau_max=0.6&tau_min=-0.4",
+        "pow&tau_max=0.5&tau_min=-0.5",
+        "exp&tau_max=0.5&tau_min=-0.5",
+    ] {
+        let r =
+            run(&format!("device={device}&pulses=1&c2c=1&dw_min=0.01&sigma=2&alpha=0.2&steps=3000&algos=analog,tt"));
         for t in &r.tracks {
             let (lo, hi) = r.device.range().unwrap();
             for w in &t.algo.w {
@@ -111,7 +117,8 @@ fn fig3_plateaus(tau: f64) -> (f64, f64, f64) {
         digital += r.track(Digital).unwrap().tail.loss_mean();
         dynamic += r.track(Analog).unwrap().tail.loss_mean();
         let s_a = r.theory.lsq_mean_singular_value.unwrap();
-        let p = run(&format!("{q}&sigma=0&read_noise={}&pulses=1&dw_min={}&bl=5000&algos=analog", 0.1 / s_a, tau / 300.0));
+        let p =
+            run(&format!("{q}&sigma=0&read_noise={}&pulses=1&dw_min={}&bl=5000&algos=analog", 0.1 / s_a, tau / 300.0));
         pulses += p.track(Analog).unwrap().tail.loss_mean();
     }
     let n = seeds.count() as f64;

@@ -26,6 +26,6 @@ fn figures_draw_on_a_canvas() {
     doc.body().unwrap().append_child(&canvas).unwrap();
     let blank = canvas.to_data_url().unwrap();
     let area = plotters_canvas::CanvasBackend::with_canvas_object(canvas.clone()).unwrap().into_drawing_area();
-    draw_device(&area, &Device::ald(1.0, 0.0), &Theme::LIGHT, 1.0).unwrap();
+    draw_device(&area, &Device::ald(1.0, 0.0), &[], &Theme::LIGHT, 1.0).unwrap();
     assert_ne!(canvas.to_data_url().unwrap(), blank);
 }

@@ -5,10 +5,22 @@ use crate::sim::device::{Device, Response};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-/// Draws q⁺, q⁻, F and G of `device`, and the symmetric point.
+/// `count` devices drawn with device-to-device spread `d2d` (empty without variation), for
+/// the faint band around the nominal response. Uses its own stream of `device_seed`.
+pub fn variation_samples(device: &Device, d2d: f64, device_seed: u64, count: usize) -> Vec<Device> {
+    if d2d <= 0.0 || device.range().is_none() {
+        return vec![];
+    }
+    let mut rng = crate::sim::rng::substream(device_seed, crate::sim::rng::Purpose::DeviceVariation, 1 << 20);
+    (0..count).map(|_| device.sample_element(d2d, &mut rng).device).collect()
+}
+
+/// Draws q⁺, q⁻, F and G of `device` and its symmetric point, over faint q± curves of the
+/// `samples` (device-to-device variation).
 pub fn draw_device<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     device: &Device,
+    samples: &[Device],
     theme: &Theme,
     scale: f64,
 ) -> Result<Mapping, FigureError> {
@@ -28,11 +40,20 @@ pub fn draw_device<DB: DrawingBackend>(
         (0..=n)
             .map(|i| {
                 let x = lo + (hi - lo) * i as f64 / n as f64;
-                (m.px(x).round() as i32, m.py(f(x).clamp(-1.1, 2.1)).round() as i32)
+                (m.px(x).round() as i32, m.py(f(x).clamp(m.y_range.0, m.y_range.1)).round() as i32)
             })
             .collect()
     };
     let width = (2.0 * scale).round() as u32;
+    for d in samples {
+        for (color, f) in [
+            (theme.tt, Box::new(|x| d.q_plus(x)) as Box<dyn Fn(f64) -> f64>),
+            (theme.analog, Box::new(|x| d.q_minus(x))),
+        ] {
+            let style = ShapeStyle::from(&color.mix(0.25)).stroke_width(scale.max(1.0) as u32);
+            area.draw(&PathElement::new(curve(f.as_ref()), style)).map_err(err)?;
+        }
+    }
     type Curve<'a> = (&'static str, RGBColor, Box<dyn Fn(f64) -> f64 + 'a>);
     let curves: [Curve; 4] = [
         ("q⁺ (up)", theme.tt, Box::new(|x| device.q_plus(x))),

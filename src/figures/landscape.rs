@@ -141,7 +141,7 @@ pub fn draw_landscape_overlay<DB: DrawingBackend>(
         let label = font(10.5, scale, theme.muted).pos(text::Pos::new(text::HPos::Left, text::VPos::Bottom));
         let (x, y) = px(a, b);
         area.draw(&Text::new(
-            "device range [sp − τ, sp + τ]²".to_string(),
+            format!("device range [{}, {}]²", super::fmt_num(a), super::fmt_num(b)),
             (x + (3.0 * scale) as i32, y - (3.0 * scale) as i32),
             label,
         ))

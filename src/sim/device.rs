@@ -231,7 +231,19 @@ pub struct AnalogArray {
     rng: SimRng,
     /// Pulses fired so far (the hardware's energy and time proxy).
     pub pulses: u64,
-    inv_tau: f64,
+    fast: FastPath,
+}
+
+/// The expected-dynamic cases that need neither per-element devices nor q± calls.
+#[derive(Clone, Copy, Debug)]
+enum FastPath {
+    Ideal,
+    /// The paper's ALD: multiply by 1/τ instead of dividing.
+    Ald {
+        sp: f64,
+        inv_tau: f64,
+    },
+    None,
 }
 
 impl AnalogArray {
@@ -247,11 +259,14 @@ impl AnalogArray {
     ) -> Self {
         let elements = (d2d > 0.0 && device.shape != Shape::Ideal)
             .then(|| (0..dim).map(|_| device.sample_element(d2d, variation)).collect());
-        let inv_tau = match device.shape {
-            Shape::Ald { tau, .. } => 1.0 / tau,
-            _ => 0.0,
+        let fast = match (mode, &elements, device.up_down, device.shape) {
+            (UpdateMode::Expected, None, c, Shape::Ideal) if c == 0.0 => FastPath::Ideal,
+            (UpdateMode::Expected, None, c, Shape::Ald { tau, sp }) if c == 0.0 => {
+                FastPath::Ald { sp, inv_tau: 1.0 / tau }
+            }
+            _ => FastPath::None,
         };
-        Self { device, elements, mode, rng: pulse_rng, pulses: 0, inv_tau }
+        Self { device, elements, mode, rng: pulse_rng, pulses: 0, fast }
     }
 
     /// An exact digital array (Digital SGD).
@@ -262,7 +277,7 @@ impl AnalogArray {
             mode: UpdateMode::Expected,
             rng: pulse_rng,
             pulses: 0,
-            inv_tau: 0.0,
+            fast: FastPath::Ideal,
         }
     }
 
@@ -281,18 +296,21 @@ impl AnalogArray {
     }
 
     /// Writes the requested increment `dw` into element `i`, whose weight is `w`; returns the new weight.
-    #[inline]
+    #[inline(always)]
     pub fn write(&mut self, i: usize, w: f64, dw: f64) -> f64 {
+        match self.fast {
+            FastPath::Ideal => w + dw,
+            FastPath::Ald { sp, inv_tau } => w + dw - dw.abs() * (w - sp) * inv_tau,
+            FastPath::None => self.write_general(i, w, dw),
+        }
+    }
+
+    /// [`AnalogArray::write`] for varied elements, other devices and pulse level (kept out of
+    /// line so the fast path inlines into the algorithms' loops).
+    #[inline(never)]
+    fn write_general(&mut self, i: usize, w: f64, dw: f64) -> f64 {
         match self.mode {
             UpdateMode::Expected => {
-                if self.elements.is_none() && self.device.up_down == 0.0 {
-                    // The hot path of the paper's setting: multiply by 1/τ instead of dividing.
-                    return match self.device.shape {
-                        Shape::Ideal => w + dw,
-                        Shape::Ald { sp, .. } => w + dw - dw.abs() * (w - sp) * self.inv_tau,
-                        _ => self.device.update(w, dw),
-                    };
-                }
                 let e = self.element(i);
                 e.device.update(w, e.gain * dw)
             }

@@ -19,6 +19,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 
+/// Dash pattern of pulse-level tracks (dash-dot), in CSS pixels.
+const PULSED_DASH: &[f64] = &[8.0, 3.0, 2.0, 3.0];
+
 /// How many recent steps the readouts average over.
 pub const RECENT: usize = 1000;
 /// Simulation budget per animation frame, in milliseconds.
@@ -62,16 +65,30 @@ impl Layer {
 enum StaticKey {
     Landscape(Landscape, (u32, u32), bool),
     Loss(LossAxes, (u32, u32), bool),
-    Device(crate::sim::device::Device, (u32, u32), bool),
+    Device(crate::sim::device::Device, f64, u64, (u32, u32), bool),
     Weights((f64, f64), Option<f64>, (u32, u32), bool),
 }
 
-/// Live readouts for one algorithm.
-#[derive(Clone, Debug, Default)]
+/// Live readouts for one track (an algorithm in one update form).
+#[derive(Clone, Debug)]
 pub struct Readout {
+    /// `analog`, `analog_pulse`, …
+    pub key: String,
+    pub kind: AlgorithmKind,
+    pub pulsed: bool,
     pub loss: f64,
     pub dist: f64,
+    pub pulses_per_step: f64,
     pub diverged: bool,
+}
+
+/// The display name of a track.
+pub fn track_label(kind: AlgorithmKind, pulsed: bool) -> String {
+    if pulsed {
+        format!("{} (pulses)", kind.label())
+    } else {
+        kind.label().to_string()
+    }
 }
 
 pub struct App {
@@ -97,7 +114,7 @@ pub struct App {
     pub dragging: bool,
     dynamic_dirty: bool,
     last_readout: f64,
-    pub readouts: Vec<(AlgorithmKind, Readout)>,
+    pub readouts: Vec<Readout>,
     /// (time, step) samples for the achieved-rate readout.
     rate_samples: std::collections::VecDeque<(f64, u64)>,
     pub steps_per_second: f64,
@@ -328,36 +345,56 @@ impl App {
                     }
                 }
                 let dist = mean.iter().zip(&optimum).map(|(a, b)| (a - b).powi(2)).sum::<f64>().sqrt();
-                (t.algo.kind, Readout { loss, dist, diverged: t.algo.diverged })
+                Readout {
+                    key: crate::sim::run::track_key(&t.algo),
+                    kind: t.algo.kind,
+                    pulsed: t.algo.pulsed(),
+                    loss,
+                    dist,
+                    pulses_per_step: t.algo.pulses() as f64 / t.algo.k.max(1) as f64,
+                    diverged: t.algo.diverged,
+                }
             })
             .collect();
         self.write_readouts();
     }
 
+    /// The readout of `a` in the expected dynamic (or at pulse level if that is all there is).
     fn readout(&self, a: AlgorithmKind) -> Option<&Readout> {
-        self.readouts.iter().find(|(k, _)| *k == a).map(|(_, r)| r)
+        self.readouts.iter().find(|r| r.kind == a && !r.pulsed).or_else(|| self.readouts.iter().find(|r| r.kind == a))
+    }
+
+    fn pulsed_readout(&self, a: AlgorithmKind) -> Option<&Readout> {
+        self.readouts.iter().find(|r| r.kind == a && r.pulsed)
     }
 
     fn write_readouts(&self) {
+        let any_pulses = self.readouts.iter().any(|r| r.pulsed);
         let rows: String = self
             .readouts
             .iter()
-            .map(|(a, r)| {
-                let (loss, dist) = if r.diverged {
-                    ("diverged".to_string(), "—".to_string())
-                } else {
-                    (fmt_num(r.loss), fmt_num(r.dist))
-                };
+            .map(|r| {
+                let (loss, dist) =
+                    if r.diverged { ("diverged".to_string(), "—".to_string()) } else { (fmt_num(r.loss), fmt_num(r.dist)) };
                 let class = if r.diverged { " class=\"diverged\"" } else { "" };
+                let pulses = if any_pulses {
+                    format!("<td id=\"pulses-{k}\">{}</td>", if r.pulsed { fmt_num(r.pulses_per_step) } else { "—".into() }, k = r.key)
+                } else {
+                    String::new()
+                };
                 format!(
-                    "<tr id=\"row-{k}\"><td><span class=\"legend {k}\">{label}</span></td><td{class} id=\"loss-{k}\" data-value=\"{lv}\">{loss}</td><td{class} id=\"dist-{k}\" data-value=\"{dv}\">{dist}</td></tr>",
-                    k = a.key(),
-                    label = a.label(),
+                    "<tr id=\"row-{k}\"><td><span class=\"swatch {kind}{p}\"></span>{label}</td><td{class} id=\"loss-{k}\" data-value=\"{lv}\">{loss}</td><td{class} id=\"dist-{k}\" data-value=\"{dv}\">{dist}</td>{pulses}</tr>",
+                    k = r.key,
+                    kind = r.kind.key(),
+                    p = if r.pulsed { " pulsed" } else { "" },
+                    label = track_label(r.kind, r.pulsed),
                     lv = r.loss,
                     dv = r.dist
                 )
             })
             .collect();
+        dom::set_hidden("pulses-head", !any_pulses);
+        dom::set_hidden("legend-pulses", !any_pulses);
         if let Ok(body) = by_id::<web_sys::HtmlElement>("readout-rows") {
             if body.inner_html() != rows {
                 body.set_inner_html(&rows);
@@ -384,6 +421,11 @@ impl App {
             "analog_loss" => loss(AlgorithmKind::Analog),
             "tt_loss" => loss(AlgorithmKind::TikiTaka),
             "digital_loss" => loss(AlgorithmKind::Digital),
+            "analog_pulse_loss" => self.pulsed_readout(AlgorithmKind::Analog).map(|r| fmt_num(r.loss)),
+            "analog_pulse_dist" => self.pulsed_readout(AlgorithmKind::Analog).map(|r| fmt_num(r.dist)),
+            "tt_pulse_loss" => self.pulsed_readout(AlgorithmKind::TikiTaka).map(|r| fmt_num(r.loss)),
+            "analog_pulses" => self.pulsed_readout(AlgorithmKind::Analog).map(|r| fmt_num(r.pulses_per_step)),
+            "symmetric_point" => self.run.device.symmetric_point().map(fmt_num),
             "ratio" => {
                 let (a, t) = (self.readout(AlgorithmKind::Analog)?, self.readout(AlgorithmKind::TikiTaka)?);
                 Some(format!("{:.1}", a.dist / t.dist.max(1e-12)))
@@ -500,13 +542,19 @@ impl App {
         }
         {
             let resized = self.device.fit(scale);
-            let key =
-                StaticKey::Device(self.run.device, (self.device.canvas.width(), self.device.canvas.height()), dark);
+            let size = (self.device.canvas.width(), self.device.canvas.height());
+            let key = StaticKey::Device(self.run.device, self.scenario.d2d, self.scenario.device_seed, size, dark);
             if resized || self.keys[2].as_ref() != Some(&key) {
                 if let Some(a) =
                     CanvasBackend::with_canvas_object(self.device.canvas.clone()).map(|b| b.into_drawing_area())
                 {
-                    let _ = draw_device(&a, &self.run.device, &self.theme, scale);
+                    let samples = crate::figures::device::variation_samples(
+                        &self.run.device,
+                        self.scenario.d2d,
+                        self.scenario.device_seed,
+                        16,
+                    );
+                    let _ = draw_device(&a, &self.run.device, &samples, &self.theme, scale);
                 }
                 self.keys[2] = Some(key);
             }
@@ -589,21 +637,24 @@ impl App {
         self.draw_loss_dynamic();
     }
 
-    fn stroke_style(&self, ctx: &CanvasRenderingContext2d, a: AlgorithmKind, alpha: f64, width: f64) {
+    fn stroke_style(&self, ctx: &CanvasRenderingContext2d, a: AlgorithmKind, pulsed: bool, alpha: f64, width: f64) {
         ctx.set_stroke_style_str(&css_alpha(self.theme.algo(a), alpha));
         ctx.set_line_width(width * self.dpr);
         let pattern = js_sys::Array::new();
-        for d in dash(a) {
+        for d in if pulsed { PULSED_DASH } else { dash(a) } {
             pattern.push(&JsValue::from_f64(d * self.dpr));
         }
         let _ = ctx.set_line_dash(&pattern);
     }
 
-    fn draw_marker(&self, ctx: &CanvasRenderingContext2d, a: AlgorithmKind, x: f64, y: f64, size: f64) {
+    fn draw_marker(&self, ctx: &CanvasRenderingContext2d, a: AlgorithmKind, pulsed: bool, x: f64, y: f64, size: f64) {
         let r = size * self.dpr;
-        ctx.set_fill_style_str(&css(self.theme.algo(a)));
-        ctx.set_stroke_style_str(&css(self.theme.bg));
-        ctx.set_line_width(1.5 * self.dpr);
+        // Pulse-level tracks: hollow markers in the algorithm's colour.
+        let (fill, stroke) =
+            if pulsed { (self.theme.bg, self.theme.algo(a)) } else { (self.theme.algo(a), self.theme.bg) };
+        ctx.set_fill_style_str(&css(fill));
+        ctx.set_stroke_style_str(&css(stroke));
+        ctx.set_line_width(if pulsed { 2.0 } else { 1.5 } * self.dpr);
         let _ = ctx.set_line_dash(&js_sys::Array::new());
         ctx.begin_path();
         match marker(a) {
@@ -635,7 +686,7 @@ impl App {
             let n = t.trail.recent_len();
             if n > 1 {
                 let stride = (n / 1500).max(1);
-                self.stroke_style(ctx, t.algo.kind, 0.55, 1.3);
+                self.stroke_style(ctx, t.algo.kind, t.algo.pulsed(), 0.55, 1.3);
                 ctx.begin_path();
                 let mut first = true;
                 for i in (0..n).step_by(stride).chain(std::iter::once(n - 1)) {
@@ -659,7 +710,7 @@ impl App {
                 self.arrow(ctx, (x, y), (px, py), t.algo.kind);
             }
             if x.is_finite() && y.is_finite() {
-                self.draw_marker(ctx, t.algo.kind, x, y, 6.0);
+                self.draw_marker(ctx, t.algo.kind, t.algo.pulsed(), x, y, 6.0);
             }
         }
         ctx.restore();
@@ -695,7 +746,7 @@ impl App {
             for (w, o) in t.algo.w.iter().zip(&opt) {
                 let (x, y) = (m.px(*o), m.py(w.clamp(m.y_range.0, m.y_range.1)));
                 if x.is_finite() && y.is_finite() {
-                    self.draw_marker(ctx, t.algo.kind, x, y, 4.5);
+                    self.draw_marker(ctx, t.algo.kind, t.algo.pulsed(), x, y, 4.5);
                 }
             }
         }
@@ -747,7 +798,7 @@ impl App {
                 ctx.close_path();
                 ctx.fill();
             }
-            self.stroke_style(&ctx, t.algo.kind, 0.95, 1.6);
+            self.stroke_style(&ctx, t.algo.kind, t.algo.pulsed(), 0.95, 1.6);
             ctx.begin_path();
             for (i, c) in cols.iter().enumerate() {
                 let (x, y) = (x_of(c), clampy(c.mean()));

@@ -38,17 +38,29 @@ enum Widget {
     Algos,
 }
 
-const CONTROLS: [(&str, Widget); 18] = [
+const CONTROLS: [(&str, Widget); 30] = [
     ("problem", Widget::Select),
     ("algos", Widget::Algos),
     ("device", Widget::Select),
     ("tau", Widget::LogSlider(0.05, 100.0)),
+    ("sp", Widget::Slider(-1.0, 1.0)),
+    ("tau_max", Widget::LogSlider(0.05, 100.0)),
+    ("tau_min", Widget::Slider(-5.0, -0.05)),
+    ("g_up", Widget::LogSlider(0.1, 20.0)),
+    ("g_down", Widget::LogSlider(0.1, 20.0)),
+    ("up_down", Widget::Slider(-0.5, 0.5)),
+    ("d2d", Widget::Slider(0.0, 0.5)),
+    ("device_seed", Widget::Number),
     ("alpha", Widget::LogSlider(1e-4, 1.0)),
     ("beta", Widget::LogSlider(1e-5, 1.0)),
     ("sigma", Widget::LogSlider(1e-3, 10.0)),
     ("gamma", Widget::Slider(0.0, 1.0)),
     ("every", Widget::LogSlider(1.0, 1000.0)),
-    ("sp", Widget::Slider(-1.0, 1.0)),
+    ("pulses", Widget::Select),
+    ("dw_min", Widget::LogSlider(1e-5, 0.1)),
+    ("bl", Widget::Number),
+    ("c2c", Widget::Slider(0.0, 2.0)),
+    ("read_noise", Widget::Slider(0.0, 0.1)),
     ("steps", Widget::Number),
     ("seed", Widget::Number),
     ("wstar", Widget::Text),
@@ -150,7 +162,7 @@ pub fn playground_stats() -> String {
         let Some(app) = a.borrow().clone() else { return "{}".to_string() };
         let app = app.borrow();
         let dists: serde_json::Map<String, serde_json::Value> =
-            app.readouts.iter().map(|(k, r)| (k.key().to_string(), serde_json::json!(r.dist))).collect();
+            app.readouts.iter().map(|r| (r.key.clone(), serde_json::json!(r.dist))).collect();
         serde_json::json!({
             "step": app.run.step,
             "playing": app.playing,
@@ -445,6 +457,12 @@ fn choice_label(o: &str) -> &str {
         "lower_bound" => "lower-bound instance (Thm 3)",
         "ideal" => "ideal (exact updates)",
         "ald" => "asymmetric linear (ALD)",
+        "softbounds" => "soft bounds (linear step)",
+        "pow" => "power step",
+        "exp" => "exponential step",
+        "0" => "expected dynamic (paper eq. 3)",
+        "1" => "pulse level",
+        "both" => "both, as two curves",
         other => other,
     }
 }
@@ -501,7 +519,7 @@ fn sync_controls(app: &App) {
     let s = &app.scenario;
     for (name, widget) in CONTROLS {
         let Some(key) = vocab_key(name) else { continue };
-        let applies = (key.applies)(s) && !(name == "sp" && s.device != crate::sim::scenario::DeviceKind::Ald);
+        let applies = (key.applies)(s);
         if let Ok(row) = by_id::<HtmlElement>(&format!("ctl-{name}")) {
             row.set_hidden(!applies);
         }
