@@ -260,8 +260,8 @@ impl AnalogArray {
         let elements = (d2d > 0.0 && device.shape != Shape::Ideal)
             .then(|| (0..dim).map(|_| device.sample_element(d2d, variation)).collect());
         let fast = match (mode, &elements, device.up_down, device.shape) {
-            (UpdateMode::Expected, None, c, Shape::Ideal) if c == 0.0 => FastPath::Ideal,
-            (UpdateMode::Expected, None, c, Shape::Ald { tau, sp }) if c == 0.0 => {
+            (UpdateMode::Expected, None, 0.0, Shape::Ideal) => FastPath::Ideal,
+            (UpdateMode::Expected, None, 0.0, Shape::Ald { tau, sp }) => {
                 FastPath::Ald { sp, inv_tau: 1.0 / tau }
             }
             _ => FastPath::None,
