@@ -878,9 +878,12 @@ impl Scenario {
         }
         // Keys that do not apply (e.g. `rows` on quadratic) return to their defaults, so a
         // scenario equals the parse of its own canonical form.
-        let unused: Vec<&Key> = KEYS.iter().filter(|k| !(k.applies)(&s)).collect();
-        for k in unused {
-            k.set_text(&mut s, k.default_for(problem)).expect("vocabulary defaults are valid");
+        // Table order puts every key after the keys its applicability depends on (device before
+        // pulses before dw_min), so one pass in order settles them.
+        for k in KEYS.iter() {
+            if !(k.applies)(&s) {
+                k.set_text(&mut s, k.default_for(problem)).expect("vocabulary defaults are valid");
+            }
         }
         s.check_consistency(lenient, &mut notices)?;
         Ok((s, notices))
