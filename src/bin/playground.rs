@@ -7,7 +7,7 @@
 //! `run` prints one JSON summary; bad input exits with code 2 and one line on stderr.
 
 use analog_playground::sim::scenario::{keys_table, Scenario};
-use analog_playground::sim::Run;
+use analog_playground::sim::{Ensemble, Run};
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -88,12 +88,14 @@ fn run_cli(args: &[String]) -> Result<(), String> {
 fn run(args: &[String]) -> Result<(), String> {
     let opts = parse_run_options(args)?;
     let scenario = Scenario::parse(&opts.query).map_err(|e| e.to_string())?;
-    let mut sim = Run::with_tail(&scenario, opts.tail);
+    let mut sim = Ensemble::with_tail(&scenario, opts.tail);
     match &opts.csv {
         Some(path) => {
             let file = std::fs::File::create(path).map_err(|e| format!("--csv {path}: {e}"))?;
             let mut out = std::io::BufWriter::new(file);
-            write_csv(&mut sim, opts.every, &mut out).map_err(|e| format!("--csv {path}: {e}"))?;
+            // The CSV follows the first seed's run; the summary covers every seed.
+            write_csv(&mut sim.runs[0], opts.every, &mut out).map_err(|e| format!("--csv {path}: {e}"))?;
+            sim.run_to_end();
         }
         None => sim.run_to_end(),
     }

@@ -261,9 +261,7 @@ impl AnalogArray {
             .then(|| (0..dim).map(|_| device.sample_element(d2d, variation)).collect());
         let fast = match (mode, &elements, device.up_down, device.shape) {
             (UpdateMode::Expected, None, 0.0, Shape::Ideal) => FastPath::Ideal,
-            (UpdateMode::Expected, None, 0.0, Shape::Ald { tau, sp }) => {
-                FastPath::Ald { sp, inv_tau: 1.0 / tau }
-            }
+            (UpdateMode::Expected, None, 0.0, Shape::Ald { tau, sp }) => FastPath::Ald { sp, inv_tau: 1.0 / tau },
             _ => FastPath::None,
         };
         Self { device, elements, mode, rng: pulse_rng, pulses: 0, fast }

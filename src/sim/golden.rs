@@ -2,10 +2,10 @@
 //! platform. `tests/golden.rs` (native) and `tests/wasm.rs` (in headless Chromium) both compare
 //! [`golden_summaries`] with the committed `tests/golden/summaries.json`.
 
-use crate::sim::{Run, Scenario};
+use crate::sim::{Ensemble, Scenario};
 
 /// One scenario per problem, short enough to run in a browser test.
-pub const GOLDEN_SCENARIOS: [&str; 7] = [
+pub const GOLDEN_SCENARIOS: [&str; 8] = [
     "problem=quadratic&steps=3000&seed=11",
     "problem=quadratic&steps=3000&seed=11&gamma=0.3&every=2&sp=0.1",
     "problem=lsq&steps=400&data_seed=3",
@@ -13,6 +13,7 @@ pub const GOLDEN_SCENARIOS: [&str; 7] = [
     "problem=quadratic&steps=2000&device=exp&g_up=3&up_down=0.1&d2d=0.2&pulses=both&dw_min=0.002&c2c=0.3",
     "problem=lsq&steps=60&device=softbounds&tau_max=1.5&tau_min=-1&pulses=1&dw_min=0.001&bl=100&read_noise=0.02",
     "problem=quadratic&steps=2000&device=pow&pulses=1&dw_min=0.005",
+    "problem=quadratic&steps=1500&seeds=3&pulses=1",
 ];
 
 /// The summaries of [`GOLDEN_SCENARIOS`] as pretty JSON (floats in shortest round-trip form).
@@ -20,7 +21,7 @@ pub fn golden_summaries() -> String {
     let summaries: Vec<_> = GOLDEN_SCENARIOS
         .iter()
         .map(|q| {
-            let mut run = Run::new(&Scenario::parse(q).expect("golden scenarios are valid"));
+            let mut run = Ensemble::new(&Scenario::parse(q).expect("golden scenarios are valid"));
             run.run_to_end();
             run.summary()
         })

@@ -12,6 +12,7 @@
 
 pub mod algorithm;
 pub mod device;
+pub mod ensemble;
 pub mod golden;
 pub mod problem;
 pub mod record;
@@ -20,5 +21,6 @@ pub mod run;
 pub mod scenario;
 pub mod theory;
 
+pub use ensemble::Ensemble;
 pub use run::{Run, Summary};
 pub use scenario::Scenario;

@@ -77,8 +77,10 @@ pub fn problem_of(s: &Scenario) -> Problem {
 /// Builds one algorithm with its arrays. Device-to-device variation is drawn per array role
 /// (W, P) from `device_seed`, so Analog SGD's W and Tiki-Taka's W are the same physical devices;
 /// pulse randomness has its own stream per track and array.
+#[allow(clippy::too_many_arguments)]
 fn build_algorithm(
     s: &Scenario,
+    noise_seed: u64,
     kind: AlgorithmKind,
     pulsed: bool,
     track: u64,
@@ -88,7 +90,7 @@ fn build_algorithm(
 ) -> Algorithm {
     let dim = w0.len();
     let mode = if pulsed { pulse_mode_of(s) } else { UpdateMode::Expected };
-    let pulses = |role: u64| rng::substream(s.seed, Purpose::Pulses, 2 * track + role);
+    let pulses = |role: u64| rng::substream(noise_seed, Purpose::Pulses, 2 * track + role);
     let variation = |role: u64| rng::substream(s.device_seed, Purpose::DeviceVariation, role);
     let (main, fast) = if kind == AlgorithmKind::Digital {
         (AnalogArray::ideal(pulses(0)), AnalogArray::ideal(pulses(1)))
@@ -139,7 +141,12 @@ impl Run {
 
     /// A fresh run whose tail means cover the last `tail` fraction (0 < tail ≤ 1) of the steps.
     pub fn with_tail(scenario: &Scenario, tail: f64) -> Run {
-        let problem = problem_of(scenario);
+        Run::build(scenario, tail, problem_of(scenario), scenario.seed)
+    }
+
+    /// A fresh run of `scenario` on an already built `problem` whose noise (and pulse
+    /// randomness) comes from `noise_seed` instead of `scenario.seed` (the ensemble's other seeds).
+    pub fn build(scenario: &Scenario, tail: f64, problem: Problem, noise_seed: u64) -> Run {
         let device = device_of(scenario);
         let rates =
             Rates { alpha: scenario.alpha, beta: scenario.beta, gamma: scenario.gamma, every: scenario.every.max(1) };
@@ -151,7 +158,7 @@ impl Run {
             .into_iter()
             .enumerate()
             .map(|(t, (kind, pulsed))| Track {
-                algo: build_algorithm(scenario, kind, pulsed, t as u64, problem.start(), device, rates),
+                algo: build_algorithm(scenario, noise_seed, kind, pulsed, t as u64, problem.start(), device, rates),
                 loss: History::new(4096, 1024),
                 grad_sq: History::new(4096, 1024),
                 trail: Trail::new(dim, window, 2048),
@@ -168,7 +175,7 @@ impl Run {
             tracks,
             theory,
             step: 0,
-            noise_rng: rng::stream(scenario.seed, Purpose::GradientNoise),
+            noise_rng: rng::stream(noise_seed, Purpose::GradientNoise),
         }
     }
 
@@ -244,6 +251,7 @@ impl Run {
                     max_saturation: t.tail.max_saturation,
                     diverged: t.algo.diverged,
                     diverged_at: t.diverged_at,
+                    spread: None,
                 })
                 .collect(),
             theory: self.theory.clone(),
@@ -301,4 +309,21 @@ pub struct AlgorithmSummary {
     pub diverged: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub diverged_at: Option<u64>,
+    /// With several noise seeds (`seeds=K`), the fields above are means over the seeds (`diverged`:
+    /// any seed) and this holds their standard deviations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spread: Option<SeedSpread>,
+}
+
+/// Standard deviations over noise seeds of an algorithm's statistics.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct SeedSpread {
+    /// Number of seeds.
+    pub seeds: usize,
+    pub final_loss: f64,
+    pub tail_loss: f64,
+    pub tail_grad_sq: f64,
+    pub tail_w_mean: Vec<f64>,
+    pub final_w: Vec<f64>,
+    pub s_k: f64,
 }

@@ -153,6 +153,8 @@ pub struct Scenario {
     pub c2c: f64,
     /// `lsq`: read noise s of every forward MVM.
     pub read_noise: f64,
+    /// Number of noise seeds K (seed, seed + 1, …): curves show mean ± std.
+    pub seeds: u64,
 }
 
 /// A value of one key.
@@ -298,7 +300,7 @@ pub const MAX_QUADRATIC_DIM: usize = 64;
 use ProblemKind::{LowerBound as LB, Lsq as LSQ};
 
 /// The vocabulary: every key, in canonical order (`problem` first: other defaults depend on it).
-pub static KEYS: [Key; 32] = [
+pub static KEYS: [Key; 33] = [
     key!(
         "problem",
         "problem",
@@ -534,6 +536,8 @@ pub static KEYS: [Key; 32] = [
         "pulse mode: cycle-to-cycle noise, relative std of every pulse"),
     key!("read_noise", "read noise", Kind::Float { min: 0.0, max: 10.0, log: false }, "0", &[], on_lsq, float_key!(read_noise),
         "lsq: weight read noise s of every forward MVM (aihwkit w_noise, additive constant)"),
+    key!("seeds", "seeds", Kind::Int { min: 1, max: 64 }, "1", &[], always, int_key!(seeds),
+        "number of noise seeds K (seed, seed + 1, …, seed + K − 1); curves show mean ± 1 std"),
     key!(
         "v",
         "version",
@@ -785,6 +789,7 @@ impl Scenario {
             bl: 1,
             c2c: 0.0,
             read_noise: 0.0,
+            seeds: 1,
         };
         for k in KEYS.iter().filter(|k| k.name != "problem") {
             k.set_text(&mut s, k.default_for(problem)).expect("vocabulary defaults are valid");
