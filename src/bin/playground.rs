@@ -2,16 +2,21 @@
 //!
 //! ```text
 //! playground run '<scenario query>' [--csv FILE] [--every K] [--tail FRACTION]
+//! playground sweep '<scenario query>' --x KEY=LO:HI:log|lin:N --y KEY=LO:HI:log|lin:N [--out FILE] [--threads N]
+//! playground reproduce --out DIR [--quick]
 //! playground keys
 //! ```
 //! `run` prints one JSON summary; bad input exits with code 2 and one line on stderr.
 
 use analog_playground::sim::scenario::{keys_table, Scenario};
+use analog_playground::sim::sweep::{Axis, Sweep};
 use analog_playground::sim::{Ensemble, Run};
 use std::io::Write;
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: playground run '<scenario query>' [--csv FILE] [--every K] [--tail FRACTION]
+       playground sweep '<scenario query>' --x KEY=LO:HI:log|lin:N --y KEY=LO:HI:log|lin:N [--out FILE] [--threads N]
+       playground reproduce --out DIR [--quick]
        playground keys
 The scenario query uses the keys listed by `playground keys`, e.g.
   playground run 'problem=quadratic&tau=0.8&alpha=0.01&sigma=1&steps=100000'";
@@ -72,6 +77,8 @@ fn parse_run_options(args: &[String]) -> Result<RunOptions, String> {
 fn run_cli(args: &[String]) -> Result<(), String> {
     match args.first().map(String::as_str) {
         Some("run") => run(&args[1..]),
+        Some("sweep") => sweep(&args[1..]),
+        Some("reproduce") => reproduce(&args[1..]),
         Some("keys") => {
             print!("{}", keys_table());
             Ok(())
@@ -101,6 +108,87 @@ fn run(args: &[String]) -> Result<(), String> {
     }
     let json = serde_json::to_string_pretty(&sim.summary()).map_err(|e| e.to_string())?;
     println!("{json}");
+    Ok(())
+}
+
+fn threads_default() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
+}
+
+fn sweep(args: &[String]) -> Result<(), String> {
+    let (mut query, mut x, mut y, mut out, mut threads) = (None, None, None, None, threads_default());
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let mut value = |name: &str| it.next().cloned().ok_or_else(|| format!("{name} needs a value"));
+        match a.as_str() {
+            "--x" => x = Some(Axis::parse(&value("--x")?)?),
+            "--y" => y = Some(Axis::parse(&value("--y")?)?),
+            "--out" => out = Some(value("--out")?),
+            "--threads" => {
+                let v = value("--threads")?;
+                threads = v
+                    .parse()
+                    .ok()
+                    .filter(|&t| t >= 1)
+                    .ok_or_else(|| format!("--threads {v}: expected an integer ≥ 1"))?;
+            }
+            s if s.starts_with("--") => return Err(format!("unknown option {s}\n{USAGE}")),
+            s if query.is_none() => query = Some(s.to_string()),
+            s => return Err(format!("unexpected argument {s:?}\n{USAGE}")),
+        }
+    }
+    let base = Scenario::parse(&query.unwrap_or_default()).map_err(|e| e.to_string())?;
+    let sweep = Sweep::new(
+        base,
+        x.ok_or("sweep needs --x KEY=LO:HI:log|lin:N")?,
+        y.ok_or("sweep needs --y KEY=LO:HI:log|lin:N")?,
+    )?;
+    let start = std::time::Instant::now();
+    let cells = sweep.run_all(threads);
+    let csv = sweep.csv(&cells);
+    match out {
+        Some(path) => {
+            std::fs::write(&path, &csv).map_err(|e| format!("--out {path}: {e}"))?;
+            let secs = start.elapsed().as_secs_f64();
+            let summary = serde_json::json!({
+                "scenario": sweep.base.to_query(),
+                "x": sweep.x.to_text(),
+                "y": sweep.y.to_text(),
+                "cells": cells.len(),
+                "seconds": secs,
+                "cells_per_second": cells.len() as f64 / secs,
+                "out": path,
+            });
+            println!("{}", serde_json::to_string_pretty(&summary).map_err(|e| e.to_string())?);
+        }
+        None => print!("{csv}"),
+    }
+    Ok(())
+}
+
+fn reproduce(args: &[String]) -> Result<(), String> {
+    let (mut out, mut quick) = (None, false);
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--out" => out = Some(it.next().cloned().ok_or("--out needs a directory")?),
+            "--quick" => quick = true,
+            s => return Err(format!("unexpected argument {s:?}\n{USAGE}")),
+        }
+    }
+    let out = out.ok_or("reproduce needs --out DIR")?;
+    let start = std::time::Instant::now();
+    let report = analog_playground::reproduce::reproduce(std::path::Path::new(&out), quick, threads_default())?;
+    eprintln!(
+        "playground: wrote {} figures and REPRODUCTION.md to {out} in {:.0} s",
+        report.figures,
+        start.elapsed().as_secs_f64()
+    );
+    let failed: Vec<&str> = report.claims.iter().filter(|c| !c.holds).map(|c| c.id.as_str()).collect();
+    println!(
+        "{}",
+        serde_json::json!({ "claims": report.claims.len(), "hold": report.claims.len() - failed.len(), "do_not_hold": failed })
+    );
     Ok(())
 }
 

@@ -5,6 +5,7 @@
 //! theory lines, contour background) drawn with plotters when its inputs change, and a
 //! [`Mapping`] from data to pixels that the per-frame moving curves share.
 
+pub mod curves;
 pub mod device;
 pub mod landscape;
 pub mod loss;
@@ -16,6 +17,7 @@ pub use theme::Theme;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor as text;
+pub(crate) use plotters::style::text_anchor;
 
 /// An error from a drawing backend, as text.
 pub type FigureError = String;
@@ -258,5 +260,24 @@ mod tests {
         assert_eq!(fmt_num(123.456), "123");
         assert_eq!(fmt_num(2.0), "2");
         assert_eq!(decade_range(3e-4, 0.2), (1e-4, 1.0));
+    }
+}
+
+#[cfg(test)]
+mod svg_tests {
+    use super::*;
+    use crate::sim::device::Device;
+
+    #[test]
+    fn figures_render_to_svg_natively() {
+        let mut svg = String::new();
+        {
+            let area = SVGBackend::with_string(&mut svg, (400, 300)).into_drawing_area();
+            device::draw_device(&area, &Device::ald(1.0, 0.0), &[], &Theme::LIGHT, 1.0).unwrap();
+            area.present().unwrap();
+        }
+        assert!(svg.contains("<svg"));
+        assert!(svg.contains("weight w"), "axis title missing");
+        assert!(svg.matches("<polyline").count() + svg.matches("<path").count() >= 4);
     }
 }

@@ -19,6 +19,7 @@ pub mod record;
 pub mod rng;
 pub mod run;
 pub mod scenario;
+pub mod sweep;
 pub mod theory;
 
 pub use ensemble::Ensemble;

@@ -24,7 +24,8 @@ pub struct Quadratic {
 }
 
 /// `lsq`: the paper's least squares (its code, S2): f(W) = 1/(2N)·‖AW − b‖² with b = A x*,
-/// A = randn(N, D)/2, x* = 0.3·randn(D), full batch, Gaussian gradient noise σ per coordinate.
+/// A = a_scale·randn(N, D) (S2: 1/2), x* = xstar_scale·randn(D) (S2: 0.3), full batch, Gaussian
+/// gradient noise σ per coordinate.
 #[derive(Clone, Debug)]
 pub struct Lsq {
     /// D, the number of weights.
@@ -48,6 +49,40 @@ pub struct Lsq {
     /// Read noise s: every forward MVM sees W + s·Ξ with fresh Ξ ~ N(0, I) (aihwkit's additive
     /// constant `w_noise`), i.e. output noise s·‖A_n‖·ξ_n on sample n.
     pub read_noise: f64,
+    /// The start point W₀.
+    pub w0: Vec<f64>,
+}
+
+/// How to generate an `lsq` problem.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LsqSpec {
+    pub dim: usize,
+    pub rows: usize,
+    pub data_seed: u64,
+    /// x* = xstar_scale·randn(D).
+    pub xstar_scale: f64,
+    /// A = a_scale·randn(N, D).
+    pub a_scale: f64,
+    pub sigma: f64,
+    pub read_noise: f64,
+    /// W₀: one value for every coordinate, or D values.
+    pub w0: Vec<f64>,
+}
+
+impl LsqSpec {
+    /// The paper's S2 setting (D = 40, N = 100, x* = 0.3·randn, A = randn/2) with data seed `seed`.
+    pub fn paper(seed: u64, sigma: f64) -> Self {
+        LsqSpec {
+            dim: 40,
+            rows: 100,
+            data_seed: seed,
+            xstar_scale: 0.3,
+            a_scale: 0.5,
+            sigma,
+            read_noise: 0.0,
+            w0: vec![0.0],
+        }
+    }
 }
 
 /// `lower_bound`: the Theorem 3 instance (paper App. G.2). f = (L/2)‖W − w*·1‖², started at W*,
@@ -89,10 +124,11 @@ pub struct NoiseDraw {
 
 impl Lsq {
     /// Generates the data from its own seed (`data_seed`), independent of the noise seed.
-    pub fn generate(dim: usize, rows: usize, data_seed: u64, sigma: f64, read_noise: f64) -> Self {
+    pub fn generate(spec: &LsqSpec) -> Self {
+        let LsqSpec { dim, rows, data_seed, xstar_scale, a_scale, sigma, read_noise, .. } = *spec;
         let mut rng = rng::stream(data_seed, Purpose::ProblemData);
-        let xstar: Vec<f64> = (0..dim).map(|_| 0.3 * normal(&mut rng)).collect();
-        let a: Vec<f64> = (0..rows * dim).map(|_| 0.5 * normal(&mut rng)).collect();
+        let xstar: Vec<f64> = (0..dim).map(|_| xstar_scale * normal(&mut rng)).collect();
+        let a: Vec<f64> = (0..rows * dim).map(|_| a_scale * normal(&mut rng)).collect();
         let b: Vec<f64> = (0..rows).map(|r| (0..dim).map(|j| a[r * dim + j] * xstar[j]).sum()).collect();
         let n = rows as f64;
         let mut hessian = vec![0.0; dim * dim];
@@ -104,7 +140,8 @@ impl Lsq {
         let atb = (0..dim).map(|i| (0..rows).map(|r| a[r * dim + i] * b[r]).sum::<f64>() / n).collect();
         let row_norms =
             (0..rows).map(|r| a[r * dim..(r + 1) * dim].iter().map(|x| x * x).sum::<f64>().sqrt()).collect();
-        Self { dim, hessian, xstar, atb, sigma, rows, a, b, row_norms, read_noise }
+        let w0 = (0..dim).map(|i| *spec.w0.get(i).unwrap_or(&spec.w0[0])).collect();
+        Self { dim, hessian, xstar, atb, sigma, rows, a, b, row_norms, read_noise, w0 }
     }
 
     /// The mean singular value of A (the paper's code sets w_noise = 0.1 / this).
@@ -142,7 +179,7 @@ impl Problem {
     pub fn start(&self) -> Vec<f64> {
         match self {
             Problem::Quadratic(q) => q.w0.clone(),
-            Problem::Lsq(l) => vec![0.0; l.dim],
+            Problem::Lsq(l) => l.w0.clone(),
             Problem::LowerBound(b) => vec![b.wstar; b.dim],
         }
     }
@@ -317,7 +354,7 @@ mod tests {
 
     #[test]
     fn lsq_gradient_matches_normal_equations() {
-        let p = Lsq::generate(5, 12, 3, 0.0, 0.0);
+        let p = Lsq::generate(&LsqSpec { dim: 5, rows: 12, data_seed: 3, ..LsqSpec::paper(3, 0.0) });
         let w = vec![0.1, -0.2, 0.3, 0.0, 0.5];
         let prob = Problem::Lsq(p.clone());
         let mut scratch = vec![0.0; 5];
@@ -335,7 +372,7 @@ mod tests {
     fn dispatched_matvec_is_bit_identical_to_the_portable_one() {
         // The AVX2 build (picked at run time) must equal what wasm computes.
         for dim in [1, 7, 8, 40, 61] {
-            let p = Lsq::generate(dim, 50, dim as u64, 0.0, 0.0);
+            let p = Lsq::generate(&LsqSpec { dim, rows: 50, ..LsqSpec::paper(dim as u64, 0.0) });
             let d: Vec<f64> = (0..dim).map(|i| ((i * 37 % 11) as f64 - 5.0) / 7.0).collect();
             let (mut g1, mut g2) = (vec![0.0; dim], vec![0.0; dim]);
             let l1 = hessian_times(&p.hessian, &d, &mut g1);

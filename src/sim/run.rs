@@ -2,7 +2,7 @@
 
 use crate::sim::algorithm::{Algorithm, AlgorithmKind, Observation, Rates};
 use crate::sim::device::{AnalogArray, Device, Shape, UpdateMode};
-use crate::sim::problem::{LowerBound, Lsq, NoiseDraw, Problem, Quadratic};
+use crate::sim::problem::{LowerBound, Lsq, LsqSpec, NoiseDraw, Problem, Quadratic};
 use crate::sim::record::{History, TailStats, Trail};
 use crate::sim::rng::{self, Purpose, SimRng};
 use crate::sim::scenario::{DeviceKind, ProblemKind, PulseMode, Scenario};
@@ -61,9 +61,16 @@ pub fn problem_of(s: &Scenario) -> Problem {
                 sigma: s.sigma,
             })
         }
-        ProblemKind::Lsq => {
-            Problem::Lsq(Lsq::generate(s.dim as usize, s.rows as usize, s.data_seed, s.sigma, s.read_noise))
-        }
+        ProblemKind::Lsq => Problem::Lsq(Lsq::generate(&LsqSpec {
+            dim: s.dim as usize,
+            rows: s.rows as usize,
+            data_seed: s.data_seed,
+            xstar_scale: s.xstar_scale,
+            a_scale: s.a_scale,
+            sigma: s.sigma,
+            read_noise: s.read_noise,
+            w0: s.w0.clone(),
+        })),
         ProblemKind::LowerBound => Problem::LowerBound(LowerBound {
             dim: s.dim as usize,
             curvature: s.curvature,

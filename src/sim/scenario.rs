@@ -155,6 +155,10 @@ pub struct Scenario {
     pub read_noise: f64,
     /// Number of noise seeds K (seed, seed + 1, …): curves show mean ± std.
     pub seeds: u64,
+    /// `lsq`: x* = xstar_scale·randn(D).
+    pub xstar_scale: f64,
+    /// `lsq`: A = a_scale·randn(N, D).
+    pub a_scale: f64,
 }
 
 /// A value of one key.
@@ -206,6 +210,9 @@ fn always(_: &Scenario) -> bool {
 }
 fn on_quadratic(s: &Scenario) -> bool {
     s.problem == ProblemKind::Quadratic
+}
+fn on_quadratic_or_lsq(s: &Scenario) -> bool {
+    s.problem != ProblemKind::LowerBound
 }
 fn on_quadratic_or_lb(s: &Scenario) -> bool {
     s.problem != ProblemKind::Lsq
@@ -300,7 +307,7 @@ pub const MAX_QUADRATIC_DIM: usize = 64;
 use ProblemKind::{LowerBound as LB, Lsq as LSQ};
 
 /// The vocabulary: every key, in canonical order (`problem` first: other defaults depend on it).
-pub static KEYS: [Key; 33] = [
+pub static KEYS: [Key; 35] = [
     key!(
         "problem",
         "problem",
@@ -463,12 +470,12 @@ pub static KEYS: [Key; 33] = [
     key!(
         "w0",
         "W₀",
-        Kind::List { min: -100.0, max: 100.0, max_len: MAX_QUADRATIC_DIM },
+        Kind::List { min: -100.0, max: 100.0, max_len: 200 },
         "-0.5,0.5",
-        &[],
-        on_quadratic,
+        &[(LSQ, "0")],
+        on_quadratic_or_lsq,
         list_key!(w0),
-        "quadratic: start point W₀ (one value per coordinate, or one for all)"
+        "quadratic, lsq: start point W₀ (one value per coordinate, or one for all; lsq: 0)"
     ),
     key!(
         "dim",
@@ -538,6 +545,10 @@ pub static KEYS: [Key; 33] = [
         "lsq: weight read noise s of every forward MVM (aihwkit w_noise, additive constant)"),
     key!("seeds", "seeds", Kind::Int { min: 1, max: 64 }, "1", &[], always, int_key!(seeds),
         "number of noise seeds K (seed, seed + 1, …, seed + K − 1); curves show mean ± 1 std"),
+    key!("xstar_scale", "x* scale", Kind::Float { min: 0.0, max: 10.0, log: false }, "0.3", &[], on_lsq, float_key!(xstar_scale),
+        "lsq: x* = xstar_scale·randn(D) (paper S2: 0.3; S1: 0.45; S3: 0.5)"),
+    key!("a_scale", "A scale", Kind::Float { min: 1e-3, max: 100.0, log: true }, "0.5", &[], on_lsq, float_key!(a_scale),
+        "lsq: A = a_scale·randn(N, D) (paper S2: 0.5; S1, S3: 1)"),
     key!(
         "v",
         "version",
@@ -790,6 +801,8 @@ impl Scenario {
             c2c: 0.0,
             read_noise: 0.0,
             seeds: 1,
+            xstar_scale: 0.3,
+            a_scale: 0.5,
         };
         for k in KEYS.iter().filter(|k| k.name != "problem") {
             k.set_text(&mut s, k.default_for(problem)).expect("vocabulary defaults are valid");
@@ -924,7 +937,19 @@ impl Scenario {
                     });
                 }
             }
-            ProblemKind::Lsq => {}
+            ProblemKind::Lsq => {
+                let n = self.dim as usize;
+                if self.w0.len() != n && self.w0.len() != 1 {
+                    let value = self.w0.iter().map(|x| fmt_f64(*x)).collect::<Vec<_>>().join(",");
+                    let fix = *self.w0.last().expect("lists are non-empty");
+                    self.w0.resize(n, fix);
+                    problems.push(ScenarioError {
+                        key: "w0".into(),
+                        value,
+                        message: format!("needs one value or {n} values (one per weight, D = dim)"),
+                    });
+                }
+            }
         }
         for p in problems {
             if lenient {
