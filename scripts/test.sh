@@ -14,7 +14,7 @@ cargo fmt --all -- --check
 step "cargo clippy (native, all targets)"
 cargo clippy --all-targets -- -D warnings
 step "cargo clippy (wasm32: the browser layer)"
-cargo clippy --target wasm32-unknown-unknown --lib --tests -- -D warnings
+cargo clippy --target wasm32-unknown-unknown --lib --test wasm -- -D warnings
 step "native tests"
 cargo test
 step "wasm tests in headless Chromium"

@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))]
 //! The reduced `playground reproduce` (fewer seeds and steps): every claim's direction holds,
 //! the figures and the report are written, and the claims known not to reproduce are the ones
 //! REPRODUCTION.md explains.
