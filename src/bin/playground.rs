@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! playground run '<scenario query>' [--csv FILE] [--every K] [--tail FRACTION]
-//! playground sweep '<scenario query>' --x KEY=LO:HI:log|lin:N --y KEY=LO:HI:log|lin:N [--out FILE] [--threads N]
+//! playground sweep '<scenario query>' --x KEY=LO:HI:log|lin:N --y KEY=LO:HI:log|lin:N [--out FILE] [--svg FILE] [--threads N]
 //! playground reproduce --out DIR [--quick]
 //! playground keys
 //! ```
@@ -15,7 +15,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: playground run '<scenario query>' [--csv FILE] [--every K] [--tail FRACTION]
-       playground sweep '<scenario query>' --x KEY=LO:HI:log|lin:N --y KEY=LO:HI:log|lin:N [--out FILE] [--threads N]
+       playground sweep '<scenario query>' --x KEY=LO:HI:log|lin:N --y KEY=LO:HI:log|lin:N [--out FILE] [--svg FILE] [--threads N]
        playground reproduce --out DIR [--quick]
        playground keys
 The scenario query uses the keys listed by `playground keys`, e.g.
@@ -116,7 +116,7 @@ fn threads_default() -> usize {
 }
 
 fn sweep(args: &[String]) -> Result<(), String> {
-    let (mut query, mut x, mut y, mut out, mut threads) = (None, None, None, None, threads_default());
+    let (mut query, mut x, mut y, mut out, mut svg, mut threads) = (None, None, None, None, None, threads_default());
     let mut it = args.iter();
     while let Some(a) = it.next() {
         let mut value = |name: &str| it.next().cloned().ok_or_else(|| format!("{name} needs a value"));
@@ -124,6 +124,7 @@ fn sweep(args: &[String]) -> Result<(), String> {
             "--x" => x = Some(Axis::parse(&value("--x")?)?),
             "--y" => y = Some(Axis::parse(&value("--y")?)?),
             "--out" => out = Some(value("--out")?),
+            "--svg" => svg = Some(value("--svg")?),
             "--threads" => {
                 let v = value("--threads")?;
                 threads = v
@@ -146,6 +147,9 @@ fn sweep(args: &[String]) -> Result<(), String> {
     let start = std::time::Instant::now();
     let cells = sweep.run_all(threads);
     let csv = sweep.csv(&cells);
+    if let Some(path) = &svg {
+        write_sweep_svg(&sweep, &cells, path)?;
+    }
     match out {
         Some(path) => {
             std::fs::write(&path, &csv).map_err(|e| format!("--out {path}: {e}"))?;
@@ -164,6 +168,23 @@ fn sweep(args: &[String]) -> Result<(), String> {
         None => print!("{csv}"),
     }
     Ok(())
+}
+
+/// The sweep's three heatmaps side by side, as SVG (the chart code the browser uses).
+fn write_sweep_svg(sweep: &Sweep, cells: &[analog_playground::sim::sweep::Cell], path: &str) -> Result<(), String> {
+    use analog_playground::figures::heatmap::{draw_heatmap, sweep_heatmaps};
+    use plotters::prelude::*;
+    let grid: Vec<Option<_>> = cells.iter().cloned().map(Some).collect();
+    let maps = sweep_heatmaps(sweep, &grid);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (440 * maps.len() as u32, 380)).into_drawing_area();
+        for (area, hm) in root.split_evenly((1, maps.len())).iter().zip(&maps) {
+            draw_heatmap(area, hm, &analog_playground::figures::Theme::LIGHT, 1.0, true)?;
+        }
+        root.present().map_err(|e| format!("{e:?}"))?;
+    }
+    std::fs::write(path, svg).map_err(|e| format!("--svg {path}: {e}"))
 }
 
 fn reproduce(args: &[String]) -> Result<(), String> {

@@ -7,6 +7,7 @@
 
 pub mod curves;
 pub mod device;
+pub mod heatmap;
 pub mod landscape;
 pub mod loss;
 pub mod theme;
