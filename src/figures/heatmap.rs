@@ -269,47 +269,6 @@ pub fn heatmap_svg(hm: &Heatmap, width: u32, height: u32) -> Result<String, Figu
     Ok(svg)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ratio_scale_is_white_at_one_and_blue_below() {
-        let s = ColorScale::Ratio { span: 1.0 };
-        assert_eq!(s.color(1.0), RGBColor(247, 247, 247));
-        let below = s.color(0.1);
-        assert!(below.2 > below.0, "below 1 is blue: {below:?}");
-    }
-
-    #[test]
-    fn heatmap_renders_to_svg_with_diverged_marks() {
-        let hm = Heatmap {
-            title: "t".into(),
-            x_title: "τ".into(),
-            y_title: "α".into(),
-            x: vec![1.0, 2.0, 4.0],
-            y: vec![0.01, 0.1],
-            log_x: true,
-            log_y: true,
-            cells: vec![
-                CellValue::Value(1e-3),
-                CellValue::Diverged,
-                CellValue::Pending,
-                CellValue::Value(1e-2),
-                CellValue::Value(1e-1),
-                CellValue::Value(2e-2),
-            ],
-            scale: ColorScale::fit_log([1e-3, 1e-1].into_iter()),
-        };
-        let svg = heatmap_svg(&hm, 400, 300).unwrap();
-        assert!(svg.contains("<svg"));
-        let m = hm.mapping(400.0, 300.0, 1.0);
-        let (l, t, r, b) = hm.cell_rect(&m, 1, 0);
-        assert_eq!(hm.cell_at(&m, (l + r) / 2.0, (t + b) / 2.0), Some((1, 0)));
-        assert_eq!(hm.rgba().len(), 3 * 2 * 4);
-    }
-}
-
 /// The three heatmaps of a sweep: Analog SGD's and Tiki-Taka's tail loss (shared colour scale)
 /// and their ratio TT / Analog (diverging, centred on 1). `cells[j * nx + i]` is `None` until
 /// computed.
@@ -365,4 +324,45 @@ pub fn sweep_heatmaps(sweep: &crate::sim::sweep::Sweep, cells: &[Option<crate::s
             ..base
         },
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ratio_scale_is_white_at_one_and_blue_below() {
+        let s = ColorScale::Ratio { span: 1.0 };
+        assert_eq!(s.color(1.0), RGBColor(247, 247, 247));
+        let below = s.color(0.1);
+        assert!(below.2 > below.0, "below 1 is blue: {below:?}");
+    }
+
+    #[test]
+    fn heatmap_renders_to_svg_with_diverged_marks() {
+        let hm = Heatmap {
+            title: "t".into(),
+            x_title: "τ".into(),
+            y_title: "α".into(),
+            x: vec![1.0, 2.0, 4.0],
+            y: vec![0.01, 0.1],
+            log_x: true,
+            log_y: true,
+            cells: vec![
+                CellValue::Value(1e-3),
+                CellValue::Diverged,
+                CellValue::Pending,
+                CellValue::Value(1e-2),
+                CellValue::Value(1e-1),
+                CellValue::Value(2e-2),
+            ],
+            scale: ColorScale::fit_log([1e-3, 1e-1].into_iter()),
+        };
+        let svg = heatmap_svg(&hm, 400, 300).unwrap();
+        assert!(svg.contains("<svg"));
+        let m = hm.mapping(400.0, 300.0, 1.0);
+        let (l, t, r, b) = hm.cell_rect(&m, 1, 0);
+        assert_eq!(hm.cell_at(&m, (l + r) / 2.0, (t + b) / 2.0), Some((1, 0)));
+        assert_eq!(hm.rgba().len(), 3 * 2 * 4);
+    }
 }
