@@ -11,7 +11,6 @@
 #![allow(clippy::needless_range_loop)]
 
 pub mod figures;
-#[cfg(not(target_arch = "wasm32"))]
 pub mod reproduce;
 pub mod scenes;
 pub mod sim;

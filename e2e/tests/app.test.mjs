@@ -165,3 +165,57 @@ test('problems lsq and lower_bound show the weights view', async () => {
     await context.close();
   }
 });
+
+test('a sweep fills progressively, keeps the page responsive, cancels, and loads a clicked cell', async () => {
+  const { page, errors, context } = await open(browser, server.url, '?steps=20000');
+  await page.fill('#sweep-x-n', '5');
+  await page.fill('#sweep-y-n', '5');
+  await page.fill('#sweep-steps', '1000000');
+  await page.click('#sweep-start');
+  await sleep(800);
+  const a = await stats(page);
+  const stepA = await stepCount(page);
+  await sleep(1200);
+  const b = await stats(page);
+  assert.ok(b.sweep.running, 'the sweep is running');
+  assert.ok(b.sweep.done > a.sweep.done, `progress advances (${a.sweep.done} → ${b.sweep.done})`);
+  assert.ok((await stepCount(page)) > stepA, 'the live view keeps stepping');
+  assert.ok(b.frames > 30 && b.frame_interval_p50_ms < 40, `frames keep coming (median ${b.frame_interval_p50_ms} ms)`);
+  assert.ok(Number(await page.getAttribute('#sweep-progress', 'value')) >= b.sweep.done - 1);
+  assert.match(params(page).get('sweep') ?? '', /^tau:0\.2:5:log:5,alpha:/);
+  await page.click('#sweep-cancel');
+  const c = (await stats(page)).sweep.done;
+  await sleep(600);
+  const d = await stats(page);
+  assert.equal(d.sweep.running, false);
+  assert.equal(d.sweep.done, c, 'no cells after cancel');
+  assert.match(await page.textContent('#sweep-status'), /cancelled/);
+  // Click the first (bottom-left) cell: τ = 0.2 and α = 0.003 load into the live view.
+  const box = await page.locator('#heat-analog').boundingBox();
+  await page.mouse.click(box.x + box.width * 0.2, box.y + box.height * 0.8);
+  await sleep(500);
+  const q = params(page);
+  assert.equal(q.get('tau'), '0.2');
+  assert.equal(q.get('alpha'), '0.003');
+  assert.equal(q.get('steps'), '1000000');
+  assert.equal(await page.inputValue('#in-tau'), '0.2');
+  await screenshot(page, 'sweep');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a sweep link reopens the heatmap; several seeds draw bands', async () => {
+  const { page, errors, context } = await open(browser, server.url, '?seeds=3&sweep=tau:0.5:2:log:3,alpha:0.01:0.1:log:3&sweep_steps=2000');
+  await page.waitForFunction(() => /9 cells done/.test(document.querySelector('#sweep-status').textContent), null, { timeout: 20000 });
+  assert.match(await page.textContent('#loss-title'), /3 noise seeds/);
+  assert.match(await page.textContent('#sweep-status'), /9 cells done/);
+  assert.equal(await page.isEnabled('#sweep-csv'), true);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#sweep-csv')]);
+  const path = await download.path();
+  const csv = (await import('node:fs')).readFileSync(path, 'utf8');
+  assert.equal(csv.split('\n')[0], 'tau,alpha,digital_tail_loss,digital_diverged,analog_tail_loss,analog_diverged,tt_tail_loss,tt_diverged,tt_over_analog');
+  assert.equal(csv.trim().split('\n').length, 10);
+  await screenshot(page, 'sweep-link');
+  assert.deepEqual(errors, []);
+  await context.close();
+});

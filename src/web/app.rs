@@ -12,7 +12,7 @@ use crate::scenes::{Scene, SCENES};
 use crate::sim::algorithm::AlgorithmKind;
 use crate::sim::record::Column;
 use crate::sim::scenario::{ProblemKind, Scenario};
-use crate::sim::Run;
+use crate::sim::{Ensemble, Run};
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use wasm_bindgen::prelude::*;
@@ -54,7 +54,7 @@ impl Layer {
     fn size(&self) -> (f64, f64) {
         (self.canvas.width() as f64, self.canvas.height() as f64)
     }
-    fn clear(&self) {
+    pub(crate) fn clear(&self) {
         let (w, h) = self.size();
         self.ctx.clear_rect(0.0, 0.0, w, h);
     }
@@ -93,7 +93,8 @@ pub fn track_label(kind: AlgorithmKind, pulsed: bool) -> String {
 
 pub struct App {
     pub scenario: Scenario,
-    pub run: Run,
+    /// Every noise seed's run; the first is what the landscape and trajectories show.
+    pub ens: Ensemble,
     pub view: View,
     pub playing: bool,
     debt: f64,
@@ -123,10 +124,17 @@ pub struct App {
     pub frame_work: std::collections::VecDeque<f64>,
     pub first_chart_ms: Option<f64>,
     pub url_dirty_at: Option<f64>,
+    /// The sweep panel.
+    pub sweep: super::sweep::SweepView,
     cols: Vec<Column>,
 }
 
 impl App {
+    /// The first seed's run.
+    pub fn run(&self) -> &Run {
+        self.ens.first()
+    }
+
     pub fn new(scenario: Scenario, view: View) -> Result<App, JsValue> {
         let contour: HtmlCanvasElement = dom::document().create_element("canvas")?.dyn_into()?;
         let theme = match view.theme.as_deref() {
@@ -135,10 +143,10 @@ impl App {
             _ if dom::media("(prefers-color-scheme: dark)") => Theme::DARK,
             _ => Theme::LIGHT,
         };
-        let run = Run::new(&scenario);
+        let ens = Ensemble::new(&scenario);
         let mut app = App {
             scenario,
-            run,
+            ens,
             view,
             playing: false,
             debt: 0.0,
@@ -166,6 +174,7 @@ impl App {
             frame_work: Default::default(),
             first_chart_ms: None,
             url_dirty_at: None,
+            sweep: super::sweep::SweepView::new()?,
             cols: Vec::new(),
         };
         app.restart();
@@ -179,13 +188,30 @@ impl App {
 
     /// Restarts the run from the start point with the same seeds.
     pub fn restart(&mut self) {
-        self.run = Run::new(&self.scenario);
+        self.ens = Ensemble::new(&self.scenario);
         self.debt = 0.0;
         self.rate_samples.clear();
         self.loss_y = self.initial_loss_range();
         self.keys[1] = None;
         self.dynamic_dirty = true;
         self.last_readout = f64::NEG_INFINITY;
+        let seeds = self.ens.runs.len();
+        dom::set_text(
+            "loss-title",
+            &if seeds > 1 {
+                format!("Loss f − f* (log scale): mean and ±1 std over {seeds} noise seeds, with theory")
+            } else {
+                "Loss f − f* (log scale, mean per pixel column and range) with theory".to_string()
+            },
+        );
+        dom::set_text(
+            "readout-note",
+            &if seeds > 1 {
+                format!("Means over the last 1,000 steps and {seeds} seeds.")
+            } else {
+                "Means over the last 1,000 steps.".into()
+            },
+        );
         let landscape = self.shows_landscape();
         dom::set_hidden("panel-landscape", !landscape);
         dom::set_hidden("panel-weights", landscape);
@@ -193,10 +219,10 @@ impl App {
     }
 
     fn initial_loss_range(&self) -> (f64, f64) {
-        let start = self.run.problem.start();
+        let start = self.run().problem.start();
         let mut scratch = vec![0.0; start.len()];
         let mut grad = vec![0.0; start.len()];
-        let f0 = self.run.problem.eval(&start, &mut scratch, &mut grad);
+        let f0 = self.run().problem.eval(&start, &mut scratch, &mut grad);
         let mut hi = f0.max(1e-3);
         let mut lo = hi * 1e-3;
         for l in self.theory_lines() {
@@ -209,7 +235,7 @@ impl App {
     }
 
     fn theory_lines(&self) -> Vec<TheoryLine> {
-        let t = &self.run.theory;
+        let t = &self.run().theory;
         let mut lines = Vec::new();
         if self.scenario.runs(AlgorithmKind::Digital) {
             if let Some(v) = t.digital_floor {
@@ -240,13 +266,15 @@ impl App {
         }
         let dt = self.last_frame.map_or(0.0, |t| ((now - t) / 1000.0).clamp(0.0, 0.1));
         self.last_frame = Some(now);
-        if self.playing && !self.run.finished() {
-            self.simulate(dt, start);
-            if self.run.finished() {
+        // A running sweep shares the frame: the live view gets half the budget.
+        let budget = if self.sweep.running { FRAME_BUDGET_MS / 2.0 } else { FRAME_BUDGET_MS };
+        if self.playing && !self.ens.finished() {
+            self.simulate(dt, start, budget);
+            if self.ens.finished() {
                 self.set_playing(false);
             }
         }
-        self.rate_samples.push_back((now, self.run.step));
+        self.rate_samples.push_back((now, self.ens.step()));
         while self.rate_samples.len() > 2 && now - self.rate_samples[0].0 > 1000.0 {
             self.rate_samples.pop_front();
         }
@@ -257,11 +285,15 @@ impl App {
             self.last_readout = now;
             self.update_readouts();
         }
+        if self.sweep.running {
+            self.sweep.work(FRAME_BUDGET_MS - (dom::now() - start).min(FRAME_BUDGET_MS / 2.0));
+        }
         self.draw();
+        self.sweep.draw(&self.theme, self.dpr, now);
         push_ring(&mut self.frame_work, dom::now() - start, 240);
     }
 
-    fn simulate(&mut self, dt: f64, start: f64) {
+    fn simulate(&mut self, dt: f64, start: f64, budget: f64) {
         let target = match self.view.speed {
             Speed::Max => u64::MAX,
             Speed::StepsPerSecond(v) => {
@@ -271,16 +303,16 @@ impl App {
                 n as u64
             }
         };
-        let chunk = match self.run.problem.dim() {
+        let chunk = match self.run().problem.dim() {
             d if d <= 4 => 512,
             _ => 64,
         };
         let mut done = 0u64;
-        while done < target && !self.run.finished() {
+        while done < target && !self.ens.finished() {
             let n = chunk.min(target - done);
-            self.run.step_n(n);
+            self.ens.step_n(n);
             done += n;
-            if dom::now() - start > FRAME_BUDGET_MS {
+            if dom::now() - start > budget {
                 self.debt = 0.0; // the budget caps speed: do not build up a backlog
                 break;
             }
@@ -292,20 +324,20 @@ impl App {
 
     /// Steps `n` times now (the Step buttons).
     pub fn step_by(&mut self, n: u64) {
-        self.run.step_n(n);
+        self.ens.step_n(n);
         self.dynamic_dirty = true;
         self.update_readouts();
     }
 
     pub fn set_playing(&mut self, playing: bool) {
-        let playing = playing && !self.run.finished();
+        let playing = playing && !self.ens.finished();
         self.playing = playing;
         self.last_frame = None;
         dom::set_text(
             "play",
             if playing {
                 "Pause"
-            } else if self.run.finished() {
+            } else if self.ens.finished() {
                 "Done"
             } else {
                 "Play"
@@ -319,32 +351,22 @@ impl App {
     pub fn mark_all_dirty(&mut self) {
         self.keys = [None, None, None, None];
         self.dynamic_dirty = true;
+        self.sweep.mark_dirty();
     }
 
-    /// Recent means and distances for the readouts and the caption.
+    /// Recent means and distances for the readouts and the caption (averaged over seeds).
     pub fn update_readouts(&mut self) {
-        let optimum = self.run.problem.optimum();
-        self.readouts = self
-            .run
-            .tracks
-            .iter()
-            .map(|t| {
-                let recent = t.loss.recent();
-                let n = recent.len().min(RECENT);
-                let loss = if n == 0 { f64::NAN } else { recent.iter().rev().take(n).sum::<f64>() / n as f64 };
-                let held = t.trail.recent_len();
-                let m = held.min(RECENT);
-                let mut mean = vec![0.0; t.trail.dim()];
-                if m == 0 {
-                    mean.clone_from(&t.algo.w);
-                } else {
-                    for i in held - m..held {
-                        for (s, v) in mean.iter_mut().zip(t.trail.recent(i)) {
-                            *s += v / m as f64;
-                        }
-                    }
+        let optimum = self.run().problem.optimum();
+        let seeds = self.ens.runs.len() as f64;
+        self.readouts = (0..self.run().tracks.len())
+            .map(|k| {
+                let t = &self.run().tracks[k];
+                let (mut loss, mut dist) = (0.0, 0.0);
+                for run in &self.ens.runs {
+                    let (l, d) = recent_loss_and_distance(&run.tracks[k], &optimum);
+                    loss += l / seeds;
+                    dist += d / seeds;
                 }
-                let dist = mean.iter().zip(&optimum).map(|(a, b)| (a - b).powi(2)).sum::<f64>().sqrt();
                 Readout {
                     key: crate::sim::run::track_key(&t.algo),
                     kind: t.algo.kind,
@@ -352,7 +374,7 @@ impl App {
                     loss,
                     dist,
                     pulses_per_step: t.algo.pulses() as f64 / t.algo.k.max(1) as f64,
-                    diverged: t.algo.diverged,
+                    diverged: self.ens.runs.iter().any(|r| r.tracks[k].algo.diverged),
                 }
             })
             .collect();
@@ -400,9 +422,9 @@ impl App {
                 body.set_inner_html(&rows);
             }
         }
-        dom::set_text("step-count", &format!("step {} / {}", self.run.step, self.scenario.steps));
+        dom::set_text("step-count", &format!("step {} / {}", self.ens.step(), self.scenario.steps));
         if let Ok(e) = by_id::<web_sys::HtmlElement>("step-count") {
-            let _ = e.set_attribute("data-step", &self.run.step.to_string());
+            let _ = e.set_attribute("data-step", &self.ens.step().to_string());
         }
         let rate =
             if self.playing { format!("{} steps/s", fmt_num(self.steps_per_second.round())) } else { String::new() };
@@ -425,18 +447,18 @@ impl App {
             "analog_pulse_dist" => self.pulsed_readout(AlgorithmKind::Analog).map(|r| fmt_num(r.dist)),
             "tt_pulse_loss" => self.pulsed_readout(AlgorithmKind::TikiTaka).map(|r| fmt_num(r.loss)),
             "analog_pulses" => self.pulsed_readout(AlgorithmKind::Analog).map(|r| fmt_num(r.pulses_per_step)),
-            "symmetric_point" => self.run.device.symmetric_point().map(fmt_num),
+            "symmetric_point" => self.run().device.symmetric_point().map(fmt_num),
             "ratio" => {
                 let (a, t) = (self.readout(AlgorithmKind::Analog)?, self.readout(AlgorithmKind::TikiTaka)?);
                 Some(format!("{:.1}", a.dist / t.dist.max(1e-12)))
             }
             "theory_dist" => {
-                let w = self.run.theory.analog_stationary_w.as_ref()?;
-                let d = w.iter().zip(&self.run.problem.optimum()).map(|(a, b)| (a - b).powi(2)).sum::<f64>().sqrt();
+                let w = self.run().theory.analog_stationary_w.as_ref()?;
+                let d = w.iter().zip(&self.run().problem.optimum()).map(|(a, b)| (a - b).powi(2)).sum::<f64>().sqrt();
                 Some(fmt_num(d))
             }
-            "digital_floor" => self.run.theory.digital_floor.map(fmt_num),
-            "analog_theory_loss" => self.run.theory.analog_stationary_loss.map(fmt_num),
+            "digital_floor" => self.run().theory.digital_floor.map(fmt_num),
+            "analog_theory_loss" => self.run().theory.analog_stationary_loss.map(fmt_num),
             key => crate::sim::scenario::key(key).map(|k| k.format(&self.scenario)),
         }
     }
@@ -479,15 +501,15 @@ impl App {
         let s = &self.scenario;
         let wstar = [s.wstar[0], s.wstar[1]];
         let w0 = [s.w0_at(0), s.w0_at(1)];
-        let range = self.run.device.range();
+        let range = self.run().device.range();
         Landscape {
             h: [s.h_at(0), s.h_at(1)],
             wstar,
             w0,
             range,
-            symmetric_point: self.run.device.symmetric_point(),
+            symmetric_point: self.run().device.symmetric_point(),
             analog_theory: if s.runs(AlgorithmKind::Analog) {
-                self.run.theory.analog_stationary_w.as_ref().map(|w| [w[0], w[1]])
+                self.run().theory.analog_stationary_w.as_ref().map(|w| [w[0], w[1]])
             } else {
                 None
             },
@@ -543,18 +565,18 @@ impl App {
         {
             let resized = self.device.fit(scale);
             let size = (self.device.canvas.width(), self.device.canvas.height());
-            let key = StaticKey::Device(self.run.device, self.scenario.d2d, self.scenario.device_seed, size, dark);
+            let key = StaticKey::Device(self.run().device, self.scenario.d2d, self.scenario.device_seed, size, dark);
             if resized || self.keys[2].as_ref() != Some(&key) {
                 if let Some(a) =
                     CanvasBackend::with_canvas_object(self.device.canvas.clone()).map(|b| b.into_drawing_area())
                 {
                     let samples = crate::figures::device::variation_samples(
-                        &self.run.device,
+                        &self.run().device,
                         self.scenario.d2d,
                         self.scenario.device_seed,
                         16,
                     );
-                    let _ = draw_device(&a, &self.run.device, &samples, &self.theme, scale);
+                    let _ = draw_device(&a, &self.run().device, &samples, &self.theme, scale);
                 }
                 self.keys[2] = Some(key);
             }
@@ -589,13 +611,13 @@ impl App {
     }
 
     fn weights_range(&self) -> ((f64, f64), Option<f64>) {
-        let opt = self.run.problem.optimum();
+        let opt = self.run().problem.optimum();
         let mut lo = opt.iter().cloned().fold(f64::INFINITY, f64::min).min(0.0);
         let mut hi = opt.iter().cloned().fold(f64::NEG_INFINITY, f64::max).max(0.0);
         let pad = 0.15 * (hi - lo).max(0.2);
         lo -= pad;
         hi += pad;
-        let level = self.run.theory.lower_bound_w;
+        let level = self.run().theory.lower_bound_w;
         ((lo, hi), level)
     }
 
@@ -603,7 +625,7 @@ impl App {
     fn grow_loss_range(&mut self) {
         let mut lo = self.loss_y.0;
         let mut hi = self.loss_y.1;
-        for t in &self.run.tracks {
+        for t in &self.run().tracks {
             for b in t.loss.buckets() {
                 if b.max.is_finite() && b.max > hi {
                     hi = b.max;
@@ -682,7 +704,7 @@ impl App {
         ctx.begin_path();
         ctx.rect(m.rect.0, m.rect.1, m.width(), m.rect.3 - m.rect.1);
         ctx.clip();
-        for t in &self.run.tracks {
+        for t in &self.run().tracks {
             let n = t.trail.recent_len();
             if n > 1 {
                 let stride = (n / 1500).max(1);
@@ -703,7 +725,7 @@ impl App {
                 ctx.stroke();
             }
         }
-        for t in &self.run.tracks {
+        for t in &self.run().tracks {
             let (x, y) = (m.px(t.algo.w[0]), m.py(t.algo.w[1]));
             if t.algo.kind == AlgorithmKind::TikiTaka {
                 let (px, py) = (m.px(t.algo.w[0] + t.algo.p[0]), m.py(t.algo.w[1] + t.algo.p[1]));
@@ -741,8 +763,8 @@ impl App {
         layer.clear();
         let Some(m) = self.weights_map else { return };
         let ctx = &layer.ctx;
-        let opt = self.run.problem.optimum();
-        for t in &self.run.tracks {
+        let opt = self.run().problem.optimum();
+        for t in &self.run().tracks {
             for (w, o) in t.algo.w.iter().zip(&opt) {
                 let (x, y) = (m.px(*o), m.py(w.clamp(m.y_range.0, m.y_range.1)));
                 if x.is_finite() && y.is_finite() {
@@ -765,47 +787,70 @@ impl App {
         let (lo, hi) = m.y_range;
         let clampy = |v: f64| m.py(if v.is_finite() { v.clamp(lo, hi) } else { hi });
         let mut cols = std::mem::take(&mut self.cols);
-        for t in &self.run.tracks {
-            let steps = self.scenario.steps;
-            if m.log_x {
-                let col_of = |s: u64| ((m.px(s as f64 + 1.0) - m.rect.0).max(0.0)) as usize;
-                t.loss.columns_by(0, steps, columns, col_of, &mut cols);
-            } else {
-                t.loss.columns(0, steps, columns, &mut cols);
+        let steps = self.scenario.steps;
+        let seeds = self.ens.runs.len();
+        for k in 0..self.run().tracks.len() {
+            let kind = self.run().tracks[k].algo.kind;
+            let pulsed = self.run().tracks[k].algo.pulsed();
+            // Per pixel column: (x, band low, line, band high). One seed: the min–max envelope
+            // (spikes stay visible) around the column mean; several seeds: mean ± 1 std of the
+            // seeds' column means.
+            let mut band: Vec<(f64, f64, f64, f64)> = Vec::new();
+            let mut per_seed: Vec<Vec<(usize, f64, f64)>> = Vec::with_capacity(seeds);
+            for run in &self.ens.runs {
+                let t = &run.tracks[k];
+                if m.log_x {
+                    let col_of = |s: u64| ((m.px(s as f64 + 1.0) - m.rect.0).max(0.0)) as usize;
+                    t.loss.columns_by(0, steps, columns, col_of, &mut cols);
+                } else {
+                    t.loss.columns(0, steps, columns, &mut cols);
+                }
+                let x_of = |c: &Column| {
+                    let x = if m.log_x { m.px(c.step as f64 + 1.0) } else { m.px(c.step as f64) };
+                    x.max(m.rect.0 + c.column as f64)
+                };
+                if seeds == 1 {
+                    band = cols.iter().map(|c| (x_of(c), c.min, c.mean(), c.max)).collect();
+                } else {
+                    per_seed.push(cols.iter().map(|c| (c.column, x_of(c), c.mean())).collect());
+                }
             }
-            if cols.is_empty() {
+            if seeds > 1 {
+                let n = per_seed.iter().map(Vec::len).min().unwrap_or(0);
+                band = (0..n)
+                    .map(|i| {
+                        let vals: Vec<f64> = per_seed.iter().map(|s| s[i].2).collect();
+                        let (mean, std) = crate::sim::ensemble::mean_std(vals.into_iter());
+                        (per_seed[0][i].1, mean - std, mean, mean + std)
+                    })
+                    .collect();
+            }
+            if band.is_empty() {
                 continue;
             }
-            let x_of = |c: &Column| {
-                let x = if m.log_x { m.px(c.step as f64 + 1.0) } else { m.px(c.step as f64) };
-                x.max(m.rect.0 + c.column as f64)
-            };
-            // A faint min–max envelope (spikes stay visible) under the per-column mean.
-            if cols.iter().any(|c| c.count > 1) {
-                ctx.set_fill_style_str(&css_alpha(self.theme.algo(t.algo.kind), 0.10));
+            if band.iter().any(|b| b.3 > b.1) {
+                ctx.set_fill_style_str(&css_alpha(self.theme.algo(kind), if seeds > 1 { 0.18 } else { 0.10 }));
                 ctx.begin_path();
-                for (i, c) in cols.iter().enumerate() {
-                    let (x, y) = (x_of(c), clampy(c.max));
+                for (i, b) in band.iter().enumerate() {
                     if i == 0 {
-                        ctx.move_to(x, y);
+                        ctx.move_to(b.0, clampy(b.3));
                     } else {
-                        ctx.line_to(x, y);
+                        ctx.line_to(b.0, clampy(b.3));
                     }
                 }
-                for c in cols.iter().rev() {
-                    ctx.line_to(x_of(c), clampy(c.min));
+                for b in band.iter().rev() {
+                    ctx.line_to(b.0, clampy(if b.1 > 0.0 { b.1 } else { lo }));
                 }
                 ctx.close_path();
                 ctx.fill();
             }
-            self.stroke_style(&ctx, t.algo.kind, t.algo.pulsed(), 0.95, 1.6);
+            self.stroke_style(&ctx, kind, pulsed, 0.95, 1.6);
             ctx.begin_path();
-            for (i, c) in cols.iter().enumerate() {
-                let (x, y) = (x_of(c), clampy(c.mean()));
+            for (i, b) in band.iter().enumerate() {
                 if i == 0 {
-                    ctx.move_to(x, y);
+                    ctx.move_to(b.0, clampy(b.2));
                 } else {
-                    ctx.line_to(x, y);
+                    ctx.line_to(b.0, clampy(b.2));
                 }
             }
             ctx.stroke();
@@ -835,7 +880,7 @@ impl App {
         let x = m.data_x(hx);
         let step = if m.log_x { (x - 1.0).max(0.0) } else { x.max(0.0) }.round() as u64;
         let mut html = format!("step {step}");
-        for t in &self.run.tracks {
+        for t in &self.run().tracks {
             if let Some(v) = t.loss.value_at(step) {
                 html.push_str(&format!(
                     "<br><span style=\"color:{}\">{}</span>: {}",
@@ -869,6 +914,26 @@ impl App {
     pub fn request_redraw(&mut self) {
         self.dynamic_dirty = true;
     }
+}
+
+/// Mean f − f* over the recent steps and the distance of the recent mean weights to `optimum`.
+fn recent_loss_and_distance(t: &crate::sim::run::Track, optimum: &[f64]) -> (f64, f64) {
+    let recent = t.loss.recent();
+    let n = recent.len().min(RECENT);
+    let loss = if n == 0 { f64::NAN } else { recent.iter().rev().take(n).sum::<f64>() / n as f64 };
+    let held = t.trail.recent_len();
+    let m = held.min(RECENT);
+    let mut mean = vec![0.0; t.trail.dim()];
+    if m == 0 {
+        mean.clone_from(&t.algo.w);
+    } else {
+        for i in held - m..held {
+            for (s, v) in mean.iter_mut().zip(t.trail.recent(i)) {
+                *s += v / m as f64;
+            }
+        }
+    }
+    (loss, mean.iter().zip(optimum).map(|(a, b)| (a - b).powi(2)).sum::<f64>().sqrt())
 }
 
 fn push_ring(ring: &mut std::collections::VecDeque<f64>, v: f64, cap: usize) {

@@ -4,6 +4,7 @@
 
 mod app;
 mod dom;
+mod sweep;
 mod view;
 
 use crate::figures::fmt_num;
@@ -38,7 +39,7 @@ enum Widget {
     Algos,
 }
 
-const CONTROLS: [(&str, Widget); 30] = [
+const CONTROLS: [(&str, Widget); 31] = [
     ("problem", Widget::Select),
     ("algos", Widget::Algos),
     ("device", Widget::Select),
@@ -63,6 +64,7 @@ const CONTROLS: [(&str, Widget); 30] = [
     ("read_noise", Widget::Slider(0.0, 0.1)),
     ("steps", Widget::Number),
     ("seed", Widget::Number),
+    ("seeds", Widget::Number),
     ("wstar", Widget::Text),
     ("h", Widget::Text),
     ("w0", Widget::Text),
@@ -135,6 +137,7 @@ pub fn start() -> Result<(), JsValue> {
     build_controls(&app)?;
     wire_transport(&app)?;
     wire_canvases(&app)?;
+    build_sweep(&app)?;
     show_notices(&notices)?;
     sync_all(&app);
     if let Ok(sel) = by_id::<HtmlSelectElement>("speed") {
@@ -164,7 +167,7 @@ pub fn playground_stats() -> String {
         let dists: serde_json::Map<String, serde_json::Value> =
             app.readouts.iter().map(|r| (r.key.clone(), serde_json::json!(r.dist))).collect();
         serde_json::json!({
-            "step": app.run.step,
+            "step": app.ens.step(),
             "playing": app.playing,
             "steps_per_second": app.steps_per_second,
             "frame_interval_p95_ms": quantile(&app.frame_intervals, 0.95),
@@ -174,6 +177,12 @@ pub fn playground_stats() -> String {
             "first_chart_ms": app.first_chart_ms,
             "scenario": app.scenario.to_query(),
             "distances": dists,
+            "sweep": {
+                "running": app.sweep.running,
+                "done": app.sweep.done(),
+                "total": app.sweep.sweep.as_ref().map_or(0, |s| s.len()),
+                "cells_per_second": app.sweep.cells_per_second,
+            },
         })
         .to_string()
     })
@@ -558,7 +567,7 @@ fn wire_transport(app: &Shared) -> Result<(), JsValue> {
     let a = app.clone();
     on::<Event>(&by_id::<HtmlElement>("play")?, "click", move |_| {
         let mut x = a.borrow_mut();
-        if x.run.finished() {
+        if x.ens.finished() {
             x.restart();
             x.set_playing(true);
         } else {
@@ -583,7 +592,7 @@ fn wire_transport(app: &Shared) -> Result<(), JsValue> {
         let mut x = a.borrow_mut();
         let playing = x.playing;
         x.restart();
-        let at_start = x.run.step == 0;
+        let at_start = x.ens.step() == 0;
         x.set_playing(playing || at_start);
     })?;
     let a = app.clone();
@@ -711,11 +720,208 @@ fn wire_canvases(app: &Shared) -> Result<(), JsValue> {
     Ok(())
 }
 
+/// Numeric keys a sweep can vary, in table order.
+fn sweepable_keys() -> Vec<&'static crate::sim::scenario::Key> {
+    crate::sim::scenario::KEYS
+        .iter()
+        .filter(|k| {
+            matches!(k.kind, Kind::Float { .. } | Kind::Int { .. }) && !matches!(k.name, "v" | "steps" | "seeds")
+        })
+        .collect()
+}
+
+const DEFAULT_SWEEP: &str = "tau:0.2:5:log:16,alpha:0.003:0.3:log:16";
+const DEFAULT_SWEEP_STEPS: u64 = 5000;
+
+fn input(id: &str) -> Option<HtmlInputElement> {
+    by_id::<HtmlInputElement>(id).ok()
+}
+
+/// Fills the sweep form from `key:lo:hi:log:n,key:lo:hi:log:n`.
+fn fill_sweep_form(text: &str, steps: u64, seeds: u64) {
+    for (axis, part) in ["x", "y"].iter().zip(text.split(',')) {
+        if let Ok(a) = crate::sim::sweep::Axis::parse(part) {
+            if let Ok(sel) = by_id::<HtmlSelectElement>(&format!("sweep-{axis}-key")) {
+                sel.set_value(a.key);
+            }
+            if let Some(i) = input(&format!("sweep-{axis}-lo")) {
+                i.set_value(&fmt_f64(a.lo));
+            }
+            if let Some(i) = input(&format!("sweep-{axis}-hi")) {
+                i.set_value(&fmt_f64(a.hi));
+            }
+            if let Some(i) = input(&format!("sweep-{axis}-log")) {
+                i.set_checked(a.log);
+            }
+            if let Some(i) = input(&format!("sweep-{axis}-n")) {
+                i.set_value(&a.n.to_string());
+            }
+        }
+    }
+    if let Some(i) = input("sweep-steps") {
+        i.set_value(&steps.to_string());
+    }
+    if let Some(i) = input("sweep-seeds") {
+        i.set_value(&seeds.to_string());
+    }
+}
+
+/// Reads the form: (axes text in URL form, steps, seeds).
+fn read_sweep_form() -> (String, String, String) {
+    let axis = |a: &str| {
+        let key = by_id::<HtmlSelectElement>(&format!("sweep-{a}-key")).map(|s| s.value()).unwrap_or_default();
+        let get = |f: &str| input(&format!("sweep-{a}-{f}")).map(|i| i.value().trim().to_string()).unwrap_or_default();
+        let log = input(&format!("sweep-{a}-log")).is_some_and(|i| i.checked());
+        format!("{key}:{}:{}:{}:{}", get("lo"), get("hi"), if log { "log" } else { "lin" }, get("n"))
+    };
+    let get = |id: &str| input(id).map(|i| i.value().trim().to_string()).unwrap_or_default();
+    (format!("{},{}", axis("x"), axis("y")), get("sweep-steps"), get("sweep-seeds"))
+}
+
+/// Starts a sweep of the live scenario from the form; explains what is wrong otherwise.
+fn start_sweep(app: &Shared) {
+    let (axes, steps, seeds) = read_sweep_form();
+    let result = (|| -> Result<(crate::sim::sweep::Sweep, u64, u64), String> {
+        let steps: u64 = steps
+            .parse()
+            .ok()
+            .filter(|n| (1..=1_000_000_000).contains(n))
+            .ok_or(format!("steps per cell {steps:?}: expected an integer ≥ 1"))?;
+        let seeds: u64 = seeds
+            .parse()
+            .ok()
+            .filter(|n| (1..=64).contains(n))
+            .ok_or(format!("seeds per cell {seeds:?}: expected 1 … 64"))?;
+        let mut parts = axes.split(',');
+        let x = crate::sim::sweep::Axis::parse(parts.next().unwrap_or_default())?;
+        let y = crate::sim::sweep::Axis::parse(parts.next().unwrap_or_default())?;
+        let mut base = app.borrow().scenario.clone();
+        base.steps = steps;
+        base.seeds = seeds;
+        Ok((crate::sim::sweep::Sweep::new(base, x, y)?, steps, seeds))
+    })();
+    match result {
+        Ok((sweep, steps, seeds)) => {
+            dom::set_hidden("sweep-error", true);
+            let mut a = app.borrow_mut();
+            a.view.sweep = Some(axes);
+            a.view.sweep_steps = Some(steps);
+            a.view.sweep_seeds = Some(seeds);
+            a.url_dirty_at = Some(dom::now());
+            a.sweep.start(sweep);
+        }
+        Err(e) => {
+            dom::set_text("sweep-error", &e);
+            dom::set_hidden("sweep-error", false);
+        }
+    }
+}
+
+fn build_sweep(app: &Shared) -> Result<(), JsValue> {
+    for axis in ["x", "y"] {
+        let sel = by_id::<HtmlSelectElement>(&format!("sweep-{axis}-key"))?;
+        for k in sweepable_keys() {
+            let opt = create("option", "")?;
+            opt.set_attribute("value", k.name)?;
+            let label = if k.symbol == k.name { k.name.to_string() } else { format!("{} ({})", k.symbol, k.name) };
+            opt.set_text_content(Some(&label));
+            sel.append_child(&opt)?;
+        }
+    }
+    let (text, steps, seeds, autostart) = {
+        let a = app.borrow();
+        (
+            a.view.sweep.clone().unwrap_or_else(|| DEFAULT_SWEEP.to_string()),
+            a.view.sweep_steps.unwrap_or(DEFAULT_SWEEP_STEPS),
+            a.view.sweep_seeds.unwrap_or(1),
+            a.view.sweep.is_some(),
+        )
+    };
+    fill_sweep_form(&text, steps, seeds);
+    let a = app.clone();
+    on::<Event>(&by_id::<HtmlElement>("sweep-start")?, "click", move |_| start_sweep(&a))?;
+    let a = app.clone();
+    on::<Event>(&by_id::<HtmlElement>("sweep-cancel")?, "click", move |_| a.borrow_mut().sweep.cancel())?;
+    let a = app.clone();
+    on::<Event>(&by_id::<HtmlElement>("sweep-csv")?, "click", move |_| {
+        if let Some(csv) = a.borrow().sweep.csv() {
+            let _ = download("sweep.csv", &csv);
+        }
+    })?;
+    for (k, id) in sweep::HEAT_IDS.iter().enumerate() {
+        let canvas = by_id::<HtmlElement>(id)?;
+        let a = app.clone();
+        let c2 = canvas.clone();
+        on::<PointerEvent>(&canvas, "pointermove", move |e| {
+            let x = a.borrow();
+            let (px, py) = (e.offset_x() as f64 * x.dpr, e.offset_y() as f64 * x.dpr);
+            let Ok(tip) = by_id::<HtmlElement>("heat-tip") else { return };
+            match (x.sweep.cell_at(k, px, py), x.sweep.sweep.as_ref()) {
+                (Some(cell), Some(sw)) => {
+                    let v = |kind| cell.tail_loss(kind).map_or("diverged / —".to_string(), fmt_num);
+                    tip.set_inner_html(&format!(
+                        "{} = {}, {} = {}<br>Analog SGD: {}<br>Tiki-Taka: {}<br>TT / Analog: {}<br><span class=\"muted\">click to load</span>",
+                        sw.x.key,
+                        fmt_num(sw.x.value(cell.i)),
+                        sw.y.key,
+                        fmt_num(sw.y.value(cell.j)),
+                        v(AlgorithmKind::Analog),
+                        v(AlgorithmKind::TikiTaka),
+                        cell.ratio().map_or("—".to_string(), fmt_num)
+                    ));
+                    let rect = c2.get_bounding_client_rect();
+                    let parent =
+                        c2.parent_element().and_then(|p| p.parent_element()).map(|p| p.get_bounding_client_rect());
+                    let (ox, oy) = parent.map_or((0.0, 0.0), |p| (rect.left() - p.left(), rect.top() - p.top()));
+                    let style = tip.style();
+                    let _ = style.set_property("left", &format!("{}px", ox + e.offset_x() as f64 + 12.0));
+                    let _ = style.set_property("top", &format!("{}px", oy + e.offset_y() as f64 + 12.0));
+                    tip.set_hidden(false);
+                }
+                _ => tip.set_hidden(true),
+            }
+        })?;
+        on::<PointerEvent>(&canvas, "pointerleave", |_| dom::set_hidden("heat-tip", true))?;
+        let a = app.clone();
+        on::<PointerEvent>(&canvas, "click", move |e| {
+            let scenario = {
+                let x = a.borrow();
+                let (px, py) = (e.offset_x() as f64 * x.dpr, e.offset_y() as f64 * x.dpr);
+                x.sweep.cell_at(k, px, py).map(|c| c.scenario.clone())
+            };
+            if let Some(s) = scenario {
+                a.borrow_mut().scenario = s;
+                scenario_changed(&a);
+                a.borrow_mut().set_playing(true);
+            }
+        })?;
+    }
+    if autostart {
+        start_sweep(app);
+    }
+    Ok(())
+}
+
+/// Offers `text` as a file download.
+fn download(name: &str, text: &str) -> Result<(), JsValue> {
+    let parts = js_sys::Array::new();
+    parts.push(&JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("text/csv");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
+    let a: web_sys::HtmlAnchorElement = create("a", "")?.dyn_into()?;
+    a.set_href(&url);
+    a.set_download(name);
+    a.click();
+    web_sys::Url::revoke_object_url(&url)
+}
+
 fn move_wstar_to(app: &Shared, x: f64, y: f64) {
     let playing = app.borrow().playing;
     set_key(app, "wstar", &format!("{},{}", fmt_f64(x.clamp(-100.0, 100.0)), fmt_f64(y.clamp(-100.0, 100.0))));
     let mut a = app.borrow_mut();
-    let at_start = a.run.step == 0;
+    let at_start = a.ens.step() == 0;
     a.set_playing(playing || at_start);
 }
 

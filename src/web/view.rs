@@ -35,6 +35,10 @@ pub struct View {
     pub scene: Option<String>,
     pub theme: Option<String>,
     pub autoplay: bool,
+    /// The sweep axes, `key:lo:hi:log:n,key:lo:hi:log:n`.
+    pub sweep: Option<String>,
+    pub sweep_steps: Option<u64>,
+    pub sweep_seeds: Option<u64>,
 }
 
 pub const DEFAULT_SPEED: Speed = Speed::StepsPerSecond(2000.0);
@@ -50,6 +54,9 @@ impl View {
             scene: None,
             theme: None,
             autoplay: true,
+            sweep: None,
+            sweep_steps: None,
+            sweep_seeds: None,
         };
         let mut rest = Vec::new();
         let mut notices = Vec::new();
@@ -65,6 +72,15 @@ impl View {
                 "scene" => view.scene = Some(v),
                 "theme" => view.theme = Some(v),
                 "autoplay" => view.autoplay = !(v == "0" || v == "false"),
+                "sweep" => view.sweep = Some(v),
+                "sweep_steps" => match v.parse::<u64>() {
+                    Ok(n) if (1..=1_000_000_000).contains(&n) => view.sweep_steps = Some(n),
+                    _ => notices.push(format!("sweep_steps={v}: expected an integer in [1, 1000000000]; ignored")),
+                },
+                "sweep_seeds" => match v.parse::<u64>() {
+                    Ok(n) if (1..=64).contains(&n) => view.sweep_seeds = Some(n),
+                    _ => notices.push(format!("sweep_seeds={v}: expected an integer in [1, 64]; ignored")),
+                },
                 _ => rest.push((k, v)),
             }
         }
@@ -91,6 +107,15 @@ impl View {
         }
         if !self.autoplay {
             parts.push("autoplay=0".into());
+        }
+        if let Some(s) = &self.sweep {
+            parts.push(format!("sweep={s}"));
+            if let Some(n) = self.sweep_steps {
+                parts.push(format!("sweep_steps={n}"));
+            }
+            if let Some(n) = self.sweep_seeds {
+                parts.push(format!("sweep_seeds={n}"));
+            }
         }
         parts.join("&")
     }
