@@ -48,7 +48,20 @@ for (let i = 0; i < 3; i++) {
 }
 const nativeSps = 2e6 / best;
 
-// 3. Size of the shipped wasm.
+// 3. Sweep throughput on lsq, 8 × 8 cells of 2,500 steps (3 algorithms), in the browser (time-sliced
+// in the animation loop beside the paused live view) and natively (`playground sweep`).
+const sweepQuery = '?problem=lsq&autoplay=0&sweep=tau:0.5:10:log:8,alpha:0.001:0.1:log:8&sweep_steps=2500';
+const sw = await open(browser, server.url, sweepQuery);
+await sw.page.waitForFunction(() => /64 cells done/.test(document.querySelector('#sweep-status').textContent), null, { timeout: 120000 });
+const browserCells = (await stats(sw.page)).sweep.cells_per_second;
+await sw.context.close();
+const nativeCells = {};
+for (const threads of ['1', '2']) {
+  const out = execFileSync(cli, ['sweep', 'problem=lsq&steps=2500', '--x', 'tau=0.5:10:log:8', '--y', 'alpha=0.001:0.1:log:8', '--out', '/tmp/bench-grid.csv', '--threads', threads]);
+  nativeCells[threads] = JSON.parse(out).cells_per_second;
+}
+
+// 4. Size of the shipped wasm.
 const wasmName = (await readdir(ROOT + 'dist')).find((f) => f.endsWith('.wasm'));
 const wasm = await readFile(ROOT + 'dist/' + wasmName);
 const gz = gzipSync(wasm, { level: 9 }).length;
@@ -71,6 +84,8 @@ ${rows.join('\n')}
 | browser / native | ${(browserSps / nativeSps).toFixed(2)} |
 | wasm size raw / gzip -9 | ${(wasm.length / 1024).toFixed(0)} KiB / ${(gz / 1024).toFixed(0)} KiB |
 | first chart drawn after load (performance.now) | ${first.toFixed(0)} ms |
+| lsq sweep cells/s, 8 × 8 cells × 2,500 steps — browser (time-sliced, live view paused) | ${browserCells.toFixed(1)} |
+| lsq sweep cells/s, same grid — native \`playground sweep\`, 1 thread / 2 threads | ${nativeCells['1'].toFixed(1)} / ${nativeCells['2'].toFixed(1)} |
 <!-- browser-bench:end -->`;
 console.log(block);
 if (errors.length) console.error('page errors:', errors);

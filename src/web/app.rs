@@ -286,7 +286,10 @@ impl App {
             self.update_readouts();
         }
         if self.sweep.running {
-            self.sweep.work(FRAME_BUDGET_MS - (dom::now() - start).min(FRAME_BUDGET_MS / 2.0));
+            // While the live view plays the sweep takes what is left of the 8 ms budget; while it
+            // is paused the sweep may use 12 ms, still leaving time to draw within a 60 Hz frame.
+            let budget = if self.playing { FRAME_BUDGET_MS - (dom::now() - start).min(FRAME_BUDGET_MS / 2.0) } else { 12.0 };
+            self.sweep.work(budget);
         }
         self.draw();
         self.sweep.draw(&self.theme, self.dpr, now);
