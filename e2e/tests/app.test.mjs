@@ -182,7 +182,7 @@ test('a sweep fills progressively, keeps the page responsive, cancels, and loads
   assert.ok((await stepCount(page)) > stepA, 'the live view keeps stepping');
   assert.ok(b.frames > 30 && b.frame_interval_p50_ms < 40, `frames keep coming (median ${b.frame_interval_p50_ms} ms)`);
   assert.ok(Number(await page.getAttribute('#sweep-progress', 'value')) >= b.sweep.done - 1);
-  assert.match(params(page).get('sweep') ?? '', /^tau:0\.2:5:log:5,alpha:/);
+  assert.match(params(page).get('sweep') ?? '', /^tau:0\.2:5:log:5,alpha:0\.003:0\.3:log:5$/);
   await page.click('#sweep-cancel');
   const c = (await stats(page)).sweep.done;
   await sleep(600);

@@ -730,7 +730,7 @@ fn sweepable_keys() -> Vec<&'static crate::sim::scenario::Key> {
         .collect()
 }
 
-const DEFAULT_SWEEP: &str = "tau:0.2:5:log:16,alpha:0.003:0.3:log:16";
+const DEFAULT_SWEEP: &str = "tau:0.2:5:log:24,alpha:0.003:0.3:log:24";
 const DEFAULT_SWEEP_STEPS: u64 = 5000;
 
 fn input(id: &str) -> Option<HtmlInputElement> {
