@@ -4,7 +4,8 @@
 //! never drifts from the figure: `analog_dist`, `tt_dist`, `digital_dist` (distance of the
 //! recent mean of W to w*), `ratio` (Analog SGD's distance over Tiki-Taka's), `theory_dist`
 //! (distance of Analog SGD's theory point to w*), `analog_loss`, `tt_loss`, `digital_loss`
-//! (recent mean of f − f*), `digital_floor`, `analog_theory_loss`, and any scenario key
+//! (recent mean of f − f*), `digital_floor`, `analog_theory_loss`, the lower-bound instance's
+//! `lb_w`, `lb_grad_sq` (σ²S), `lb_grad_sq_paper` (4σ²S) and `analog_grad_sq` (measured), and any scenario key
 //! (`tau`, `alpha`, `beta`, `sigma`, `sp`, …).
 
 /// A preset scenario.
@@ -72,8 +73,8 @@ pub const SCENES: [Scene; 9] = [
     Scene {
         id: "lower-bound",
         title: "The lower-bound instance (Theorem 3)",
-        query: "problem=lower_bound&algos=analog&steps=400000",
-        caption: "Skewed two-point noise makes Analog SGD's bias tight: w settles at the dashed theory level, where E‖∇f‖² = σ²S (the paper states 4σ²S; the instance attains σ²S).",
+        query: "problem=lower_bound&algos=analog&alpha=0.01&steps=40000",
+        caption: "Skewed two-point noise makes Analog SGD's bias tight: w settles at the dashed theory level {lb_w}, where E‖∇f‖² = σ²S = {lb_grad_sq} (measured so far: {analog_grad_sq}; the paper states 4σ²S = {lb_grad_sq_paper}, which the instance does not attain).",
     },
 ];
 

@@ -288,7 +288,8 @@ impl App {
         if self.sweep.running {
             // While the live view plays the sweep takes what is left of the 8 ms budget; while it
             // is paused the sweep may use 12 ms, still leaving time to draw within a 60 Hz frame.
-            let budget = if self.playing { FRAME_BUDGET_MS - (dom::now() - start).min(FRAME_BUDGET_MS / 2.0) } else { 12.0 };
+            let budget =
+                if self.playing { FRAME_BUDGET_MS - (dom::now() - start).min(FRAME_BUDGET_MS / 2.0) } else { 12.0 };
             self.sweep.work(budget);
         }
         self.draw();
@@ -451,6 +452,21 @@ impl App {
             "tt_pulse_loss" => self.pulsed_readout(AlgorithmKind::TikiTaka).map(|r| fmt_num(r.loss)),
             "analog_pulses" => self.pulsed_readout(AlgorithmKind::Analog).map(|r| fmt_num(r.pulses_per_step)),
             "symmetric_point" => self.run().device.symmetric_point().map(fmt_num),
+            "lb_w" => self.run().theory.lower_bound_w.map(fmt_num),
+            "lb_grad_sq" => self.run().theory.lower_bound_grad_sq.map(fmt_num),
+            "lb_grad_sq_paper" => self.run().theory.lower_bound_grad_sq_paper.map(fmt_num),
+            "analog_grad_sq" => {
+                // Mean ‖∇f‖² over the second half of the steps so far (past the transient).
+                let t = self.run().track(AlgorithmKind::Analog)?;
+                let from = t.grad_sq.len() / 2;
+                let (sum, n) = t
+                    .grad_sq
+                    .buckets()
+                    .iter()
+                    .filter(|b| b.start >= from)
+                    .fold((0.0, 0u64), |(s, n), b| (s + b.sum, n + b.len));
+                (n > 0).then(|| fmt_num(sum / n as f64))
+            }
             "ratio" => {
                 let (a, t) = (self.readout(AlgorithmKind::Analog)?, self.readout(AlgorithmKind::TikiTaka)?);
                 Some(format!("{:.1}", a.dist / t.dist.max(1e-12)))

@@ -82,6 +82,7 @@ impl SweepView {
         if !self.running {
             return;
         }
+        dom::set_hidden("heatmaps", self.sweep.is_none());
         let Some(sweep) = &self.sweep else { return };
         let start = dom::now();
         while dom::now() - start < budget_ms {
@@ -128,6 +129,7 @@ impl SweepView {
         self.dirty = false;
         self.last_draw = now;
         self.write_progress();
+        dom::set_hidden("heatmaps", self.sweep.is_none());
         let Some(sweep) = &self.sweep else {
             for l in &self.layers {
                 l.clear();
