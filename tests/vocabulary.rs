@@ -37,11 +37,8 @@ fn random_valid_scenarios_round_trip_exactly() {
         for k in KEYS.iter().filter(|k| k.name != "problem" && k.name != "v") {
             if rng.random_bool(0.7) {
                 let single = (problem == "lower_bound" && k.name == "wstar") || (problem == "lsq" && k.name == "w0");
-                let v = if single {
-                    format!("{}", rng.random_range(-0.2..0.2))
-                } else {
-                    random_value(k.kind, &mut rng)
-                };
+                let v =
+                    if single { format!("{}", rng.random_range(-0.2..0.2)) } else { random_value(k.kind, &mut rng) };
                 parts.push(format!("{}={v}", k.name));
             }
         }
