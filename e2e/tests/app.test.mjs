@@ -191,6 +191,7 @@ test('a sweep fills progressively, keeps the page responsive, cancels, and loads
   assert.equal(d.sweep.done, c, 'no cells after cancel');
   assert.match(await page.textContent('#sweep-status'), /cancelled/);
   // Click the first (bottom-left) cell: τ = 0.2 and α = 0.003 load into the live view.
+  await page.locator('#heat-analog').scrollIntoViewIfNeeded();
   const box = await page.locator('#heat-analog').boundingBox();
   await page.mouse.click(box.x + box.width * 0.2, box.y + box.height * 0.8);
   await sleep(500);
