@@ -246,6 +246,16 @@ impl App {
                 });
             }
         }
+        if let (true, Some(w), crate::sim::problem::Problem::LowerBound(b)) =
+            (self.scenario.runs(AlgorithmKind::Analog), t.lower_bound_w, &self.run().problem)
+        {
+            let bias = 0.5 * b.curvature * (w - b.wstar).powi(2) * b.dim as f64;
+            lines.push(TheoryLine {
+                label: "Analog SGD stationary point (theory)".into(),
+                value: bias,
+                color: self.theme.analog,
+            });
+        }
         if self.scenario.runs(AlgorithmKind::Analog) {
             if let (Some(bias), Some(floor)) = (t.analog_stationary_loss, t.digital_floor) {
                 lines.push(TheoryLine {
