@@ -124,6 +124,25 @@ fn curve(run: &Run, kind: AlgorithmKind, scale: f64) -> Vec<(f64, f64)> {
     cols.iter().map(|c| (c.step as f64, c.mean() * scale)).collect()
 }
 
+/// One solid curve per run, coloured in palette order.
+fn curves_of(
+    runs: &[Ensemble],
+    labels: impl IntoIterator<Item = String>,
+    kind: AlgorithmKind,
+    scale: f64,
+) -> Vec<Curve> {
+    runs.iter()
+        .zip(labels)
+        .enumerate()
+        .map(|(k, (e, label))| Curve {
+            label,
+            color: PALETTE[k % PALETTE.len()],
+            dash: None,
+            points: curve(e.first(), kind, scale),
+        })
+        .collect()
+}
+
 /// Pointwise mean of curves with the same x values.
 fn mean_curve(curves: &[Vec<(f64, f64)>]) -> Vec<(f64, f64)> {
     let n = curves.iter().map(Vec::len).min().unwrap_or(0);
@@ -499,16 +518,7 @@ impl Ctx<'_> {
         let scale = 1.0 / 50.0;
         let finals: Vec<f64> = taus.iter().enumerate().map(|(k, _)| tail(&runs[k], Analog) * scale).collect();
         let sgd = tail(&runs[taus.len()], Digital) * scale;
-        let mut curves: Vec<Curve> = taus
-            .iter()
-            .enumerate()
-            .map(|(k, t)| Curve {
-                label: format!("τ = {t}"),
-                color: PALETTE[k],
-                dash: None,
-                points: curve(runs[k].first(), Analog, scale),
-            })
-            .collect();
+        let mut curves = curves_of(&runs[..taus.len()], taus.iter().map(|t| format!("τ = {t}")), Analog, scale);
         curves.push(Curve {
             label: "SGD".into(),
             color: GREY,
@@ -559,16 +569,7 @@ impl Ctx<'_> {
         let runs = run_all(&queries, self.threads)?;
         let scale = 1.0 / 50.0;
         let finals: Vec<f64> = runs.iter().map(|e| tail(e, Analog) * scale).collect();
-        let curves = vars
-            .iter()
-            .enumerate()
-            .map(|(k, v)| Curve {
-                label: format!("σ² = {v}"),
-                color: PALETTE[k],
-                dash: None,
-                points: curve(runs[k].first(), Analog, scale),
-            })
-            .collect();
+        let curves = curves_of(&runs, vars.iter().map(|v| format!("σ² = {v}")), Analog, scale);
         self.figure(
             "fig4_middle",
             &[Chart {
