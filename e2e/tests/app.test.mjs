@@ -133,6 +133,23 @@ test('each scene loads from its button and draws', async () => {
   await context.close();
 });
 
+test('exports the scenario as JSON and the run as CSV', async () => {
+  const { page, errors, context } = await open(browser, server.url, '?tau=0.7&steps=3000&speed=max');
+  await sleep(800);
+  const fs = await import('node:fs');
+  const [j] = await Promise.all([page.waitForEvent('download'), page.click('#export-json')]);
+  const json = JSON.parse(fs.readFileSync(await j.path(), 'utf8'));
+  assert.equal(json.keys.tau, '0.7');
+  assert.ok(json.scenario.includes('tau=0.7'));
+  assert.equal(json.summary.algorithms.length, 3);
+  const [c] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
+  const lines = fs.readFileSync(await c.path(), 'utf8').trim().split('\n');
+  assert.equal(lines[0], 'step,steps,digital_loss_mean,digital_loss_min,digital_loss_max,analog_loss_mean,analog_loss_min,analog_loss_max,tt_loss_mean,tt_loss_min,tt_loss_max');
+  assert.ok(lines.length > 100, `${lines.length} rows`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('w* moves with the keyboard and the run restarts', async () => {
   const { page, errors, context } = await open(browser, server.url);
   await page.focus('#landscape-dynamic');

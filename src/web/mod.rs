@@ -626,6 +626,20 @@ fn wire_transport(app: &Shared) -> Result<(), JsValue> {
         let _ = dom::window().set_timeout_with_callback_and_timeout_and_arguments_0(reset.unchecked_ref(), 1500);
     })?;
     on::<Event>(&by_id::<HtmlElement>("notice-close")?, "click", |_| dom::set_hidden("notice", true))?;
+    let a = app.clone();
+    on::<Event>(&by_id::<HtmlElement>("export-json")?, "click", move |_| {
+        let x = a.borrow();
+        let json = serde_json::json!({
+            "scenario": x.scenario.to_query(),
+            "keys": x.scenario.to_json(),
+            "summary": x.ens.summary(),
+        });
+        let _ = download("scenario.json", "application/json", &serde_json::to_string_pretty(&json).unwrap_or_default());
+    })?;
+    let a = app.clone();
+    on::<Event>(&by_id::<HtmlElement>("export-csv")?, "click", move |_| {
+        let _ = download("run.csv", "text/csv", &history_csv(a.borrow().run()));
+    })?;
     // Space toggles play unless a control has focus (where Space has its own meaning).
     let a = app.clone();
     on::<KeyboardEvent>(&dom::document(), "keydown", move |e| {
@@ -845,7 +859,7 @@ fn build_sweep(app: &Shared) -> Result<(), JsValue> {
     let a = app.clone();
     on::<Event>(&by_id::<HtmlElement>("sweep-csv")?, "click", move |_| {
         if let Some(csv) = a.borrow().sweep.csv() {
-            let _ = download("sweep.csv", &csv);
+            let _ = download("sweep.csv", "text/csv", &csv);
         }
     })?;
     for (k, id) in sweep::HEAT_IDS.iter().enumerate() {
@@ -902,12 +916,36 @@ fn build_sweep(app: &Shared) -> Result<(), JsValue> {
     Ok(())
 }
 
-/// Offers `text` as a file download.
-fn download(name: &str, text: &str) -> Result<(), JsValue> {
+/// The loss history of every algorithm as CSV: one row per recorded bucket (full resolution for
+/// short runs, merged buckets of equal length for long ones) with mean, min and max of f − f*.
+fn history_csv(run: &crate::sim::Run) -> String {
+    let mut out = String::from("step,steps");
+    for t in &run.tracks {
+        let k = crate::sim::run::track_key(&t.algo);
+        out.push_str(&format!(",{k}_loss_mean,{k}_loss_min,{k}_loss_max"));
+    }
+    out.push('\n');
+    let rows = run.tracks.iter().map(|t| t.loss.buckets().len()).max().unwrap_or(0);
+    for r in 0..rows {
+        let Some(first) = run.tracks.iter().find_map(|t| t.loss.buckets().get(r)) else { break };
+        out.push_str(&format!("{},{}", first.start, first.len));
+        for t in &run.tracks {
+            match t.loss.buckets().get(r) {
+                Some(b) => out.push_str(&format!(",{:e},{:e},{:e}", b.mean(), b.min, b.max)),
+                None => out.push_str(",,,"),
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Offers `text` as a file download of MIME type `mime`.
+fn download(name: &str, mime: &str, text: &str) -> Result<(), JsValue> {
     let parts = js_sys::Array::new();
     parts.push(&JsValue::from_str(text));
     let options = web_sys::BlobPropertyBag::new();
-    options.set_type("text/csv");
+    options.set_type(mime);
     let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
     let url = web_sys::Url::create_object_url_with_blob(&blob)?;
     let a: web_sys::HtmlAnchorElement = create("a", "")?.dyn_into()?;
