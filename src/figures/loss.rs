@@ -22,6 +22,8 @@ pub struct LossAxes {
     /// The y range (decades).
     pub y_range: (f64, f64),
     pub lines: Vec<TheoryLine>,
+    /// Whether to write the lines' labels (the live view writes them above its moving curves).
+    pub labels: bool,
 }
 
 impl LossAxes {
@@ -58,6 +60,9 @@ pub fn draw_loss_axes<DB: DrawingBackend>(
         let y = m.py(line.value);
         let style = ShapeStyle::from(&line.color).stroke_width((1.5 * scale).round().max(1.0) as u32);
         dashed_line(area, (m.rect.0, y), (m.rect.2, y), (3.0 * scale, 3.0 * scale), style)?;
+        if !axes.labels {
+            continue;
+        }
         let text = font(10.5, scale, line.color).pos(text::Pos::new(text::HPos::Right, text::VPos::Bottom));
         area.draw(&Text::new(line.label.clone(), ((m.rect.2 - 4.0 * scale) as i32, (y - 2.0 * scale) as i32), text))
             .map_err(err)?;

@@ -582,6 +582,7 @@ impl App {
                 log_x: self.view.log_x,
                 y_range: self.loss_y,
                 lines: self.theory_lines(),
+                labels: false,
             };
             let key = StaticKey::Loss(axes.clone(), (st.canvas.width(), st.canvas.height()), dark);
             if resized || self.keys[1].as_ref() != Some(&key) {
@@ -885,6 +886,21 @@ impl App {
             ctx.stroke();
         }
         self.cols = cols;
+        // Theory labels on top of the curves, on a translucent plate so they stay readable.
+        ctx.set_font(&format!("{}px sans-serif", (11.0 * self.dpr).round()));
+        ctx.set_text_align("right");
+        ctx.set_text_baseline("bottom");
+        for line in self.theory_lines() {
+            if !(line.value.is_finite() && line.value > lo && line.value < hi) {
+                continue;
+            }
+            let (x, y) = (m.rect.2 - 4.0 * self.dpr, m.py(line.value) - 2.0 * self.dpr);
+            let w = ctx.measure_text(&line.label).map_or(0.0, |t| t.width());
+            ctx.set_fill_style_str(&css_alpha(self.theme.bg, 0.8));
+            ctx.fill_rect(x - w - 3.0 * self.dpr, y - 13.0 * self.dpr, w + 6.0 * self.dpr, 14.0 * self.dpr);
+            ctx.set_fill_style_str(&css(line.color));
+            let _ = ctx.fill_text(&line.label, x, y);
+        }
         ctx.restore();
         if let Some((hx, _)) = self.hover {
             if hx >= m.rect.0 && hx <= m.rect.2 {
