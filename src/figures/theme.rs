@@ -30,7 +30,7 @@ impl Theme {
     pub const LIGHT: Theme = Theme {
         bg: RGBColor(255, 255, 255),
         fg: RGBColor(28, 30, 36),
-        muted: RGBColor(110, 114, 124),
+        muted: RGBColor(100, 104, 115),
         grid: RGBColor(226, 228, 233),
         digital: RGBColor(90, 90, 90),
         analog: RGBColor(213, 94, 0),
