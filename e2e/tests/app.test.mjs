@@ -160,11 +160,22 @@ test('w* moves with the keyboard and the run restarts', async () => {
   await context.close();
 });
 
-test('reduced motion starts paused; dark scheme changes the background', async () => {
+test('reduced motion shows the final state without animating; dark scheme changes the background', async () => {
   const { page, context } = await open(browser, server.url, '', { reducedMotion: 'reduce', colorScheme: 'dark' });
+  const s0 = await stepCount(page);
+  assert.equal(s0, 20000, 'the run is computed to its end at once');
   await sleep(500);
-  assert.equal(await stepCount(page), 0);
-  assert.equal(await page.textContent('#play'), 'Play');
+  assert.equal(await stepCount(page), s0, 'nothing moves');
+  assert.equal(await page.textContent('#play'), 'Done');
+  const analog = Number(await page.getAttribute('#dist-analog', 'data-value'));
+  const tt = Number(await page.getAttribute('#dist-tt', 'data-value'));
+  assert.ok(analog > 3 * tt, `final state makes the point: ${analog} vs ${tt}`);
+  const plain = await open(browser, server.url, '?autoplay=0');
+  await sleep(400);
+  assert.equal(await stepCount(plain.page), 0, 'autoplay=0 starts paused at step 0');
+  assert.equal(await plain.page.textContent('#play'), 'Play');
+  assert.equal(await plain.page.textContent('#loss-digital'), '—');
+  await plain.context.close();
   const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
   assert.equal(bg, 'rgb(22, 24, 29)');
   await screenshot(page, 'dark-reduced-motion');

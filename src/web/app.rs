@@ -410,8 +410,13 @@ impl App {
             .readouts
             .iter()
             .map(|r| {
-                let (loss, dist) =
-                    if r.diverged { ("diverged".to_string(), "—".to_string()) } else { (fmt_num(r.loss), fmt_num(r.dist)) };
+                let (loss, dist) = if r.diverged {
+                    ("diverged".to_string(), "—".to_string())
+                } else if !r.loss.is_finite() {
+                    ("—".to_string(), fmt_num(r.dist)) // no step taken yet
+                } else {
+                    (fmt_num(r.loss), fmt_num(r.dist))
+                };
                 let class = if r.diverged { " class=\"diverged\"" } else { "" };
                 let pulses = if any_pulses {
                     format!("<td id=\"pulses-{k}\">{}</td>", if r.pulsed { fmt_num(r.pulses_per_step) } else { "—".into() }, k = r.key)

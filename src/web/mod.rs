@@ -152,8 +152,11 @@ pub fn start() -> Result<(), JsValue> {
         }
     }
     by_id::<HtmlInputElement>("logx")?.set_checked(view.log_x);
-    let autoplay = view.autoplay && !dom::media("(prefers-reduced-motion: reduce)");
-    app.borrow_mut().set_playing(autoplay);
+    if view.autoplay {
+        play_or_show_result(&app);
+    } else {
+        app.borrow_mut().set_playing(false);
+    }
     start_loop(app)?;
     Ok(())
 }
@@ -196,6 +199,22 @@ pub fn benchmark_steps(query: &str, n: u32) -> f64 {
     let t = dom::now();
     run.step_n(n as u64);
     n as f64 / ((dom::now() - t) / 1000.0)
+}
+
+/// Starts the run, or under prefers-reduced-motion computes it to its end at once (when that is
+/// quick) and shows the result paused: nothing animates.
+fn play_or_show_result(app: &Shared) {
+    let mut a = app.borrow_mut();
+    if dom::media("(prefers-reduced-motion: reduce)") {
+        let work = a.scenario.steps.saturating_mul(a.scenario.seeds).saturating_mul(a.run().problem.dim() as u64);
+        if work <= 20_000_000 {
+            let steps = a.scenario.steps;
+            a.step_by(steps);
+        }
+        a.set_playing(false);
+    } else {
+        a.set_playing(true);
+    }
 }
 
 fn start_loop(app: Shared) -> Result<(), JsValue> {
@@ -274,8 +293,7 @@ fn build_scenes(app: &Shared) -> Result<(), JsValue> {
             if let Ok(sc) = Scenario::parse(query) {
                 app.borrow_mut().scenario = sc;
                 scenario_changed(&app);
-                let reduced = dom::media("(prefers-reduced-motion: reduce)");
-                app.borrow_mut().set_playing(!reduced);
+                play_or_show_result(&app);
             }
         })?;
     }
