@@ -154,6 +154,24 @@ fn tail(e: &Ensemble, kind: AlgorithmKind) -> f64 {
     e.first().track(kind).map_or(f64::NAN, |t| t.tail.loss_mean())
 }
 
+/// A loss-against-step chart on a log y axis.
+fn loss_chart(title: &str, y_title: &str, curves: Vec<Curve>) -> Chart {
+    Chart {
+        title: title.into(),
+        x_title: "step".into(),
+        y_title: y_title.into(),
+        log_x: false,
+        log_y: true,
+        curves,
+        lines: vec![],
+    }
+}
+
+/// max/min of positive values (1 = all equal).
+fn spread(xs: &[f64]) -> f64 {
+    xs.iter().cloned().fold(0.0, f64::max) / xs.iter().cloned().fold(f64::INFINITY, f64::min)
+}
+
 fn mean(xs: impl IntoIterator<Item = f64>) -> f64 {
     let v: Vec<f64> = xs.into_iter().collect();
     v.iter().sum::<f64>() / v.len() as f64
@@ -283,22 +301,10 @@ impl Ctx<'_> {
                 points: curve(p.first(), Analog, scale),
             });
         }
-        self.figure(
-            "fig1",
-            &[Chart {
-                title: "Fig. 1: Digital vs Analog SGD (pulse level) across α".into(),
-                x_title: "step".into(),
-                y_title: "MSE / D".into(),
-                log_x: false,
-                log_y: true,
-                curves,
-                lines: vec![],
-            }],
-        )?;
+        self.figure("fig1", &[loss_chart("Fig. 1: Digital vs Analog SGD (pulse level) across α", "MSE / D", curves)])?;
         let last = alphas.len() - 1;
         let digital_falls = decreasing(&digital) && digital[0] / digital[last] > 0.5 * alphas[0] / alphas[last];
-        let analog_flat =
-            pulsed.iter().cloned().fold(0.0, f64::max) / pulsed.iter().cloned().fold(f64::INFINITY, f64::min) < 2.0;
+        let analog_flat = spread(&pulsed) < 2.0;
         let above = pulsed.iter().zip(&digital).all(|(a, d)| a > &(3.0 * d));
         self.claim(
             "2",
@@ -368,13 +374,10 @@ impl Ctx<'_> {
                 let c = |runs: &[&Ensemble], kind| {
                     mean_curve(&runs.iter().map(|e| curve(e.first(), kind, scale)).collect::<Vec<_>>())
                 };
-                charts.push(Chart {
-                    title: format!("τ = {tau}"),
-                    x_title: "step".into(),
-                    y_title: "MSE / (2D)".into(),
-                    log_x: false,
-                    log_y: true,
-                    curves: vec![
+                charts.push(loss_chart(
+                    &format!("τ = {tau}"),
+                    "MSE / (2D)",
+                    vec![
                         Curve {
                             label: "Digital SGD dynamic".into(),
                             color: GREY,
@@ -394,8 +397,7 @@ impl Ctx<'_> {
                             points: c(&pulse_runs, Analog),
                         },
                     ],
-                    lines: vec![],
-                });
+                ));
             }
         }
         self.figure("fig3", &charts)?;
@@ -484,8 +486,7 @@ impl Ctx<'_> {
                 lines: vec![],
             }],
         )?;
-        let analog_flat =
-            analog.iter().cloned().fold(0.0, f64::max) / analog.iter().cloned().fold(f64::INFINITY, f64::min) < 2.0;
+        let analog_flat = spread(&analog) < 2.0;
         let digital_falls = decreasing(&digital) && digital[0] / digital[3] > 10.0;
         let tt_falls = decreasing(&tt);
         let crosses = tt[0] > analog[0] && tt[2] < analog[2] && tt[3] < analog[3];
@@ -525,18 +526,7 @@ impl Ctx<'_> {
             dash: Some((2.0, 3.0)),
             points: curve(runs[taus.len()].first(), Digital, scale),
         });
-        self.figure(
-            "fig4_left",
-            &[Chart {
-                title: "Fig. 4 left: τ ablation (guessed setup)".into(),
-                x_title: "step".into(),
-                y_title: "MSE / (2D)".into(),
-                log_x: false,
-                log_y: true,
-                curves,
-                lines: vec![],
-            }],
-        )?;
+        self.figure("fig4_left", &[loss_chart("Fig. 4 left: τ ablation (guessed setup)", "MSE / (2D)", curves)])?;
         let approaches = finals[5] < 2.0 * sgd;
         self.claim(
             "4a",
@@ -570,18 +560,7 @@ impl Ctx<'_> {
         let scale = 1.0 / 50.0;
         let finals: Vec<f64> = runs.iter().map(|e| tail(e, Analog) * scale).collect();
         let curves = curves_of(&runs, vars.iter().map(|v| format!("σ² = {v}")), Analog, scale);
-        self.figure(
-            "fig4_middle",
-            &[Chart {
-                title: "Fig. 4 middle: noise ablation".into(),
-                x_title: "step".into(),
-                y_title: "MSE / (2D)".into(),
-                log_x: false,
-                log_y: true,
-                curves,
-                lines: vec![],
-            }],
-        )?;
+        self.figure("fig4_middle", &[loss_chart("Fig. 4 middle: noise ablation", "MSE / (2D)", curves)])?;
         let rising = finals.windows(2).all(|w| w[1] > w[0]);
         self.claim(
             "4b",
@@ -642,19 +621,8 @@ impl Ctx<'_> {
                 points: curve(e.first(), Analog, scale),
             })
             .collect();
-        self.figure(
-            "fig4_right",
-            &[Chart {
-                title: "Fig. 4 right: initialisation ablation".into(),
-                x_title: "step".into(),
-                y_title: "MSE / D".into(),
-                log_x: false,
-                log_y: true,
-                curves,
-                lines: vec![],
-            }],
-        )?;
-        let spread = finals.iter().cloned().fold(0.0, f64::max) / finals.iter().cloned().fold(f64::INFINITY, f64::min);
+        self.figure("fig4_right", &[loss_chart("Fig. 4 right: initialisation ablation", "MSE / D", curves)])?;
+        let spread = spread(&finals);
         self.claim(
             "4c",
             "P",
@@ -754,15 +722,7 @@ impl Ctx<'_> {
         }
         self.figure(
             "followup_symmetric_point",
-            &[Chart {
-                title: "NeurIPS 2025 follow-up, Fig. 2: symmetric point off zero".into(),
-                x_title: "step".into(),
-                y_title: "MSE / (2D)".into(),
-                log_x: false,
-                log_y: true,
-                curves,
-                lines: vec![],
-            }],
+            &[loss_chart("NeurIPS 2025 follow-up, Fig. 2: symmetric point off zero", "MSE / (2D)", curves)],
         )?;
         let rising = tt.windows(2).all(|w| w[1] > w[0]);
         self.claim_with_direction(

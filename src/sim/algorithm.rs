@@ -99,6 +99,8 @@ pub struct Algorithm {
     grad_at_w: Vec<f64>,
     wbar: Vec<f64>,
     scratch: Vec<f64>,
+    /// Per-sample errors of a pulse-level layer step (reused, so steps do not allocate).
+    errors: Vec<f64>,
 }
 
 impl Algorithm {
@@ -118,6 +120,7 @@ impl Algorithm {
             grad_at_w: vec![0.0; dim],
             wbar: vec![0.0; dim],
             scratch: vec![0.0; dim],
+            errors: Vec::new(),
         }
     }
 
@@ -153,7 +156,7 @@ impl Algorithm {
         match self.kind {
             AlgorithmKind::Digital | AlgorithmKind::Analog => {
                 if let Some(l) = layer {
-                    layer_step(&mut self.main, &mut self.w, None, l, noise, alpha);
+                    layer_step(&mut self.main, &mut self.w, None, l, noise, alpha, &mut self.errors);
                 } else {
                     problem.add_noise(&self.w, noise, &mut self.grad);
                     for i in 0..self.w.len() {
@@ -170,7 +173,7 @@ impl Algorithm {
                 }
                 let at = if gamma != 0.0 { &self.wbar } else { &self.w };
                 if let Some(l) = layer {
-                    layer_step(&mut self.fast, &mut self.p, Some(at), l, noise, alpha);
+                    layer_step(&mut self.fast, &mut self.p, Some(at), l, noise, alpha, &mut self.errors);
                 } else {
                     if gamma != 0.0 {
                         // The gradient is taken at W̄ = W + γP; the observation above stays at W.
@@ -206,11 +209,20 @@ impl Algorithm {
 /// computes every sample's error d_n = (A_n·W̄ + read noise − b_n)/N at the step's start, then
 /// each sample is one rank-1 update `W ← W − α d_n A_n` by stochastic pulse trains, in order. The
 /// gradient noise σξ enters as one more rank-1 update with x = ξ, d = σ.
-fn layer_step(array: &mut AnalogArray, target: &mut [f64], at: Option<&[f64]>, l: &Lsq, noise: &NoiseDraw, lr: f64) {
+/// `errors` is a reusable buffer (one entry per sample).
+fn layer_step(
+    array: &mut AnalogArray,
+    target: &mut [f64],
+    at: Option<&[f64]>,
+    l: &Lsq,
+    noise: &NoiseDraw,
+    lr: f64,
+    errors: &mut Vec<f64>,
+) {
     let n = l.rows as f64;
     let dim = l.dim;
     // Errors first (the forward pass sees the weights of the step's start).
-    let mut errors = Vec::with_capacity(l.rows);
+    errors.clear();
     {
         let at = at.unwrap_or(target);
         for r in 0..l.rows {
@@ -222,7 +234,7 @@ fn layer_step(array: &mut AnalogArray, target: &mut [f64], at: Option<&[f64]>, l
             errors.push((y - l.b[r]) / n);
         }
     }
-    for (r, d) in errors.into_iter().enumerate() {
+    for (r, &d) in errors.iter().enumerate() {
         rank_one_pulses(array, target, &l.a[r * dim..(r + 1) * dim], d, lr);
     }
     if l.sigma > 0.0 {

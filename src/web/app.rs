@@ -124,6 +124,7 @@ pub struct App {
     pub frame_work: std::collections::VecDeque<f64>,
     pub first_chart_ms: Option<f64>,
     pub url_dirty_at: Option<f64>,
+    theory_lines: Vec<TheoryLine>,
     /// The sweep panel.
     pub sweep: super::sweep::SweepView,
     cols: Vec<Column>,
@@ -174,6 +175,7 @@ impl App {
             frame_work: Default::default(),
             first_chart_ms: None,
             url_dirty_at: None,
+            theory_lines: vec![],
             sweep: super::sweep::SweepView::new()?,
             cols: Vec::new(),
         };
@@ -191,6 +193,7 @@ impl App {
         self.ens = Ensemble::new(&self.scenario);
         self.debt = 0.0;
         self.rate_samples.clear();
+        self.theory_lines = self.compute_theory_lines();
         self.loss_y = self.initial_loss_range();
         self.keys[1] = None;
         self.dynamic_dirty = true;
@@ -225,7 +228,7 @@ impl App {
         let f0 = self.run().problem.eval(&start, &mut scratch, &mut grad);
         let mut hi = f0.max(1e-3);
         let mut lo = hi * 1e-3;
-        for l in self.theory_lines() {
+        for l in &self.theory_lines {
             if l.value.is_finite() && l.value > 0.0 {
                 lo = lo.min(l.value * 0.3);
                 hi = hi.max(l.value * 3.0);
@@ -234,7 +237,9 @@ impl App {
         decade_range(lo, hi)
     }
 
-    fn theory_lines(&self) -> Vec<TheoryLine> {
+    /// The theory lines of the loss panel, computed once per restart (they depend only on the
+    /// scenario).
+    fn compute_theory_lines(&self) -> Vec<TheoryLine> {
         let t = &self.run().theory;
         let mut lines = Vec::new();
         if self.scenario.runs(AlgorithmKind::Digital) {
@@ -586,7 +591,7 @@ impl App {
                 steps: self.scenario.steps,
                 log_x: self.view.log_x,
                 y_range: self.loss_y,
-                lines: self.theory_lines(),
+                lines: self.theory_lines.clone(),
                 labels: false,
             };
             let key = StaticKey::Loss(axes.clone(), (st.canvas.width(), st.canvas.height()), dark);
@@ -673,7 +678,7 @@ impl App {
         // Noise makes single steps dip far below the plateau; do not let those dips stretch the
         // axis more than two decades under the lowest theory line (exact zeros clip too).
         let floor = self
-            .theory_lines()
+            .theory_lines
             .iter()
             .map(|l| l.value)
             .filter(|v| v.is_finite() && *v > 0.0)
@@ -735,10 +740,7 @@ impl App {
         layer.clear();
         let Some(m) = self.landscape_map else { return };
         let ctx = &layer.ctx;
-        ctx.save();
-        ctx.begin_path();
-        ctx.rect(m.rect.0, m.rect.1, m.width(), m.rect.3 - m.rect.1);
-        ctx.clip();
+        clip_to_plot(ctx, &m);
         for t in &self.run().tracks {
             let n = t.trail.recent_len();
             if n > 1 {
@@ -814,10 +816,7 @@ impl App {
         layer.clear();
         let Some(m) = self.loss_map else { return };
         let ctx = layer.ctx.clone();
-        ctx.save();
-        ctx.begin_path();
-        ctx.rect(m.rect.0, m.rect.1, m.width(), m.rect.3 - m.rect.1);
-        ctx.clip();
+        clip_to_plot(&ctx, &m);
         let columns = m.width().max(1.0) as usize;
         let (lo, hi) = m.y_range;
         let clampy = |v: f64| m.py(if v.is_finite() { v.clamp(lo, hi) } else { hi });
@@ -895,7 +894,7 @@ impl App {
         ctx.set_font(&format!("{}px sans-serif", (11.0 * self.dpr).round()));
         ctx.set_text_align("right");
         ctx.set_text_baseline("bottom");
-        for line in self.theory_lines() {
+        for line in &self.theory_lines {
             if !(line.value.is_finite() && line.value > lo && line.value < hi) {
                 continue;
             }
@@ -964,6 +963,14 @@ impl App {
     pub fn request_redraw(&mut self) {
         self.dynamic_dirty = true;
     }
+}
+
+/// Saves the context and clips drawing to the plot rectangle (undo with `restore`).
+fn clip_to_plot(ctx: &CanvasRenderingContext2d, m: &Mapping) {
+    ctx.save();
+    ctx.begin_path();
+    ctx.rect(m.rect.0, m.rect.1, m.width(), m.rect.3 - m.rect.1);
+    ctx.clip();
 }
 
 /// Mean f − f* over the recent steps and the distance of the recent mean weights to `optimum`.

@@ -513,32 +513,23 @@ fn wire_number(app: &Shared, input: &HtmlInputElement, name: &'static str) -> Re
     })
 }
 
-/// Sets one key from text. Invalid input is clamped (or reset) and explained in the notice.
+/// Sets one key from text through the same lenient parse as a link: an out-of-range value is
+/// clamped, a malformed one falls back to the default, cross-key rules are repaired, and every
+/// change is explained in the notice.
 fn set_key(app: &Shared, name: &str, text: &str) {
-    let Some(key) = vocab_key(name) else { return };
-    let mut notices = Vec::new();
-    {
-        let mut a = app.borrow_mut();
-        let mut s = a.scenario.clone();
-        if let Err(e) = key.set_text(&mut s, text) {
-            // Lenient path: re-parse the whole query with this value to get the clamped value.
-            let mut pairs = split_query(&s.to_query());
-            pairs.retain(|(k, _)| k != name);
-            pairs.push((name.to_string(), text.to_string()));
-            let (fixed, n) = Scenario::parse_pairs(&pairs, true).expect("lenient parsing never fails");
-            s = fixed;
-            notices.extend(n.iter().map(|x| x.to_string()));
-            if notices.is_empty() {
-                notices.push(e.to_string());
-            }
-        }
-        // Cross-key rules (list lengths): repair leniently and report.
-        let (checked, n) =
-            Scenario::parse_pairs(&split_query(&s.to_query()), true).expect("lenient parsing never fails");
-        notices.extend(n.iter().map(|x| x.to_string()));
-        a.scenario = checked;
+    if vocab_key(name).is_none() {
+        return;
     }
-    let _ = show_notices(&notices);
+    let notices = {
+        let mut a = app.borrow_mut();
+        let mut pairs = split_query(&a.scenario.to_query());
+        pairs.retain(|(k, _)| k != name);
+        pairs.push((name.to_string(), text.to_string()));
+        let (s, notices) = Scenario::parse_pairs(&pairs, true).expect("lenient parsing never fails");
+        a.scenario = s;
+        notices
+    };
+    let _ = show_notices(&notices.iter().map(|n| n.to_string()).collect::<Vec<_>>());
     scenario_changed(app);
 }
 
