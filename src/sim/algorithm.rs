@@ -209,7 +209,9 @@ impl Algorithm {
 /// computes every sample's error d_n = (A_n·W̄ + read noise − b_n)/N at the step's start, then
 /// each sample is one rank-1 update `W ← W − α d_n A_n` by stochastic pulse trains, in order. The
 /// gradient noise σξ enters as one more rank-1 update with x = ξ, d = σ.
-/// `errors` is a reusable buffer (one entry per sample).
+/// `errors` is a reusable buffer (one entry per sample). Kept out of line: the expected-dynamic
+/// step that shares `Algorithm::step` is the hot path.
+#[inline(never)]
 fn layer_step(
     array: &mut AnalogArray,
     target: &mut [f64],
