@@ -8,7 +8,8 @@
 //! ```
 //! `run` prints one JSON summary; bad input exits with code 2 and one line on stderr.
 
-use analog_playground::sim::scenario::{keys_table, Scenario};
+use analog_playground::sim::network::NetEnsemble;
+use analog_playground::sim::scenario::{keys_table, ProblemKind, Scenario};
 use analog_playground::sim::sweep::{Axis, Sweep};
 use analog_playground::sim::{Ensemble, Run};
 use std::io::Write;
@@ -95,6 +96,9 @@ fn run_cli(args: &[String]) -> Result<(), String> {
 fn run(args: &[String]) -> Result<(), String> {
     let opts = parse_run_options(args)?;
     let scenario = Scenario::parse(&opts.query).map_err(|e| e.to_string())?;
+    if scenario.problem == ProblemKind::Digits {
+        return run_digits(&scenario, &opts);
+    }
     let mut sim = Ensemble::with_tail(&scenario, opts.tail);
     match &opts.csv {
         Some(path) => {
@@ -107,6 +111,33 @@ fn run(args: &[String]) -> Result<(), String> {
         None => sim.run_to_end(),
     }
     let json = serde_json::to_string_pretty(&sim.summary()).map_err(|e| e.to_string())?;
+    println!("{json}");
+    Ok(())
+}
+
+/// `run` on `digits`: trains every epoch; `--csv` writes one row per epoch and track.
+fn run_digits(scenario: &Scenario, opts: &RunOptions) -> Result<(), String> {
+    let mut sim = NetEnsemble::new(scenario);
+    sim.run_to_end();
+    let summary = sim.summary();
+    if let Some(path) = &opts.csv {
+        let write = || -> std::io::Result<()> {
+            let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
+            writeln!(out, "algorithm,epoch,train_loss,test_loss,test_accuracy,max_saturation,pulses")?;
+            for a in &summary.algorithms {
+                for r in &a.epochs {
+                    writeln!(
+                        out,
+                        "{},{},{},{},{},{},{}",
+                        a.algorithm, r.epoch, r.train_loss, r.test_loss, r.test_accuracy, r.max_saturation, r.pulses
+                    )?;
+                }
+            }
+            out.flush()
+        };
+        write().map_err(|e| format!("--csv {path}: {e}"))?;
+    }
+    let json = serde_json::to_string_pretty(&summary).map_err(|e| e.to_string())?;
     println!("{json}");
     Ok(())
 }

@@ -2,10 +2,12 @@
 //! platform. `tests/golden.rs` (native) and `tests/wasm.rs` (in headless Chromium) both compare
 //! [`golden_summaries`] with the committed `tests/golden/summaries.json`.
 
+use crate::sim::network::NetEnsemble;
+use crate::sim::scenario::ProblemKind;
 use crate::sim::{Ensemble, Scenario};
 
 /// One scenario per problem, short enough to run in a browser test.
-pub const GOLDEN_SCENARIOS: [&str; 8] = [
+pub const GOLDEN_SCENARIOS: [&str; 10] = [
     "problem=quadratic&steps=3000&seed=11",
     "problem=quadratic&steps=3000&seed=11&gamma=0.3&every=2&sp=0.1",
     "problem=lsq&steps=400&data_seed=3",
@@ -14,6 +16,8 @@ pub const GOLDEN_SCENARIOS: [&str; 8] = [
     "problem=lsq&steps=60&device=softbounds&tau_max=1.5&tau_min=-1&pulses=1&dw_min=0.001&bl=100&read_noise=0.02",
     "problem=quadratic&steps=2000&device=pow&pulses=1&dw_min=0.005",
     "problem=quadratic&steps=1500&seeds=3&pulses=1",
+    "problem=digits&epochs=2&tau=0.5&layers=64,16,10&update=both",
+    "problem=digits&epochs=1&tau=0.3&layers=64,8,10&pulses=both&dw_min=0.0003&read_noise=0.02&d2d=0.1&c2c=0.2&gamma=0.2&seeds=2",
 ];
 
 /// The summaries of [`GOLDEN_SCENARIOS`] as pretty JSON (floats in shortest round-trip form).
@@ -21,9 +25,17 @@ pub fn golden_summaries() -> String {
     let summaries: Vec<_> = GOLDEN_SCENARIOS
         .iter()
         .map(|q| {
-            let mut run = Ensemble::new(&Scenario::parse(q).expect("golden scenarios are valid"));
-            run.run_to_end();
-            run.summary()
+            let s = Scenario::parse(q).expect("golden scenarios are valid");
+            if s.problem == ProblemKind::Digits {
+                let mut run = NetEnsemble::new(&s);
+                run.run_to_end();
+                serde_json::to_value(run.summary())
+            } else {
+                let mut run = Ensemble::new(&s);
+                run.run_to_end();
+                serde_json::to_value(run.summary())
+            }
+            .expect("summaries serialise")
         })
         .collect();
     serde_json::to_string_pretty(&summaries).expect("summaries serialise") + "\n"

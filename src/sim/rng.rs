@@ -20,6 +20,12 @@ pub enum Purpose {
     DeviceVariation = 3,
     /// Pulse-level randomness of one array: stochastic rounding, coincidences, cycle-to-cycle noise.
     Pulses = 4,
+    /// Initial network weights, shared by every algorithm of a scenario.
+    Init = 5,
+    /// The order of training samples in each epoch, shared by every algorithm.
+    Shuffle = 6,
+    /// Read noise of a network's analog forward and backward passes, one substream per track.
+    ReadNoise = 7,
 }
 
 /// The generator used everywhere in the core.

@@ -49,7 +49,8 @@ pub fn track_plan(s: &Scenario) -> Vec<(AlgorithmKind, bool)> {
     plan
 }
 
-/// The problem a scenario describes (generates `lsq` data from `data_seed`).
+/// The problem a scenario describes (generates `lsq` data from `data_seed`). Not for `digits`,
+/// which trains a network instead ([`crate::sim::network::NetRun`]).
 pub fn problem_of(s: &Scenario) -> Problem {
     match s.problem {
         ProblemKind::Quadratic => {
@@ -71,6 +72,7 @@ pub fn problem_of(s: &Scenario) -> Problem {
             read_noise: s.read_noise,
             w0: s.w0.clone(),
         })),
+        ProblemKind::Digits => unreachable!("digits scenarios run through sim::network::NetRun, never Run"),
         ProblemKind::LowerBound => Problem::LowerBound(LowerBound {
             dim: s.dim as usize,
             curvature: s.curvature,

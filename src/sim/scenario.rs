@@ -22,15 +22,19 @@ pub enum ProblemKind {
     Quadratic,
     Lsq,
     LowerBound,
+    /// A network on the 8×8 handwritten digits.
+    Digits,
 }
 
 impl ProblemKind {
-    pub const ALL: [ProblemKind; 3] = [ProblemKind::Quadratic, ProblemKind::Lsq, ProblemKind::LowerBound];
+    pub const ALL: [ProblemKind; 4] =
+        [ProblemKind::Quadratic, ProblemKind::Lsq, ProblemKind::LowerBound, ProblemKind::Digits];
     pub fn key(self) -> &'static str {
         match self {
             ProblemKind::Quadratic => "quadratic",
             ProblemKind::Lsq => "lsq",
             ProblemKind::LowerBound => "lower_bound",
+            ProblemKind::Digits => "digits",
         }
     }
     pub fn from_key(s: &str) -> Option<Self> {
@@ -83,6 +87,31 @@ impl PulseMode {
             PulseMode::Off => "0",
             PulseMode::On => "1",
             PulseMode::Both => "both",
+        }
+    }
+    pub fn from_key(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|m| m.key() == s)
+    }
+}
+
+/// How the expected dynamic applies a mini-batch on `digits`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum UpdateForm {
+    /// Eq. 3 once per mini-batch, with the batch-mean gradient.
+    Batch,
+    /// Eq. 3 once per sample (B rank-1 updates, as aihwkit's pulse trains do).
+    Sample,
+    /// Both, as two tracks per analog algorithm.
+    Both,
+}
+
+impl UpdateForm {
+    pub const ALL: [UpdateForm; 3] = [UpdateForm::Batch, UpdateForm::Sample, UpdateForm::Both];
+    pub fn key(self) -> &'static str {
+        match self {
+            UpdateForm::Batch => "batch",
+            UpdateForm::Sample => "sample",
+            UpdateForm::Both => "both",
         }
     }
     pub fn from_key(s: &str) -> Option<Self> {
@@ -159,6 +188,14 @@ pub struct Scenario {
     pub xstar_scale: f64,
     /// `lsq`: A = a_scale·randn(N, D).
     pub a_scale: f64,
+    /// `digits`: the widths of the network's layers, input first (64) and output last (10).
+    pub layers: Vec<f64>,
+    /// `digits`: samples per mini-batch.
+    pub batch: u64,
+    /// `digits`: passes over the training set.
+    pub epochs: u64,
+    /// `digits`: whether the expected dynamic applies eq. 3 per mini-batch or per sample.
+    pub update: UpdateForm,
 }
 
 /// A value of one key.
@@ -212,16 +249,28 @@ fn on_quadratic(s: &Scenario) -> bool {
     s.problem == ProblemKind::Quadratic
 }
 fn on_quadratic_or_lsq(s: &Scenario) -> bool {
-    s.problem != ProblemKind::LowerBound
+    matches!(s.problem, ProblemKind::Quadratic | ProblemKind::Lsq)
 }
 fn on_quadratic_or_lb(s: &Scenario) -> bool {
-    s.problem != ProblemKind::Lsq
+    matches!(s.problem, ProblemKind::Quadratic | ProblemKind::LowerBound)
+}
+fn on_stepped(s: &Scenario) -> bool {
+    s.problem != ProblemKind::Digits
+}
+fn on_digits(s: &Scenario) -> bool {
+    s.problem == ProblemKind::Digits
+}
+fn on_lsq_or_digits(s: &Scenario) -> bool {
+    matches!(s.problem, ProblemKind::Lsq | ProblemKind::Digits)
+}
+fn on_digits_expected(s: &Scenario) -> bool {
+    s.problem == ProblemKind::Digits && s.device != DeviceKind::Ideal && s.pulses != PulseMode::On
 }
 fn on_lsq(s: &Scenario) -> bool {
     s.problem == ProblemKind::Lsq
 }
 fn on_lsq_or_lb(s: &Scenario) -> bool {
-    s.problem != ProblemKind::Quadratic
+    matches!(s.problem, ProblemKind::Lsq | ProblemKind::LowerBound)
 }
 fn on_lb(s: &Scenario) -> bool {
     s.problem == ProblemKind::LowerBound
@@ -303,15 +352,17 @@ macro_rules! key {
 pub const MAX_SEED: u64 = u32::MAX as u64;
 /// Largest `quadratic` dimension.
 pub const MAX_QUADRATIC_DIM: usize = 64;
+/// Most layer widths of a `digits` network (input and output included).
+pub const MAX_LAYERS: usize = 8;
 
-use ProblemKind::{LowerBound as LB, Lsq as LSQ};
+use ProblemKind::{Digits as DIGITS, LowerBound as LB, Lsq as LSQ};
 
 /// The vocabulary: every key, in canonical order (`problem` first: other defaults depend on it).
-pub static KEYS: [Key; 35] = [
+pub static KEYS: [Key; 39] = [
     key!(
         "problem",
         "problem",
-        Kind::Choice(&["quadratic", "lsq", "lower_bound"]),
+        Kind::Choice(&["quadratic", "lsq", "lower_bound", "digits"]),
         "quadratic",
         &[],
         always,
@@ -323,7 +374,7 @@ pub static KEYS: [Key; 35] = [
                 }
             }
         ),
-        "training problem: 2-D (or n-D) quadratic, the paper's least squares, or the Theorem 3 lower-bound instance"
+        "training problem: 2-D (or n-D) quadratic, the paper's least squares, the Theorem 3 lower-bound instance, or a network on the 8×8 handwritten digits"
     ),
     key!(
         "algos",
@@ -415,7 +466,7 @@ pub static KEYS: [Key; 35] = [
         &[],
         always,
         int_key!(every),
-        "Tiki-Taka transfers P into W once every this many steps"
+        "Tiki-Taka transfers P into W once every this many steps (digits: mini-batches)"
     ),
     key!(
         "sigma",
@@ -423,7 +474,7 @@ pub static KEYS: [Key; 35] = [
         Kind::Float { min: 0.0, max: 100.0, log: true },
         "0.5",
         &[(LSQ, "0.1"), (LB, "0.1")],
-        always,
+        on_stepped,
         float_key!(sigma),
         "gradient-noise standard deviation per coordinate (lower_bound: of the whole noise vector)"
     ),
@@ -433,9 +484,39 @@ pub static KEYS: [Key; 35] = [
         Kind::Int { min: 1, max: 1_000_000_000 },
         "20000",
         &[(LSQ, "2500"), (LB, "400000")],
-        always,
+        on_stepped,
         int_key!(steps),
         "number of steps per run"
+    ),
+    key!(
+        "layers",
+        "layers",
+        Kind::List { min: 1.0, max: 1024.0, max_len: MAX_LAYERS },
+        "64,32,10",
+        &[],
+        on_digits,
+        list_key!(layers),
+        "digits: widths of the network's layers, 64 inputs first and 10 classes last (sigmoid hidden units)"
+    ),
+    key!(
+        "batch",
+        "B",
+        Kind::Int { min: 1, max: 1437 },
+        "10",
+        &[],
+        on_digits,
+        int_key!(batch),
+        "digits: samples per mini-batch (the loss is their mean)"
+    ),
+    key!(
+        "epochs",
+        "epochs",
+        Kind::Int { min: 1, max: 1000 },
+        "30",
+        &[],
+        on_digits,
+        int_key!(epochs),
+        "digits: passes over the 1437 training images"
     ),
     key!(
         "seed",
@@ -445,7 +526,7 @@ pub static KEYS: [Key; 35] = [
         &[],
         always,
         int_key!(seed),
-        "seed of the gradient noise (all algorithms see the same noise)"
+        "seed of the gradient noise (all algorithms see the same noise); digits: of the initial weights, the sample order and the read noise"
     ),
     key!(
         "h",
@@ -535,14 +616,18 @@ pub static KEYS: [Key; 35] = [
         (|s: &Scenario| Value::Choice(s.pulses.key().into()),
          |s: &mut Scenario, v: Value| if let Value::Choice(c) = v { if let Some(m) = PulseMode::from_key(&c) { s.pulses = m } }),
         "0: the paper's expected dynamic; 1: pulse-level updates; both: each analog algorithm in both forms"),
+    key!("update", "update", Kind::Choice(&["batch", "sample", "both"]), "batch", &[], on_digits_expected,
+        (|s: &Scenario| Value::Choice(s.update.key().into()),
+         |s: &mut Scenario, v: Value| if let Value::Choice(c) = v { if let Some(m) = UpdateForm::from_key(&c) { s.update = m } }),
+        "digits, expected dynamic: apply eq. 3 once per mini-batch (batch-mean gradient) or once per sample (B rank-1 updates, as pulse trains do), or both"),
     key!("dw_min", "Δw_min", Kind::Float { min: 1e-7, max: 1.0, log: true }, "0.001", &[], on_pulses, float_key!(dw_min),
         "pulse mode: nominal weight step of one pulse"),
-    key!("bl", "BL", Kind::Int { min: 1, max: 100_000 }, "5000", &[], on_pulses, int_key!(bl),
+    key!("bl", "BL", Kind::Int { min: 1, max: 100_000 }, "5000", &[(DIGITS, "31")], on_pulses, int_key!(bl),
         "pulse mode: most pulses per update (pulse-train length)"),
     key!("c2c", "c2c", Kind::Float { min: 0.0, max: 5.0, log: false }, "0", &[], on_pulses, float_key!(c2c),
         "pulse mode: cycle-to-cycle noise, relative std of every pulse"),
-    key!("read_noise", "read noise", Kind::Float { min: 0.0, max: 10.0, log: false }, "0", &[], on_lsq, float_key!(read_noise),
-        "lsq: weight read noise s of every forward MVM (aihwkit w_noise, additive constant)"),
+    key!("read_noise", "read noise", Kind::Float { min: 0.0, max: 10.0, log: false }, "0", &[], on_lsq_or_digits, float_key!(read_noise),
+        "lsq: weight read noise s of every forward MVM; digits: of every analog forward and backward MVM (aihwkit w_noise, additive constant)"),
     key!("seeds", "seeds", Kind::Int { min: 1, max: 64 }, "1", &[], always, int_key!(seeds),
         "number of noise seeds K (seed, seed + 1, …, seed + K − 1); curves show mean ± 1 std"),
     key!("xstar_scale", "x* scale", Kind::Float { min: 0.0, max: 10.0, log: false }, "0.3", &[], on_lsq, float_key!(xstar_scale),
@@ -803,6 +888,10 @@ impl Scenario {
             seeds: 1,
             xstar_scale: 0.3,
             a_scale: 0.5,
+            layers: vec![],
+            batch: 1,
+            epochs: 1,
+            update: UpdateForm::Batch,
         };
         for k in KEYS.iter().filter(|k| k.name != "problem") {
             k.set_text(&mut s, k.default_for(problem)).expect("vocabulary defaults are valid");
@@ -935,6 +1024,33 @@ impl Scenario {
                         value,
                         message: "lower_bound takes a single value w* (the optimum is w*·1)".into(),
                     });
+                }
+            }
+            ProblemKind::Digits => {
+                let value = self.layers.iter().map(|x| fmt_f64(*x)).collect::<Vec<_>>().join(",");
+                let mut message = Vec::new();
+                if self.layers.iter().any(|w| w.fract() != 0.0) {
+                    message.push("widths must be whole numbers".to_string());
+                    for w in &mut self.layers {
+                        *w = w.round().max(1.0);
+                    }
+                }
+                if self.layers.len() < 2 {
+                    message.push("needs at least the input and output widths".to_string());
+                    self.layers = vec![64.0, 10.0];
+                }
+                if self.layers[0] != 64.0 {
+                    message.push(format!("the first width must be 64 (8×8 pixels), not {}", fmt_f64(self.layers[0])));
+                    self.layers[0] = 64.0;
+                }
+                let last = self.layers.len() - 1;
+                if self.layers[last] != 10.0 {
+                    message
+                        .push(format!("the last width must be 10 (one per digit), not {}", fmt_f64(self.layers[last])));
+                    self.layers[last] = 10.0;
+                }
+                if !message.is_empty() {
+                    problems.push(ScenarioError { key: "layers".into(), value, message: message.join("; ") });
                 }
             }
             ProblemKind::Lsq => {

@@ -1,0 +1,487 @@
+//! `problem=digits`: a fully connected network on the 8×8 handwritten digits, every layer an
+//! analog tile, trained by Digital SGD, Analog SGD and Tiki-Taka on the same initial weights and
+//! the same sample order (common random numbers), in the expected dynamic (per mini-batch or per
+//! sample) and at pulse level.
+//!
+//! * [`data`] — the vendored data set and its fixed split.
+//! * [`mlp`] — layers, forward/backward, the per-algorithm updates.
+//! * this file — a run: tracks, epochs, evaluation, the summary.
+
+pub mod data;
+pub mod mlp;
+
+use crate::sim::algorithm::AlgorithmKind;
+use crate::sim::device::{AnalogArray, Device, UpdateMode};
+use crate::sim::rng::{self, Purpose, SimRng};
+use crate::sim::run::{device_of, pulse_mode_of};
+use crate::sim::scenario::{DeviceKind, PulseMode, Scenario, UpdateForm, MAX_SEED};
+use data::Digits;
+use mlp::{Form, Layer, Net, NetRates};
+use rand::Rng;
+use serde::Serialize;
+
+/// Bins of the |w|/τ histogram over [0, 1] (the last bin also counts |w| > τ).
+pub const SATURATION_BINS: usize = 20;
+
+/// The tracks a digits scenario trains: each algorithm in each requested form.
+pub fn net_track_plan(s: &Scenario) -> Vec<(AlgorithmKind, Form)> {
+    let mut plan = Vec::new();
+    for &kind in &s.algos {
+        if kind == AlgorithmKind::Digital || s.device == DeviceKind::Ideal {
+            plan.push((kind, Form::Batch));
+            continue;
+        }
+        if s.pulses != PulseMode::On {
+            match s.update {
+                UpdateForm::Batch => plan.push((kind, Form::Batch)),
+                UpdateForm::Sample => plan.push((kind, Form::Sample)),
+                UpdateForm::Both => {
+                    plan.push((kind, Form::Batch));
+                    plan.push((kind, Form::Sample));
+                }
+            }
+        }
+        if s.pulses != PulseMode::Off {
+            plan.push((kind, Form::Pulse));
+        }
+    }
+    plan
+}
+
+/// One epoch's measurements of one track.
+#[derive(Clone, Copy, Debug, Serialize, PartialEq)]
+pub struct EpochRecord {
+    /// 1-based epoch number.
+    pub epoch: u64,
+    /// Mean training loss (NLL) over the epoch's samples, as they were trained.
+    pub train_loss: f64,
+    /// Mean NLL on the test images after the epoch.
+    pub test_loss: f64,
+    /// Share of test images classified right after the epoch, in [0, 1].
+    pub test_accuracy: f64,
+    /// max |W|/τ over all layers after the epoch.
+    pub max_saturation: f64,
+    /// Pulses fired so far.
+    pub pulses: u64,
+}
+
+/// One algorithm in one form, and its records.
+#[derive(Clone, Debug)]
+pub struct NetTrack {
+    pub net: Net,
+    pub records: Vec<EpochRecord>,
+    /// The class predicted for every test image at the last evaluation.
+    pub predictions: Vec<u8>,
+    pub diverged_at_epoch: Option<u64>,
+    eval_rng: SimRng,
+    loss_sum: f64,
+    samples: u64,
+}
+
+impl NetTrack {
+    /// `digital`, `analog`, `tt_pulse`, `analog_sample`, …
+    pub fn key(&self) -> String {
+        format!("{}{}", self.net.kind.key(), self.net.form.suffix())
+    }
+    /// For legends: "Analog SGD (pulses)".
+    pub fn label(&self) -> String {
+        format!("{}{}", self.net.kind.label(), self.net.form.label())
+    }
+    pub fn diverged(&self) -> bool {
+        self.diverged_at_epoch.is_some()
+    }
+    /// The latest test accuracy (the initial one before the first epoch).
+    pub fn accuracy(&self) -> f64 {
+        self.records.last().map_or(0.0, |r| r.test_accuracy)
+    }
+    /// The best test accuracy so far and its epoch.
+    pub fn best(&self) -> (f64, u64) {
+        self.records.iter().fold((0.0, 0), |b, r| if r.test_accuracy > b.0 { (r.test_accuracy, r.epoch) } else { b })
+    }
+    /// All main-array weights |w|/τ, binned (paper Fig. 7).
+    pub fn saturation_histogram(&self, tau: f64) -> Vec<u64> {
+        let mut bins = vec![0u64; SATURATION_BINS];
+        for l in &self.net.layers {
+            for w in &l.w {
+                let r = if tau.is_finite() { w.abs() / tau } else { 0.0 };
+                let b = ((r * SATURATION_BINS as f64) as usize).min(SATURATION_BINS - 1);
+                bins[b] += 1;
+            }
+        }
+        bins
+    }
+    /// max |w|/τ over the main arrays.
+    pub fn max_saturation(&self, tau: f64) -> f64 {
+        if !tau.is_finite() {
+            return 0.0;
+        }
+        self.net.layers.iter().flat_map(|l| &l.w).fold(0.0f64, |m, w| m.max(w.abs())) / tau
+    }
+}
+
+/// A digits scenario being trained.
+#[derive(Clone, Debug)]
+pub struct NetRun {
+    pub scenario: Scenario,
+    pub data: &'static Digits,
+    pub device: Device,
+    pub tracks: Vec<NetTrack>,
+    /// Completed epochs.
+    pub epoch: u64,
+    /// Mini-batches taken in the current epoch.
+    pub batch_in_epoch: usize,
+    order: Vec<usize>,
+    shuffle: SimRng,
+}
+
+/// The layer widths of a scenario.
+pub fn widths(s: &Scenario) -> Vec<usize> {
+    s.layers.iter().map(|w| *w as usize).collect()
+}
+
+impl NetRun {
+    /// A fresh run with noise seed `scenario.seed`.
+    pub fn new(scenario: &Scenario) -> NetRun {
+        NetRun::with_seed(scenario, scenario.seed)
+    }
+
+    /// A fresh run whose initial weights, sample order and read noise come from `seed`.
+    pub fn with_seed(scenario: &Scenario, seed: u64) -> NetRun {
+        let data = Digits::embedded();
+        let device = device_of(scenario);
+        let widths = widths(scenario);
+        let rates = NetRates {
+            alpha: scenario.alpha,
+            beta: scenario.beta,
+            gamma: scenario.gamma,
+            every: scenario.every.max(1),
+        };
+        // Initial weights as torch.nn.Linear draws them, U(−1/√I, 1/√I) for W and b, shared by
+        // every track and clipped into the device's range.
+        let mut init = rng::stream(seed, Purpose::Init);
+        let initial: Vec<(Vec<f64>, Vec<f64>)> = widths
+            .windows(2)
+            .map(|io| {
+                let bound = 1.0 / (io[0] as f64).sqrt();
+                let mut u = || bound * (2.0 * init.random::<f64>() - 1.0);
+                let w: Vec<f64> = (0..io[0] * io[1]).map(|_| u()).collect();
+                let b: Vec<f64> = (0..io[1]).map(|_| u()).collect();
+                (w, b)
+            })
+            .collect();
+        let tracks = net_track_plan(scenario)
+            .into_iter()
+            .enumerate()
+            .map(|(t, (kind, form))| {
+                let t = t as u64;
+                let mode = if form == Form::Pulse { pulse_mode_of(scenario) } else { UpdateMode::Expected };
+                let layers = widths
+                    .windows(2)
+                    .zip(&initial)
+                    .enumerate()
+                    .map(|(l, (io, (w, b)))| {
+                        let l = l as u64;
+                        let pulses = |role: u64| rng::substream(seed, Purpose::Pulses, 64 * t + 2 * l + role);
+                        let variation =
+                            |role: u64| rng::substream(scenario.device_seed, Purpose::DeviceVariation, 2 * l + role);
+                        let (main, fast) = if kind == AlgorithmKind::Digital {
+                            (AnalogArray::ideal(pulses(0)), AnalogArray::ideal(pulses(1)))
+                        } else {
+                            (
+                                AnalogArray::new(device, mode, scenario.d2d, w.len(), &mut variation(0), pulses(0)),
+                                AnalogArray::new(device, mode, scenario.d2d, w.len(), &mut variation(1), pulses(1)),
+                            )
+                        };
+                        let w = w
+                            .iter()
+                            .enumerate()
+                            .map(|(e, &v)| match main.element(e).device.range() {
+                                Some((lo, hi)) if kind != AlgorithmKind::Digital => v.clamp(lo, hi),
+                                _ => v,
+                            })
+                            .collect::<Vec<_>>();
+                        Layer { inputs: io[0], outputs: io[1], p: vec![0.0; w.len()], w, bias: b.clone(), main, fast }
+                    })
+                    .collect();
+                let read = rng::substream(seed, Purpose::ReadNoise, 2 * t);
+                NetTrack {
+                    net: Net::new(kind, form, layers, scenario.read_noise, read, rates),
+                    records: Vec::new(),
+                    predictions: Vec::new(),
+                    diverged_at_epoch: None,
+                    eval_rng: rng::substream(seed, Purpose::ReadNoise, 2 * t + 1),
+                    loss_sum: 0.0,
+                    samples: 0,
+                }
+            })
+            .collect();
+        let mut run = NetRun {
+            scenario: scenario.clone(),
+            data,
+            device,
+            tracks,
+            epoch: 0,
+            batch_in_epoch: 0,
+            order: (0..data.train.len()).collect(),
+            shuffle: rng::stream(seed, Purpose::Shuffle),
+        };
+        // Epoch 0: the untrained network, so every curve starts at chance.
+        run.evaluate();
+        run
+    }
+
+    /// Mini-batches per epoch (the last one may be smaller).
+    pub fn batches_per_epoch(&self) -> usize {
+        self.data.train.len().div_ceil(self.scenario.batch.max(1) as usize)
+    }
+
+    /// Mini-batches still to take.
+    pub fn batches_left(&self) -> u64 {
+        let per = self.batches_per_epoch() as u64;
+        (self.scenario.epochs.saturating_sub(self.epoch) * per).saturating_sub(self.batch_in_epoch as u64)
+    }
+
+    pub fn finished(&self) -> bool {
+        self.epoch >= self.scenario.epochs
+    }
+
+    /// Progress through the whole run in [0, 1].
+    pub fn progress(&self) -> f64 {
+        let per = self.batches_per_epoch() as f64;
+        ((self.epoch as f64 * per + self.batch_in_epoch as f64) / (self.scenario.epochs as f64 * per)).min(1.0)
+    }
+
+    /// One mini-batch for every track (the same samples for all); evaluates at the epoch's end.
+    pub fn step(&mut self) {
+        if self.finished() {
+            return;
+        }
+        if self.batch_in_epoch == 0 {
+            // Fisher–Yates with the shared stream: the same order for every track.
+            for i in (1..self.order.len()).rev() {
+                let j = self.shuffle.random_range(0..=i);
+                self.order.swap(i, j);
+            }
+        }
+        let b = self.scenario.batch.max(1) as usize;
+        let start = self.batch_in_epoch * b;
+        let batch = &self.order[start..(start + b).min(self.order.len())];
+        for t in &mut self.tracks {
+            if t.diverged() {
+                continue;
+            }
+            let r = t.net.train_batch(&self.data.train, batch);
+            if r.finite {
+                t.loss_sum += r.loss_sum;
+                t.samples += batch.len() as u64;
+            } else {
+                t.diverged_at_epoch = Some(self.epoch + 1);
+            }
+        }
+        self.batch_in_epoch += 1;
+        if self.batch_in_epoch >= self.batches_per_epoch() {
+            self.batch_in_epoch = 0;
+            self.epoch += 1;
+            self.evaluate();
+        }
+    }
+
+    /// Steps `n` mini-batches (fewer at the end).
+    pub fn step_n(&mut self, n: u64) {
+        for _ in 0..n {
+            if self.finished() {
+                break;
+            }
+            self.step();
+        }
+    }
+
+    /// Runs the remaining epochs.
+    pub fn run_to_end(&mut self) {
+        while !self.finished() {
+            self.step();
+        }
+    }
+
+    fn evaluate(&mut self) {
+        let tau = self.device.tau();
+        let epoch = self.epoch;
+        for t in &mut self.tracks {
+            if t.diverged() {
+                continue;
+            }
+            let mut predictions = std::mem::take(&mut t.predictions);
+            let (test_loss, test_accuracy) = t.net.evaluate(&self.data.test, &mut t.eval_rng, &mut predictions);
+            t.predictions = predictions;
+            let train_loss = if t.samples > 0 { t.loss_sum / t.samples as f64 } else { test_loss };
+            if !test_loss.is_finite() {
+                t.diverged_at_epoch = Some(epoch);
+            }
+            t.records.push(EpochRecord {
+                epoch,
+                train_loss,
+                test_loss,
+                test_accuracy,
+                max_saturation: t.max_saturation(tau),
+                pulses: t.net.pulses(),
+            });
+            t.loss_sum = 0.0;
+            t.samples = 0;
+        }
+    }
+
+    /// The summary of the run so far.
+    pub fn summary(&self) -> NetSummary {
+        let tau = self.device.tau();
+        NetSummary {
+            scenario: self.scenario.to_query(),
+            epochs: self.epoch,
+            train_images: self.data.train.len(),
+            test_images: self.data.test.len(),
+            tau,
+            algorithms: self
+                .tracks
+                .iter()
+                .map(|t| {
+                    let (best_accuracy, best_epoch) = t.best();
+                    let samples = self.epoch as f64 * self.data.train.len() as f64;
+                    NetTrackSummary {
+                        algorithm: t.key(),
+                        final_accuracy: t.accuracy(),
+                        best_accuracy,
+                        best_epoch,
+                        final_train_loss: t.records.last().map_or(f64::NAN, |r| r.train_loss),
+                        max_saturation: t.max_saturation(tau),
+                        saturation_histogram: t.saturation_histogram(tau),
+                        pulses: t.net.pulses(),
+                        pulses_per_sample: t.net.pulses() as f64 / samples.max(1.0),
+                        diverged: t.diverged(),
+                        diverged_at_epoch: t.diverged_at_epoch,
+                        epochs: t.records.clone(),
+                        spread: None,
+                    }
+                })
+                .collect(),
+        }
+    }
+}
+
+/// What `playground run` prints for `digits`.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct NetSummary {
+    pub scenario: String,
+    /// Completed epochs.
+    pub epochs: u64,
+    pub train_images: usize,
+    pub test_images: usize,
+    /// The device's τ (half its range; saturation is |w|/τ).
+    pub tau: f64,
+    pub algorithms: Vec<NetTrackSummary>,
+}
+
+/// One track's results.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct NetTrackSummary {
+    /// `digital`, `analog`, `tt`, with `_sample` (expected dynamic per sample) or `_pulse`.
+    pub algorithm: String,
+    /// Test accuracy after the last epoch, in [0, 1].
+    pub final_accuracy: f64,
+    pub best_accuracy: f64,
+    pub best_epoch: u64,
+    pub final_train_loss: f64,
+    /// max |W|/τ at the end.
+    pub max_saturation: f64,
+    /// Counts of |W|/τ in 20 bins over [0, 1] (paper Fig. 7).
+    pub saturation_histogram: Vec<u64>,
+    pub pulses: u64,
+    pub pulses_per_sample: f64,
+    pub diverged: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub diverged_at_epoch: Option<u64>,
+    /// Per epoch (epoch 0 is the untrained network).
+    pub epochs: Vec<EpochRecord>,
+    /// With `seeds=K`: the accuracies above are means over the seeds and this holds the spread.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spread: Option<NetSpread>,
+}
+
+/// Standard deviations over seeds.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct NetSpread {
+    pub seeds: usize,
+    pub final_accuracy: f64,
+    pub best_accuracy: f64,
+    /// Per epoch: the standard deviation of the test accuracy.
+    pub test_accuracy: Vec<f64>,
+}
+
+/// The runs of all seeds of a digits scenario (`seeds=K`: seed, seed + 1, …).
+#[derive(Clone, Debug)]
+pub struct NetEnsemble {
+    pub runs: Vec<NetRun>,
+}
+
+impl NetEnsemble {
+    pub fn new(s: &Scenario) -> NetEnsemble {
+        NetEnsemble { runs: (0..s.seeds.max(1)).map(|k| NetRun::with_seed(s, (s.seed + k) % (MAX_SEED + 1))).collect() }
+    }
+    pub fn first(&self) -> &NetRun {
+        &self.runs[0]
+    }
+    pub fn finished(&self) -> bool {
+        self.runs.iter().all(NetRun::finished)
+    }
+    pub fn step_n(&mut self, n: u64) {
+        for r in &mut self.runs {
+            r.step_n(n);
+        }
+    }
+    pub fn run_to_end(&mut self) {
+        for r in &mut self.runs {
+            r.run_to_end();
+        }
+    }
+
+    /// One seed: that run's summary; several: per-epoch means, with the spread.
+    pub fn summary(&self) -> NetSummary {
+        let mut out = self.runs[0].summary();
+        if self.runs.len() == 1 {
+            return out;
+        }
+        let all: Vec<NetSummary> = self.runs.iter().map(NetRun::summary).collect();
+        let k = all.len() as f64;
+        let mean_sd = |xs: &[f64]| {
+            let m = xs.iter().sum::<f64>() / xs.len() as f64;
+            (m, (xs.iter().map(|x| (x - m).powi(2)).sum::<f64>() / xs.len() as f64).sqrt())
+        };
+        for (t, track) in out.algorithms.iter_mut().enumerate() {
+            let of = |f: &dyn Fn(&NetTrackSummary) -> f64| all.iter().map(|s| f(&s.algorithms[t])).collect::<Vec<_>>();
+            let (final_accuracy, final_sd) = mean_sd(&of(&|a| a.final_accuracy));
+            let (best_accuracy, best_sd) = mean_sd(&of(&|a| a.best_accuracy));
+            track.final_accuracy = final_accuracy;
+            track.best_accuracy = best_accuracy;
+            track.final_train_loss = of(&|a| a.final_train_loss).iter().sum::<f64>() / k;
+            track.max_saturation = of(&|a| a.max_saturation).iter().sum::<f64>() / k;
+            track.diverged = all.iter().any(|s| s.algorithms[t].diverged);
+            let epochs = all.iter().map(|s| s.algorithms[t].epochs.len()).min().unwrap_or(0);
+            let mut sds = Vec::with_capacity(epochs);
+            for e in 0..epochs {
+                let accs: Vec<f64> = all.iter().map(|s| s.algorithms[t].epochs[e].test_accuracy).collect();
+                let (m, sd) = mean_sd(&accs);
+                let r = &mut track.epochs[e];
+                r.test_accuracy = m;
+                r.train_loss = all.iter().map(|s| s.algorithms[t].epochs[e].train_loss).sum::<f64>() / k;
+                r.test_loss = all.iter().map(|s| s.algorithms[t].epochs[e].test_loss).sum::<f64>() / k;
+                sds.push(sd);
+            }
+            track.epochs.truncate(epochs);
+            track.spread = Some(NetSpread {
+                seeds: all.len(),
+                final_accuracy: final_sd,
+                best_accuracy: best_sd,
+                test_accuracy: sds,
+            });
+        }
+        out
+    }
+}

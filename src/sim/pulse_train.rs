@@ -1,0 +1,263 @@
+//! The rank-1 update of an analog tile, the one piece of pulse code shared by `lsq` (a tile with
+//! one output) and the network's layers.
+//!
+//! A tile holds an I×O weight matrix, element `(i, j)` at `w[i·O + j]` (input i, output j). One
+//! sample's update is `W ← W − lr·x dᵀ` (x: the layer's input, d: the error at its output).
+//!
+//! * In the expected dynamic every element receives its increment through the device
+//!   ([`AnalogArray::write`]), the paper's eq. 3 applied once per sample.
+//! * At pulse level the update follows aihwkit's stochastic pulse trains with update management
+//!   (`StochasticCompressed`, `update_bl_management` and `update_management` on): with
+//!   k = lr·max|x|·max|d|/Δw_min, the train length is BL = min(⌈k⌉, bl); input line i fires in each
+//!   of the BL slots with probability p_i = √(k/BL)·|x_i|/max|x| and output line j with
+//!   q_j = √(k/BL)·|d_j|/max|d|. When k > bl the update is truncated as aihwkit does: p_i = |x_i|/max|x|
+//!   and q_j = min(1, (k/BL)·|d_j|/max|d|). Element (i, j) receives one pulse per slot in which both
+//!   lines fire, of sign −sign(x_i·d_j); E[n_ij] = lr·|x_i·d_j|/Δw_min when nothing is clipped.
+//!
+//! The slots are simulated as bit masks (64 slots per word) and coincidences counted with
+//! popcount, exactly like aihwkit's bit lines, so the joint law of all counts is the hardware's.
+
+use crate::sim::device::{AnalogArray, UpdateMode};
+use crate::sim::rng::SimRng;
+use rand::Rng;
+
+/// Reusable buffers of the bit lines (so updates do not allocate).
+#[derive(Clone, Debug, Default)]
+pub struct PulseTrains {
+    x_bits: Vec<u64>,
+    d_bits: Vec<u64>,
+    active_x: Vec<u32>,
+    active_d: Vec<u32>,
+}
+
+/// `W ← W − lr·x dᵀ` on the tile `w` (layout above), through `array`'s update mode.
+pub fn rank_one_update(
+    array: &mut AnalogArray,
+    w: &mut [f64],
+    x: &[f64],
+    d: &[f64],
+    lr: f64,
+    trains: &mut PulseTrains,
+) {
+    let outputs = d.len();
+    debug_assert_eq!(w.len(), x.len() * outputs);
+    let UpdateMode::Pulsed { dw_min, bl, .. } = array.mode else {
+        for (i, &xi) in x.iter().enumerate() {
+            if xi == 0.0 {
+                continue;
+            }
+            let row = i * outputs;
+            for (j, &dj) in d.iter().enumerate() {
+                w[row + j] = array.write(row + j, w[row + j], -lr * xi * dj);
+            }
+        }
+        return;
+    };
+    let x_max = x.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+    let d_max = d.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+    if x_max == 0.0 || d_max == 0.0 || lr == 0.0 || !(x_max.is_finite() && d_max.is_finite()) {
+        return;
+    }
+    let k = lr * x_max * d_max / dw_min;
+    let slots = (k.ceil() as u64).clamp(1, bl.max(1) as u64);
+    let (x_scale, d_scale) = if k <= bl as f64 {
+        let s = (k / slots as f64).sqrt();
+        (s / x_max, s / d_max)
+    } else {
+        (1.0 / x_max, k / slots as f64 / d_max)
+    };
+    let words = slots.div_ceil(64) as usize;
+    let PulseTrains { x_bits, d_bits, active_x, active_d } = trains;
+    fill_lines(x, x_scale, slots, words, x_bits, active_x, array.rng());
+    fill_lines(d, d_scale, slots, words, d_bits, active_d, array.rng());
+    for &i in active_x.iter() {
+        let i = i as usize;
+        let xb = &x_bits[i * words..(i + 1) * words];
+        let row = i * outputs;
+        for &j in active_d.iter() {
+            let j = j as usize;
+            let db = &d_bits[j * words..(j + 1) * words];
+            let n: u32 = xb.iter().zip(db).map(|(a, b)| (a & b).count_ones()).sum();
+            if n > 0 {
+                let up = x[i] * d[j] < 0.0;
+                w[row + j] = array.pulse(row + j, w[row + j], n as u64, up);
+            }
+        }
+    }
+}
+
+/// Draws the bit line of every entry of `v` (firing probability |v|·scale, capped at 1) into
+/// `bits` (`words` words per line) and lists the lines that fire at least once in `active`.
+fn fill_lines(
+    v: &[f64],
+    scale: f64,
+    slots: u64,
+    words: usize,
+    bits: &mut Vec<u64>,
+    active: &mut Vec<u32>,
+    rng: &mut SimRng,
+) {
+    bits.clear();
+    bits.resize(v.len() * words, 0);
+    active.clear();
+    for (i, &vi) in v.iter().enumerate() {
+        let p = (vi.abs() * scale).min(1.0);
+        if p <= 0.0 {
+            continue;
+        }
+        if bernoulli_bits(p, slots, &mut bits[i * words..(i + 1) * words], rng) {
+            active.push(i as u32);
+        }
+    }
+}
+
+/// Sets each of the first `slots` bits of `line` with probability `p`; returns whether any was set.
+/// Short trains draw one uniform per slot; long ones skip geometrically between set bits (`libm`
+/// keeps the skips identical on every platform).
+fn bernoulli_bits(p: f64, slots: u64, line: &mut [u64], rng: &mut SimRng) -> bool {
+    let mut any = false;
+    if p >= 1.0 {
+        for t in 0..slots {
+            line[(t / 64) as usize] |= 1 << (t % 64);
+        }
+        return slots > 0;
+    }
+    if slots <= 16 || p > 0.5 {
+        for t in 0..slots {
+            if rng.random::<f64>() < p {
+                line[(t / 64) as usize] |= 1 << (t % 64);
+                any = true;
+            }
+        }
+        return any;
+    }
+    let log_q = libm::log1p(-p);
+    let mut t = 0u64;
+    loop {
+        let u: f64 = 1.0 - rng.random::<f64>(); // (0, 1]
+        let skip = (libm::log(u) / log_q).floor();
+        if skip >= (slots - t) as f64 {
+            return any;
+        }
+        t += skip as u64;
+        line[(t / 64) as usize] |= 1 << (t % 64);
+        any = true;
+        t += 1;
+        if t >= slots {
+            return any;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::device::{Device, Response};
+    use crate::sim::rng::{self, Purpose};
+
+    fn pulsed_array(dw_min: f64, bl: u32, dim: usize) -> AnalogArray {
+        let mut var = rng::stream(1, Purpose::DeviceVariation);
+        AnalogArray::new(
+            Device::ald(1.0, 0.0),
+            UpdateMode::Pulsed { dw_min, bl, c2c: 0.0 },
+            0.0,
+            dim,
+            &mut var,
+            rng::stream(9, Purpose::Pulses),
+        )
+    }
+
+    #[test]
+    fn bernoulli_bits_have_the_right_rate_both_ways() {
+        let mut rng = rng::stream(3, Purpose::Pulses);
+        for (p, slots) in [(0.3, 10u64), (0.05, 200), (0.7, 100), (0.2, 1000)] {
+            let words = slots.div_ceil(64) as usize;
+            let mut total = 0u64;
+            let draws = 4000;
+            for _ in 0..draws {
+                let mut line = vec![0u64; words];
+                bernoulli_bits(p, slots, &mut line, &mut rng);
+                total += line.iter().map(|w| w.count_ones() as u64).sum::<u64>();
+                // No bit beyond the train.
+                let last = slots % 64;
+                if last != 0 {
+                    assert_eq!(line[words - 1] >> last, 0);
+                }
+            }
+            let mean = total as f64 / draws as f64;
+            let sd = (slots as f64 * p * (1.0 - p) / draws as f64).sqrt();
+            assert!((mean - slots as f64 * p).abs() < 5.0 * sd, "p={p} slots={slots}: {mean}");
+        }
+    }
+
+    #[test]
+    fn pulse_train_mean_increment_is_lr_x_d_q() {
+        // E[Δw_ij] = −lr·x_i·d_j·q(w_ij) to first order in dw_min, for a 3×2 tile.
+        let (lr, dw_min) = (0.05, 1e-5);
+        let x = [1.0, -0.5, 0.2];
+        let d = [0.04, -0.01];
+        let w0 = [0.3, -0.2, 0.0, 0.1, -0.4, 0.25];
+        let mut array = pulsed_array(dw_min, 10_000, 6);
+        let mut trains = PulseTrains::default();
+        let draws = 3000;
+        let (mut sum, mut sum_sq) = ([0.0; 6], [0.0; 6]);
+        for _ in 0..draws {
+            let mut w = w0;
+            rank_one_update(&mut array, &mut w, &x, &d, lr, &mut trains);
+            for e in 0..6 {
+                sum[e] += w[e] - w0[e];
+                sum_sq[e] += (w[e] - w0[e]).powi(2);
+            }
+        }
+        let dev = Device::ald(1.0, 0.0);
+        for e in 0..6 {
+            let (i, j) = (e / 2, e % 2);
+            let mean = sum[e] / draws as f64;
+            let sd = (sum_sq[e] / draws as f64 - mean * mean).max(0.0).sqrt();
+            let want = dev.update(w0[e], -lr * x[i] * d[j]) - w0[e];
+            assert!(
+                (mean - want).abs() < 4.0 * sd / (draws as f64).sqrt() + 2.0 * dw_min,
+                "element ({i},{j}): {mean} vs {want}"
+            );
+        }
+    }
+
+    #[test]
+    fn pulse_trains_truncate_when_k_exceeds_bl() {
+        // k = 0.5·1·1/1e-3 = 500 > bl = 20: the largest d line and x line fire in every slot, so
+        // element (0,0) gets exactly 20 pulses; x = 0 never fires; d = 0.01 fires with
+        // probability min(1, 500/20·0.01) = 0.25.
+        let mut array = pulsed_array(1e-3, 20, 6);
+        let mut trains = PulseTrains::default();
+        let x = [1.0, 0.5, 0.0];
+        let d = [1.0, 0.01];
+        let draws = 2000;
+        let mut n01 = 0.0;
+        for _ in 0..draws {
+            let mut w = [0.0; 6];
+            rank_one_update(&mut array, &mut w, &x, &d, 0.5, &mut trains);
+            assert!((w[0] + 1.0 - (1.0 - 1e-3f64).powi(20)).abs() < 1e-12, "20 down pulses: {}", w[0]);
+            assert_eq!(w[4], 0.0);
+            assert_eq!(w[5], 0.0);
+            n01 += (w[1].abs() / 1e-3).round();
+        }
+        let mean = n01 / draws as f64;
+        assert!((mean - 5.0).abs() < 0.2, "20 slots × 0.25: {mean}");
+    }
+
+    #[test]
+    fn expected_mode_writes_every_element_through_the_device() {
+        let mut var = rng::stream(1, Purpose::DeviceVariation);
+        let dev = Device::ald(0.5, 0.0);
+        let mut array = AnalogArray::new(dev, UpdateMode::Expected, 0.0, 4, &mut var, rng::stream(2, Purpose::Pulses));
+        let mut w = [0.1, -0.2, 0.3, 0.0];
+        let before = w;
+        rank_one_update(&mut array, &mut w, &[2.0, -1.0], &[0.5, 0.25], 0.1, &mut PulseTrains::default());
+        let x = [2.0, -1.0];
+        let d = [0.5, 0.25];
+        for e in 0..4 {
+            // The ALD fast path computes w + Δw − |Δw|·w/τ, the same value up to rounding.
+            assert!((w[e] - dev.update(before[e], -0.1 * x[e / 2] * d[e % 2])).abs() < 1e-15);
+        }
+    }
+}
