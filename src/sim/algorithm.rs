@@ -191,8 +191,7 @@ impl Algorithm {
                         l,
                         noise,
                         alpha,
-                        &mut self.errors,
-                        &mut self.trains,
+                        (&mut self.errors, &mut self.trains),
                     );
                 } else {
                     if gamma != 0.0 {
