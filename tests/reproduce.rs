@@ -9,7 +9,7 @@ use analog_playground::reproduce::reproduce;
 fn quick_reproduction_checks_every_claims_direction() {
     let dir = std::env::temp_dir().join(format!("playground-reproduce-{}", std::process::id()));
     let report = reproduce(&dir, true, 2).expect("reproduce runs");
-    assert_eq!(report.figures, 8);
+    assert_eq!(report.figures, 10);
     for name in [
         "fig1",
         "fig3",
@@ -19,17 +19,29 @@ fn quick_reproduction_checks_every_claims_direction() {
         "fig4_right",
         "theorem3",
         "followup_symmetric_point",
+        "fig5_digits",
+        "fig7_digits",
     ] {
         let svg = std::fs::read_to_string(dir.join(format!("{name}.svg"))).unwrap();
         assert!(svg.starts_with("<svg") && svg.len() > 2000, "{name}.svg");
         assert!(std::fs::read_to_string(dir.join(format!("{name}.csv"))).unwrap().lines().count() > 10, "{name}.csv");
     }
     let md = std::fs::read_to_string(dir.join("REPRODUCTION.md")).unwrap();
+    // Our digits accuracies are set beside the paper's MNIST table, which is quoted, not plotted.
+    assert!(md.contains("beside the paper's MNIST numbers") && md.contains("97.64 ± 0.17"));
     for c in &report.claims {
         assert!(md.contains(&format!("| {} |", c.id)), "claim {} missing from the report", c.id);
         match c.id.as_str() {
-            // No neural-network mode.
-            "5" => assert!(!c.holds),
+            // Fig. 5 on the 8×8 digits. Measured (60 epochs, 2–3 seeds): Tiki-Taka beats Analog SGD
+            // by ≈ 38 (dynamic) and ≈ 68 (pulses) points at τ = 0.3 and Analog SGD rises with τ
+            // by ≥ 12 points a step — the paper's direction, with wide margins. Tiki-Taka is within
+            // 2 points of digital from τ = 0.5 on, but ≈ 7.5 points below at τ = 0.3, where most of
+            // its weights sit at ±τ; so only the direction is required here, and the report says
+            // "direction holds; the rest does not".
+            "5" => {
+                assert!(c.direction, "5: {}", c.measured);
+                assert!(c.measured.contains("8×8") || c.statement.contains("8×8"), "claim 5 must say it is the digits");
+            }
             // The published follow-up setting: the transfer is pulse-limited in our model (see the
             // report's notes); its direction — Tiki-Taka degrades as c grows — holds.
             "F1" => assert!(c.direction, "F1: {}", c.measured),

@@ -2,8 +2,9 @@
 //! Sweeps: every cell is exactly `playground run` of its scenario, and the lsq grid shows the
 //! paper's picture.
 
-use analog_playground::sim::sweep::{Axis, Sweep};
-use analog_playground::sim::Scenario;
+use analog_playground::sim::algorithm::AlgorithmKind;
+use analog_playground::sim::sweep::{run_outcome, AlgoOutcome, Axis, Metric, Outcome, Sweep};
+use analog_playground::sim::{Ensemble, Scenario};
 use std::process::Command;
 
 #[test]
@@ -18,11 +19,27 @@ fn a_sweep_cell_equals_playground_run_bit_for_bit() {
             Command::new(env!("CARGO_BIN_EXE_playground")).args(["run", &c.scenario.to_query()]).output().unwrap();
         assert!(out.status.success());
         let cli = String::from_utf8(out.stdout).unwrap();
-        let cell = serde_json::to_string_pretty(&c.summary).unwrap();
-        assert_eq!(cli.trim_end(), cell, "cell ({}, {})", c.i, c.j);
+        // The CLI prints exactly the summary of the cell's scenario…
+        let mut e = Ensemble::new(&c.scenario);
+        e.run_to_end();
+        let summary = e.summary();
+        assert_eq!(cli.trim_end(), serde_json::to_string_pretty(&summary).unwrap(), "cell ({}, {})", c.i, c.j);
+        // …and the cell holds its tail losses.
+        assert_eq!(c.outcome, Outcome::from_summary(&summary));
+        assert_eq!(c.outcome.metric, Metric::TailLoss);
+        for (a, kind) in summary.algorithms.iter().zip([AlgorithmKind::Analog, AlgorithmKind::TikiTaka]) {
+            assert_eq!(c.tail_loss(kind), Some(a.tail_loss));
+        }
+        assert_eq!(c.ratio(), Some(summary.algorithms[1].tail_loss / summary.algorithms[0].tail_loss));
+        assert!(c.accuracy(AlgorithmKind::Analog).is_none() && c.tt_minus_analog().is_none());
     }
-    // The CSV has one row per cell.
-    assert_eq!(sweep.csv(&cells).lines().count(), 7);
+    // The CSV has one row per cell, and the lsq columns.
+    let csv = sweep.csv(&cells);
+    assert_eq!(csv.lines().count(), 7);
+    assert_eq!(
+        csv.lines().next().unwrap(),
+        "tau,beta,analog_tail_loss,analog_diverged,tt_tail_loss,tt_diverged,tt_over_analog"
+    );
 }
 
 #[test]
@@ -46,4 +63,27 @@ fn lsq_sweep_shows_the_papers_picture() {
     assert!(at(0, 0).ratio().unwrap() < 1.0 && at(1, 0).ratio().unwrap() < 1.0, "Tiki-Taka wins at small α, τ ≤ 1");
     let tau1: Vec<f64> = (0..3).map(|j| at(1, j).ratio().unwrap()).collect();
     assert!(tau1[0] < tau1[1] && tau1[1] < tau1[2], "at τ = 1 the ratio grows with α: {tau1:?}");
+}
+
+#[test]
+fn outcomes_survive_json_as_workers_send_them() {
+    // A diverged track has no finite value: `null` in JSON, `None` back.
+    let outcome = Outcome {
+        metric: Metric::Accuracy,
+        algorithms: vec![
+            AlgoOutcome { algorithm: "analog".into(), value: Some(0.5916666666666667), diverged: false },
+            AlgoOutcome { algorithm: "tt_pulse".into(), value: None, diverged: true },
+        ],
+    };
+    let json = serde_json::to_string(&outcome).unwrap();
+    assert_eq!(serde_json::from_str::<Outcome>(&json).unwrap(), outcome);
+    assert_eq!(outcome.value(AlgorithmKind::TikiTaka), None);
+    assert!(outcome.diverged(AlgorithmKind::TikiTaka) && !outcome.diverged(AlgorithmKind::Analog));
+    // Real outcomes of every problem round-trip bit for bit.
+    for q in ["problem=quadratic&steps=300", "problem=lower_bound&steps=300&seeds=2", "problem=digits&epochs=1"] {
+        let o = run_outcome(&Scenario::parse(q).unwrap());
+        assert_eq!(serde_json::from_str::<Outcome>(&serde_json::to_string(&o).unwrap()).unwrap(), o, "{q}");
+        assert_eq!(o.metric, Metric::of(Scenario::parse(q).unwrap().problem));
+        assert_eq!(o.algorithms.len(), 3, "{q}");
+    }
 }

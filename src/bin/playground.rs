@@ -7,8 +7,11 @@
 //! playground keys
 //! ```
 //! `run` prints one JSON summary; bad input exits with code 2 and one line on stderr.
+//! On `problem=digits`, `run --csv` writes one row per epoch and track; `--every` and `--tail`
+//! (step sampling and tail means of the stepped problems) do not apply and are refused. `sweep`
+//! maps the tail loss per algorithm, or on `digits` the final test accuracy.
 
-use analog_playground::sim::network::NetEnsemble;
+use analog_playground::sim::network::{epochs_csv, NetEnsemble};
 use analog_playground::sim::scenario::{keys_table, ProblemKind, Scenario};
 use analog_playground::sim::sweep::{Axis, Sweep};
 use analog_playground::sim::{Ensemble, Run};
@@ -20,7 +23,13 @@ const USAGE: &str = "usage: playground run '<scenario query>' [--csv FILE] [--ev
        playground reproduce --out DIR [--quick]
        playground keys
 The scenario query uses the keys listed by `playground keys`, e.g.
-  playground run 'problem=quadratic&tau=0.8&alpha=0.01&sigma=1&steps=100000'";
+  playground run 'problem=quadratic&tau=0.8&alpha=0.01&sigma=1&steps=100000'
+  playground run 'problem=digits&tau=0.3&epochs=60&seeds=2' --csv curves.csv
+  playground sweep 'problem=digits&epochs=10' --x tau=0.2:2:log:6 --y alpha=0.01:0.2:log:5 --svg maps.svg
+--every K and --tail FRACTION apply to quadratic, lsq and lower_bound (a CSV row every K steps,
+tail means over the last FRACTION of steps); on digits the CSV has one row per epoch and track,
+and the summary reports final and best test accuracy. A sweep cell's metric is the tail loss,
+or on digits the final test accuracy (mean over seeds).";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -39,11 +48,18 @@ struct RunOptions {
     csv: Option<String>,
     every: u64,
     tail: f64,
+    /// The options given explicitly among `--every`, `--tail` (refused on `digits`).
+    step_options: Vec<&'static str>,
 }
 
 fn parse_run_options(args: &[String]) -> Result<RunOptions, String> {
-    let mut opts =
-        RunOptions { query: String::new(), csv: None, every: 1, tail: analog_playground::sim::run::DEFAULT_TAIL };
+    let mut opts = RunOptions {
+        query: String::new(),
+        csv: None,
+        every: 1,
+        tail: analog_playground::sim::run::DEFAULT_TAIL,
+        step_options: vec![],
+    };
     let mut query = None;
     let mut it = args.iter();
     while let Some(a) = it.next() {
@@ -51,6 +67,7 @@ fn parse_run_options(args: &[String]) -> Result<RunOptions, String> {
         match a.as_str() {
             "--csv" => opts.csv = Some(value("--csv")?),
             "--every" => {
+                opts.step_options.push("--every");
                 let v = value("--every")?;
                 opts.every = v
                     .parse()
@@ -59,6 +76,7 @@ fn parse_run_options(args: &[String]) -> Result<RunOptions, String> {
                     .ok_or_else(|| format!("--every {v}: expected an integer ≥ 1"))?;
             }
             "--tail" => {
+                opts.step_options.push("--tail");
                 let v = value("--tail")?;
                 opts.tail = v
                     .parse()
@@ -117,25 +135,16 @@ fn run(args: &[String]) -> Result<(), String> {
 
 /// `run` on `digits`: trains every epoch; `--csv` writes one row per epoch and track.
 fn run_digits(scenario: &Scenario, opts: &RunOptions) -> Result<(), String> {
+    if let Some(option) = opts.step_options.first() {
+        return Err(format!(
+            "{option} does not apply to problem=digits (it trains in epochs: --csv writes one row per epoch and track, and the summary reports final and best test accuracy)"
+        ));
+    }
     let mut sim = NetEnsemble::new(scenario);
     sim.run_to_end();
     let summary = sim.summary();
     if let Some(path) = &opts.csv {
-        let write = || -> std::io::Result<()> {
-            let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
-            writeln!(out, "algorithm,epoch,train_loss,test_loss,test_accuracy,max_saturation,pulses")?;
-            for a in &summary.algorithms {
-                for r in &a.epochs {
-                    writeln!(
-                        out,
-                        "{},{},{},{},{},{},{}",
-                        a.algorithm, r.epoch, r.train_loss, r.test_loss, r.test_accuracy, r.max_saturation, r.pulses
-                    )?;
-                }
-            }
-            out.flush()
-        };
-        write().map_err(|e| format!("--csv {path}: {e}"))?;
+        std::fs::write(path, epochs_csv(&summary)).map_err(|e| format!("--csv {path}: {e}"))?;
     }
     let json = serde_json::to_string_pretty(&summary).map_err(|e| e.to_string())?;
     println!("{json}");
@@ -201,7 +210,8 @@ fn sweep(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-/// The sweep's three heatmaps side by side, as SVG (the chart code the browser uses).
+/// The sweep's three heatmaps side by side, as SVG (the chart code the browser uses): tail
+/// losses and their ratio, or on `digits` test accuracies and their difference.
 fn write_sweep_svg(sweep: &Sweep, cells: &[analog_playground::sim::sweep::Cell], path: &str) -> Result<(), String> {
     use analog_playground::figures::heatmap::{draw_heatmap, sweep_heatmaps};
     use plotters::prelude::*;

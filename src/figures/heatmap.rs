@@ -1,7 +1,10 @@
 //! Sweep heatmaps: one value per grid cell on (log or linear) axes, with a colour bar. Cells
-//! not computed yet stay empty; diverged cells are crossed out rather than coloured.
+//! not computed yet stay empty; diverged cells are crossed out rather than coloured. Losses use
+//! log colour scales, accuracies (`digits`) linear ones.
 
 use super::{clear, draw_frame, err, fmt_num, font, FigureError, Mapping, Theme};
+use crate::sim::algorithm::AlgorithmKind::{Analog, TikiTaka};
+use crate::sim::sweep::{Cell, Metric, Sweep};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -13,7 +16,22 @@ pub enum ColorScale {
     /// Diverging on log10, centred on 1, symmetric with `span` decades each side (ratios): blue
     /// below 1, red above.
     Ratio { span: f64 },
+    /// Sequential, linear between `lo` and `hi` (accuracies in %): the ramp of `Log`, dark at
+    /// `lo`, yellow at `hi`.
+    Linear { lo: f64, hi: f64 },
+    /// Diverging, linear, centred on 0 with `span` each side (differences of accuracies in
+    /// points): blue above 0, red below — so that, as on the `Ratio` map, blue means Tiki-Taka
+    /// does better.
+    Difference { span: f64 },
 }
+
+/// The sequential ramp (dark blue → green → yellow, viridis-like).
+const SEQUENTIAL: [(f64, f64, f64); 5] =
+    [(68.0, 1.0, 84.0), (59.0, 82.0, 139.0), (33.0, 145.0, 140.0), (94.0, 201.0, 98.0), (253.0, 231.0, 37.0)];
+
+/// The diverging ramp (blue → white → red).
+const DIVERGING: [(f64, f64, f64); 5] =
+    [(33.0, 102.0, 172.0), (146.0, 197.0, 222.0), (247.0, 247.0, 247.0), (244.0, 165.0, 130.0), (178.0, 24.0, 43.0)];
 
 /// A cell's state.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -56,31 +74,11 @@ impl ColorScale {
         match *self {
             ColorScale::Log { lo, hi } => {
                 let t = (v.max(1e-300).log10() - lo.log10()) / (hi.log10() - lo.log10()).max(1e-12);
-                // A perceptually ordered dark-blue → green → yellow ramp (viridis-like).
-                gradient(
-                    &[
-                        (68.0, 1.0, 84.0),
-                        (59.0, 82.0, 139.0),
-                        (33.0, 145.0, 140.0),
-                        (94.0, 201.0, 98.0),
-                        (253.0, 231.0, 37.0),
-                    ],
-                    t,
-                )
+                gradient(&SEQUENTIAL, t)
             }
-            ColorScale::Ratio { span } => {
-                let t = 0.5 + 0.5 * (v.max(1e-300).log10() / span.max(1e-12));
-                gradient(
-                    &[
-                        (33.0, 102.0, 172.0),
-                        (146.0, 197.0, 222.0),
-                        (247.0, 247.0, 247.0),
-                        (244.0, 165.0, 130.0),
-                        (178.0, 24.0, 43.0),
-                    ],
-                    t,
-                )
-            }
+            ColorScale::Ratio { span } => gradient(&DIVERGING, 0.5 + 0.5 * (v.max(1e-300).log10() / span.max(1e-12))),
+            ColorScale::Linear { lo, hi } => gradient(&SEQUENTIAL, (v - lo) / (hi - lo).max(1e-12)),
+            ColorScale::Difference { span } => gradient(&DIVERGING, 0.5 - 0.5 * v / span.max(1e-12)),
         }
     }
 
@@ -89,6 +87,26 @@ impl ColorScale {
         match *self {
             ColorScale::Log { lo, hi } => (lo, hi),
             ColorScale::Ratio { span } => (10f64.powf(-span), 10f64.powf(span)),
+            ColorScale::Linear { lo, hi } => (lo, hi),
+            ColorScale::Difference { span } => (-span, span),
+        }
+    }
+
+    /// The value at fraction `t` ∈ [0, 1] of the colour bar, bottom to top.
+    pub fn value_at(&self, t: f64) -> f64 {
+        let (lo, hi) = self.range();
+        match self {
+            ColorScale::Log { .. } | ColorScale::Ratio { .. } => 10f64.powf(lo.log10() + t * (hi.log10() - lo.log10())),
+            ColorScale::Linear { .. } | ColorScale::Difference { .. } => lo + t * (hi - lo),
+        }
+    }
+
+    /// The label of the colour bar's middle (the neutral value of diverging scales).
+    pub fn centre_label(&self) -> Option<&'static str> {
+        match self {
+            ColorScale::Ratio { .. } => Some("1"),
+            ColorScale::Difference { .. } => Some("0"),
+            ColorScale::Log { .. } | ColorScale::Linear { .. } => None,
         }
     }
 
@@ -108,6 +126,12 @@ impl ColorScale {
     pub fn fit_ratio(values: impl Iterator<Item = f64>) -> ColorScale {
         let span = values.filter(|v| v.is_finite() && *v > 0.0).map(|v| v.log10().abs()).fold(1.0f64, f64::max).ceil();
         ColorScale::Ratio { span }
+    }
+
+    /// A difference scale covering the finite values, in whole tens, at least 10 each side.
+    pub fn fit_difference(values: impl Iterator<Item = f64>) -> ColorScale {
+        let max = values.filter(|v| v.is_finite()).map(f64::abs).fold(0.0f64, f64::max);
+        ColorScale::Difference { span: (max / 10.0).ceil().max(1.0) * 10.0 }
     }
 }
 
@@ -236,7 +260,7 @@ pub fn draw_heatmap<DB: DrawingBackend>(
     let (lo, hi) = hm.scale.range();
     for k in 0..steps {
         let t0 = k as f64 / steps as f64;
-        let v = 10f64.powf(lo.log10() + (t0 + 0.5 / steps as f64) * (hi.log10() - lo.log10()));
+        let v = hm.scale.value_at(t0 + 0.5 / steps as f64);
         let y0 = m.rect.3 - t0 * (m.rect.3 - m.rect.1);
         let y1 = m.rect.3 - (k + 1) as f64 / steps as f64 * (m.rect.3 - m.rect.1);
         area.draw(&Rectangle::new([(px(bl), px(y1)), (px(br), px(y0).max(px(y1) + 1))], hm.scale.color(v).filled()))
@@ -251,9 +275,9 @@ pub fn draw_heatmap<DB: DrawingBackend>(
         ))
         .map_err(err)?;
     }
-    if let ColorScale::Ratio { .. } = hm.scale {
+    if let Some(centre) = hm.scale.centre_label() {
         let y = (m.rect.1 + m.rect.3) / 2.0;
-        area.draw(&Text::new("1".to_string(), (px(br + 2.0 * scale), px(y - 5.0 * scale)), label)).map_err(err)?;
+        area.draw(&Text::new(centre.to_string(), (px(br + 2.0 * scale), px(y - 5.0 * scale)), label)).map_err(err)?;
     }
     Ok(m)
 }
@@ -269,11 +293,15 @@ pub fn heatmap_svg(hm: &Heatmap, width: u32, height: u32) -> Result<String, Figu
     Ok(svg)
 }
 
-/// The three heatmaps of a sweep: Analog SGD's and Tiki-Taka's tail loss (shared colour scale)
-/// and their ratio TT / Analog (diverging, centred on 1). `cells[j * nx + i]` is `None` until
-/// computed.
-pub fn sweep_heatmaps(sweep: &crate::sim::sweep::Sweep, cells: &[Option<crate::sim::sweep::Cell>]) -> Vec<Heatmap> {
-    use crate::sim::algorithm::AlgorithmKind::{Analog, TikiTaka};
+/// The three heatmaps of a sweep. `cells[j * nx + i]` is `None` until computed.
+///
+/// * `quadratic`, `lsq`, `lower_bound`: Analog SGD's and Tiki-Taka's tail loss (one shared log
+///   colour scale, lower is better) and their ratio TT / Analog (diverging, centred on 1).
+/// * `digits`: Analog SGD's and Tiki-Taka's final test accuracy in % (sequential 0–100 %, higher
+///   is better) and the difference TT − Analog in points (diverging, centred on 0).
+///
+/// On both, blue on the third map means Tiki-Taka does better.
+pub fn sweep_heatmaps(sweep: &Sweep, cells: &[Option<Cell>]) -> Vec<Heatmap> {
     let key_title = |k: &str| {
         crate::sim::scenario::key(k).map_or(k.to_string(), |s| {
             if s.symbol == s.name {
@@ -283,26 +311,43 @@ pub fn sweep_heatmaps(sweep: &crate::sim::sweep::Sweep, cells: &[Option<crate::s
             }
         })
     };
-    let value = |c: &Option<crate::sim::sweep::Cell>, f: &dyn Fn(&crate::sim::sweep::Cell) -> Option<f64>, kind| match c
-    {
+    let metric = sweep.metric();
+    // Accuracies are shown in %.
+    let unit = if metric == Metric::Accuracy { 100.0 } else { 1.0 };
+    let value = |c: &Option<Cell>, kind| match c {
         None => CellValue::Pending,
         Some(c) if c.diverged(kind) => CellValue::Diverged,
-        Some(c) => f(c).map_or(CellValue::Pending, CellValue::Value),
+        Some(c) => c.value(kind).map_or(CellValue::Pending, |v| CellValue::Value(unit * v)),
     };
-    let analog: Vec<CellValue> = cells.iter().map(|c| value(c, &|c| c.tail_loss(Analog), Analog)).collect();
-    let tt: Vec<CellValue> = cells.iter().map(|c| value(c, &|c| c.tail_loss(TikiTaka), TikiTaka)).collect();
-    let ratio: Vec<CellValue> = cells
+    let analog: Vec<CellValue> = cells.iter().map(|c| value(c, Analog)).collect();
+    let tt: Vec<CellValue> = cells.iter().map(|c| value(c, TikiTaka)).collect();
+    let comparison: Vec<CellValue> = cells
         .iter()
         .map(|c| match c {
             Some(c) if c.diverged(Analog) || c.diverged(TikiTaka) => CellValue::Diverged,
-            Some(c) => c.ratio().map_or(CellValue::Pending, CellValue::Value),
+            Some(c) => c.outcome.comparison().map_or(CellValue::Pending, CellValue::Value),
             None => CellValue::Pending,
         })
         .collect();
     let finite = |v: &[CellValue]| {
         v.iter().filter_map(|c| if let CellValue::Value(x) = c { Some(*x) } else { None }).collect::<Vec<_>>()
     };
-    let shared = ColorScale::fit_log(finite(&analog).into_iter().chain(finite(&tt)));
+    let (shared, compare_scale, titles) = match metric {
+        Metric::TailLoss => (
+            ColorScale::fit_log(finite(&analog).into_iter().chain(finite(&tt))),
+            ColorScale::fit_ratio(finite(&comparison).into_iter()),
+            ["Analog SGD: tail loss", "Tiki-Taka: tail loss", "Tiki-Taka / Analog SGD"],
+        ),
+        Metric::Accuracy => (
+            ColorScale::Linear { lo: 0.0, hi: 100.0 },
+            ColorScale::fit_difference(finite(&comparison).into_iter()),
+            [
+                "Analog SGD: test accuracy % (higher = better)",
+                "Tiki-Taka: test accuracy % (higher = better)",
+                "Tiki-Taka − Analog SGD (points; > 0: TT better)",
+            ],
+        ),
+    };
     let base = Heatmap {
         title: String::new(),
         x_title: key_title(sweep.x.key),
@@ -315,14 +360,9 @@ pub fn sweep_heatmaps(sweep: &crate::sim::sweep::Sweep, cells: &[Option<crate::s
         scale: shared,
     };
     vec![
-        Heatmap { title: "Analog SGD: tail loss".into(), cells: analog, ..base.clone() },
-        Heatmap { title: "Tiki-Taka: tail loss".into(), cells: tt, ..base.clone() },
-        Heatmap {
-            title: "Tiki-Taka / Analog SGD".into(),
-            scale: ColorScale::fit_ratio(finite(&ratio).into_iter()),
-            cells: ratio,
-            ..base
-        },
+        Heatmap { title: titles[0].into(), cells: analog, ..base.clone() },
+        Heatmap { title: titles[1].into(), cells: tt, ..base.clone() },
+        Heatmap { title: titles[2].into(), scale: compare_scale, cells: comparison, ..base },
     ]
 }
 
@@ -364,5 +404,51 @@ mod tests {
         let (l, t, r, b) = hm.cell_rect(&m, 1, 0);
         assert_eq!(hm.cell_at(&m, (l + r) / 2.0, (t + b) / 2.0), Some((1, 0)));
         assert_eq!(hm.rgba().len(), 3 * 2 * 4);
+    }
+
+    #[test]
+    fn accuracy_scales_are_linear_and_the_difference_is_white_at_zero() {
+        let s = ColorScale::Linear { lo: 0.0, hi: 100.0 };
+        assert_eq!(s.color(0.0), RGBColor(68, 1, 84));
+        assert_eq!(s.color(100.0), RGBColor(253, 231, 37));
+        assert_eq!(s.value_at(0.25), 25.0);
+        let d = ColorScale::fit_difference([-12.0, 31.0].into_iter());
+        assert_eq!(d, ColorScale::Difference { span: 40.0 });
+        assert_eq!(d.color(0.0), RGBColor(247, 247, 247));
+        let better = d.color(20.0);
+        assert!(better.2 > better.0, "Tiki-Taka better is blue, as on the ratio map: {better:?}");
+        assert_eq!((d.range(), d.centre_label()), ((-40.0, 40.0), Some("0")));
+        assert_eq!(ColorScale::fit_difference(std::iter::empty()), ColorScale::Difference { span: 10.0 });
+    }
+
+    #[test]
+    fn digits_sweeps_map_accuracy_in_percent_and_the_difference_in_points() {
+        use crate::sim::scenario::Scenario;
+        use crate::sim::sweep::{AlgoOutcome, Axis, Outcome};
+        let base = Scenario::parse("problem=digits&algos=analog,tt").unwrap();
+        let sweep = Sweep::new(base, Axis::parse("tau=0.3:1:log:2").unwrap(), Axis::parse("epochs=1:2:lin:1").unwrap())
+            .unwrap();
+        let outcome = |analog: Option<f64>, diverged: bool| Outcome {
+            metric: Metric::Accuracy,
+            algorithms: vec![
+                AlgoOutcome { algorithm: "analog".into(), value: analog, diverged },
+                AlgoOutcome { algorithm: "tt".into(), value: Some(0.875), diverged: false },
+            ],
+        };
+        let cell = |i, o| Some(Cell { i, j: 0, scenario: sweep.cell_scenario(i, 0), outcome: o });
+        let maps = sweep_heatmaps(&sweep, &[cell(0, outcome(Some(0.5), false)), cell(1, outcome(None, true))]);
+        assert_eq!(maps.len(), 3);
+        assert!(maps[0].title.contains("test accuracy") && maps[0].title.contains("higher = better"));
+        assert_eq!(maps[0].scale, ColorScale::Linear { lo: 0.0, hi: 100.0 });
+        assert_eq!(maps[0].cells, vec![CellValue::Value(50.0), CellValue::Diverged]);
+        assert_eq!(maps[1].cells, vec![CellValue::Value(87.5), CellValue::Value(87.5)]);
+        assert_eq!(maps[2].cells, vec![CellValue::Value(37.5), CellValue::Diverged]);
+        assert_eq!(maps[2].scale, ColorScale::Difference { span: 40.0 });
+        for hm in &maps {
+            assert!(heatmap_svg(hm, 440, 380).unwrap().contains("<svg"));
+        }
+        // Pending cells stay empty.
+        let maps = sweep_heatmaps(&sweep, &[None, None]);
+        assert!(maps.iter().all(|m| m.cells == vec![CellValue::Pending; 2]));
     }
 }

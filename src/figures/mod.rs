@@ -7,6 +7,7 @@
 
 pub mod curves;
 pub mod device;
+pub mod digits;
 pub mod heatmap;
 pub mod landscape;
 pub mod loss;

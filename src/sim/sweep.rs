@@ -1,12 +1,16 @@
 //! Parameter sweeps: a grid over two numeric keys of the vocabulary, every cell one
-//! `playground run` of its scenario (same code, bit-identical summary).
+//! `playground run` of its scenario (same code, bit-identical summary), reduced to an
+//! [`Outcome`]: per algorithm the tail loss (`quadratic`, `lsq`, `lower_bound`) or the final test
+//! accuracy (`digits`).
 //!
 //! An axis is written `key=lo:hi:log|lin:n`, e.g. `tau=0.5:10:log:24`; the browser permalink
 //! carries `sweep=tau:0.5:10:log:24,alpha:0.001:0.1:log:24`.
 
 use crate::sim::algorithm::AlgorithmKind;
-use crate::sim::scenario::{fmt_f64, key, Key, Kind, Scenario};
+use crate::sim::network::{NetEnsemble, NetSummary};
+use crate::sim::scenario::{fmt_f64, key, Key, Kind, ProblemKind, Scenario};
 use crate::sim::{Ensemble, Summary};
+use serde::{Deserialize, Serialize};
 
 /// Most cells along one axis.
 pub const MAX_CELLS_PER_AXIS: usize = 100;
@@ -106,37 +110,235 @@ pub struct Sweep {
     pub y: Axis,
 }
 
-/// The result of one cell.
+/// What a cell measures: the tail loss (`quadratic`, `lsq`, `lower_bound`; lower is better) or
+/// the final test accuracy (`digits`; higher is better).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Metric {
+    /// Mean f(W_k) − f* over the tail steps (mean over seeds).
+    TailLoss,
+    /// Share of test images classified right after the last epoch, in [0, 1] (mean over seeds).
+    Accuracy,
+}
+
+impl Metric {
+    /// The metric of a problem.
+    pub fn of(problem: ProblemKind) -> Metric {
+        match problem {
+            ProblemKind::Digits => Metric::Accuracy,
+            ProblemKind::Quadratic | ProblemKind::Lsq | ProblemKind::LowerBound => Metric::TailLoss,
+        }
+    }
+
+    /// The CSV column suffix: `tail_loss` or `test_accuracy`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Metric::TailLoss => "tail_loss",
+            Metric::Accuracy => "test_accuracy",
+        }
+    }
+
+    pub fn higher_is_better(self) -> bool {
+        self == Metric::Accuracy
+    }
+}
+
+/// One track's result in a cell.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AlgoOutcome {
+    /// The track key of the summary: `analog`, `tt_pulse`, `analog_sample`, …
+    pub algorithm: String,
+    /// The metric, `None` when it is not a finite number.
+    pub value: Option<f64>,
+    /// Whether the track diverged (in any seed).
+    pub diverged: bool,
+}
+
+/// The result of running one scenario to its end, reduced to the sweep's metric: small,
+/// serialisable (the browser's Web Workers send it back as JSON).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Outcome {
+    pub metric: Metric,
+    /// Every track of the summary, in its order.
+    pub algorithms: Vec<AlgoOutcome>,
+}
+
+impl Outcome {
+    /// The tail losses of a `quadratic`, `lsq` or `lower_bound` summary.
+    pub fn from_summary(s: &Summary) -> Outcome {
+        Outcome {
+            metric: Metric::TailLoss,
+            algorithms: s
+                .algorithms
+                .iter()
+                .map(|a| AlgoOutcome {
+                    algorithm: a.algorithm.clone(),
+                    value: Some(a.tail_loss).filter(|v| v.is_finite()),
+                    diverged: a.diverged,
+                })
+                .collect(),
+        }
+    }
+
+    /// The final test accuracies of a `digits` summary.
+    pub fn from_net_summary(s: &NetSummary) -> Outcome {
+        Outcome {
+            metric: Metric::Accuracy,
+            algorithms: s
+                .algorithms
+                .iter()
+                .map(|a| AlgoOutcome {
+                    algorithm: a.algorithm.clone(),
+                    value: Some(a.final_accuracy).filter(|v| v.is_finite()),
+                    diverged: a.diverged,
+                })
+                .collect(),
+        }
+    }
+
+    /// The track that stands for algorithm `a`: its expected-dynamic (per mini-batch) track if
+    /// it runs in several forms, else its only one.
+    pub fn track(&self, a: AlgorithmKind) -> Option<&AlgoOutcome> {
+        let key = a.key();
+        self.algorithms
+            .iter()
+            .find(|t| t.algorithm == key)
+            .or_else(|| self.algorithms.iter().find(|t| t.algorithm.starts_with(key)))
+    }
+
+    /// The metric of algorithm `a`, `None` when it does not run or diverged.
+    pub fn value(&self, a: AlgorithmKind) -> Option<f64> {
+        self.track(a).filter(|t| !t.diverged).and_then(|t| t.value)
+    }
+
+    /// Whether algorithm `a` diverged.
+    pub fn diverged(&self, a: AlgorithmKind) -> bool {
+        self.track(a).is_some_and(|t| t.diverged)
+    }
+
+    /// Tail loss of algorithm `a` (`None` on `digits`).
+    pub fn tail_loss(&self, a: AlgorithmKind) -> Option<f64> {
+        self.value(a).filter(|_| self.metric == Metric::TailLoss)
+    }
+
+    /// Final test accuracy of algorithm `a` in [0, 1] (`None` unless on `digits`).
+    pub fn accuracy(&self, a: AlgorithmKind) -> Option<f64> {
+        self.value(a).filter(|_| self.metric == Metric::Accuracy)
+    }
+
+    /// Tiki-Taka's tail loss over Analog SGD's (below 1: Tiki-Taka better; `None` on `digits`).
+    pub fn ratio(&self) -> Option<f64> {
+        Some(self.tail_loss(AlgorithmKind::TikiTaka)? / self.tail_loss(AlgorithmKind::Analog)?)
+    }
+
+    /// Tiki-Taka's test accuracy minus Analog SGD's, in percentage points (above 0: Tiki-Taka
+    /// better; `None` unless on `digits`).
+    pub fn tt_minus_analog(&self) -> Option<f64> {
+        Some(100.0 * (self.accuracy(AlgorithmKind::TikiTaka)? - self.accuracy(AlgorithmKind::Analog)?))
+    }
+
+    /// The comparison of Tiki-Taka with Analog SGD the metric calls for: [`Outcome::ratio`] or
+    /// [`Outcome::tt_minus_analog`].
+    pub fn comparison(&self) -> Option<f64> {
+        match self.metric {
+            Metric::TailLoss => self.ratio(),
+            Metric::Accuracy => self.tt_minus_analog(),
+        }
+    }
+}
+
+/// Runs `scenario` to its end, exactly as `playground run` does (every seed), and reduces its
+/// summary to the sweep metric.
+pub fn run_outcome(scenario: &Scenario) -> Outcome {
+    let mut run = CellRun::new(scenario);
+    run.run_to_end();
+    run.outcome()
+}
+
+/// A cell's scenario being run, for callers that step it in slices (the browser's frame
+/// budget): the stepped problems' [`Ensemble`] or the network's [`NetEnsemble`].
 #[derive(Clone, Debug)]
+pub enum CellRun {
+    Steps(Ensemble),
+    Net(NetEnsemble),
+}
+
+impl CellRun {
+    pub fn new(scenario: &Scenario) -> CellRun {
+        match scenario.problem {
+            ProblemKind::Digits => CellRun::Net(NetEnsemble::new(scenario)),
+            _ => CellRun::Steps(Ensemble::new(scenario)),
+        }
+    }
+
+    /// One slice of work of a few milliseconds at most: 2048 steps on small problems, 128 on
+    /// larger ones, 4 mini-batches on `digits`.
+    pub fn step_slice(&mut self) {
+        match self {
+            CellRun::Steps(e) => {
+                let n = if e.first().problem.dim() <= 4 { 2048 } else { 128 };
+                e.step_n(n);
+            }
+            CellRun::Net(e) => e.step_n(4),
+        }
+    }
+
+    pub fn run_to_end(&mut self) {
+        match self {
+            CellRun::Steps(e) => e.run_to_end(),
+            CellRun::Net(e) => e.run_to_end(),
+        }
+    }
+
+    pub fn finished(&self) -> bool {
+        match self {
+            CellRun::Steps(e) => e.finished(),
+            CellRun::Net(e) => e.finished(),
+        }
+    }
+
+    /// The outcome of the run so far (final once [`CellRun::finished`]).
+    pub fn outcome(&self) -> Outcome {
+        match self {
+            CellRun::Steps(e) => Outcome::from_summary(&e.summary()),
+            CellRun::Net(e) => Outcome::from_net_summary(&e.summary()),
+        }
+    }
+}
+
+/// The result of one cell. The browser builds it on the main thread from an [`Outcome`] a
+/// worker computed with [`run_outcome`].
+#[derive(Clone, Debug, PartialEq)]
 pub struct Cell {
     pub i: usize,
     pub j: usize,
     pub scenario: Scenario,
-    pub summary: Summary,
+    pub outcome: Outcome,
 }
 
 impl Cell {
-    /// Tail loss of algorithm `a` (its expected-dynamic track if it runs in both forms), `None`
-    /// when it does not run or diverged.
-    pub fn tail_loss(&self, a: AlgorithmKind) -> Option<f64> {
-        let key = a.key();
-        self.summary
-            .algorithms
-            .iter()
-            .find(|s| s.algorithm == key)
-            .or_else(|| self.summary.algorithms.iter().find(|s| s.algorithm.starts_with(key)))
-            .filter(|s| !s.diverged && s.tail_loss.is_finite())
-            .map(|s| s.tail_loss)
+    /// See [`Outcome::value`].
+    pub fn value(&self, a: AlgorithmKind) -> Option<f64> {
+        self.outcome.value(a)
     }
-
-    /// Whether algorithm `a` diverged in this cell.
+    /// See [`Outcome::diverged`].
     pub fn diverged(&self, a: AlgorithmKind) -> bool {
-        self.summary.algorithms.iter().any(|s| s.algorithm.starts_with(a.key()) && s.diverged)
+        self.outcome.diverged(a)
     }
-
-    /// Tiki-Taka's tail loss over Analog SGD's.
+    /// See [`Outcome::tail_loss`].
+    pub fn tail_loss(&self, a: AlgorithmKind) -> Option<f64> {
+        self.outcome.tail_loss(a)
+    }
+    /// See [`Outcome::accuracy`].
+    pub fn accuracy(&self, a: AlgorithmKind) -> Option<f64> {
+        self.outcome.accuracy(a)
+    }
+    /// See [`Outcome::ratio`].
     pub fn ratio(&self) -> Option<f64> {
-        Some(self.tail_loss(AlgorithmKind::TikiTaka)? / self.tail_loss(AlgorithmKind::Analog)?)
+        self.outcome.ratio()
+    }
+    /// See [`Outcome::tt_minus_analog`].
+    pub fn tt_minus_analog(&self) -> Option<f64> {
+        self.outcome.tt_minus_analog()
     }
 }
 
@@ -178,12 +380,15 @@ impl Sweep {
         Scenario::parse(&s.to_query()).expect("cell scenarios are valid")
     }
 
+    /// The metric of every cell.
+    pub fn metric(&self) -> Metric {
+        Metric::of(self.base.problem)
+    }
+
     /// Runs cell (i, j) exactly as `playground run` does.
     pub fn run_cell(&self, i: usize, j: usize) -> Cell {
         let scenario = self.cell_scenario(i, j);
-        let mut e = Ensemble::new(&scenario);
-        e.run_to_end();
-        Cell { i, j, summary: e.summary(), scenario }
+        Cell { i, j, outcome: run_outcome(&scenario), scenario }
     }
 
     /// Runs every cell on `threads` threads (natively); cells come back in index order.
@@ -213,21 +418,28 @@ impl Sweep {
         cells
     }
 
-    /// The grid as CSV: the two keys, each algorithm's tail loss and divergence, and TT/Analog.
+    /// The grid as CSV: the two keys, then per algorithm its metric and whether it diverged
+    /// (`<algo>_tail_loss,<algo>_diverged` or, on `digits`, `<algo>_test_accuracy` in [0, 1]),
+    /// then the comparison: `tt_over_analog` (tail-loss ratio) or, on `digits`,
+    /// `tt_minus_analog` (test accuracy, in percentage points).
     pub fn csv(&self, cells: &[Cell]) -> String {
+        let metric = self.metric();
         let algos: Vec<AlgorithmKind> = AlgorithmKind::ALL.into_iter().filter(|a| self.base.runs(*a)).collect();
         let mut out = format!("{},{}", self.x.key, self.y.key);
         for a in &algos {
-            out.push_str(&format!(",{k}_tail_loss,{k}_diverged", k = a.key()));
+            out.push_str(&format!(",{k}_{m},{k}_diverged", k = a.key(), m = metric.key()));
         }
-        out.push_str(",tt_over_analog\n");
+        out.push_str(match metric {
+            Metric::TailLoss => ",tt_over_analog\n",
+            Metric::Accuracy => ",tt_minus_analog\n",
+        });
         for c in cells {
             out.push_str(&format!("{},{}", fmt_f64(self.x.value(c.i)), fmt_f64(self.y.value(c.j))));
             for a in &algos {
-                let v = c.tail_loss(*a).map_or(String::new(), |v| format!("{v:e}"));
+                let v = c.value(*a).map_or(String::new(), |v| format!("{v:e}"));
                 out.push_str(&format!(",{v},{}", c.diverged(*a)));
             }
-            let r = c.ratio().map_or(String::new(), |v| format!("{v:e}"));
+            let r = c.outcome.comparison().map_or(String::new(), |v| format!("{v:e}"));
             out.push_str(&format!(",{r}\n"));
         }
         out

@@ -128,6 +128,25 @@ pub struct App {
     /// The sweep panel.
     pub sweep: super::sweep::SweepView,
     cols: Vec<Column>,
+    /// The Web Workers (digits training and sweep cells), started on first use.
+    pub workers: super::workers::Workers,
+    /// The digits view (problem=digits).
+    pub digits: super::digits::DigitsView,
+    /// The problem the sweep form was last set up for.
+    pub sweep_problem: Option<ProblemKind>,
+}
+
+/// The 2-D machinery still needs a stepped scenario while the digits network trains in a worker:
+/// a quadratic with the same device, never stepped, feeds the device inset.
+fn device_shadow(s: &Scenario) -> Scenario {
+    let mut q = Scenario::defaults(ProblemKind::Quadratic);
+    for key in ["device", "tau", "sp", "tau_max", "tau_min", "g_up", "g_down", "up_down", "d2d", "device_seed", "algos"]
+    {
+        if let Some(k) = crate::sim::scenario::key(key) {
+            let _ = k.set_text(&mut q, &k.format(s));
+        }
+    }
+    q
 }
 
 impl App {
@@ -144,7 +163,8 @@ impl App {
             _ if dom::media("(prefers-color-scheme: dark)") => Theme::DARK,
             _ => Theme::LIGHT,
         };
-        let ens = Ensemble::new(&scenario);
+        // Replaced in `restart` below; a digits scenario steps no Ensemble.
+        let ens = Ensemble::new(&device_shadow(&scenario));
         let mut app = App {
             scenario,
             ens,
@@ -178,6 +198,9 @@ impl App {
             theory_lines: vec![],
             sweep: super::sweep::SweepView::new()?,
             cols: Vec::new(),
+            workers: super::workers::Workers::new(),
+            digits: super::digits::DigitsView::new()?,
+            sweep_problem: None,
         };
         app.restart();
         Ok(app)
@@ -188,9 +211,34 @@ impl App {
         self.scenario.problem == ProblemKind::Quadratic && self.scenario.wstar.len() == 2
     }
 
+    /// Whether the digits network is shown (it trains in a worker).
+    pub fn is_digits(&self) -> bool {
+        self.scenario.problem == ProblemKind::Digits
+    }
+
+    /// Whether the run has reached its end.
+    pub fn finished(&self) -> bool {
+        if self.is_digits() {
+            self.digits.finished()
+        } else {
+            self.ens.finished()
+        }
+    }
+
     /// Restarts the run from the start point with the same seeds.
     pub fn restart(&mut self) {
-        self.ens = Ensemble::new(&self.scenario);
+        let digits = self.is_digits();
+        self.ens = Ensemble::new(&if digits { device_shadow(&self.scenario) } else { self.scenario.clone() });
+        if digits {
+            let paused = !self.playing;
+            self.digits.start(&mut self.workers, &self.scenario, paused);
+        } else {
+            self.digits.stop(&self.workers);
+        }
+        for id in ["panel-loss", "panel-readouts"] {
+            dom::set_hidden(id, digits);
+        }
+        dom::set_hidden("panel-digits", !digits);
         self.debt = 0.0;
         self.rate_samples.clear();
         self.theory_lines = self.compute_theory_lines();
@@ -217,7 +265,7 @@ impl App {
         );
         let landscape = self.shows_landscape();
         dom::set_hidden("panel-landscape", !landscape);
-        dom::set_hidden("panel-weights", landscape);
+        dom::set_hidden("panel-weights", landscape || digits);
         self.update_readouts();
     }
 
@@ -281,8 +329,36 @@ impl App {
         }
         let dt = self.last_frame.map_or(0.0, |t| ((now - t) / 1000.0).clamp(0.0, 0.1));
         self.last_frame = Some(now);
-        // A running sweep shares the frame: the live view gets half the budget.
-        let budget = if self.sweep.running { FRAME_BUDGET_MS / 2.0 } else { FRAME_BUDGET_MS };
+        for m in self.workers.drain() {
+            if m.kind == "cell" || m.id.is_some() {
+                self.sweep.receive(&m, &mut self.workers);
+            } else {
+                self.digits.receive(&m);
+            }
+        }
+        if self.is_digits() {
+            if self.playing && self.digits.finished() {
+                self.set_playing(false);
+            }
+            self.sweep.work(&mut self.workers);
+            self.digits.draw(&self.theme, self.dpr);
+            if now - self.last_readout > 100.0 {
+                self.last_readout = now;
+                self.write_caption_values();
+                self.write_step_count();
+            }
+            self.draw_device_only();
+            if self.first_chart_ms.is_none() && self.digits.snapshot.is_some() {
+                self.first_chart_ms = Some(dom::now());
+                if let Some(body) = dom::document().body() {
+                    let _ = body.set_attribute("data-ready", "1");
+                }
+            }
+            self.sweep.draw(&self.theme, self.dpr, now);
+            push_ring(&mut self.frame_work, dom::now() - start, 240);
+            return;
+        }
+        let budget = FRAME_BUDGET_MS;
         if self.playing && !self.ens.finished() {
             self.simulate(dt, start, budget);
             if self.ens.finished() {
@@ -300,13 +376,7 @@ impl App {
             self.last_readout = now;
             self.update_readouts();
         }
-        if self.sweep.running {
-            // While the live view plays the sweep takes what is left of the 8 ms budget; while it
-            // is paused the sweep may use 12 ms, still leaving time to draw within a 60 Hz frame.
-            let budget =
-                if self.playing { FRAME_BUDGET_MS - (dom::now() - start).min(FRAME_BUDGET_MS / 2.0) } else { 12.0 };
-            self.sweep.work(budget);
-        }
+        self.sweep.work(&mut self.workers);
         self.draw();
         self.sweep.draw(&self.theme, self.dpr, now);
         push_ring(&mut self.frame_work, dom::now() - start, 240);
@@ -341,22 +411,30 @@ impl App {
         }
     }
 
-    /// Steps `n` times now (the Step buttons).
+    /// Steps `n` times now (the Step buttons; on digits one epoch).
     pub fn step_by(&mut self, n: u64) {
+        if self.is_digits() {
+            self.digits.step_epoch(&self.workers);
+            return;
+        }
         self.ens.step_n(n);
         self.dynamic_dirty = true;
         self.update_readouts();
     }
 
     pub fn set_playing(&mut self, playing: bool) {
-        let playing = playing && !self.ens.finished();
+        let finished = self.finished();
+        let playing = playing && !finished;
         self.playing = playing;
         self.last_frame = None;
+        if self.is_digits() {
+            self.digits.set_paused(&self.workers, !playing);
+        }
         dom::set_text(
             "play",
             if playing {
                 "Pause"
-            } else if self.ens.finished() {
+            } else if finished {
                 "Done"
             } else {
                 "Play"
@@ -371,6 +449,7 @@ impl App {
         self.keys = [None, None, None, None];
         self.dynamic_dirty = true;
         self.sweep.mark_dirty();
+        self.digits.mark_dirty();
     }
 
     /// Recent means and distances for the readouts and the caption (averaged over seeds).
@@ -446,18 +525,47 @@ impl App {
                 body.set_inner_html(&rows);
             }
         }
-        dom::set_text("step-count", &format!("step {} / {}", self.ens.step(), self.scenario.steps));
-        if let Ok(e) = by_id::<web_sys::HtmlElement>("step-count") {
-            let _ = e.set_attribute("data-step", &self.ens.step().to_string());
-        }
+        self.write_step_count();
         let rate =
             if self.playing { format!("{} steps/s", fmt_num(self.steps_per_second.round())) } else { String::new() };
         dom::set_text("rate", &rate);
         self.write_caption_values();
     }
 
+    /// "step k / K", or on digits "epoch e / E".
+    fn write_step_count(&self) {
+        let (text, now) = if self.is_digits() {
+            let e = self.digits.epoch();
+            (format!("epoch {e} / {}", self.scenario.epochs), e)
+        } else {
+            (format!("step {} / {}", self.ens.step(), self.scenario.steps), self.ens.step())
+        };
+        dom::set_text("step-count", &text);
+        if let Ok(e) = by_id::<web_sys::HtmlElement>("step-count") {
+            let _ = e.set_attribute("data-step", &now.to_string());
+        }
+    }
+
     /// The live value of a caption placeholder.
     pub fn bound_value(&self, name: &str) -> Option<String> {
+        if self.is_digits() {
+            let acc = |k: &str| self.digits.accuracy(k).map(|a| format!("{a:.1} %"));
+            return match name {
+                "digital_acc" => acc("digital"),
+                "analog_acc" => acc("analog").or_else(|| acc("analog_sample")).or_else(|| acc("analog_pulse")),
+                "tt_acc" => acc("tt").or_else(|| acc("tt_sample")).or_else(|| acc("tt_pulse")),
+                "analog_sample_acc" => acc("analog_sample"),
+                "analog_pulse_acc" => acc("analog_pulse"),
+                "tt_pulse_acc" => acc("tt_pulse"),
+                "epoch" => Some(self.digits.epoch().to_string()),
+                "tt_minus_analog" => {
+                    let a = self.digits.accuracy("analog").or_else(|| self.digits.accuracy("analog_pulse"))?;
+                    let t = self.digits.accuracy("tt").or_else(|| self.digits.accuracy("tt_pulse"))?;
+                    Some(format!("{:.0}", t - a))
+                }
+                key => crate::sim::scenario::key(key).map(|k| k.format(&self.scenario)),
+            };
+        }
         let dist = |a| self.readout(a).map(|r| fmt_num(r.dist));
         let loss = |a| self.readout(a).map(|r| fmt_num(r.loss));
         match name {
@@ -602,26 +710,30 @@ impl App {
                 changed = true;
             }
         }
-        {
-            let resized = self.device.fit(scale);
-            let size = (self.device.canvas.width(), self.device.canvas.height());
-            let key = StaticKey::Device(self.run().device, self.scenario.d2d, self.scenario.device_seed, size, dark);
-            if resized || self.keys[2].as_ref() != Some(&key) {
-                if let Some(a) =
-                    CanvasBackend::with_canvas_object(self.device.canvas.clone()).map(|b| b.into_drawing_area())
-                {
-                    let samples = crate::figures::device::variation_samples(
-                        &self.run().device,
-                        self.scenario.d2d,
-                        self.scenario.device_seed,
-                        16,
-                    );
-                    let _ = draw_device(&a, &self.run().device, &samples, &self.theme, scale);
-                }
-                self.keys[2] = Some(key);
-            }
-        }
+        self.draw_device_only();
         changed
+    }
+
+    /// The device inset, redrawn when the device, the size or the theme changed.
+    fn draw_device_only(&mut self) {
+        let (scale, dark) = (self.dpr, self.theme.dark);
+        let resized = self.device.fit(scale);
+        let size = (self.device.canvas.width(), self.device.canvas.height());
+        let key = StaticKey::Device(self.run().device, self.scenario.d2d, self.scenario.device_seed, size, dark);
+        if resized || self.keys[2].as_ref() != Some(&key) {
+            if let Some(a) =
+                CanvasBackend::with_canvas_object(self.device.canvas.clone()).map(|b| b.into_drawing_area())
+            {
+                let samples = crate::figures::device::variation_samples(
+                    &self.run().device,
+                    self.scenario.d2d,
+                    self.scenario.device_seed,
+                    16,
+                );
+                let _ = draw_device(&a, &self.run().device, &samples, &self.theme, scale);
+            }
+            self.keys[2] = Some(key);
+        }
     }
 
     fn draw_landscape_static(&self, spec: &Landscape) -> Result<Mapping, JsValue> {

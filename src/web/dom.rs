@@ -74,3 +74,8 @@ pub fn media(query: &str) -> bool {
 pub fn now() -> f64 {
     window().performance().map_or(0.0, |p| p.now())
 }
+
+/// A warning in the browser console (drawing errors that must not stop the page).
+pub fn console_warn(text: &str) {
+    web_sys::console::warn_1(&wasm_bindgen::JsValue::from_str(text));
+}

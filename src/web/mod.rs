@@ -3,14 +3,17 @@
 //! Listeners only change state; drawing happens in the loop.
 
 mod app;
+mod digits;
 mod dom;
 mod sweep;
 mod view;
+mod worker;
+mod workers;
 
 use crate::figures::fmt_num;
 use crate::scenes::{scene, SCENES};
 use crate::sim::algorithm::AlgorithmKind;
-use crate::sim::scenario::{fmt_f64, key as vocab_key, split_query, Kind, Scenario};
+use crate::sim::scenario::{fmt_f64, key as vocab_key, split_query, Kind, ProblemKind, Scenario};
 use app::{quantile, App};
 use dom::{by_id, create, on};
 use std::cell::RefCell;
@@ -39,7 +42,7 @@ enum Widget {
     Algos,
 }
 
-const CONTROLS: [(&str, Widget); 31] = [
+const CONTROLS: [(&str, Widget); 35] = [
     ("problem", Widget::Select),
     ("algos", Widget::Algos),
     ("device", Widget::Select),
@@ -62,6 +65,10 @@ const CONTROLS: [(&str, Widget); 31] = [
     ("bl", Widget::Number),
     ("c2c", Widget::Slider(0.0, 2.0)),
     ("read_noise", Widget::Slider(0.0, 0.1)),
+    ("update", Widget::Select),
+    ("layers", Widget::Text),
+    ("batch", Widget::Number),
+    ("epochs", Widget::Number),
     ("steps", Widget::Number),
     ("seed", Widget::Number),
     ("seeds", Widget::Number),
@@ -105,8 +112,13 @@ fn round_sig(v: f64, digits: i32) -> f64 {
 
 #[wasm_bindgen(start)]
 pub fn start() -> Result<(), JsValue> {
-    // The wasm test harness loads this module without the page: do nothing there.
-    if dom::document().get_element_by_id("controls").is_none() {
+    // A panic becomes a readable console error instead of a bare "unreachable".
+    std::panic::set_hook(Box::new(|info| web_sys::console::error_1(&JsValue::from_str(&info.to_string()))));
+    // Inside a Web Worker (www/worker.js) there is no page to drive, and the wasm test harness
+    // loads this module without ours: do nothing there.
+    if js_sys::global().dyn_into::<web_sys::Window>().is_err()
+        || dom::document().get_element_by_id("controls").is_none()
+    {
         return Ok(());
     }
     let search = dom::window().location().search().unwrap_or_default();
@@ -180,8 +192,16 @@ pub fn playground_stats() -> String {
             "first_chart_ms": app.first_chart_ms,
             "scenario": app.scenario.to_query(),
             "distances": dists,
+            "digits": app.digits.snapshot.as_ref().map(|d| serde_json::json!({
+                "epoch": d.summary.epochs,
+                "progress": d.progress,
+                "finished": d.finished,
+                "accuracy": d.summary.algorithms.iter().map(|a| (a.algorithm.clone(), serde_json::json!(a.final_accuracy))).collect::<serde_json::Map<_, _>>(),
+            })),
+            "digits_error": app.digits.error,
             "sweep": {
                 "running": app.sweep.running,
+                "error": app.sweep.error,
                 "done": app.sweep.done(),
                 "total": app.sweep.sweep.as_ref().map_or(0, |s| s.len()),
                 "cells_per_second": app.sweep.cells_per_second,
@@ -195,6 +215,9 @@ pub fn playground_stats() -> String {
 #[wasm_bindgen]
 pub fn benchmark_steps(query: &str, n: u32) -> f64 {
     let Ok(s) = Scenario::parse(query) else { return f64::NAN };
+    if s.problem == ProblemKind::Digits {
+        return f64::NAN; // digits is measured in epochs: see `benchmark_digits_epoch`
+    }
     let mut run = crate::sim::Run::new(&s);
     let t = dom::now();
     run.step_n(n as u64);
@@ -205,6 +228,12 @@ pub fn benchmark_steps(query: &str, n: u32) -> f64 {
 /// quick) and shows the result paused: nothing animates.
 fn play_or_show_result(app: &Shared) {
     let mut a = app.borrow_mut();
+    if a.is_digits() {
+        // The worker trains either way; under reduced motion the panels show only the end state.
+        a.digits.final_only = dom::media("(prefers-reduced-motion: reduce)");
+        a.set_playing(true);
+        return;
+    }
     if dom::media("(prefers-reduced-motion: reduce)") {
         let work = a.scenario.steps.saturating_mul(a.scenario.seeds).saturating_mul(a.run().problem.dim() as u64);
         if work <= 20_000_000 {
@@ -264,6 +293,16 @@ fn scenario_changed(app: &Shared) {
 fn sync_all(app: &Shared) {
     sync_controls(&app.borrow());
     sync_caption(&app.borrow());
+    // A new problem gets its own sweep defaults (a digits cell trains a network).
+    let (problem, prev, running, from_link) = {
+        let a = app.borrow();
+        (a.scenario.problem, a.sweep_problem, a.sweep.running, a.view.sweep.is_some())
+    };
+    if prev != Some(problem) {
+        let refill = prev.is_some() || (!from_link && problem == ProblemKind::Digits);
+        sweep_form_for(problem, refill && !running);
+        app.borrow_mut().sweep_problem = Some(problem);
+    }
 }
 
 fn show_notices(notices: &[String]) -> Result<(), JsValue> {
@@ -324,6 +363,20 @@ fn sync_caption(app: &App) {
 fn custom_caption(app: &App) -> String {
     let s = &app.scenario;
     let mut parts = vec!["Your scenario.".to_string()];
+    if app.is_digits() {
+        parts.push("After {epoch} epochs:".into());
+        for (a, text) in [
+            (AlgorithmKind::Digital, "Digital SGD {digital_acc},"),
+            (AlgorithmKind::Analog, "Analog SGD {analog_acc},"),
+            (AlgorithmKind::TikiTaka, "Tiki-Taka {tt_acc},"),
+        ] {
+            if s.runs(a) {
+                parts.push(text.into());
+            }
+        }
+        parts.push("test accuracy.".into());
+        return parts.join(" ").replace(", test", " test");
+    }
     if app.shows_landscape() && s.runs(AlgorithmKind::Analog) {
         parts.push("Analog SGD is {analog_dist} from w* (theory point: {theory_dist}).".into());
     } else if s.runs(AlgorithmKind::Analog) {
@@ -482,6 +535,9 @@ fn choice_label(o: &str) -> &str {
         "quadratic" => "quadratic (2-D landscape)",
         "lsq" => "least squares (paper, D = 40)",
         "lower_bound" => "lower-bound instance (Thm 3)",
+        "digits" => "handwritten digits (a network)",
+        "batch" => "eq. 3 once per mini-batch",
+        "sample" => "eq. 3 once per sample",
         "ideal" => "ideal (exact updates)",
         "ald" => "asymmetric linear (ALD)",
         "softbounds" => "soft bounds (linear step)",
@@ -638,16 +694,26 @@ fn wire_transport(app: &Shared) -> Result<(), JsValue> {
     let a = app.clone();
     on::<Event>(&by_id::<HtmlElement>("export-json")?, "click", move |_| {
         let x = a.borrow();
+        let summary = if x.is_digits() {
+            x.digits.snapshot.as_ref().map(|d| serde_json::json!(d.summary)).unwrap_or_default()
+        } else {
+            serde_json::json!(x.ens.summary())
+        };
         let json = serde_json::json!({
             "scenario": x.scenario.to_query(),
             "keys": x.scenario.to_json(),
-            "summary": x.ens.summary(),
+            "summary": summary,
         });
         let _ = download("scenario.json", "application/json", &serde_json::to_string_pretty(&json).unwrap_or_default());
     })?;
     let a = app.clone();
     on::<Event>(&by_id::<HtmlElement>("export-csv")?, "click", move |_| {
-        let _ = download("run.csv", "text/csv", &history_csv(a.borrow().run()));
+        let x = a.borrow();
+        let csv = match (&x.digits.snapshot, x.is_digits()) {
+            (Some(d), true) => crate::sim::network::epochs_csv(&d.summary),
+            _ => history_csv(x.run()),
+        };
+        let _ = download("run.csv", "text/csv", &csv);
     })?;
     // Space toggles play unless a control has focus (where Space has its own meaning).
     let a = app.clone();
@@ -748,13 +814,39 @@ fn sweepable_keys() -> Vec<&'static crate::sim::scenario::Key> {
     crate::sim::scenario::KEYS
         .iter()
         .filter(|k| {
-            matches!(k.kind, Kind::Float { .. } | Kind::Int { .. }) && !matches!(k.name, "v" | "steps" | "seeds")
+            matches!(k.kind, Kind::Float { .. } | Kind::Int { .. })
+                && !matches!(k.name, "v" | "steps" | "seeds" | "epochs")
         })
         .collect()
 }
 
 const DEFAULT_SWEEP: &str = "tau:0.2:5:log:24,alpha:0.003:0.3:log:24";
 const DEFAULT_SWEEP_STEPS: u64 = 5000;
+/// On digits every cell trains a network: a coarser grid and fewer epochs.
+const DEFAULT_DIGITS_SWEEP: &str = "tau:0.2:2:log:8,alpha:0.01:0.3:log:6";
+const DEFAULT_DIGITS_EPOCHS: u64 = 20;
+
+/// Refills the sweep form with the defaults of `problem` (called when the problem changes and
+/// no sweep is running) and names the metric in the panel's title.
+pub(crate) fn sweep_form_for(problem: ProblemKind, refill: bool) {
+    let digits = problem == ProblemKind::Digits;
+    dom::set_text("sweep-steps-label", if digits { "epochs" } else { "steps" });
+    dom::set_text(
+        "sweep-title",
+        if digits {
+            "Sensitivity sweep: test accuracy over two parameters"
+        } else {
+            "Sensitivity sweep: tail loss over two parameters"
+        },
+    );
+    if refill {
+        if digits {
+            fill_sweep_form(DEFAULT_DIGITS_SWEEP, DEFAULT_DIGITS_EPOCHS, 1);
+        } else {
+            fill_sweep_form(DEFAULT_SWEEP, DEFAULT_SWEEP_STEPS, 1);
+        }
+    }
+}
 
 fn input(id: &str) -> Option<HtmlInputElement> {
     by_id::<HtmlInputElement>(id).ok()
@@ -809,7 +901,7 @@ fn start_sweep(app: &Shared) {
             .parse()
             .ok()
             .filter(|n| (1..=1_000_000_000).contains(n))
-            .ok_or(format!("steps per cell {steps:?}: expected an integer ≥ 1"))?;
+            .ok_or(format!("steps (epochs on digits) per cell {steps:?}: expected an integer ≥ 1"))?;
         let seeds: u64 = seeds
             .parse()
             .ok()
@@ -819,7 +911,12 @@ fn start_sweep(app: &Shared) {
         let x = crate::sim::sweep::Axis::parse(parts.next().unwrap_or_default())?;
         let y = crate::sim::sweep::Axis::parse(parts.next().unwrap_or_default())?;
         let mut base = app.borrow().scenario.clone();
-        base.steps = steps;
+        if base.problem == ProblemKind::Digits {
+            // On digits the per-cell length is epochs.
+            base.epochs = steps.min(1000);
+        } else {
+            base.steps = steps;
+        }
         base.seeds = seeds;
         Ok((crate::sim::sweep::Sweep::new(base, x, y)?, steps, seeds))
     })();
@@ -881,16 +978,26 @@ fn build_sweep(app: &Shared) -> Result<(), JsValue> {
             let Ok(tip) = by_id::<HtmlElement>("heat-tip") else { return };
             match (x.sweep.cell_at(k, px, py), x.sweep.sweep.as_ref()) {
                 (Some(cell), Some(sw)) => {
-                    let v = |kind| cell.tail_loss(kind).map_or("diverged / —".to_string(), fmt_num);
+                    let accuracy = cell.outcome.metric == crate::sim::sweep::Metric::Accuracy;
+                    let v = |kind| match (accuracy, cell.value(kind)) {
+                        (_, None) => "diverged / —".to_string(),
+                        (true, Some(a)) => format!("{:.1} % test accuracy", 100.0 * a),
+                        (false, Some(l)) => fmt_num(l),
+                    };
+                    let comparison = match (accuracy, cell.outcome.comparison()) {
+                        (_, None) => "—".to_string(),
+                        (true, Some(d)) => format!("TT − Analog: {d:+.1} points"),
+                        (false, Some(r)) => format!("TT / Analog: {}", fmt_num(r)),
+                    };
                     tip.set_inner_html(&format!(
-                        "{} = {}, {} = {}<br>Analog SGD: {}<br>Tiki-Taka: {}<br>TT / Analog: {}<br><span class=\"muted\">click to load</span>",
+                        "{} = {}, {} = {}<br>Analog SGD: {}<br>Tiki-Taka: {}<br>{}<br><span class=\"muted\">click to load</span>",
                         sw.x.key,
                         fmt_num(sw.x.value(cell.i)),
                         sw.y.key,
                         fmt_num(sw.y.value(cell.j)),
                         v(AlgorithmKind::Analog),
                         v(AlgorithmKind::TikiTaka),
-                        cell.ratio().map_or("—".to_string(), fmt_num)
+                        comparison
                     ));
                     let rect = c2.get_bounding_client_rect();
                     let parent =

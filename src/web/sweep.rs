@@ -1,12 +1,13 @@
-//! The sweep panel: runs a [`Sweep`] cell by cell inside the animation frame's time budget (the
-//! live view keeps animating), and draws the three heatmaps as cells complete.
+//! The sweep panel: hands a [`Sweep`]'s cells to the Web Workers (one cell per worker at a
+//! time, every core busy, the live view keeps animating) and draws the three heatmaps as cells
+//! complete.
 
 use super::app::Layer;
 use super::dom;
+use super::workers::{Incoming, Workers};
 use crate::figures::heatmap::{draw_heatmap, sweep_heatmaps, Heatmap};
 use crate::figures::{fmt_num, Mapping, Theme};
-use crate::sim::sweep::{Cell, Sweep};
-use crate::sim::{Ensemble, Scenario};
+use crate::sim::sweep::{Cell, Outcome, Sweep};
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use wasm_bindgen::{Clamped, JsCast, JsValue};
@@ -15,16 +16,21 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 /// Canvas ids of the three heatmaps.
 pub const HEAT_IDS: [&str; 3] = ["heat-analog", "heat-tt", "heat-ratio"];
 
-/// A sweep in the page.
+/// A sweep in the page. Cells are computed by the Web Workers, one cell per worker at a time,
+/// so a sweep uses every core and the page keeps animating.
 pub struct SweepView {
     pub sweep: Option<Sweep>,
     /// `cells[j * nx + i]`, `None` until computed.
     pub cells: Vec<Option<Cell>>,
     next: usize,
-    current: Option<(usize, Scenario, Ensemble)>,
+    /// Request id → cell index of the cells being computed.
+    pending: std::collections::HashMap<u32, usize>,
+    request: u32,
     pub running: bool,
     started: f64,
     pub cells_per_second: f64,
+    /// Why the sweep stopped early (a worker error), shown under the form.
+    pub error: Option<String>,
     layers: Vec<Layer>,
     maps: [Option<Mapping>; 3],
     heatmaps: Vec<Heatmap>,
@@ -39,10 +45,12 @@ impl SweepView {
             sweep: None,
             cells: vec![],
             next: 0,
-            current: None,
+            pending: Default::default(),
+            request: 0,
             running: false,
             started: 0.0,
             cells_per_second: 0.0,
+            error: None,
             layers: HEAT_IDS.iter().map(|id| Layer::new(id)).collect::<Result<_, _>>()?,
             maps: [None, None, None],
             heatmaps: vec![],
@@ -57,17 +65,19 @@ impl SweepView {
         self.cells = vec![None; sweep.len()];
         self.sweep = Some(sweep);
         self.next = 0;
-        self.current = None;
+        self.pending.clear();
         self.running = true;
+        self.error = None;
         self.started = dom::now();
         self.cells_per_second = 0.0;
         self.dirty = true;
     }
 
-    /// Stops after the cells done so far (they stay on the heatmaps).
+    /// Stops after the cells done so far (they stay on the heatmaps); answers still on their way
+    /// are ignored.
     pub fn cancel(&mut self) {
         self.running = false;
-        self.current = None;
+        self.pending.clear();
         self.dirty = true;
     }
 
@@ -76,40 +86,56 @@ impl SweepView {
         self.cells.iter().filter(|c| c.is_some()).count()
     }
 
-    /// Computes cells for up to `budget_ms`, stepping a cell's runs in chunks so one long cell
-    /// never blocks a frame.
-    pub fn work(&mut self, budget_ms: f64) {
+    /// Hands the next cells to idle workers.
+    pub fn work(&mut self, workers: &mut Workers) {
         if !self.running {
             return;
         }
         dom::set_hidden("heatmaps", self.sweep.is_none());
         let Some(sweep) = &self.sweep else { return };
-        let start = dom::now();
-        while dom::now() - start < budget_ms {
-            if self.current.is_none() {
-                if self.next >= sweep.len() {
-                    self.running = false;
-                    break;
-                }
-                let (i, j) = sweep.index(self.next);
-                let scenario = sweep.cell_scenario(i, j);
-                self.current = Some((self.next, scenario.clone(), Ensemble::new(&scenario)));
-                self.next += 1;
+        if !workers.ensure_started() {
+            self.error = workers.error.clone();
+            self.running = false;
+            self.dirty = true;
+            return;
+        }
+        for w in 0..workers.len() {
+            if workers.busy[w] || self.next >= sweep.len() {
+                continue;
             }
-            let Some((idx, scenario, ens)) = &mut self.current else { break };
-            let chunk = if ens.first().problem.dim() <= 4 { 2048 } else { 128 };
-            ens.step_n(chunk);
-            if ens.finished() {
-                let (i, j) = sweep.index(*idx);
-                self.cells[*idx] = Some(Cell { i, j, scenario: scenario.clone(), summary: ens.summary() });
-                self.current = None;
-                self.dirty = true;
-                if self.next >= sweep.len() {
-                    self.running = false;
-                    break;
-                }
+            let (i, j) = sweep.index(self.next);
+            let query = sweep.cell_scenario(i, j).to_query();
+            self.request = self.request.wrapping_add(1);
+            self.pending.insert(self.request, self.next);
+            workers.busy[w] = true;
+            workers.post(w, "cell", &[("id", JsValue::from(self.request)), ("query", JsValue::from_str(&query))]);
+            self.next += 1;
+        }
+        if self.next >= sweep.len() && self.pending.is_empty() {
+            self.running = false;
+            self.dirty = true;
+        }
+    }
+
+    /// Takes a worker's answer for a cell.
+    pub fn receive(&mut self, m: &Incoming, workers: &mut Workers) {
+        if let Some(b) = workers.busy.get_mut(m.worker) {
+            *b = false;
+        }
+        let Some(idx) = m.id.and_then(|id| self.pending.remove(&id)) else { return };
+        let Some(sweep) = &self.sweep else { return };
+        let parsed = m.json.as_deref().map(serde_json::from_str::<Outcome>);
+        match parsed {
+            Some(Ok(outcome)) => {
+                let (i, j) = sweep.index(idx);
+                self.cells[idx] = Some(Cell { i, j, scenario: sweep.cell_scenario(i, j), outcome });
+            }
+            _ => {
+                self.error = Some(m.message.clone().unwrap_or_else(|| "a sweep cell failed".into()));
+                self.cancel();
             }
         }
+        self.dirty = true;
         let secs = (dom::now() - self.started) / 1000.0;
         if secs > 0.0 {
             self.cells_per_second = self.done() as f64 / secs;
@@ -186,6 +212,10 @@ impl SweepView {
             (Some(_), false) => format!("cancelled at {} / {total} cells", self.done()),
         };
         dom::set_text("sweep-status", &status);
+        if let Some(e) = &self.error {
+            dom::set_text("sweep-error", e);
+            dom::set_hidden("sweep-error", false);
+        }
         for (id, on) in [("sweep-cancel", self.running), ("sweep-csv", self.done() > 0)] {
             if let Ok(b) = dom::by_id::<web_sys::HtmlButtonElement>(id) {
                 b.set_disabled(!on);

@@ -18,7 +18,13 @@ use crate::sim::scenario::{DeviceKind, PulseMode, Scenario, UpdateForm, MAX_SEED
 use data::Digits;
 use mlp::{Form, Layer, Net, NetRates};
 use rand::Rng;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+
+/// Reads a float that JSON wrote as `null` (serde_json's form of NaN and ±∞) back as NaN, so a
+/// diverged track's summary survives the trip from a Web Worker to the page.
+fn finite_or_nan<'de, D: serde::Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
+}
 
 /// Bins of the |w|/τ histogram over [0, 1] (the last bin also counts |w| > τ).
 pub const SATURATION_BINS: usize = 20;
@@ -49,17 +55,21 @@ pub fn net_track_plan(s: &Scenario) -> Vec<(AlgorithmKind, Form)> {
 }
 
 /// One epoch's measurements of one track.
-#[derive(Clone, Copy, Debug, Serialize, PartialEq)]
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq)]
 pub struct EpochRecord {
     /// 1-based epoch number.
     pub epoch: u64,
     /// Mean training loss (NLL) over the epoch's samples, as they were trained.
+    #[serde(deserialize_with = "finite_or_nan")]
     pub train_loss: f64,
     /// Mean NLL on the test images after the epoch.
+    #[serde(deserialize_with = "finite_or_nan")]
     pub test_loss: f64,
     /// Share of test images classified right after the epoch, in [0, 1].
+    #[serde(deserialize_with = "finite_or_nan")]
     pub test_accuracy: f64,
     /// max |W|/τ over all layers after the epoch.
+    #[serde(deserialize_with = "finite_or_nan")]
     pub max_saturation: f64,
     /// Pulses fired so far.
     pub pulses: u64,
@@ -367,7 +377,7 @@ impl NetRun {
 }
 
 /// What `playground run` prints for `digits`.
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct NetSummary {
     pub scenario: String,
     /// Completed epochs.
@@ -375,25 +385,31 @@ pub struct NetSummary {
     pub train_images: usize,
     pub test_images: usize,
     /// The device's τ (half its range; saturation is |w|/τ).
+    #[serde(deserialize_with = "finite_or_nan")]
     pub tau: f64,
     pub algorithms: Vec<NetTrackSummary>,
 }
 
 /// One track's results.
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct NetTrackSummary {
     /// `digital`, `analog`, `tt`, with `_sample` (expected dynamic per sample) or `_pulse`.
     pub algorithm: String,
     /// Test accuracy after the last epoch, in [0, 1].
+    #[serde(deserialize_with = "finite_or_nan")]
     pub final_accuracy: f64,
+    #[serde(deserialize_with = "finite_or_nan")]
     pub best_accuracy: f64,
     pub best_epoch: u64,
+    #[serde(deserialize_with = "finite_or_nan")]
     pub final_train_loss: f64,
     /// max |W|/τ at the end.
+    #[serde(deserialize_with = "finite_or_nan")]
     pub max_saturation: f64,
     /// Counts of |W|/τ in 20 bins over [0, 1] (paper Fig. 7).
     pub saturation_histogram: Vec<u64>,
     pub pulses: u64,
+    #[serde(deserialize_with = "finite_or_nan")]
     pub pulses_per_sample: f64,
     pub diverged: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -406,10 +422,12 @@ pub struct NetTrackSummary {
 }
 
 /// Standard deviations over seeds.
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct NetSpread {
     pub seeds: usize,
+    #[serde(deserialize_with = "finite_or_nan")]
     pub final_accuracy: f64,
+    #[serde(deserialize_with = "finite_or_nan")]
     pub best_accuracy: f64,
     /// Per epoch: the standard deviation of the test accuracy.
     pub test_accuracy: Vec<f64>,
@@ -484,4 +502,19 @@ impl NetEnsemble {
         }
         out
     }
+}
+
+/// The per-epoch curves of a summary as CSV (`playground run --csv`, the page's CSV export): one
+/// row per track and epoch.
+pub fn epochs_csv(summary: &NetSummary) -> String {
+    let mut out = String::from("algorithm,epoch,train_loss,test_loss,test_accuracy,max_saturation,pulses\n");
+    for a in &summary.algorithms {
+        for r in &a.epochs {
+            out.push_str(&format!(
+                "{},{},{},{},{},{},{}\n",
+                a.algorithm, r.epoch, r.train_loss, r.test_loss, r.test_accuracy, r.max_saturation, r.pulses
+            ));
+        }
+    }
+    out
 }

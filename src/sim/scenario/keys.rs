@@ -1,0 +1,412 @@
+//! The vocabulary table: every key, its default, range, applicability and help, in canonical order.
+
+use super::{DeviceKind, Key, Kind, ProblemKind, PulseMode, Scenario, UpdateForm, Value, VERSION};
+
+fn always(_: &Scenario) -> bool {
+    true
+}
+fn on_quadratic(s: &Scenario) -> bool {
+    s.problem == ProblemKind::Quadratic
+}
+fn on_quadratic_or_lsq(s: &Scenario) -> bool {
+    matches!(s.problem, ProblemKind::Quadratic | ProblemKind::Lsq)
+}
+fn on_quadratic_or_lb(s: &Scenario) -> bool {
+    matches!(s.problem, ProblemKind::Quadratic | ProblemKind::LowerBound)
+}
+fn on_stepped(s: &Scenario) -> bool {
+    s.problem != ProblemKind::Digits
+}
+fn on_digits(s: &Scenario) -> bool {
+    s.problem == ProblemKind::Digits
+}
+fn on_lsq_or_digits(s: &Scenario) -> bool {
+    matches!(s.problem, ProblemKind::Lsq | ProblemKind::Digits)
+}
+fn on_digits_expected(s: &Scenario) -> bool {
+    s.problem == ProblemKind::Digits && s.device != DeviceKind::Ideal && s.pulses != PulseMode::On
+}
+fn on_lsq(s: &Scenario) -> bool {
+    s.problem == ProblemKind::Lsq
+}
+fn on_lsq_or_lb(s: &Scenario) -> bool {
+    matches!(s.problem, ProblemKind::Lsq | ProblemKind::LowerBound)
+}
+fn on_lb(s: &Scenario) -> bool {
+    s.problem == ProblemKind::LowerBound
+}
+fn on_ald(s: &Scenario) -> bool {
+    s.device == DeviceKind::Ald
+}
+fn on_bounded(s: &Scenario) -> bool {
+    matches!(s.device, DeviceKind::SoftBounds | DeviceKind::Pow | DeviceKind::Exp)
+}
+fn on_shaped(s: &Scenario) -> bool {
+    matches!(s.device, DeviceKind::Pow | DeviceKind::Exp)
+}
+fn on_analog_device(s: &Scenario) -> bool {
+    s.device != DeviceKind::Ideal
+}
+fn on_d2d(s: &Scenario) -> bool {
+    s.device != DeviceKind::Ideal && s.d2d > 0.0
+}
+fn on_pulses(s: &Scenario) -> bool {
+    s.pulses != PulseMode::Off
+}
+
+macro_rules! float_key {
+    ($field:ident) => {
+        (
+            |s: &Scenario| Value::Float(s.$field),
+            |s: &mut Scenario, v: Value| {
+                if let Value::Float(x) = v {
+                    s.$field = x
+                }
+            },
+        )
+    };
+}
+macro_rules! int_key {
+    ($field:ident) => {
+        (
+            |s: &Scenario| Value::Int(s.$field),
+            |s: &mut Scenario, v: Value| {
+                if let Value::Int(x) = v {
+                    s.$field = x
+                }
+            },
+        )
+    };
+}
+macro_rules! list_key {
+    ($field:ident) => {
+        (
+            |s: &Scenario| Value::List(s.$field.clone()),
+            |s: &mut Scenario, v: Value| {
+                if let Value::List(x) = v {
+                    s.$field = x
+                }
+            },
+        )
+    };
+}
+
+macro_rules! key {
+    ($name:expr, $sym:expr, $kind:expr, $default:expr, $pd:expr, $applies:expr, $accessors:expr, $help:expr) => {{
+        let (get, set) = $accessors;
+        Key {
+            name: $name,
+            symbol: $sym,
+            help: $help,
+            kind: $kind,
+            default: $default,
+            problem_defaults: $pd,
+            applies: $applies,
+            get,
+            set,
+        }
+    }};
+}
+
+/// Largest seed: seeds stay exact as JavaScript numbers and readable in links.
+pub const MAX_SEED: u64 = u32::MAX as u64;
+/// Largest `quadratic` dimension.
+pub const MAX_QUADRATIC_DIM: usize = 64;
+/// Most layer widths of a `digits` network (input and output included).
+pub const MAX_LAYERS: usize = 8;
+
+use ProblemKind::{Digits as DIGITS, LowerBound as LB, Lsq as LSQ};
+
+/// The vocabulary: every key, in canonical order (`problem` first: other defaults depend on it).
+pub static KEYS: [Key; 39] = [
+    key!(
+        "problem",
+        "problem",
+        Kind::Choice(&["quadratic", "lsq", "lower_bound", "digits"]),
+        "quadratic",
+        &[],
+        always,
+        (
+            |s: &Scenario| Value::Choice(s.problem.key().into()),
+            |s: &mut Scenario, v: Value| if let Value::Choice(c) = v {
+                if let Some(p) = ProblemKind::from_key(&c) {
+                    s.problem = p
+                }
+            }
+        ),
+        "training problem: 2-D (or n-D) quadratic, the paper's least squares, the Theorem 3 lower-bound instance, or a network on the 8×8 handwritten digits"
+    ),
+    key!(
+        "algos",
+        "algorithms",
+        Kind::Algos,
+        "digital,analog,tt",
+        &[],
+        always,
+        (
+            |s: &Scenario| Value::Algos(s.algos.clone()),
+            |s: &mut Scenario, v: Value| if let Value::Algos(a) = v {
+                s.algos = a
+            }
+        ),
+        "algorithms to run on the same noise: digital (Digital SGD), analog (Analog SGD), tt (Tiki-Taka)"
+    ),
+    key!(
+        "device",
+        "device",
+        Kind::Choice(&["ideal", "ald", "softbounds", "pow", "exp"]),
+        "ald",
+        &[],
+        always,
+        (
+            |s: &Scenario| Value::Choice(s.device.key().into()),
+            |s: &mut Scenario, v: Value| if let Value::Choice(c) = v {
+                if let Some(d) = DeviceKind::from_key(&c) {
+                    s.device = d
+                }
+            }
+        ),
+        "device model: ideal (exact), ald (asymmetric linear, paper eq. 8), softbounds, pow (power step), exp (exponential step)"
+    ),
+    key!(
+        "tau",
+        "τ",
+        Kind::Float { min: 1e-3, max: 1e12, log: true },
+        "1",
+        &[],
+        on_ald,
+        float_key!(tau),
+        "device dynamic range / asymmetry: the weight saturates at sp ± τ; larger is more symmetric"
+    ),
+    key!(
+        "sp",
+        "sp",
+        Kind::Float { min: -100.0, max: 100.0, log: false },
+        "0",
+        &[],
+        on_ald,
+        float_key!(sp),
+        "the device's symmetric point w◇ (0 in the paper; nonzero breaks Tiki-Taka)"
+    ),
+    key!(
+        "alpha",
+        "α",
+        Kind::Float { min: 0.0, max: 10.0, log: true },
+        "0.05",
+        &[(LSQ, "0.03"), (LB, "0.002")],
+        always,
+        float_key!(alpha),
+        "step size: rate at which gradients are written into the array that receives them (W, or Tiki-Taka's P)"
+    ),
+    key!(
+        "beta",
+        "β",
+        Kind::Float { min: 0.0, max: 10.0, log: true },
+        "0.1",
+        &[],
+        always,
+        float_key!(beta),
+        "Tiki-Taka transfer rate: every transfer writes β·P into W (the 2024 paper calls this α)"
+    ),
+    key!(
+        "gamma",
+        "γ",
+        Kind::Float { min: 0.0, max: 10.0, log: false },
+        "0",
+        &[],
+        always,
+        float_key!(gamma),
+        "Tiki-Taka mixing: gradients are taken at W + γP (0 = the paper's Tiki-Taka)"
+    ),
+    key!(
+        "every",
+        "transfer period",
+        Kind::Int { min: 1, max: 1_000_000 },
+        "1",
+        &[],
+        always,
+        int_key!(every),
+        "Tiki-Taka transfers P into W once every this many steps (digits: mini-batches)"
+    ),
+    key!(
+        "sigma",
+        "σ",
+        Kind::Float { min: 0.0, max: 100.0, log: true },
+        "0.5",
+        &[(LSQ, "0.1"), (LB, "0.1")],
+        on_stepped,
+        float_key!(sigma),
+        "gradient-noise standard deviation per coordinate (lower_bound: of the whole noise vector)"
+    ),
+    key!(
+        "steps",
+        "steps",
+        Kind::Int { min: 1, max: 1_000_000_000 },
+        "20000",
+        &[(LSQ, "2500"), (LB, "400000")],
+        on_stepped,
+        int_key!(steps),
+        "number of steps per run"
+    ),
+    key!(
+        "layers",
+        "layers",
+        Kind::List { min: 1.0, max: 1024.0, max_len: MAX_LAYERS },
+        "64,32,10",
+        &[],
+        on_digits,
+        list_key!(layers),
+        "digits: widths of the network's layers, 64 inputs first and 10 classes last (sigmoid hidden units)"
+    ),
+    key!(
+        "batch",
+        "B",
+        Kind::Int { min: 1, max: 1437 },
+        "10",
+        &[],
+        on_digits,
+        int_key!(batch),
+        "digits: samples per mini-batch (the loss is their mean)"
+    ),
+    key!(
+        "epochs",
+        "epochs",
+        Kind::Int { min: 1, max: 1000 },
+        "60",
+        &[],
+        on_digits,
+        int_key!(epochs),
+        "digits: passes over the 1437 training images"
+    ),
+    key!(
+        "seed",
+        "seed",
+        Kind::Int { min: 0, max: MAX_SEED },
+        "1",
+        &[],
+        always,
+        int_key!(seed),
+        "seed of the gradient noise (all algorithms see the same noise); digits: of the initial weights, the sample order and the read noise"
+    ),
+    key!(
+        "h",
+        "h",
+        Kind::List { min: 1e-6, max: 1e6, max_len: MAX_QUADRATIC_DIM },
+        "1,3",
+        &[],
+        on_quadratic,
+        list_key!(h),
+        "quadratic: curvatures hᵢ (one value is used for every coordinate)"
+    ),
+    key!(
+        "wstar",
+        "w*",
+        Kind::List { min: -100.0, max: 100.0, max_len: MAX_QUADRATIC_DIM },
+        "0.6,-0.4",
+        &[(LB, "0.25")],
+        on_quadratic_or_lb,
+        list_key!(wstar),
+        "optimum w* (quadratic: one value per coordinate; lower_bound: one value)"
+    ),
+    key!(
+        "w0",
+        "W₀",
+        Kind::List { min: -100.0, max: 100.0, max_len: 200 },
+        "-0.5,0.5",
+        &[(LSQ, "0")],
+        on_quadratic_or_lsq,
+        list_key!(w0),
+        "quadratic, lsq: start point W₀ (one value per coordinate, or one for all; lsq: 0)"
+    ),
+    key!(
+        "dim",
+        "D",
+        Kind::Int { min: 1, max: 200 },
+        "40",
+        &[(LB, "1")],
+        on_lsq_or_lb,
+        int_key!(dim),
+        "lsq and lower_bound: number of weights D"
+    ),
+    key!(
+        "rows",
+        "N",
+        Kind::Int { min: 1, max: 10_000 },
+        "100",
+        &[],
+        on_lsq,
+        int_key!(rows),
+        "lsq: number of data rows N"
+    ),
+    key!(
+        "data_seed",
+        "data seed",
+        Kind::Int { min: 0, max: MAX_SEED },
+        "42",
+        &[],
+        on_lsq,
+        int_key!(data_seed),
+        "lsq: seed of the data A and x*"
+    ),
+    key!(
+        "curvature",
+        "L",
+        Kind::Float { min: 1e-6, max: 1e6, log: true },
+        "1",
+        &[],
+        on_lb,
+        float_key!(curvature),
+        "lower_bound: curvature L of f = (L/2)‖W − w*·1‖²"
+    ),
+    key!("tau_max", "τ_max", Kind::Float { min: 1e-3, max: 1e6, log: true }, "1", &[], on_bounded, float_key!(tau_max),
+        "softbounds, pow, exp: upper bound of the weight (q⁺ vanishes there)"),
+    key!("tau_min", "τ_min", Kind::Float { min: -1e6, max: -1e-3, log: false }, "-1", &[], on_bounded, float_key!(tau_min),
+        "softbounds, pow, exp: lower bound of the weight (q⁻ vanishes there), negative"),
+    key!("g_up", "γ⁺", Kind::Float { min: 0.01, max: 100.0, log: true }, "2", &[], on_shaped, float_key!(g_up),
+        "pow, exp: shape exponent of up steps"),
+    key!("g_down", "γ⁻", Kind::Float { min: 0.01, max: 100.0, log: true }, "2", &[], on_shaped, float_key!(g_down),
+        "pow, exp: shape exponent of down steps"),
+    key!("up_down", "c", Kind::Float { min: -0.99, max: 0.99, log: false }, "0", &[], on_analog_device, float_key!(up_down),
+        "up/down asymmetry: up steps × (1 + c), down × (1 − c); moves the ALD's symmetric point to sp + cτ"),
+    key!("d2d", "d2d", Kind::Float { min: 0.0, max: 1.0, log: false }, "0", &[], on_analog_device, float_key!(d2d),
+        "device-to-device variation: relative spread of each element's step size and bounds"),
+    key!("device_seed", "device seed", Kind::Int { min: 0, max: MAX_SEED }, "1", &[], on_d2d, int_key!(device_seed),
+        "seed of the device-to-device variation"),
+    key!("pulses", "pulses", Kind::Choice(&["0", "1", "both"]), "0", &[], on_analog_device,
+        (|s: &Scenario| Value::Choice(s.pulses.key().into()),
+         |s: &mut Scenario, v: Value| if let Value::Choice(c) = v { if let Some(m) = PulseMode::from_key(&c) { s.pulses = m } }),
+        "0: the paper's expected dynamic; 1: pulse-level updates; both: each analog algorithm in both forms"),
+    key!("update", "update", Kind::Choice(&["batch", "sample", "both"]), "batch", &[], on_digits_expected,
+        (|s: &Scenario| Value::Choice(s.update.key().into()),
+         |s: &mut Scenario, v: Value| if let Value::Choice(c) = v { if let Some(m) = UpdateForm::from_key(&c) { s.update = m } }),
+        "digits, expected dynamic: apply eq. 3 once per mini-batch (batch-mean gradient) or once per sample (B rank-1 updates, as pulse trains do), or both"),
+    key!("dw_min", "Δw_min", Kind::Float { min: 1e-7, max: 1.0, log: true }, "0.001", &[], on_pulses, float_key!(dw_min),
+        "pulse mode: nominal weight step of one pulse"),
+    key!("bl", "BL", Kind::Int { min: 1, max: 100_000 }, "5000", &[(DIGITS, "31")], on_pulses, int_key!(bl),
+        "pulse mode: most pulses per update (pulse-train length)"),
+    key!("c2c", "c2c", Kind::Float { min: 0.0, max: 5.0, log: false }, "0", &[], on_pulses, float_key!(c2c),
+        "pulse mode: cycle-to-cycle noise, relative std of every pulse"),
+    key!("read_noise", "read noise", Kind::Float { min: 0.0, max: 10.0, log: false }, "0", &[], on_lsq_or_digits, float_key!(read_noise),
+        "lsq: weight read noise s of every forward MVM; digits: of every analog forward and backward MVM (aihwkit w_noise, additive constant)"),
+    key!("seeds", "seeds", Kind::Int { min: 1, max: 64 }, "1", &[], always, int_key!(seeds),
+        "number of noise seeds K (seed, seed + 1, …, seed + K − 1); curves show mean ± 1 std"),
+    key!("xstar_scale", "x* scale", Kind::Float { min: 0.0, max: 10.0, log: false }, "0.3", &[], on_lsq, float_key!(xstar_scale),
+        "lsq: x* = xstar_scale·randn(D) (paper S2: 0.3; S1: 0.45; S3: 0.5)"),
+    key!("a_scale", "A scale", Kind::Float { min: 1e-3, max: 100.0, log: true }, "0.5", &[], on_lsq, float_key!(a_scale),
+        "lsq: A = a_scale·randn(N, D) (paper S2: 0.5; S1, S3: 1)"),
+    key!(
+        "v",
+        "version",
+        Kind::Int { min: VERSION, max: VERSION },
+        "1",
+        &[],
+        always,
+        (|_: &Scenario| Value::Int(VERSION), |_: &mut Scenario, _: Value| {}),
+        "vocabulary version"
+    ),
+];
+
+/// Looks a key up by name.
+pub fn key(name: &str) -> Option<&'static Key> {
+    KEYS.iter().find(|k| k.name == name)
+}

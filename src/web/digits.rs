@@ -1,0 +1,286 @@
+//! The digits view: the network trains in a Web Worker (see `workers.rs`, `worker.rs`); the page
+//! keeps the latest snapshot and redraws the accuracy, loss, saturation and prediction panels
+//! when a new one arrives. The main thread never trains, so frames keep coming.
+
+use super::app::Layer;
+use super::dom;
+use super::worker::{DigitsSnapshot, GRID_IMAGES};
+use super::workers::{Incoming, Workers};
+use crate::figures::digits::{self as figs, track_label};
+use crate::figures::{fmt_num, Theme};
+use crate::sim::network::data::Digits;
+use crate::sim::scenario::Scenario;
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+use wasm_bindgen::JsValue;
+
+/// Canvas ids of the digits panels.
+const CANVASES: [&str; 4] = ["digits-accuracy", "digits-loss", "digits-hist", "digits-grid"];
+
+pub struct DigitsView {
+    /// Identifies the current training run; older snapshots are ignored.
+    pub token: u32,
+    pub snapshot: Option<DigitsSnapshot>,
+    pub error: Option<String>,
+    pub paused: bool,
+    pub active: bool,
+    /// Under prefers-reduced-motion: draw only the finished run, nothing in between.
+    pub final_only: bool,
+    /// The scenario being trained (its planned epochs fix the x axis).
+    scenario: Option<Scenario>,
+    layers: Vec<Layer>,
+    dirty: bool,
+    drawn_for: Option<(Vec<(u32, u32)>, bool)>,
+    /// When the current run started and when its first epoch arrived (ms), for the readout.
+    started: f64,
+}
+
+impl DigitsView {
+    pub fn new() -> Result<DigitsView, JsValue> {
+        Ok(DigitsView {
+            token: 0,
+            snapshot: None,
+            error: None,
+            paused: false,
+            active: false,
+            final_only: false,
+            scenario: None,
+            layers: CANVASES.iter().map(|id| Layer::new(id)).collect::<Result<_, _>>()?,
+            dirty: true,
+            drawn_for: None,
+            started: 0.0,
+        })
+    }
+
+    /// Starts training `scenario` in worker 0 (a new token, so stale snapshots are dropped).
+    pub fn start(&mut self, workers: &mut Workers, scenario: &Scenario, paused: bool) {
+        self.token = self.token.wrapping_add(1);
+        self.snapshot = None;
+        self.error = None;
+        self.paused = paused;
+        self.active = true;
+        self.scenario = Some(scenario.clone());
+        self.dirty = true;
+        self.started = dom::now();
+        if !workers.ensure_started() {
+            self.error = workers.error.clone();
+            return;
+        }
+        workers.post(
+            0,
+            "train",
+            &[
+                ("token", JsValue::from(self.token)),
+                ("query", JsValue::from_str(&scenario.to_query())),
+                ("paused", JsValue::from_bool(paused)),
+            ],
+        );
+    }
+
+    /// Stops training (leaving the digits problem).
+    pub fn stop(&mut self, workers: &Workers) {
+        if self.active {
+            self.token = self.token.wrapping_add(1);
+            workers.post(0, "stop", &[]);
+        }
+        self.active = false;
+        self.snapshot = None;
+        self.scenario = None;
+    }
+
+    pub fn set_paused(&mut self, workers: &Workers, paused: bool) {
+        if !self.active {
+            return;
+        }
+        self.paused = paused;
+        workers.post(0, if paused { "pause" } else { "resume" }, &[("token", JsValue::from(self.token))]);
+    }
+
+    /// One more epoch, then pause.
+    pub fn step_epoch(&mut self, workers: &Workers) {
+        if !self.active || self.finished() {
+            return;
+        }
+        self.paused = true;
+        workers.post(0, "epoch", &[("token", JsValue::from(self.token))]);
+    }
+
+    pub fn finished(&self) -> bool {
+        self.snapshot.as_ref().is_some_and(|s| s.finished)
+    }
+
+    /// Completed epochs of the current run.
+    pub fn epoch(&self) -> u64 {
+        self.snapshot.as_ref().map_or(0, |s| s.summary.epochs)
+    }
+
+    /// Takes a worker message that belongs to training.
+    pub fn receive(&mut self, m: &Incoming) {
+        if m.token != Some(self.token) || !self.active {
+            return;
+        }
+        match m.kind.as_str() {
+            "state" => match m.json.as_deref().map(serde_json::from_str::<DigitsSnapshot>) {
+                Some(Ok(s)) => {
+                    self.snapshot = Some(s);
+                    self.dirty = true;
+                }
+                Some(Err(e)) => self.error = Some(format!("unreadable training state: {e}")),
+                None => {}
+            },
+            "error" => {
+                self.error = m.message.clone();
+                self.dirty = true;
+            }
+            _ => {}
+        }
+    }
+
+    /// The latest test accuracy (in %) of the track named `key` (`analog`, `tt_pulse`, …).
+    pub fn accuracy(&self, key: &str) -> Option<f64> {
+        let s = self.snapshot.as_ref()?;
+        s.summary.algorithms.iter().find(|a| a.algorithm == key).map(|a| 100.0 * a.final_accuracy)
+    }
+
+    pub fn mark_dirty(&mut self) {
+        self.dirty = true;
+    }
+
+    /// Redraws the panels if a snapshot arrived or the canvases changed size or theme.
+    pub fn draw(&mut self, theme: &Theme, dpr: f64) {
+        if !self.active {
+            return;
+        }
+        let mut resized = false;
+        for l in &self.layers {
+            resized |= l.fit(dpr);
+        }
+        let sizes: Vec<(u32, u32)> = self.layers.iter().map(|l| (l.canvas.width(), l.canvas.height())).collect();
+        let key = (sizes, theme.dark);
+        if !self.dirty && !resized && self.drawn_for.as_ref() == Some(&key) {
+            return;
+        }
+        self.dirty = false;
+        self.drawn_for = Some(key);
+        self.write_status();
+        self.write_readouts();
+        let shown = self.snapshot.as_ref().filter(|s| s.finished || !self.final_only);
+        let (Some(snap), Some(scenario)) = (shown, &self.scenario) else {
+            for l in &self.layers {
+                l.clear();
+            }
+            return;
+        };
+        if let Err(e) = draw_panels(&self.layers, snap, scenario, theme, dpr) {
+            dom::console_warn(&format!("digits panels: {e}"));
+        }
+    }
+
+    fn write_status(&self) {
+        let text = match (&self.error, &self.snapshot, &self.scenario) {
+            (Some(e), _, _) => format!("Training stopped: {e}"),
+            (None, None, _) => "Starting the training worker…".to_string(),
+            (None, Some(s), Some(sc)) => {
+                let secs = (dom::now() - self.started) / 1000.0;
+                let state = if s.finished {
+                    format!("done in {} s", fmt_num((secs * 10.0).round() / 10.0))
+                } else if self.paused {
+                    "paused".to_string()
+                } else {
+                    format!("training ({} % of the run)", (100.0 * s.progress).floor())
+                };
+                format!("epoch {} / {} · {state}", s.summary.epochs, sc.epochs)
+            }
+            _ => String::new(),
+        };
+        dom::set_text("digits-status", &text);
+        if let Ok(e) = dom::by_id::<web_sys::HtmlElement>("digits-status") {
+            let _ = e.set_attribute("data-epoch", &self.epoch().to_string());
+        }
+    }
+
+    /// One row per track: accuracy now and best, training loss, saturation, pulses per sample.
+    /// Cells are updated in place (the rows are rebuilt only when the tracks change).
+    fn write_readouts(&self) {
+        let Some(s) = &self.snapshot else { return };
+        let Ok(body) = dom::by_id::<web_sys::HtmlElement>("digits-rows") else { return };
+        let keys: Vec<&str> = s.summary.algorithms.iter().map(|a| a.algorithm.as_str()).collect();
+        if body.get_attribute("data-tracks").as_deref() != Some(keys.join(",").as_str()) {
+            let rows: String = s
+                .summary
+                .algorithms
+                .iter()
+                .map(|a| {
+                    let kind = a.algorithm.split('_').next().unwrap_or_default();
+                    format!(
+                        "<tr><td><span class=\"swatch {kind}{p}\"></span>{label}</td><td id=\"acc-{k}\"></td><td id=\"best-{k}\"></td><td id=\"trainloss-{k}\"></td><td id=\"sat-{k}\"></td><td id=\"pps-{k}\"></td></tr>",
+                        k = a.algorithm,
+                        p = if a.algorithm.ends_with("_pulse") { " pulsed" } else { "" },
+                        label = track_label(&a.algorithm),
+                    )
+                })
+                .collect();
+            body.set_inner_html(&rows);
+            let _ = body.set_attribute("data-tracks", &keys.join(","));
+        }
+        for a in &s.summary.algorithms {
+            let k = &a.algorithm;
+            let pct = |v: f64| if v.is_finite() { format!("{:.1} %", 100.0 * v) } else { "—".into() };
+            let acc = if a.diverged { "diverged".to_string() } else { pct(a.final_accuracy) };
+            dom::set_text(&format!("acc-{k}"), &acc);
+            if let Ok(e) = dom::by_id::<web_sys::HtmlElement>(&format!("acc-{k}")) {
+                let _ = e.set_attribute("data-value", &a.final_accuracy.to_string());
+            }
+            dom::set_text(&format!("best-{k}"), &format!("{} (epoch {})", pct(a.best_accuracy), a.best_epoch));
+            dom::set_text(&format!("trainloss-{k}"), &fmt_num(a.final_train_loss));
+            dom::set_text(&format!("sat-{k}"), &fmt_num(a.max_saturation));
+            let pps = if k.ends_with("_pulse") { fmt_num(a.pulses_per_sample.round()) } else { "—".into() };
+            dom::set_text(&format!("pps-{k}"), &pps);
+        }
+    }
+}
+
+/// The first [`GRID_IMAGES`] test images' grey levels and labels.
+fn grid_images() -> (Vec<[u8; 64]>, Vec<u8>) {
+    let test = &Digits::embedded().test;
+    let n = GRID_IMAGES.min(test.len());
+    let images = (0..n)
+        .map(|i| {
+            let mut px = [0u8; 64];
+            px.copy_from_slice(&test.levels[i * 64..(i + 1) * 64]);
+            px
+        })
+        .collect();
+    (images, test.labels[..n].to_vec())
+}
+
+fn draw_panels(
+    layers: &[Layer],
+    snap: &DigitsSnapshot,
+    scenario: &Scenario,
+    theme: &Theme,
+    dpr: f64,
+) -> Result<(), String> {
+    let area = |k: usize| {
+        CanvasBackend::with_canvas_object(layers[k].canvas.clone())
+            .map(|b| b.into_drawing_area())
+            .ok_or_else(|| format!("no canvas backend for #{}", CANVASES[k]))
+    };
+    let s = &snap.summary;
+    figs::draw_accuracy(&area(0)?, &figs::accuracy_series(s), scenario.epochs, theme, dpr)?;
+    figs::draw_train_loss(&area(1)?, &figs::loss_series(s), scenario.epochs, theme, dpr)?;
+    figs::draw_saturation(&area(2)?, &figs::saturation_panels(s), theme, dpr)?;
+    let (images, labels) = grid_images();
+    let rows: Vec<figs::PredictionRow> = s
+        .algorithms
+        .iter()
+        .zip(&snap.predictions)
+        .map(|(a, p)| figs::PredictionRow {
+            key: a.algorithm.clone(),
+            label: track_label(&a.algorithm),
+            predicted: p.clone(),
+        })
+        .collect();
+    figs::draw_predictions(&area(3)?, &images, &labels, &rows, theme, dpr)?;
+    Ok(())
+}

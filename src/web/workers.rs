@@ -1,0 +1,125 @@
+//! The page's Web Workers: one per core (`navigator.hardwareConcurrency`, at most
+//! [`MAX_WORKERS`]), each a module worker (`worker.js`) with its own instance of this wasm
+//! module. Started on first use, so the 2-D views never pay for them. Messages from the workers
+//! wait in an inbox that the animation frame drains; nothing is handled inside the callback, so
+//! no borrow of the app is ever held across an event.
+
+use js_sys::{Object, Reflect};
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
+
+/// Most workers started (more cores than this gain little for these problem sizes).
+pub const MAX_WORKERS: usize = 8;
+
+/// A message from a worker: which worker, and what it posted.
+pub struct Incoming {
+    pub worker: usize,
+    pub kind: String,
+    pub token: Option<u32>,
+    pub id: Option<u32>,
+    pub json: Option<String>,
+    pub message: Option<String>,
+}
+
+/// The pool.
+pub struct Workers {
+    workers: Vec<Worker>,
+    inbox: Rc<RefCell<VecDeque<Incoming>>>,
+    /// Whether each worker is computing a sweep cell.
+    pub busy: Vec<bool>,
+    /// Set when the workers could not be started (the page says so instead of training).
+    pub error: Option<String>,
+}
+
+fn field_str(v: &JsValue, name: &str) -> Option<String> {
+    Reflect::get(v, &JsValue::from_str(name)).ok().and_then(|x| x.as_string())
+}
+fn field_u32(v: &JsValue, name: &str) -> Option<u32> {
+    Reflect::get(v, &JsValue::from_str(name)).ok().and_then(|x| x.as_f64()).map(|x| x as u32)
+}
+
+impl Workers {
+    /// An empty pool; workers start on the first [`Workers::ensure_started`].
+    pub fn new() -> Workers {
+        Workers { workers: vec![], inbox: Rc::new(RefCell::new(VecDeque::new())), busy: vec![], error: None }
+    }
+
+    /// How many workers the pool has (after starting).
+    pub fn len(&self) -> usize {
+        self.workers.len()
+    }
+
+    /// Starts the workers if they are not running yet.
+    pub fn ensure_started(&mut self) -> bool {
+        if !self.workers.is_empty() {
+            return true;
+        }
+        if self.error.is_some() {
+            return false;
+        }
+        let cores = super::dom::window().navigator().hardware_concurrency();
+        let n = (cores as usize).clamp(1, MAX_WORKERS);
+        let options = WorkerOptions::new();
+        options.set_type(WorkerType::Module);
+        for w in 0..n {
+            let worker = match Worker::new_with_options("./worker.js", &options) {
+                Ok(worker) => worker,
+                Err(e) => {
+                    self.error = Some(format!("could not start a Web Worker: {e:?}"));
+                    self.workers.clear();
+                    return false;
+                }
+            };
+            let inbox = self.inbox.clone();
+            let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
+                let d = e.data();
+                inbox.borrow_mut().push_back(Incoming {
+                    worker: w,
+                    kind: field_str(&d, "type").unwrap_or_default(),
+                    token: field_u32(&d, "token"),
+                    id: field_u32(&d, "id"),
+                    json: field_str(&d, "json"),
+                    message: field_str(&d, "message"),
+                });
+            });
+            worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+            on_message.forget();
+            let inbox = self.inbox.clone();
+            let on_error = Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |e: web_sys::ErrorEvent| {
+                inbox.borrow_mut().push_back(Incoming {
+                    worker: w,
+                    kind: "error".into(),
+                    token: None,
+                    id: None,
+                    json: None,
+                    message: Some(format!("worker failed: {}", e.message())),
+                });
+            });
+            worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+            on_error.forget();
+            self.workers.push(worker);
+        }
+        self.busy = vec![false; n];
+        true
+    }
+
+    /// Posts `{type, …fields}` to worker `w`.
+    pub fn post(&self, w: usize, kind: &str, fields: &[(&str, JsValue)]) {
+        let Some(worker) = self.workers.get(w) else { return };
+        let msg = Object::new();
+        let _ = Reflect::set(&msg, &"type".into(), &kind.into());
+        for (k, v) in fields {
+            let _ = Reflect::set(&msg, &(*k).into(), v);
+        }
+        let _ = worker.post_message(&msg);
+    }
+
+    /// Everything the workers posted since the last call.
+    pub fn drain(&self) -> Vec<Incoming> {
+        self.inbox.borrow_mut().drain(..).collect()
+    }
+}
