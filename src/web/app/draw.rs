@@ -1,0 +1,460 @@
+//! Drawing the 2-D views: the static layers (contours, axes, theory lines, device inset) when
+//! their inputs change, and the moving layer (trails, markers, curves) every frame.
+
+use super::*;
+
+impl App {
+    pub(super) fn draw(&mut self) {
+        let static_changed = self.draw_static();
+        if static_changed || self.dynamic_dirty {
+            self.draw_dynamic();
+            self.dynamic_dirty = false;
+            if self.first_chart_ms.is_none() {
+                self.first_chart_ms = Some(dom::now());
+                if let Some(body) = dom::document().body() {
+                    let _ = body.set_attribute("data-ready", "1");
+                }
+            }
+        }
+    }
+
+    fn landscape_spec(&self) -> Landscape {
+        let s = &self.scenario;
+        let wstar = [s.wstar[0], s.wstar[1]];
+        let w0 = [s.w0_at(0), s.w0_at(1)];
+        let range = self.run().device.range();
+        Landscape {
+            h: [s.h_at(0), s.h_at(1)],
+            wstar,
+            w0,
+            range,
+            symmetric_point: self.run().device.symmetric_point(),
+            analog_theory: if s.runs(AlgorithmKind::Analog) {
+                self.run().theory.analog_stationary_w.as_ref().map(|w| [w[0], w[1]])
+            } else {
+                None
+            },
+            view: Landscape::fit_view(wstar, w0, range),
+        }
+    }
+
+    /// Redraws static layers whose inputs changed; true if any was redrawn.
+    fn draw_static(&mut self) -> bool {
+        let dark = self.theme.dark;
+        let mut changed = false;
+        let scale = self.dpr;
+        if self.shows_landscape() {
+            let (st, dy) = &self.landscape;
+            let resized = st.fit(scale) | dy.fit(scale);
+            let spec = self.landscape_spec();
+            let key = StaticKey::Landscape(spec.clone(), (st.canvas.width(), st.canvas.height()), dark);
+            if resized || self.keys[0].as_ref() != Some(&key) {
+                self.landscape_map = self.draw_landscape_static(&spec).ok();
+                self.keys[0] = Some(key);
+                changed = true;
+            }
+        } else {
+            let (st, dy) = &self.weights;
+            let resized = st.fit(scale) | dy.fit(scale);
+            let (range, level) = self.weights_range();
+            let key = StaticKey::Weights(range, level, (st.canvas.width(), st.canvas.height()), dark);
+            if resized || self.keys[3].as_ref() != Some(&key) {
+                let area = CanvasBackend::with_canvas_object(st.canvas.clone()).map(|b| b.into_drawing_area());
+                self.weights_map = area.and_then(|a| draw_weights_axes(&a, range, level, &self.theme, scale).ok());
+                self.keys[3] = Some(key);
+                changed = true;
+            }
+        }
+        {
+            self.grow_loss_range();
+            let (st, dy) = &self.loss;
+            let resized = st.fit(scale) | dy.fit(scale);
+            let axes = LossAxes {
+                steps: self.scenario.steps,
+                log_x: self.view.log_x,
+                y_range: self.loss_y,
+                lines: self.theory_lines.clone(),
+                labels: false,
+            };
+            let key = StaticKey::Loss(axes.clone(), (st.canvas.width(), st.canvas.height()), dark);
+            if resized || self.keys[1].as_ref() != Some(&key) {
+                let area = CanvasBackend::with_canvas_object(st.canvas.clone()).map(|b| b.into_drawing_area());
+                self.loss_map = area.and_then(|a| draw_loss_axes(&a, &axes, &self.theme, scale).ok());
+                self.keys[1] = Some(key);
+                changed = true;
+            }
+        }
+        self.draw_device_only();
+        changed
+    }
+
+    /// The device inset, redrawn when the device, the size or the theme changed.
+    pub(super) fn draw_device_only(&mut self) {
+        let (scale, dark) = (self.dpr, self.theme.dark);
+        let resized = self.device.fit(scale);
+        let size = (self.device.canvas.width(), self.device.canvas.height());
+        let key = StaticKey::Device(self.run().device, self.scenario.d2d, self.scenario.device_seed, size, dark);
+        if resized || self.keys[2].as_ref() != Some(&key) {
+            if let Some(a) =
+                CanvasBackend::with_canvas_object(self.device.canvas.clone()).map(|b| b.into_drawing_area())
+            {
+                let samples = crate::figures::device::variation_samples(
+                    &self.run().device,
+                    self.scenario.d2d,
+                    self.scenario.device_seed,
+                    16,
+                );
+                let _ = draw_device(&a, &self.run().device, &samples, &self.theme, scale);
+            }
+            self.keys[2] = Some(key);
+        }
+    }
+
+    fn draw_landscape_static(&self, spec: &Landscape) -> Result<Mapping, JsValue> {
+        let st = &self.landscape.0;
+        let (w, h) = st.size();
+        let m = spec.mapping(w, h, self.dpr);
+        let ctx = &st.ctx;
+        ctx.set_fill_style_str(&css(self.theme.bg));
+        ctx.fill_rect(0.0, 0.0, w, h);
+        // Contours: one small RGBA buffer, put once and scaled into the plot rectangle.
+        let cells = 160u32;
+        let rgba = spec.contour_rgba(&m, cells as usize, cells as usize, &self.theme);
+        let img = ImageData::new_with_u8_clamped_array_and_sh(Clamped(&rgba), cells, cells)?;
+        self.contour.set_width(cells);
+        self.contour.set_height(cells);
+        let cctx = self.contour.get_context("2d")?.ok_or("no 2d context")?.dyn_into::<CanvasRenderingContext2d>()?;
+        cctx.put_image_data(&img, 0.0, 0.0)?;
+        ctx.draw_image_with_html_canvas_element_and_dw_and_dh(
+            &self.contour,
+            m.rect.0,
+            m.rect.1,
+            m.width(),
+            m.rect.3 - m.rect.1,
+        )?;
+        let area = CanvasBackend::with_canvas_object(st.canvas.clone()).ok_or("no canvas backend")?.into_drawing_area();
+        draw_landscape_overlay(&area, spec, &self.theme, self.dpr, None).map_err(|e| JsValue::from_str(&e))
+    }
+
+    fn weights_range(&self) -> ((f64, f64), Option<f64>) {
+        let opt = self.run().problem.optimum();
+        let mut lo = opt.iter().cloned().fold(f64::INFINITY, f64::min).min(0.0);
+        let mut hi = opt.iter().cloned().fold(f64::NEG_INFINITY, f64::max).max(0.0);
+        let pad = 0.15 * (hi - lo).max(0.2);
+        lo -= pad;
+        hi += pad;
+        let level = self.run().theory.lower_bound_w;
+        ((lo, hi), level)
+    }
+
+    /// Widens the loss axis (whole decades) when the data leave it; never shrinks mid-run.
+    fn grow_loss_range(&mut self) {
+        let mut lo = self.loss_y.0;
+        let mut hi = self.loss_y.1;
+        for t in &self.run().tracks {
+            for b in t.loss.buckets() {
+                if b.max.is_finite() && b.max > hi {
+                    hi = b.max;
+                }
+                if b.min.is_finite() && b.min > 0.0 && b.min < lo {
+                    lo = b.min;
+                }
+            }
+        }
+        // Noise makes single steps dip far below the plateau; do not let those dips stretch the
+        // axis more than two decades under the lowest theory line (exact zeros clip too).
+        let floor = self
+            .theory_lines
+            .iter()
+            .map(|l| l.value)
+            .filter(|v| v.is_finite() && *v > 0.0)
+            .fold(f64::INFINITY, f64::min);
+        let lo = if floor.is_finite() { lo.max(floor * 1e-2) } else { lo.max(hi * 1e-12) };
+        let r = decade_range(lo, hi);
+        if r != self.loss_y {
+            self.loss_y = r;
+        }
+    }
+
+    fn draw_dynamic(&mut self) {
+        if self.shows_landscape() {
+            self.draw_landscape_dynamic();
+        } else {
+            self.draw_weights_dynamic();
+        }
+        self.draw_loss_dynamic();
+    }
+
+    fn stroke_style(&self, ctx: &CanvasRenderingContext2d, a: AlgorithmKind, pulsed: bool, alpha: f64, width: f64) {
+        ctx.set_stroke_style_str(&css_alpha(self.theme.algo(a), alpha));
+        ctx.set_line_width(width * self.dpr);
+        let pattern = js_sys::Array::new();
+        for d in if pulsed { PULSED_DASH } else { dash(a) } {
+            pattern.push(&JsValue::from_f64(d * self.dpr));
+        }
+        let _ = ctx.set_line_dash(&pattern);
+    }
+
+    fn draw_marker(&self, ctx: &CanvasRenderingContext2d, a: AlgorithmKind, pulsed: bool, x: f64, y: f64, size: f64) {
+        let r = size * self.dpr;
+        // Pulse-level tracks: hollow markers in the algorithm's colour.
+        let (fill, stroke) =
+            if pulsed { (self.theme.bg, self.theme.algo(a)) } else { (self.theme.algo(a), self.theme.bg) };
+        ctx.set_fill_style_str(&css(fill));
+        ctx.set_stroke_style_str(&css(stroke));
+        ctx.set_line_width(if pulsed { 2.0 } else { 1.5 } * self.dpr);
+        let _ = ctx.set_line_dash(&js_sys::Array::new());
+        ctx.begin_path();
+        match marker(a) {
+            Marker::Square => ctx.rect(x - r * 0.85, y - r * 0.85, 1.7 * r, 1.7 * r),
+            Marker::Triangle => {
+                ctx.move_to(x, y - r * 1.15);
+                ctx.line_to(x + r, y + r * 0.75);
+                ctx.line_to(x - r, y + r * 0.75);
+                ctx.close_path();
+            }
+            Marker::Circle => {
+                let _ = ctx.arc(x, y, r, 0.0, std::f64::consts::TAU);
+            }
+        }
+        ctx.fill();
+        ctx.stroke();
+    }
+
+    fn draw_landscape_dynamic(&self) {
+        let layer = &self.landscape.1;
+        layer.clear();
+        let Some(m) = self.landscape_map else { return };
+        let ctx = &layer.ctx;
+        clip_to_plot(ctx, &m);
+        for t in &self.run().tracks {
+            let n = t.trail.recent_len();
+            if n > 1 {
+                let stride = (n / 1500).max(1);
+                self.stroke_style(ctx, t.algo.kind, t.algo.pulsed(), 0.55, 1.3);
+                ctx.begin_path();
+                let mut first = true;
+                for i in (0..n).step_by(stride).chain(std::iter::once(n - 1)) {
+                    let w = t.trail.recent(i);
+                    let (x, y) = (m.px(w[0]), m.py(w[1]));
+                    if first {
+                        ctx.move_to(x, y);
+                        first = false;
+                    } else {
+                        ctx.line_to(x, y);
+                    }
+                }
+                ctx.line_to(m.px(t.algo.w[0]), m.py(t.algo.w[1]));
+                ctx.stroke();
+            }
+        }
+        for t in &self.run().tracks {
+            let (x, y) = (m.px(t.algo.w[0]), m.py(t.algo.w[1]));
+            if t.algo.kind == AlgorithmKind::TikiTaka {
+                let (px, py) = (m.px(t.algo.w[0] + t.algo.p[0]), m.py(t.algo.w[1] + t.algo.p[1]));
+                self.arrow(ctx, (x, y), (px, py), t.algo.kind);
+            }
+            if x.is_finite() && y.is_finite() {
+                self.draw_marker(ctx, t.algo.kind, t.algo.pulsed(), x, y, 6.0);
+            }
+        }
+        ctx.restore();
+    }
+
+    fn arrow(&self, ctx: &CanvasRenderingContext2d, from: (f64, f64), to: (f64, f64), a: AlgorithmKind) {
+        let (dx, dy) = (to.0 - from.0, to.1 - from.1);
+        let len = (dx * dx + dy * dy).sqrt();
+        if !len.is_finite() || len < 2.0 * self.dpr {
+            return;
+        }
+        let _ = ctx.set_line_dash(&js_sys::Array::new());
+        ctx.set_stroke_style_str(&css(self.theme.algo(a)));
+        ctx.set_line_width(2.0 * self.dpr);
+        ctx.begin_path();
+        ctx.move_to(from.0, from.1);
+        ctx.line_to(to.0, to.1);
+        let (ux, uy) = (dx / len, dy / len);
+        let head = 7.0 * self.dpr;
+        ctx.move_to(to.0 - head * (ux - 0.5 * uy), to.1 - head * (uy + 0.5 * ux));
+        ctx.line_to(to.0, to.1);
+        ctx.line_to(to.0 - head * (ux + 0.5 * uy), to.1 - head * (uy - 0.5 * ux));
+        ctx.stroke();
+    }
+
+    fn draw_weights_dynamic(&self) {
+        let layer = &self.weights.1;
+        layer.clear();
+        let Some(m) = self.weights_map else { return };
+        let ctx = &layer.ctx;
+        let opt = self.run().problem.optimum();
+        for t in &self.run().tracks {
+            for (w, o) in t.algo.w.iter().zip(&opt) {
+                let (x, y) = (m.px(*o), m.py(w.clamp(m.y_range.0, m.y_range.1)));
+                if x.is_finite() && y.is_finite() {
+                    self.draw_marker(ctx, t.algo.kind, t.algo.pulsed(), x, y, 4.5);
+                }
+            }
+        }
+    }
+
+    fn draw_loss_dynamic(&mut self) {
+        let layer = &self.loss.1;
+        layer.clear();
+        let Some(m) = self.loss_map else { return };
+        let ctx = layer.ctx.clone();
+        clip_to_plot(&ctx, &m);
+        let columns = m.width().max(1.0) as usize;
+        let (lo, hi) = m.y_range;
+        let clampy = |v: f64| m.py(if v.is_finite() { v.clamp(lo, hi) } else { hi });
+        let mut cols = std::mem::take(&mut self.cols);
+        let steps = self.scenario.steps;
+        let seeds = self.ens.runs.len();
+        for k in 0..self.run().tracks.len() {
+            let kind = self.run().tracks[k].algo.kind;
+            let pulsed = self.run().tracks[k].algo.pulsed();
+            // Per pixel column: (x, band low, line, band high). One seed: the min–max envelope
+            // (spikes stay visible) around the column mean; several seeds: mean ± 1 std of the
+            // seeds' column means.
+            let mut band: Vec<(f64, f64, f64, f64)> = Vec::new();
+            let mut per_seed: Vec<Vec<(usize, f64, f64)>> = Vec::with_capacity(seeds);
+            for run in &self.ens.runs {
+                let t = &run.tracks[k];
+                if m.log_x {
+                    let col_of = |s: u64| ((m.px(s as f64 + 1.0) - m.rect.0).max(0.0)) as usize;
+                    t.loss.columns_by(0, steps, columns, col_of, &mut cols);
+                } else {
+                    t.loss.columns(0, steps, columns, &mut cols);
+                }
+                let x_of = |c: &Column| {
+                    let x = if m.log_x { m.px(c.step as f64 + 1.0) } else { m.px(c.step as f64) };
+                    x.max(m.rect.0 + c.column as f64)
+                };
+                if seeds == 1 {
+                    band = cols.iter().map(|c| (x_of(c), c.min, c.mean(), c.max)).collect();
+                } else {
+                    per_seed.push(cols.iter().map(|c| (c.column, x_of(c), c.mean())).collect());
+                }
+            }
+            if seeds > 1 {
+                let n = per_seed.iter().map(Vec::len).min().unwrap_or(0);
+                band = (0..n)
+                    .map(|i| {
+                        let vals: Vec<f64> = per_seed.iter().map(|s| s[i].2).collect();
+                        let (mean, std) = crate::sim::ensemble::mean_std(vals.into_iter());
+                        (per_seed[0][i].1, mean - std, mean, mean + std)
+                    })
+                    .collect();
+            }
+            if band.is_empty() {
+                continue;
+            }
+            if band.iter().any(|b| b.3 > b.1) {
+                ctx.set_fill_style_str(&css_alpha(self.theme.algo(kind), if seeds > 1 { 0.18 } else { 0.10 }));
+                ctx.begin_path();
+                for (i, b) in band.iter().enumerate() {
+                    if i == 0 {
+                        ctx.move_to(b.0, clampy(b.3));
+                    } else {
+                        ctx.line_to(b.0, clampy(b.3));
+                    }
+                }
+                for b in band.iter().rev() {
+                    ctx.line_to(b.0, clampy(if b.1 > 0.0 { b.1 } else { lo }));
+                }
+                ctx.close_path();
+                ctx.fill();
+            }
+            self.stroke_style(&ctx, kind, pulsed, 0.95, 1.6);
+            ctx.begin_path();
+            for (i, b) in band.iter().enumerate() {
+                if i == 0 {
+                    ctx.move_to(b.0, clampy(b.2));
+                } else {
+                    ctx.line_to(b.0, clampy(b.2));
+                }
+            }
+            ctx.stroke();
+        }
+        self.cols = cols;
+        // Theory labels on top of the curves, on a translucent plate so they stay readable.
+        ctx.set_font(&format!("{}px sans-serif", (11.0 * self.dpr).round()));
+        ctx.set_text_align("right");
+        ctx.set_text_baseline("bottom");
+        for line in &self.theory_lines {
+            if !(line.value.is_finite() && line.value > lo && line.value < hi) {
+                continue;
+            }
+            let (x, y) = (m.rect.2 - 4.0 * self.dpr, m.py(line.value) - 2.0 * self.dpr);
+            let w = ctx.measure_text(&line.label).map_or(0.0, |t| t.width());
+            ctx.set_fill_style_str(&css_alpha(self.theme.bg, 0.8));
+            ctx.fill_rect(x - w - 3.0 * self.dpr, y - 13.0 * self.dpr, w + 6.0 * self.dpr, 14.0 * self.dpr);
+            ctx.set_fill_style_str(&css(line.color));
+            let _ = ctx.fill_text(&line.label, x, y);
+        }
+        ctx.restore();
+        if let Some((hx, _)) = self.hover {
+            if hx >= m.rect.0 && hx <= m.rect.2 {
+                let _ = ctx.set_line_dash(&js_sys::Array::new());
+                ctx.set_stroke_style_str(&css_alpha(self.theme.fg, 0.5));
+                ctx.set_line_width(self.dpr);
+                ctx.begin_path();
+                ctx.move_to(hx, m.rect.1);
+                ctx.line_to(hx, m.rect.3);
+                ctx.stroke();
+            }
+        }
+        self.write_tooltip(&m);
+    }
+
+    fn write_tooltip(&self, m: &Mapping) {
+        let Ok(tip) = by_id::<web_sys::HtmlElement>("loss-tip") else { return };
+        let Some((hx, hy)) = self.hover.filter(|(x, _)| *x >= m.rect.0 && *x <= m.rect.2) else {
+            tip.set_hidden(true);
+            return;
+        };
+        let x = m.data_x(hx);
+        let step = if m.log_x { (x - 1.0).max(0.0) } else { x.max(0.0) }.round() as u64;
+        let mut html = format!("step {step}");
+        for t in &self.run().tracks {
+            if let Some(v) = t.loss.value_at(step) {
+                html.push_str(&format!(
+                    "<br><span style=\"color:{}\">{}</span>: {}",
+                    css(self.theme.algo(t.algo.kind)),
+                    t.algo.kind.label(),
+                    fmt_num(v)
+                ));
+            }
+        }
+        tip.set_inner_html(&html);
+        let style = tip.style();
+        let (cx, cy) = (hx / self.dpr, hy / self.dpr);
+        let left = if hx > (m.rect.0 + m.rect.2) / 2.0 { cx - 170.0 } else { cx + 12.0 };
+        let _ = style.set_property("left", &format!("{left}px"));
+        let _ = style.set_property("top", &format!("{}px", (cy - 10.0).max(0.0)));
+        tip.set_hidden(false);
+    }
+
+    /// w* under a pointer at canvas pixel (x, y), if close enough to grab.
+    pub fn near_wstar(&self, x: f64, y: f64) -> bool {
+        let Some(m) = self.landscape_map else { return false };
+        let (sx, sy) = (m.px(self.scenario.wstar[0]), m.py(self.scenario.wstar[1]));
+        ((x - sx).powi(2) + (y - sy).powi(2)).sqrt() < 16.0 * self.dpr
+    }
+
+    /// The data point under canvas pixel (x, y) on the landscape.
+    pub fn landscape_point(&self, x: f64, y: f64) -> Option<(f64, f64)> {
+        self.landscape_map.map(|m| (m.data_x(x), m.data_y(y)))
+    }
+
+    pub fn request_redraw(&mut self) {
+        self.dynamic_dirty = true;
+    }
+}
+
+/// Saves the context and clips drawing to the plot rectangle (undo with `restore`).
+fn clip_to_plot(ctx: &CanvasRenderingContext2d, m: &Mapping) {
+    ctx.save();
+    ctx.begin_path();
+    ctx.rect(m.rect.0, m.rect.1, m.width(), m.rect.3 - m.rect.1);
+    ctx.clip();
+}

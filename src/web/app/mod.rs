@@ -1,0 +1,499 @@
+//! The live app: the run, the animation state, and drawing of every layer.
+
+mod draw;
+mod readouts;
+
+use super::dom::{self, by_id};
+use super::view::{Speed, View};
+use crate::figures::device::draw_device;
+use crate::figures::landscape::{draw_landscape_overlay, Landscape};
+use crate::figures::loss::{draw_loss_axes, LossAxes, TheoryLine};
+use crate::figures::theme::{css, css_alpha, dash, marker, Marker};
+use crate::figures::weights::draw_weights_axes;
+use crate::figures::{decade_range, fmt_num, Mapping, Theme};
+use crate::scenes::{Scene, SCENES};
+use crate::sim::algorithm::AlgorithmKind;
+use crate::sim::record::Column;
+use crate::sim::scenario::{ProblemKind, Scenario};
+use crate::sim::{Ensemble, Run};
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::{Clamped, JsCast};
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
+
+/// Dash pattern of pulse-level tracks (dash-dot), in CSS pixels.
+const PULSED_DASH: &[f64] = &[8.0, 3.0, 2.0, 3.0];
+
+/// How many recent steps the readouts average over.
+pub const RECENT: usize = 1000;
+/// Simulation budget per animation frame, in milliseconds.
+const FRAME_BUDGET_MS: f64 = 8.0;
+
+/// A canvas sized to its CSS box × devicePixelRatio.
+pub struct Layer {
+    pub canvas: HtmlCanvasElement,
+    pub ctx: CanvasRenderingContext2d,
+}
+
+impl Layer {
+    pub fn new(id: &str) -> Result<Layer, JsValue> {
+        let canvas: HtmlCanvasElement = by_id(id)?;
+        let ctx = canvas.get_context("2d")?.ok_or("no 2d context")?.dyn_into::<CanvasRenderingContext2d>()?;
+        Ok(Layer { canvas, ctx })
+    }
+    /// Resizes the backing store to the CSS size × DPR; true if it changed.
+    pub fn fit(&self, dpr: f64) -> bool {
+        let w = (self.canvas.client_width() as f64 * dpr).round().max(1.0) as u32;
+        let h = (self.canvas.client_height() as f64 * dpr).round().max(1.0) as u32;
+        if self.canvas.width() != w || self.canvas.height() != h {
+            self.canvas.set_width(w);
+            self.canvas.set_height(h);
+            true
+        } else {
+            false
+        }
+    }
+    fn size(&self) -> (f64, f64) {
+        (self.canvas.width() as f64, self.canvas.height() as f64)
+    }
+    pub(crate) fn clear(&self) {
+        let (w, h) = self.size();
+        self.ctx.clear_rect(0.0, 0.0, w, h);
+    }
+}
+
+/// What a static layer was last drawn from; redraw only when it changes.
+#[derive(Clone, Debug, PartialEq)]
+enum StaticKey {
+    Landscape(Landscape, (u32, u32), bool),
+    Loss(LossAxes, (u32, u32), bool),
+    Device(crate::sim::device::Device, f64, u64, (u32, u32), bool),
+    Weights((f64, f64), Option<f64>, (u32, u32), bool),
+}
+
+/// Live readouts for one track (an algorithm in one update form).
+#[derive(Clone, Debug)]
+pub struct Readout {
+    /// `analog`, `analog_pulse`, …
+    pub key: String,
+    pub kind: AlgorithmKind,
+    pub pulsed: bool,
+    pub loss: f64,
+    pub dist: f64,
+    pub pulses_per_step: f64,
+    pub diverged: bool,
+}
+
+/// The display name of a track.
+pub fn track_label(kind: AlgorithmKind, pulsed: bool) -> String {
+    if pulsed {
+        format!("{} (pulses)", kind.label())
+    } else {
+        kind.label().to_string()
+    }
+}
+
+pub struct App {
+    pub scenario: Scenario,
+    /// Every noise seed's run; the first is what the landscape and trajectories show.
+    pub ens: Ensemble,
+    pub view: View,
+    pub playing: bool,
+    debt: f64,
+    last_frame: Option<f64>,
+    pub theme: Theme,
+    pub dpr: f64,
+    landscape: (Layer, Layer),
+    weights: (Layer, Layer),
+    loss: (Layer, Layer),
+    device: Layer,
+    contour: HtmlCanvasElement,
+    keys: [Option<StaticKey>; 4],
+    landscape_map: Option<Mapping>,
+    weights_map: Option<Mapping>,
+    loss_map: Option<Mapping>,
+    loss_y: (f64, f64),
+    pub hover: Option<(f64, f64)>,
+    pub dragging: bool,
+    dynamic_dirty: bool,
+    last_readout: f64,
+    pub readouts: Vec<Readout>,
+    /// (time, step) samples for the achieved-rate readout.
+    rate_samples: std::collections::VecDeque<(f64, u64)>,
+    pub steps_per_second: f64,
+    /// Recent frame intervals and per-frame work, milliseconds (for the benchmark hook).
+    pub frame_intervals: std::collections::VecDeque<f64>,
+    pub frame_work: std::collections::VecDeque<f64>,
+    pub first_chart_ms: Option<f64>,
+    pub url_dirty_at: Option<f64>,
+    theory_lines: Vec<TheoryLine>,
+    /// The sweep panel.
+    pub sweep: super::sweep::SweepView,
+    cols: Vec<Column>,
+    /// The Web Workers (digits training and sweep cells), started on first use.
+    pub workers: super::workers::Workers,
+    /// The digits view (problem=digits).
+    pub digits: super::digits::DigitsView,
+    /// The problem the sweep form was last set up for.
+    pub sweep_problem: Option<ProblemKind>,
+}
+
+/// The 2-D machinery still needs a stepped scenario while the digits network trains in a worker:
+/// a quadratic with the same device, never stepped, feeds the device inset.
+fn device_shadow(s: &Scenario) -> Scenario {
+    let mut q = Scenario::defaults(ProblemKind::Quadratic);
+    for key in ["device", "tau", "sp", "tau_max", "tau_min", "g_up", "g_down", "up_down", "d2d", "device_seed", "algos"]
+    {
+        if let Some(k) = crate::sim::scenario::key(key) {
+            let _ = k.set_text(&mut q, &k.format(s));
+        }
+    }
+    q
+}
+
+impl App {
+    /// The first seed's run.
+    pub fn run(&self) -> &Run {
+        self.ens.first()
+    }
+
+    pub fn new(scenario: Scenario, view: View) -> Result<App, JsValue> {
+        let contour: HtmlCanvasElement = dom::document().create_element("canvas")?.dyn_into()?;
+        let theme = match view.theme.as_deref() {
+            Some("dark") => Theme::DARK,
+            Some("light") => Theme::LIGHT,
+            _ if dom::media("(prefers-color-scheme: dark)") => Theme::DARK,
+            _ => Theme::LIGHT,
+        };
+        // Replaced in `restart` below; a digits scenario steps no Ensemble.
+        let ens = Ensemble::new(&device_shadow(&scenario));
+        let mut app = App {
+            scenario,
+            ens,
+            view,
+            playing: false,
+            debt: 0.0,
+            last_frame: None,
+            theme,
+            dpr: dom::window().device_pixel_ratio().max(1.0),
+            landscape: (Layer::new("landscape-static")?, Layer::new("landscape-dynamic")?),
+            weights: (Layer::new("weights-static")?, Layer::new("weights-dynamic")?),
+            loss: (Layer::new("loss-static")?, Layer::new("loss-dynamic")?),
+            device: Layer::new("device-static")?,
+            contour,
+            keys: [None, None, None, None],
+            landscape_map: None,
+            weights_map: None,
+            loss_map: None,
+            loss_y: (1e-4, 1.0),
+            hover: None,
+            dragging: false,
+            dynamic_dirty: true,
+            last_readout: f64::NEG_INFINITY,
+            readouts: vec![],
+            rate_samples: Default::default(),
+            steps_per_second: 0.0,
+            frame_intervals: Default::default(),
+            frame_work: Default::default(),
+            first_chart_ms: None,
+            url_dirty_at: None,
+            theory_lines: vec![],
+            sweep: super::sweep::SweepView::new()?,
+            cols: Vec::new(),
+            workers: super::workers::Workers::new(),
+            digits: super::digits::DigitsView::new()?,
+            sweep_problem: None,
+        };
+        app.restart();
+        Ok(app)
+    }
+
+    /// Whether the landscape (2-D quadratic) or the weights view is shown.
+    pub fn shows_landscape(&self) -> bool {
+        self.scenario.problem == ProblemKind::Quadratic && self.scenario.wstar.len() == 2
+    }
+
+    /// Whether the digits network is shown (it trains in a worker).
+    pub fn is_digits(&self) -> bool {
+        self.scenario.problem == ProblemKind::Digits
+    }
+
+    /// Whether the run has reached its end.
+    pub fn finished(&self) -> bool {
+        if self.is_digits() {
+            self.digits.finished()
+        } else {
+            self.ens.finished()
+        }
+    }
+
+    /// Restarts the run from the start point with the same seeds.
+    pub fn restart(&mut self) {
+        let digits = self.is_digits();
+        self.ens = Ensemble::new(&if digits { device_shadow(&self.scenario) } else { self.scenario.clone() });
+        if digits {
+            let paused = !self.playing;
+            self.digits.start(&mut self.workers, &self.scenario, paused);
+        } else {
+            self.digits.stop(&self.workers);
+        }
+        for id in ["panel-loss", "panel-readouts"] {
+            dom::set_hidden(id, digits);
+        }
+        dom::set_hidden("panel-digits", !digits);
+        self.debt = 0.0;
+        self.rate_samples.clear();
+        self.theory_lines = self.compute_theory_lines();
+        self.loss_y = self.initial_loss_range();
+        self.keys[1] = None;
+        self.dynamic_dirty = true;
+        self.last_readout = f64::NEG_INFINITY;
+        let seeds = self.ens.runs.len();
+        dom::set_text(
+            "loss-title",
+            &if seeds > 1 {
+                format!("Loss f − f* (log scale): mean and ±1 std over {seeds} noise seeds, with theory")
+            } else {
+                "Loss f − f* (log scale, mean per pixel column and range) with theory".to_string()
+            },
+        );
+        dom::set_text(
+            "readout-note",
+            &if seeds > 1 {
+                format!("Means over the last 1,000 steps and {seeds} seeds.")
+            } else {
+                "Means over the last 1,000 steps.".into()
+            },
+        );
+        let landscape = self.shows_landscape();
+        dom::set_hidden("panel-landscape", !landscape);
+        dom::set_hidden("panel-weights", landscape || digits);
+        self.update_readouts();
+    }
+
+    fn initial_loss_range(&self) -> (f64, f64) {
+        let start = self.run().problem.start();
+        let mut scratch = vec![0.0; start.len()];
+        let mut grad = vec![0.0; start.len()];
+        let f0 = self.run().problem.eval(&start, &mut scratch, &mut grad);
+        let mut hi = f0.max(1e-3);
+        let mut lo = hi * 1e-3;
+        for l in &self.theory_lines {
+            if l.value.is_finite() && l.value > 0.0 {
+                lo = lo.min(l.value * 0.3);
+                hi = hi.max(l.value * 3.0);
+            }
+        }
+        decade_range(lo, hi)
+    }
+
+    /// The theory lines of the loss panel, computed once per restart (they depend only on the
+    /// scenario).
+    fn compute_theory_lines(&self) -> Vec<TheoryLine> {
+        let t = &self.run().theory;
+        let mut lines = Vec::new();
+        if self.scenario.runs(AlgorithmKind::Digital) {
+            if let Some(v) = t.digital_floor {
+                lines.push(TheoryLine {
+                    label: "Digital SGD floor (theory)".into(),
+                    value: v,
+                    color: self.theme.digital,
+                });
+            }
+        }
+        if let (true, Some(w), crate::sim::problem::Problem::LowerBound(b)) =
+            (self.scenario.runs(AlgorithmKind::Analog), t.lower_bound_w, &self.run().problem)
+        {
+            let bias = 0.5 * b.curvature * (w - b.wstar).powi(2) * b.dim as f64;
+            lines.push(TheoryLine {
+                label: "Analog SGD stationary point (theory)".into(),
+                value: bias,
+                color: self.theme.analog,
+            });
+        }
+        if self.scenario.runs(AlgorithmKind::Analog) {
+            if let (Some(bias), Some(floor)) = (t.analog_stationary_loss, t.digital_floor) {
+                lines.push(TheoryLine {
+                    label: "Analog SGD stationary: bias + noise floor (theory)".into(),
+                    value: bias + floor,
+                    color: self.theme.analog,
+                });
+            }
+        }
+        lines
+    }
+
+    /// Advances the animation by one frame at time `now` (ms). Returns whether anything was drawn.
+    pub fn frame(&mut self, now: f64) {
+        let start = dom::now();
+        if let Some(prev) = self.last_frame {
+            push_ring(&mut self.frame_intervals, now - prev, 240);
+        }
+        let dt = self.last_frame.map_or(0.0, |t| ((now - t) / 1000.0).clamp(0.0, 0.1));
+        self.last_frame = Some(now);
+        for m in self.workers.drain() {
+            if m.kind == "cell" || m.id.is_some() {
+                self.sweep.receive(&m, &mut self.workers);
+            } else {
+                self.digits.receive(&m);
+            }
+        }
+        if self.is_digits() {
+            if self.playing && self.digits.finished() {
+                self.set_playing(false);
+            }
+            self.sweep.work(&mut self.workers);
+            self.digits.draw(&self.theme, self.dpr);
+            if now - self.last_readout > 100.0 {
+                self.last_readout = now;
+                self.write_caption_values();
+                self.write_step_count();
+            }
+            self.draw_device_only();
+            if self.first_chart_ms.is_none() && self.digits.snapshot.is_some() {
+                self.first_chart_ms = Some(dom::now());
+                if let Some(body) = dom::document().body() {
+                    let _ = body.set_attribute("data-ready", "1");
+                }
+            }
+            self.sweep.draw(&self.theme, self.dpr, now);
+            push_ring(&mut self.frame_work, dom::now() - start, 240);
+            return;
+        }
+        let budget = FRAME_BUDGET_MS;
+        if self.playing && !self.ens.finished() {
+            self.simulate(dt, start, budget);
+            if self.ens.finished() {
+                self.set_playing(false);
+            }
+        }
+        self.rate_samples.push_back((now, self.ens.step()));
+        while self.rate_samples.len() > 2 && now - self.rate_samples[0].0 > 1000.0 {
+            self.rate_samples.pop_front();
+        }
+        if let (Some(a), Some(b)) = (self.rate_samples.front(), self.rate_samples.back()) {
+            self.steps_per_second = if b.0 > a.0 { (b.1 - a.1) as f64 / ((b.0 - a.0) / 1000.0) } else { 0.0 };
+        }
+        if now - self.last_readout > 100.0 {
+            self.last_readout = now;
+            self.update_readouts();
+        }
+        self.sweep.work(&mut self.workers);
+        self.draw();
+        self.sweep.draw(&self.theme, self.dpr, now);
+        push_ring(&mut self.frame_work, dom::now() - start, 240);
+    }
+
+    fn simulate(&mut self, dt: f64, start: f64, budget: f64) {
+        let target = match self.view.speed {
+            Speed::Max => u64::MAX,
+            Speed::StepsPerSecond(v) => {
+                self.debt += v * dt;
+                let n = self.debt.floor();
+                self.debt -= n;
+                n as u64
+            }
+        };
+        let chunk = match self.run().problem.dim() {
+            d if d <= 4 => 512,
+            _ => 64,
+        };
+        let mut done = 0u64;
+        while done < target && !self.ens.finished() {
+            let n = chunk.min(target - done);
+            self.ens.step_n(n);
+            done += n;
+            if dom::now() - start > budget {
+                self.debt = 0.0; // the budget caps speed: do not build up a backlog
+                break;
+            }
+        }
+        if done > 0 {
+            self.dynamic_dirty = true;
+        }
+    }
+
+    /// Steps `n` times now (the Step buttons; on digits one epoch).
+    pub fn step_by(&mut self, n: u64) {
+        if self.is_digits() {
+            self.digits.step_epoch(&self.workers);
+            return;
+        }
+        self.ens.step_n(n);
+        self.dynamic_dirty = true;
+        self.update_readouts();
+    }
+
+    pub fn set_playing(&mut self, playing: bool) {
+        let finished = self.finished();
+        let playing = playing && !finished;
+        self.playing = playing;
+        self.last_frame = None;
+        if self.is_digits() {
+            self.digits.set_paused(&self.workers, !playing);
+        }
+        dom::set_text(
+            "play",
+            if playing {
+                "Pause"
+            } else if finished {
+                "Done"
+            } else {
+                "Play"
+            },
+        );
+        if let Ok(b) = by_id::<web_sys::HtmlElement>("play") {
+            let _ = b.set_attribute("aria-pressed", if playing { "true" } else { "false" });
+        }
+    }
+
+    pub fn mark_all_dirty(&mut self) {
+        self.keys = [None, None, None, None];
+        self.dynamic_dirty = true;
+        self.sweep.mark_dirty();
+        self.digits.mark_dirty();
+    }
+
+    /// The scene whose scenario equals the current one.
+    pub fn current_scene(&self) -> Option<&'static Scene> {
+        SCENES.iter().find(|s| Scenario::parse(s.query).is_ok_and(|q| q == self.scenario))
+    }
+}
+
+/// Mean f − f* over the recent steps and the distance of the recent mean weights to `optimum`.
+fn recent_loss_and_distance(t: &crate::sim::run::Track, optimum: &[f64]) -> (f64, f64) {
+    let recent = t.loss.recent();
+    let n = recent.len().min(RECENT);
+    let loss = if n == 0 { f64::NAN } else { recent.iter().rev().take(n).sum::<f64>() / n as f64 };
+    let held = t.trail.recent_len();
+    let m = held.min(RECENT);
+    let mut mean = vec![0.0; t.trail.dim()];
+    if m == 0 {
+        mean.clone_from(&t.algo.w);
+    } else {
+        for i in held - m..held {
+            for (s, v) in mean.iter_mut().zip(t.trail.recent(i)) {
+                *s += v / m as f64;
+            }
+        }
+    }
+    (loss, mean.iter().zip(optimum).map(|(a, b)| (a - b).powi(2)).sum::<f64>().sqrt())
+}
+
+fn push_ring(ring: &mut std::collections::VecDeque<f64>, v: f64, cap: usize) {
+    if ring.len() == cap {
+        ring.pop_front();
+    }
+    ring.push_back(v);
+}
+
+/// The p-quantile of a sample (0 for an empty one).
+pub fn quantile(xs: &std::collections::VecDeque<f64>, p: f64) -> f64 {
+    let mut v: Vec<f64> = xs.iter().copied().collect();
+    if v.is_empty() {
+        return 0.0;
+    }
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[((v.len() - 1) as f64 * p).round() as usize]
+}

@@ -1,0 +1,301 @@
+//! The parameter controls, generated from the vocabulary table: sliders with number boxes,
+//! selects, text lists and the algorithm checkboxes; every edit goes through the same lenient
+//! parse as a link.
+
+use super::dom::{by_id, create, on};
+use super::{escape, round_sig, scenario_changed, show_notices, App, Shared};
+use crate::figures::fmt_num;
+use crate::sim::algorithm::AlgorithmKind;
+use crate::sim::scenario::{fmt_f64, key as vocab_key, split_query, Kind, Scenario};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Event, HtmlElement, HtmlInputElement, HtmlSelectElement};
+
+/// Which controls the page shows, and the span of their sliders. The *valid* range of each key
+/// lives in the vocabulary table; a slider only covers the part worth exploring, and the number
+/// box next to it accepts the whole valid range.
+#[derive(Clone, Copy)]
+enum Widget {
+    LogSlider(f64, f64),
+    Slider(f64, f64),
+    Number,
+    Text,
+    Select,
+    Algos,
+}
+
+const CONTROLS: [(&str, Widget); 35] = [
+    ("problem", Widget::Select),
+    ("algos", Widget::Algos),
+    ("device", Widget::Select),
+    ("tau", Widget::LogSlider(0.05, 100.0)),
+    ("sp", Widget::Slider(-1.0, 1.0)),
+    ("tau_max", Widget::LogSlider(0.05, 100.0)),
+    ("tau_min", Widget::Slider(-5.0, -0.05)),
+    ("g_up", Widget::LogSlider(0.1, 20.0)),
+    ("g_down", Widget::LogSlider(0.1, 20.0)),
+    ("up_down", Widget::Slider(-0.5, 0.5)),
+    ("d2d", Widget::Slider(0.0, 0.5)),
+    ("device_seed", Widget::Number),
+    ("alpha", Widget::LogSlider(1e-4, 1.0)),
+    ("beta", Widget::LogSlider(1e-5, 1.0)),
+    ("sigma", Widget::LogSlider(1e-3, 10.0)),
+    ("gamma", Widget::Slider(0.0, 1.0)),
+    ("every", Widget::LogSlider(1.0, 1000.0)),
+    ("pulses", Widget::Select),
+    ("dw_min", Widget::LogSlider(1e-5, 0.1)),
+    ("bl", Widget::Number),
+    ("c2c", Widget::Slider(0.0, 2.0)),
+    ("read_noise", Widget::Slider(0.0, 0.1)),
+    ("update", Widget::Select),
+    ("layers", Widget::Text),
+    ("batch", Widget::Number),
+    ("epochs", Widget::Number),
+    ("steps", Widget::Number),
+    ("seed", Widget::Number),
+    ("seeds", Widget::Number),
+    ("wstar", Widget::Text),
+    ("h", Widget::Text),
+    ("w0", Widget::Text),
+    ("dim", Widget::Number),
+    ("data_seed", Widget::Number),
+    ("curvature", Widget::LogSlider(0.1, 10.0)),
+];
+
+const SLIDER_STEPS: f64 = 1000.0;
+
+fn slider_to_value(w: Widget, pos: f64) -> f64 {
+    let t = pos / SLIDER_STEPS;
+    match w {
+        Widget::LogSlider(lo, hi) => round_sig(lo * (hi / lo).powf(t), 3),
+        Widget::Slider(lo, hi) => round_sig(lo + (hi - lo) * t, 3),
+        _ => 0.0,
+    }
+}
+
+fn value_to_slider(w: Widget, v: f64) -> f64 {
+    let t = match w {
+        Widget::LogSlider(lo, hi) => (v.max(lo).ln() - lo.ln()) / (hi.ln() - lo.ln()),
+        Widget::Slider(lo, hi) => (v - lo) / (hi - lo),
+        _ => 0.0,
+    };
+    (t.clamp(0.0, 1.0) * SLIDER_STEPS).round()
+}
+
+pub(super) fn build_controls(app: &Shared) -> Result<(), JsValue> {
+    let root = by_id::<HtmlElement>("controls")?;
+    for (name, widget) in CONTROLS {
+        let key = vocab_key(name).ok_or("control for an unknown key")?;
+        let row = create("div", "control")?;
+        row.set_id(&format!("ctl-{name}"));
+        let label = create("label", "")?;
+        label.set_attribute("for", &format!("in-{name}"))?;
+        label.set_attribute("title", key.help)?;
+        let sym = if key.symbol != key.name {
+            format!("<span class=\"sym\">{}</span>", escape(key.symbol))
+        } else {
+            escape(key.symbol)
+        };
+        label.set_inner_html(&sym);
+        row.append_child(&label)?;
+        match widget {
+            Widget::LogSlider(..) | Widget::Slider(..) => {
+                let range: HtmlInputElement = create("input", "")?.dyn_into()?;
+                range.set_type("range");
+                range.set_id(&format!("range-{name}"));
+                range.set_min("0");
+                range.set_max(&SLIDER_STEPS.to_string());
+                range.set_step("1");
+                range.set_attribute("aria-label", &format!("{} ({})", key.symbol, key.help))?;
+                row.append_child(&range)?;
+                let number = number_input(name, key.help)?;
+                row.append_child(&number)?;
+                let app2 = app.clone();
+                on::<Event>(&range, "input", move |e| {
+                    let Some(t) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) else { return };
+                    let v = slider_to_value(widget, t.value_as_number());
+                    let v = if matches!(key.kind, Kind::Int { .. }) { v.round() } else { v };
+                    set_key(&app2, name, &fmt_f64(v));
+                })?;
+                wire_number(app, &number, name)?;
+            }
+            Widget::Number | Widget::Text => {
+                let input = if matches!(widget, Widget::Text) {
+                    let i: HtmlInputElement = create("input", "")?.dyn_into()?;
+                    i.set_type("text");
+                    i.set_id(&format!("in-{name}"));
+                    i.set_attribute("inputmode", "decimal")?;
+                    i.set_attribute("title", key.help)?;
+                    i.set_attribute("aria-description", &key.allowed())?;
+                    i
+                } else {
+                    number_input(name, key.help)?
+                };
+                input.style().set_property("grid-column", "2 / 4")?;
+                row.append_child(&input)?;
+                wire_number(app, &input, name)?;
+            }
+            Widget::Select => {
+                let sel: HtmlSelectElement = create("select", "")?.dyn_into()?;
+                sel.set_id(&format!("in-{name}"));
+                sel.set_attribute("title", key.help)?;
+                if let Kind::Choice(options) = key.kind {
+                    for o in options {
+                        let opt = create("option", "")?;
+                        opt.set_attribute("value", o)?;
+                        opt.set_text_content(Some(choice_label(o)));
+                        sel.append_child(&opt)?;
+                    }
+                }
+                row.append_child(&sel)?;
+                let app2 = app.clone();
+                on::<Event>(&sel, "change", move |e| {
+                    if let Some(t) = e.target().and_then(|t| t.dyn_into::<HtmlSelectElement>().ok()) {
+                        if name == "problem" {
+                            // A new problem starts from that problem's defaults.
+                            let keep_algos = app2.borrow().scenario.algos.clone();
+                            if let Ok(mut s) = Scenario::parse(&format!("problem={}", t.value())) {
+                                s.algos = keep_algos;
+                                app2.borrow_mut().scenario = s;
+                                scenario_changed(&app2);
+                            }
+                        } else {
+                            set_key(&app2, name, &t.value());
+                        }
+                    }
+                })?;
+            }
+            Widget::Algos => {
+                let box_ = create("div", "checks")?;
+                box_.set_attribute("role", "group")?;
+                box_.set_attribute("aria-label", "algorithms")?;
+                label.remove_attribute("for")?;
+                for a in AlgorithmKind::ALL {
+                    let l = create("label", "")?;
+                    let cb: HtmlInputElement = create("input", "")?.dyn_into()?;
+                    cb.set_type("checkbox");
+                    cb.set_id(&format!("algo-{}", a.key()));
+                    l.append_child(&cb)?;
+                    l.append_with_str_1(&format!(" {}", a.label()))?;
+                    box_.append_child(&l)?;
+                    let app2 = app.clone();
+                    on::<Event>(&cb, "change", move |_| {
+                        let list: Vec<&str> = AlgorithmKind::ALL
+                            .into_iter()
+                            .filter(|k| {
+                                by_id::<HtmlInputElement>(&format!("algo-{}", k.key())).is_ok_and(|c| c.checked())
+                            })
+                            .map(|k| k.key())
+                            .collect();
+                        set_key(&app2, "algos", &list.join(","));
+                    })?;
+                }
+                row.append_child(&box_)?;
+            }
+        }
+        let hidden = app.borrow().view.hide.iter().any(|h| h == name);
+        if hidden {
+            row.class_list().add_1("hidden-control")?;
+        }
+        root.append_child(&row)?;
+    }
+    Ok(())
+}
+
+pub(super) fn choice_label(o: &str) -> &str {
+    match o {
+        "quadratic" => "quadratic (2-D landscape)",
+        "lsq" => "least squares (paper, D = 40)",
+        "lower_bound" => "lower-bound instance (Thm 3)",
+        "digits" => "handwritten digits (a network)",
+        "batch" => "eq. 3 once per mini-batch",
+        "sample" => "eq. 3 once per sample",
+        "ideal" => "ideal (exact updates)",
+        "ald" => "asymmetric linear (ALD)",
+        "softbounds" => "soft bounds (linear step)",
+        "pow" => "power step",
+        "exp" => "exponential step",
+        "0" => "expected dynamic (paper eq. 3)",
+        "1" => "pulse level",
+        "both" => "both, as two curves",
+        other => other,
+    }
+}
+
+fn number_input(name: &str, help: &str) -> Result<HtmlInputElement, JsValue> {
+    let i: HtmlInputElement = create("input", "")?.dyn_into()?;
+    i.set_type("text");
+    i.set_id(&format!("in-{name}"));
+    i.set_attribute("inputmode", "decimal")?;
+    i.set_attribute("title", help)?;
+    i.set_attribute("autocomplete", "off")?;
+    Ok(i)
+}
+
+fn wire_number(app: &Shared, input: &HtmlInputElement, name: &'static str) -> Result<(), JsValue> {
+    let app = app.clone();
+    on::<Event>(input, "change", move |e| {
+        if let Some(t) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) {
+            set_key(&app, name, t.value().trim());
+        }
+    })
+}
+
+/// Sets one key from text through the same lenient parse as a link: an out-of-range value is
+/// clamped, a malformed one falls back to the default, cross-key rules are repaired, and every
+/// change is explained in the notice.
+pub(super) fn set_key(app: &Shared, name: &str, text: &str) {
+    if vocab_key(name).is_none() {
+        return;
+    }
+    let notices = {
+        let mut a = app.borrow_mut();
+        let mut pairs = split_query(&a.scenario.to_query());
+        pairs.retain(|(k, _)| k != name);
+        pairs.push((name.to_string(), text.to_string()));
+        let (s, notices) = Scenario::parse_pairs(&pairs, true).expect("lenient parsing never fails");
+        a.scenario = s;
+        notices
+    };
+    let _ = show_notices(&notices.iter().map(|n| n.to_string()).collect::<Vec<_>>());
+    scenario_changed(app);
+}
+
+pub(super) fn sync_controls(app: &App) {
+    let s = &app.scenario;
+    for (name, widget) in CONTROLS {
+        let Some(key) = vocab_key(name) else { continue };
+        let applies = (key.applies)(s);
+        if let Ok(row) = by_id::<HtmlElement>(&format!("ctl-{name}")) {
+            row.set_hidden(!applies);
+        }
+        let text = key.format(s);
+        match widget {
+            Widget::Algos => {
+                for a in AlgorithmKind::ALL {
+                    if let Ok(cb) = by_id::<HtmlInputElement>(&format!("algo-{}", a.key())) {
+                        cb.set_checked(s.runs(a));
+                    }
+                }
+            }
+            Widget::Select => {
+                if let Ok(sel) = by_id::<HtmlSelectElement>(&format!("in-{name}")) {
+                    sel.set_value(&text);
+                }
+            }
+            _ => {
+                if let Ok(i) = by_id::<HtmlInputElement>(&format!("in-{name}")) {
+                    if i.value() != text {
+                        i.set_value(&text);
+                    }
+                }
+                if let Ok(r) = by_id::<HtmlInputElement>(&format!("range-{name}")) {
+                    if let Ok(v) = text.parse::<f64>() {
+                        r.set_value(&value_to_slider(widget, v).to_string());
+                        let _ = r.set_attribute("aria-valuetext", &format!("{} = {}", key.symbol, fmt_num(v)));
+                    }
+                }
+            }
+        }
+    }
+}
