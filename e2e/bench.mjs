@@ -48,8 +48,8 @@ for (let i = 0; i < 3; i++) {
 }
 const nativeSps = 2e6 / best;
 
-// 3. Sweep throughput on lsq, 8 × 8 cells of 2,500 steps (3 algorithms), in the browser (time-sliced
-// in the animation loop beside the paused live view) and natively (`playground sweep`).
+// 3. Sweep throughput on lsq, 8 × 8 cells of 2,500 steps (3 algorithms), in the browser (Web
+// Workers, one per core) and natively (`playground sweep`).
 const sweepQuery = '?problem=lsq&autoplay=0&sweep=tau:0.5:10:log:8,alpha:0.001:0.1:log:8&sweep_steps=2500';
 const sw = await open(browser, server.url, sweepQuery);
 await sw.page.waitForFunction(() => /64 cells done/.test(document.querySelector('#sweep-status').textContent), null, { timeout: 120000 });
@@ -61,7 +61,51 @@ for (const threads of ['1', '2']) {
   nativeCells[threads] = JSON.parse(out).cells_per_second;
 }
 
-// 4. Size of the shipped wasm.
+// 4. Digits: seconds per epoch (1437 images, one thread) in the browser against native, per
+// algorithm and update form; native time is the difference of a 40- and a 10-epoch
+// `playground run`, which cancels process start and data loading.
+const digitsCases = [
+  ['digital', 'expected', 'algos=digital'],
+  ['analog', 'expected, per batch', 'algos=analog&tau=0.5'],
+  ['analog', 'expected, per sample', 'algos=analog&tau=0.5&update=sample'],
+  ['tt', 'expected, per batch', 'algos=tt&tau=0.5'],
+  ['analog', 'pulse level (Δw_min = τ/1000, BL 31)', 'algos=analog&tau=0.5&pulses=1&dw_min=0.0005'],
+  ['tt', 'pulse level (Δw_min = τ/1000, BL 31)', 'algos=tt&tau=0.5&pulses=1&dw_min=0.0005'],
+];
+const digitsRows = [];
+{
+  const { page, context } = await open(browser, server.url, '?autoplay=0');
+  for (const [algo, form, query] of digitsCases) {
+    const q = 'problem=digits&' + query;
+    await page.evaluate((q) => window.wasmBindings.benchmark_digits(q, 3), q); // warm up
+    let browserS = Infinity;
+    for (let i = 0; i < 3; i++) browserS = Math.min(browserS, await page.evaluate((q) => window.wasmBindings.benchmark_digits(q, 10), q));
+    const time = (epochs) => {
+      let best = Infinity;
+      for (let i = 0; i < 3; i++) {
+        const t = process.hrtime.bigint();
+        execFileSync(cli, ['run', `${q}&epochs=${epochs}`]);
+        best = Math.min(best, Number(process.hrtime.bigint() - t) / 1e9);
+      }
+      return best;
+    };
+    const nativeS = (time(40) - time(10)) / 30;
+    digitsRows.push(`| ${algo} | ${form} | ${(nativeS * 1e3).toFixed(2)} | ${(browserS * 1e3).toFixed(2)} | ${(nativeS / browserS).toFixed(2)} |`);
+  }
+  await context.close();
+}
+
+// 5. Digits sweep throughput: 6 × 4 cells of 5 epochs (3 algorithms) with the page's Web Workers
+// (one per core) against native `playground sweep` on all threads.
+const digitsSweep = '?problem=digits&autoplay=0&epochs=5&sweep=tau:0.3:1:log:6,alpha:0.02:0.1:log:4&sweep_steps=5';
+const dsw = await open(browser, server.url, digitsSweep);
+await dsw.page.waitForFunction(() => /24 cells done/.test(document.querySelector('#sweep-status').textContent), null, { timeout: 300000 });
+const browserDigitsCells = (await stats(dsw.page)).sweep.cells_per_second;
+const workers = await dsw.page.evaluate(() => navigator.hardwareConcurrency);
+await dsw.context.close();
+const nativeDigits = JSON.parse(execFileSync(cli, ['sweep', 'problem=digits&epochs=5', '--x', 'tau=0.3:1:log:6', '--y', 'alpha=0.02:0.1:log:4', '--out', '/tmp/bench-digits.csv'])).cells_per_second;
+
+// 6. Size of the shipped wasm.
 const wasmName = (await readdir(ROOT + 'dist')).find((f) => f.endsWith('.wasm'));
 const wasm = await readFile(ROOT + 'dist/' + wasmName);
 const gz = gzipSync(wasm, { level: 9 }).length;
@@ -84,8 +128,17 @@ ${rows.join('\n')}
 | browser / native | ${(browserSps / nativeSps).toFixed(2)} |
 | wasm size raw / gzip -9 | ${(wasm.length / 1024).toFixed(0)} KiB / ${(gz / 1024).toFixed(0)} KiB |
 | first chart drawn after load (performance.now) | ${first.toFixed(0)} ms |
-| lsq sweep cells/s, 8 × 8 cells × 2,500 steps — browser (time-sliced, live view paused) | ${browserCells.toFixed(1)} |
+| lsq sweep cells/s, 8 × 8 cells × 2,500 steps — browser (Web Workers, live view paused) | ${browserCells.toFixed(1)} |
 | lsq sweep cells/s, same grid — native \`playground sweep\`, 1 thread / 2 threads | ${nativeCells['1'].toFixed(1)} / ${nativeCells['2'].toFixed(1)} |
+| digits sweep cells/s, 6 × 4 cells × 5 epochs — browser, ${workers} Web Workers | ${browserDigitsCells.toFixed(2)} |
+| digits sweep cells/s, same grid — native \`playground sweep\`, all threads | ${nativeDigits.toFixed(2)} |
+| digits sweep browser / native | ${(browserDigitsCells / nativeDigits).toFixed(2)} |
+
+Digits, milliseconds per epoch (1437 training images + the 360-image evaluation, one thread):
+
+| algorithm | update | native ms/epoch | browser ms/epoch | browser speed / native |
+|---|---|---|---|---|
+${digitsRows.join('\n')}
 <!-- browser-bench:end -->`;
 console.log(block);
 if (errors.length) console.error('page errors:', errors);

@@ -80,13 +80,13 @@ pub const SCENES: [Scene; 11] = [
         id: "digits",
         title: "Real digits: Analog SGD fails at small τ, Tiki-Taka holds",
         query: "problem=digits&tau=0.3",
-        caption: "A 64-32-10 network on 8×8 handwritten digits, every layer an analog array with τ = {tau}; same initial weights and sample order for all. After {epoch} epochs Analog SGD classifies {analog_acc} of the test digits, Tiki-Taka {tt_acc} ({tt_minus_analog} points more), Digital SGD {digital_acc}. Analog SGD's weights crowd against ±τ (histogram). Raise τ and Analog SGD recovers — the paper's Fig. 5 on a small scale.",
+        caption: "A 64-32-10 network on 8×8 handwritten digits, every layer an analog array with τ = {tau}; same initial weights and sample order for all. After {epoch} epochs Analog SGD classifies {analog_acc} of the test digits, Tiki-Taka {tt_acc} ({tt_minus_analog} points more), Digital SGD {digital_acc}. The histograms show where the weights end: each asymmetric write pulls Analog SGD's towards the symmetric point 0, while Tiki-Taka's W uses the whole range ±τ. Raise τ and Analog SGD recovers — the paper's Fig. 5 on a small scale.",
     },
     Scene {
         id: "digits-forms",
         title: "Digits: eq. 3 per mini-batch, per sample, and pulses",
         query: "problem=digits&algos=analog,tt&tau=0.5&update=both&pulses=both&dw_min=0.0005&epochs=30",
-        caption: "Analog SGD at τ = {tau} with the gradient written once per mini-batch (the paper's eq. 3: {analog_acc}), once per sample ({analog_sample_acc}) and as aihwkit-style pulse trains ({analog_pulse_acc}, Δw_min = {dw_min}). Per-sample writes sum |Δw| over the batch, so the asymmetry bites harder — and the pulses follow the per-sample dynamic. Tiki-Taka holds in every form ({tt_pulse_acc} at pulse level).",
+        caption: "Analog SGD at τ = {tau} with the gradient written once per mini-batch (the paper's eq. 3: {analog_acc}), once per sample ({analog_sample_acc}) and as aihwkit-style pulse trains ({analog_pulse_acc}, Δw_min = {dw_min}). Per-sample writes sum |Δw| over the batch, so the asymmetry bites harder, and pulses add quantisation on top. Tiki-Taka holds in every form ({tt_pulse_acc} at pulse level).",
     },
 ];
 

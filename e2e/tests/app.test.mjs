@@ -251,13 +251,14 @@ test('a sweep link reopens the heatmap; several seeds draw bands', async () => {
   await context.close();
 });
 
-test('no serious accessibility violations (axe-core), light and dark', async () => {
-  for (const colorScheme of ['light', 'dark']) {
-    const { page, context } = await open(browser, server.url, '', { colorScheme });
+test('no serious accessibility violations (axe-core), light and dark, 2-D and digits views', async () => {
+  for (const [colorScheme, query] of [['light', ''], ['dark', ''], ['light', '?scene=digits'], ['dark', '?scene=digits']]) {
+    const { page, context } = await open(browser, server.url, query, { colorScheme });
+    if (query) await page.waitForSelector('#digits-rows tr');
     await page.addScriptTag({ path: new URL('../node_modules/axe-core/axe.min.js', import.meta.url).pathname });
     const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ['violations'] }));
     const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    assert.deepEqual(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), [], colorScheme);
+    assert.deepEqual(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), [], `${colorScheme} ${query}`);
     await context.close();
   }
 });

@@ -9,6 +9,8 @@
 //! owns the device of every element (with device-to-device variation) and the update mode —
 //! the expected dynamic, or pulse-level updates as in aihwkit (see [`UpdateMode`]).
 
+use crate::sim::pulse_train::PulseTable;
+pub use crate::sim::pulse_train::{closed_form_pulses, powi_exact};
 use crate::sim::rng::SimRng;
 use rand::Rng;
 use rand_distr::{Distribution, StandardNormal};
@@ -148,7 +150,7 @@ impl Device {
                 if glo * ghi > 0.0 {
                     return None;
                 }
-                Some(crate::sim::theory::bisect(|w| self.g(w), lo, hi))
+                Some(crate::sim::numeric::bisect(|w| self.g(w), lo, hi))
             }
         }
     }
@@ -232,6 +234,8 @@ pub struct AnalogArray {
     /// Pulses fired so far (the hardware's energy and time proxy).
     pub pulses: u64,
     fast: FastPath,
+    /// r^n of the closed form, when pulse level can use it for every element.
+    table: Option<PulseTable>,
 }
 
 /// The expected-dynamic cases that need neither per-element devices nor q± calls.
@@ -264,7 +268,11 @@ impl AnalogArray {
             (UpdateMode::Expected, None, 0.0, Shape::Ald { tau, sp }) => FastPath::Ald { sp, inv_tau: 1.0 / tau },
             _ => FastPath::None,
         };
-        Self { device, elements, mode, rng: pulse_rng, pulses: 0, fast }
+        let table = match (mode, &elements) {
+            (UpdateMode::Pulsed { dw_min, bl, c2c: 0.0 }, None) => PulseTable::new(&device, dw_min, bl),
+            _ => None,
+        };
+        Self { device, elements, mode, rng: pulse_rng, pulses: 0, fast, table }
     }
 
     /// An exact digital array (Digital SGD).
@@ -276,6 +284,7 @@ impl AnalogArray {
             rng: pulse_rng,
             pulses: 0,
             fast: FastPath::Ideal,
+            table: None,
         }
     }
 
@@ -303,10 +312,41 @@ impl AnalogArray {
         }
     }
 
+    /// Writes the increments `scale·d[j]` into elements `start + j` (weights `w[j]`) in order:
+    /// exactly [`AnalogArray::write`] element by element, with the fast path chosen once per row
+    /// so its loop vectorises.
+    #[inline(always)]
+    pub fn write_row(&mut self, start: usize, w: &mut [f64], scale: f64, d: &[f64]) {
+        match self.fast {
+            FastPath::Ideal => {
+                for (wj, &dj) in w.iter_mut().zip(d) {
+                    *wj += scale * dj;
+                }
+            }
+            FastPath::Ald { sp, inv_tau } => {
+                for (wj, &dj) in w.iter_mut().zip(d) {
+                    let (w, dw) = (*wj, scale * dj);
+                    *wj = w + dw - dw.abs() * (w - sp) * inv_tau;
+                }
+            }
+            // Inline here, so the pulse count and the table lookup run in the caller's loop.
+            FastPath::None => {
+                for (j, (wj, &dj)) in w.iter_mut().zip(d).enumerate() {
+                    *wj = self.write_slow(start + j, *wj, scale * dj);
+                }
+            }
+        }
+    }
+
     /// [`AnalogArray::write`] for varied elements, other devices and pulse level (kept out of
     /// line so the fast path inlines into the algorithms' loops).
     #[inline(never)]
     fn write_general(&mut self, i: usize, w: f64, dw: f64) -> f64 {
+        self.write_slow(i, w, dw)
+    }
+
+    #[inline(always)]
+    fn write_slow(&mut self, i: usize, w: f64, dw: f64) -> f64 {
         match self.mode {
             UpdateMode::Expected => {
                 let e = self.element(i);
@@ -329,10 +369,23 @@ impl AnalogArray {
     /// Fires `n` pulses of one sign (`up`) at element `i` (weight `w`); returns the new weight.
     /// Without cycle-to-cycle noise, ALD, soft-bounds and ideal elements use the closed form
     /// (exact: the same value as n single pulses up to rounding); otherwise pulse by pulse.
+    #[inline(always)]
     pub fn pulse(&mut self, i: usize, w: f64, n: u64, up: bool) -> f64 {
+        if let Some(t) = &self.table {
+            self.pulses += n;
+            let fired = t.fire(&self.device.shape, w, n, up);
+            // No pulse leaves w as it is (not even clipped); which trains are empty is random.
+            return std::hint::select_unpredictable(n == 0, w, fired);
+        }
         if n == 0 {
             return w;
         }
+        self.pulse_general(i, w, n, up)
+    }
+
+    /// [`AnalogArray::pulse`] without the table (n ≥ 1).
+    #[inline(never)]
+    fn pulse_general(&mut self, i: usize, w: f64, n: u64, up: bool) -> f64 {
         self.pulses += n;
         let (dw_min, c2c) = match self.mode {
             UpdateMode::Pulsed { dw_min, c2c, .. } => (dw_min, c2c),
@@ -371,42 +424,6 @@ impl AnalogArray {
     /// The pulse stream itself.
     pub fn rng(&mut self) -> &mut SimRng {
         &mut self.rng
-    }
-}
-
-/// x^n by repeated squaring (bit-identical on every platform).
-pub fn powi_exact(mut x: f64, mut n: u64) -> f64 {
-    let mut acc = 1.0;
-    while n > 0 {
-        if n & 1 == 1 {
-            acc *= x;
-        }
-        x *= x;
-        n >>= 1;
-    }
-    acc
-}
-
-/// n same-sign pulses of size `step` in closed form, where the device is linear in w.
-/// One up pulse on the ALD maps u = w − sp to u + s(1 − u/τ) (s = step·(1 + c)), a contraction
-/// towards τ, so n pulses give u_n = τ − (τ − u)(1 − s/τ)^n; down pulses mirror it. Soft bounds are
-/// the same with their own bound per direction.
-pub fn closed_form_pulses(device: &Device, w: f64, step: f64, n: u64, up: bool) -> Option<f64> {
-    let c = device.up_down;
-    let s = if up { step * (1.0 + c) } else { step * (1.0 - c) };
-    match device.shape {
-        Shape::Ideal => Some(if up { w + n as f64 * s } else { w - n as f64 * s }),
-        Shape::Ald { tau, sp } => {
-            let u = w - sp;
-            let r = powi_exact(1.0 - s / tau, n);
-            Some(sp + if up { tau - (tau - u) * r } else { -tau + (tau + u) * r })
-        }
-        Shape::SoftBounds { tau_max, tau_min } => Some(if up {
-            tau_max - (tau_max - w) * powi_exact(1.0 - s / tau_max, n)
-        } else {
-            tau_min + (w - tau_min) * powi_exact(1.0 + s / tau_min, n)
-        }),
-        Shape::Pow { .. } | Shape::Exp { .. } => None,
     }
 }
 

@@ -15,6 +15,7 @@ pub mod device;
 pub mod ensemble;
 pub mod golden;
 pub mod network;
+pub mod numeric;
 pub mod problem;
 pub mod pulse_train;
 pub mod record;

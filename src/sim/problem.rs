@@ -147,7 +147,7 @@ impl Lsq {
     /// The mean singular value of A (the paper's code sets w_noise = 0.1 / this).
     pub fn mean_singular_value(&self) -> f64 {
         let n = self.rows as f64;
-        let ev = crate::sim::theory::symmetric_eigenvalues(&self.hessian, self.dim);
+        let ev = crate::sim::numeric::symmetric_eigenvalues(&self.hessian, self.dim);
         ev.iter().map(|e| (e.max(0.0) * n).sqrt()).sum::<f64>() / self.dim as f64
     }
 }

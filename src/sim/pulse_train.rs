@@ -16,8 +16,11 @@
 //!
 //! The slots are simulated as bit masks (64 slots per word) and coincidences counted with
 //! popcount, exactly like aihwkit's bit lines, so the joint law of all counts is the hardware's.
+//!
+//! The n pulses an element receives are applied by [`AnalogArray::pulse`], in closed form where
+//! the device allows it ([`closed_form_pulses`], tabulated per array by `PulseTable`).
 
-use crate::sim::device::{AnalogArray, UpdateMode};
+use crate::sim::device::{AnalogArray, Device, Shape, UpdateMode};
 use crate::sim::rng::SimRng;
 use rand::Rng;
 
@@ -28,9 +31,12 @@ pub struct PulseTrains {
     d_bits: Vec<u64>,
     active_x: Vec<u32>,
     active_d: Vec<u32>,
+    /// One row's coincidences: (output, pulses, up).
+    hits: Vec<(u32, u32, bool)>,
 }
 
 /// `W ← W − lr·x dᵀ` on the tile `w` (layout above), through `array`'s update mode.
+#[inline(always)]
 pub fn rank_one_update(
     array: &mut AnalogArray,
     w: &mut [f64],
@@ -41,18 +47,31 @@ pub fn rank_one_update(
 ) {
     let outputs = d.len();
     debug_assert_eq!(w.len(), x.len() * outputs);
-    let UpdateMode::Pulsed { dw_min, bl, .. } = array.mode else {
-        for (i, &xi) in x.iter().enumerate() {
-            if xi == 0.0 {
-                continue;
-            }
-            let row = i * outputs;
-            for (j, &dj) in d.iter().enumerate() {
-                w[row + j] = array.write(row + j, w[row + j], -lr * xi * dj);
-            }
+    if matches!(array.mode, UpdateMode::Pulsed { .. }) {
+        return pulse_trains_update(array, w, x, d, lr, trains);
+    }
+    for (i, &xi) in x.iter().enumerate() {
+        if xi != 0.0 {
+            // −lr·xᵢ·dⱼ, evaluated left to right as (−lr·xᵢ)·dⱼ.
+            array.write_row(i * outputs, &mut w[i * outputs..(i + 1) * outputs], -lr * xi, d);
         }
+    }
+}
+
+/// The pulse-level [`rank_one_update`] (kept out of line so the expected one inlines).
+#[inline(never)]
+fn pulse_trains_update(
+    array: &mut AnalogArray,
+    w: &mut [f64],
+    x: &[f64],
+    d: &[f64],
+    lr: f64,
+    trains: &mut PulseTrains,
+) {
+    let UpdateMode::Pulsed { dw_min, bl, .. } = array.mode else {
         return;
     };
+    let outputs = d.len();
     let x_max = x.iter().fold(0.0f64, |m, v| m.max(v.abs()));
     let d_max = d.iter().fold(0.0f64, |m, v| m.max(v.abs()));
     if x_max == 0.0 || d_max == 0.0 || lr == 0.0 || !(x_max.is_finite() && d_max.is_finite()) {
@@ -67,23 +86,34 @@ pub fn rank_one_update(
         (1.0 / x_max, k / slots as f64 / d_max)
     };
     let words = slots.div_ceil(64) as usize;
-    let PulseTrains { x_bits, d_bits, active_x, active_d } = trains;
+    let PulseTrains { x_bits, d_bits, active_x, active_d, hits } = trains;
     fill_lines(x, x_scale, slots, words, x_bits, active_x, array.rng());
     fill_lines(d, d_scale, slots, words, d_bits, active_d, array.rng());
+    hits.clear();
+    hits.resize(active_d.len(), (0, 0, false));
     for &i in active_x.iter() {
-        let i = i as usize;
+        let (i, xi) = (i as usize, x[i as usize]);
         let xb = &x_bits[i * words..(i + 1) * words];
-        let row = i * outputs;
+        // Row i's coincidences, listed without a branch per pair (most pairs fire, in no
+        // predictable pattern), then fired.
+        let mut count = 0;
         for &j in active_d.iter() {
-            let j = j as usize;
-            let db = &d_bits[j * words..(j + 1) * words];
-            let n: u32 = xb.iter().zip(db).map(|(a, b)| (a & b).count_ones()).sum();
-            if n > 0 {
-                let up = x[i] * d[j] < 0.0;
-                w[row + j] = array.pulse(row + j, w[row + j], n as u64, up);
-            }
+            let db = &d_bits[j as usize * words..(j as usize + 1) * words];
+            let n = if words == 1 { (xb[0] & db[0]).count_ones() } else { coincidences(xb, db) };
+            hits[count] = (j, n, xi * d[j as usize] < 0.0);
+            count += usize::from(n > 0);
+        }
+        let row = i * outputs;
+        for &(j, n, up) in &hits[..count] {
+            let e = row + j as usize;
+            w[e] = array.pulse(e, w[e], n.into(), up);
         }
     }
+}
+
+/// The slots in which both lines fire.
+fn coincidences(a: &[u64], b: &[u64]) -> u32 {
+    a.iter().zip(b).map(|(a, b)| (a & b).count_ones()).sum()
 }
 
 /// Draws the bit line of every entry of `v` (firing probability |v|·scale, capped at 1) into
@@ -99,16 +129,21 @@ fn fill_lines(
 ) {
     bits.clear();
     bits.resize(v.len() * words, 0);
+    // The lines that fire are listed without a branch per line (empty trains come in no
+    // predictable pattern).
     active.clear();
+    active.resize(v.len(), 0);
+    let mut fired = 0;
     for (i, &vi) in v.iter().enumerate() {
         let p = (vi.abs() * scale).min(1.0);
         if p <= 0.0 {
             continue;
         }
-        if bernoulli_bits(p, slots, &mut bits[i * words..(i + 1) * words], rng) {
-            active.push(i as u32);
-        }
+        let any = bernoulli_bits(p, slots, &mut bits[i * words..(i + 1) * words], rng);
+        active[fired] = i as u32;
+        fired += usize::from(any);
     }
+    active.truncate(fired);
 }
 
 /// Sets each of the first `slots` bits of `line` with probability `p`; returns whether any was set.
@@ -123,6 +158,16 @@ fn bernoulli_bits(p: f64, slots: u64, line: &mut [u64], rng: &mut SimRng) -> boo
         return slots > 0;
     }
     if slots <= 16 || p > 0.5 {
+        if slots <= 64 {
+            // One word, built in a register without a branch per slot (the outcomes are random,
+            // so a branch would be mispredicted).
+            let mut bits = 0;
+            for t in 0..slots {
+                bits |= u64::from(rng.random::<f64>() < p) << t;
+            }
+            line[0] |= bits;
+            return bits != 0;
+        }
         for t in 0..slots {
             if rng.random::<f64>() < p {
                 line[(t / 64) as usize] |= 1 << (t % 64);
@@ -146,6 +191,100 @@ fn bernoulli_bits(p: f64, slots: u64, line: &mut [u64], rng: &mut SimRng) -> boo
         if t >= slots {
             return any;
         }
+    }
+}
+
+// n same-sign pulses on one element, in closed form.
+
+/// x^n by repeated squaring (bit-identical on every platform).
+pub fn powi_exact(mut x: f64, mut n: u64) -> f64 {
+    let mut acc = 1.0;
+    while n > 0 {
+        if n & 1 == 1 {
+            acc *= x;
+        }
+        x *= x;
+        n >>= 1;
+    }
+    acc
+}
+
+/// n same-sign pulses of size `step` in closed form, where the device is linear in w.
+/// One up pulse on the ALD maps u = w − sp to u + s(1 − u/τ) (s = step·(1 + c)), a contraction
+/// towards τ, so n pulses give u_n = τ − (τ − u)(1 − s/τ)^n; down pulses mirror it. Soft bounds are
+/// the same with their own bound per direction.
+pub fn closed_form_pulses(device: &Device, w: f64, step: f64, n: u64, up: bool) -> Option<f64> {
+    if device.shape == Shape::Ideal {
+        let s = if up { step * (1.0 + device.up_down) } else { step * (1.0 - device.up_down) };
+        return Some(if up { w + n as f64 * s } else { w - n as f64 * s });
+    }
+    let (b, r) = contraction(device, step, up)?;
+    Some(contract(&device.shape, w, b, powi_exact(r, n)))
+}
+
+/// The bound b that pulses of one direction approach (±τ relative to sp on the ALD, τ_max or
+/// τ_min) and the factor r = 1 − s/|b| by which one pulse of size `step` scales the distance to
+/// it; `None` for devices without a closed form.
+fn contraction(device: &Device, step: f64, up: bool) -> Option<(f64, f64)> {
+    let c = device.up_down;
+    let s = if up { step * (1.0 + c) } else { step * (1.0 - c) };
+    match device.shape {
+        Shape::Ald { tau, .. } => Some((if up { tau } else { -tau }, 1.0 - s / tau)),
+        Shape::SoftBounds { tau_max, tau_min } => {
+            Some(if up { (tau_max, 1.0 - s / tau_max) } else { (tau_min, 1.0 + s / tau_min) })
+        }
+        Shape::Ideal | Shape::Pow { .. } | Shape::Exp { .. } => None,
+    }
+}
+
+/// The weight `w` after pulses that scale its distance to the bound `b` by `rn` (ALD and soft
+/// bounds only): b − (b − w)·rⁿ. For down pulses this is the same value as the mirrored
+/// b + (w − b)·rⁿ, since negation is exact and rounding symmetric.
+#[inline(always)]
+fn contract(shape: &Shape, w: f64, b: f64, rn: f64) -> f64 {
+    match *shape {
+        Shape::Ald { sp, .. } => sp + (b - (b - (w - sp)) * rn),
+        Shape::SoftBounds { .. } => b - (b - w) * rn,
+        Shape::Ideal | Shape::Pow { .. } | Shape::Exp { .. } => unreachable!("no closed form"),
+    }
+}
+
+/// Pulse level without device-to-device variation or cycle-to-cycle noise on an ALD or
+/// soft-bounds device: n pulses scale the distance to the bound approached by rⁿ
+/// ([`closed_form_pulses`]). rⁿ is tabulated for short trains by the same [`powi_exact`], so the
+/// weights keep their bits while a pulse train costs a lookup instead of a branchy power.
+#[derive(Clone, Debug)]
+pub(crate) struct PulseTable {
+    /// The device's range, which every pulse clips to.
+    lo: f64,
+    hi: f64,
+    /// Indexed by direction (down, up): the bound approached ([`contraction`]) and rⁿ for
+    /// n = 0…min(BL, 256).
+    bounds: [f64; 2],
+    powers: [Vec<f64>; 2],
+}
+
+impl PulseTable {
+    pub(crate) fn new(device: &Device, dw_min: f64, bl: u32) -> Option<PulseTable> {
+        let (lo, hi) = device.range()?;
+        let ((b_down, r_down), (b_up, r_up)) =
+            (contraction(device, dw_min, false)?, contraction(device, dw_min, true)?);
+        // Trains rarely exceed a few dozen pulses; longer ones compute rⁿ (a huge BL would make a
+        // huge table).
+        let powers = |r| (0..=bl.clamp(1, 256)).map(|n| powi_exact(r, n.into())).collect();
+        Some(PulseTable { lo, hi, bounds: [b_down, b_up], powers: [powers(r_down), powers(r_up)] })
+    }
+
+    /// The weight after `n` pulses in direction `up` from `w`, clipped before and after.
+    #[inline(always)]
+    pub(crate) fn fire(&self, shape: &Shape, w: f64, n: u64, up: bool) -> f64 {
+        // Both directions by one formula, indexed rather than branched on (signs are random).
+        let dir = usize::from(up);
+        let powers = &self.powers[dir];
+        // Past the table rⁿ is computed; powers[1] is r itself.
+        let rn =
+            usize::try_from(n).ok().and_then(|n| powers.get(n).copied()).unwrap_or_else(|| powi_exact(powers[1], n));
+        contract(shape, w.clamp(self.lo, self.hi), self.bounds[dir], rn).clamp(self.lo, self.hi)
     }
 }
 
@@ -243,6 +382,46 @@ mod tests {
         }
         let mean = n01 / draws as f64;
         assert!((mean - 5.0).abs() < 0.2, "20 slots × 0.25: {mean}");
+    }
+
+    #[test]
+    fn tabulated_pulses_are_the_closed_form_bit_for_bit() {
+        // The table must give the very bits of the closed form (clipped before and after), also
+        // past its end, and b − (b − w)·rⁿ those of the mirrored form for down pulses.
+        let (dw_min, bl) = (3e-3, 20);
+        let ald = Device { shape: Shape::Ald { tau: 0.6, sp: 0.1 }, up_down: 0.2 };
+        let sb = Device { shape: Shape::SoftBounds { tau_max: 0.8, tau_min: -0.5 }, up_down: -0.1 };
+        for device in [ald, sb] {
+            let mode = UpdateMode::Pulsed { dw_min, bl, c2c: 0.0 };
+            let mut var = rng::stream(1, Purpose::DeviceVariation);
+            let mut array = AnalogArray::new(device, mode, 0.0, 1, &mut var, rng::stream(2, Purpose::Pulses));
+            let (lo, hi) = device.range().unwrap();
+            for k in -25..=25 {
+                let w = 0.037 * k as f64;
+                for n in 0..30u64 {
+                    for up in [false, true] {
+                        let closed = closed_form_pulses(&device, w.clamp(lo, hi), dw_min, n, up).unwrap();
+                        let want = if n == 0 { w } else { closed.clamp(lo, hi) };
+                        assert_eq!(
+                            array.pulse(0, w, n, up).to_bits(),
+                            want.to_bits(),
+                            "{device:?} w={w} n={n} up={up}"
+                        );
+                        if !up {
+                            let (w, s) = (w.clamp(lo, hi), dw_min * (1.0 - device.up_down));
+                            let mirrored = match device.shape {
+                                Shape::Ald { tau, sp } => sp + (-tau + (tau + (w - sp)) * powi_exact(1.0 - s / tau, n)),
+                                Shape::SoftBounds { tau_min, .. } => {
+                                    tau_min + (w - tau_min) * powi_exact(1.0 + s / tau_min, n)
+                                }
+                                _ => unreachable!(),
+                            };
+                            assert_eq!(closed.to_bits(), mirrored.to_bits(), "{device:?} w={w} n={n}");
+                        }
+                    }
+                }
+            }
+        }
     }
 
     #[test]

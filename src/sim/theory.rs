@@ -14,6 +14,8 @@
 use crate::sim::device::{Device, Response};
 use crate::sim::problem::{Lsq, Problem};
 use serde::Serialize;
+// The numerical helpers live in `numeric` so device and problem need not import theory.
+use crate::sim::numeric::{bisect, symmetric_eigenvalues};
 
 /// E|μ + σξ| for ξ ~ N(0, 1).
 pub fn mean_abs_gaussian(mu: f64, sigma: f64) -> f64 {
@@ -22,35 +24,6 @@ pub fn mean_abs_gaussian(mu: f64, sigma: f64) -> f64 {
     }
     let z = mu / (sigma * std::f64::consts::SQRT_2);
     mu * libm::erf(z) + sigma * (2.0 / std::f64::consts::PI).sqrt() * libm::exp(-z * z)
-}
-
-/// Root of a continuous `f` on `[a, b]` with `f(a)·f(b) ≤ 0`, by bisection to machine precision
-/// (robust where G or the noise term make `f` steep).
-pub fn bisect(f: impl Fn(f64) -> f64, mut a: f64, mut b: f64) -> f64 {
-    let mut fa = f(a);
-    if fa == 0.0 {
-        return a;
-    }
-    if f(b) == 0.0 {
-        return b;
-    }
-    for _ in 0..200 {
-        let m = 0.5 * (a + b);
-        if m == a || m == b {
-            break;
-        }
-        let fm = f(m);
-        if fm == 0.0 {
-            return m;
-        }
-        if (fm < 0.0) == (fa < 0.0) {
-            a = m;
-            fa = fm;
-        } else {
-            b = m;
-        }
-    }
-    0.5 * (a + b)
 }
 
 /// Analog SGD's stationary coordinate for curvature `h`, optimum `wstar`, noise `sigma` on `device`.
@@ -81,49 +54,6 @@ pub fn lower_bound_stationary(curvature: f64, wstar: f64, tau: f64, sigma: f64, 
     let edge = tau * (1.0 - 1e-12);
     let (lo, hi) = if wstar >= 0.0 { (0.0, wstar.min(edge)) } else { (wstar.max(-edge), 0.0) };
     bisect(r, lo, hi)
-}
-
-/// Eigenvalues of a symmetric `n×n` row-major matrix (cyclic Jacobi; n is small).
-pub fn symmetric_eigenvalues(m: &[f64], n: usize) -> Vec<f64> {
-    let mut a = m.to_vec();
-    for _sweep in 0..100 {
-        let off: f64 = (0..n)
-            .flat_map(|i| (0..n).filter(move |&j| j != i).map(move |j| (i, j)))
-            .map(|(i, j)| a[i * n + j].powi(2))
-            .sum();
-        let scale: f64 = (0..n).map(|i| a[i * n + i].powi(2)).sum::<f64>().max(1e-300);
-        if off <= 1e-30 * scale {
-            break;
-        }
-        for p in 0..n {
-            for q in p + 1..n {
-                let apq = a[p * n + q];
-                if apq == 0.0 {
-                    continue;
-                }
-                let theta = (a[q * n + q] - a[p * n + p]) / (2.0 * apq);
-                let t = theta.signum() / (theta.abs() + (theta * theta + 1.0).sqrt());
-                let t = if theta == 0.0 { 1.0 } else { t };
-                let c = 1.0 / (t * t + 1.0).sqrt();
-                let s = t * c;
-                for k in 0..n {
-                    let akp = a[k * n + p];
-                    let akq = a[k * n + q];
-                    a[k * n + p] = c * akp - s * akq;
-                    a[k * n + q] = s * akp + c * akq;
-                }
-                for k in 0..n {
-                    let apk = a[p * n + k];
-                    let aqk = a[q * n + k];
-                    a[p * n + k] = c * apk - s * aqk;
-                    a[q * n + k] = s * apk + c * aqk;
-                }
-            }
-        }
-    }
-    let mut ev: Vec<f64> = (0..n).map(|i| a[i * n + i]).collect();
-    ev.sort_by(|x, y| x.total_cmp(y));
-    ev
 }
 
 /// Digital SGD's stationary excess loss for curvatures `h` (eigenvalues), step `alpha`, noise

@@ -148,12 +148,27 @@ pub fn playground_stats() -> String {
 pub fn benchmark_steps(query: &str, n: u32) -> f64 {
     let Ok(s) = Scenario::parse(query) else { return f64::NAN };
     if s.problem == ProblemKind::Digits {
-        return f64::NAN; // digits is measured in epochs: see `benchmark_digits_epoch`
+        return f64::NAN; // digits is measured in epochs: see `benchmark_digits`
     }
     let mut run = crate::sim::Run::new(&s);
     let t = dom::now();
     run.step_n(n as u64);
     n as f64 / ((dom::now() - t) / 1000.0)
+}
+
+/// Trains `query` (a digits scenario) for `epochs` epochs on this thread as fast as possible;
+/// returns seconds per epoch (benchmark hook: the page itself trains in a worker).
+#[wasm_bindgen]
+pub fn benchmark_digits(query: &str, epochs: u32) -> f64 {
+    let Ok(mut s) = Scenario::parse(query) else { return f64::NAN };
+    if s.problem != ProblemKind::Digits || epochs == 0 {
+        return f64::NAN;
+    }
+    s.epochs = epochs as u64;
+    let mut run = crate::sim::network::NetRun::new(&s);
+    let t = dom::now();
+    run.run_to_end();
+    (dom::now() - t) / 1000.0 / epochs as f64
 }
 
 /// Starts the run, or under prefers-reduced-motion computes it to its end at once (when that is
