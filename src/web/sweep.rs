@@ -1,6 +1,6 @@
-//! The sweep panel: hands a [`Sweep`]'s cells to the Web Workers (one cell per worker at a
-//! time, every core busy, the live view keeps animating) and draws the three heatmaps as cells
-//! complete.
+//! The sweep panel: hands a [`Sweep`]'s cells to the Web Workers (a few queued per worker, so a
+//! worker never waits for the page's next frame to get work; every core busy, the live view
+//! keeps animating) and draws the three heatmaps as cells complete.
 
 use super::app::Layer;
 use super::dom;
@@ -16,8 +16,12 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 /// Canvas ids of the three heatmaps.
 pub const HEAT_IDS: [&str; 3] = ["heat-analog", "heat-tt", "heat-ratio"];
 
-/// A sweep in the page. Cells are computed by the Web Workers, one cell per worker at a time,
-/// so a sweep uses every core and the page keeps animating.
+/// Cells queued per worker: answers reach the page once per frame, so a worker with one cell
+/// at a time would idle up to a frame between short cells.
+const QUEUE_PER_WORKER: usize = 3;
+
+/// A sweep in the page. Cells are computed by the Web Workers, so a sweep uses every core and
+/// the page keeps animating.
 pub struct SweepView {
     pub sweep: Option<Sweep>,
     /// `cells[j * nx + i]`, `None` until computed.
@@ -100,16 +104,15 @@ impl SweepView {
             return;
         }
         for w in 0..workers.len() {
-            if workers.busy[w] || self.next >= sweep.len() {
-                continue;
+            while workers.in_flight[w] < QUEUE_PER_WORKER && self.next < sweep.len() {
+                let (i, j) = sweep.index(self.next);
+                let query = sweep.cell_scenario(i, j).to_query();
+                self.request = self.request.wrapping_add(1);
+                self.pending.insert(self.request, self.next);
+                workers.in_flight[w] += 1;
+                workers.post(w, "cell", &[("id", JsValue::from(self.request)), ("query", JsValue::from_str(&query))]);
+                self.next += 1;
             }
-            let (i, j) = sweep.index(self.next);
-            let query = sweep.cell_scenario(i, j).to_query();
-            self.request = self.request.wrapping_add(1);
-            self.pending.insert(self.request, self.next);
-            workers.busy[w] = true;
-            workers.post(w, "cell", &[("id", JsValue::from(self.request)), ("query", JsValue::from_str(&query))]);
-            self.next += 1;
         }
         if self.next >= sweep.len() && self.pending.is_empty() {
             self.running = false;
@@ -119,8 +122,8 @@ impl SweepView {
 
     /// Takes a worker's answer for a cell.
     pub fn receive(&mut self, m: &Incoming, workers: &mut Workers) {
-        if let Some(b) = workers.busy.get_mut(m.worker) {
-            *b = false;
+        if let Some(n) = workers.in_flight.get_mut(m.worker) {
+            *n = n.saturating_sub(1);
         }
         let Some(idx) = m.id.and_then(|id| self.pending.remove(&id)) else { return };
         let Some(sweep) = &self.sweep else { return };
@@ -146,10 +149,10 @@ impl SweepView {
         self.dirty = true;
     }
 
-    /// Redraws the heatmaps if cells completed (at most ten times a second) or sizes changed.
+    /// Redraws the heatmaps if cells completed (at most four times a second, so drawing leaves the cores to the workers) or sizes changed.
     pub fn draw(&mut self, theme: &Theme, dpr: f64, now: f64) {
         let resized = self.layers.iter().fold(false, |r, l| l.fit(dpr) | r);
-        if !(resized || self.dirty && now - self.last_draw > 100.0) {
+        if !(resized || self.dirty && now - self.last_draw > 250.0) {
             return;
         }
         self.dirty = false;

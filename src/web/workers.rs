@@ -29,8 +29,8 @@ pub struct Incoming {
 pub struct Workers {
     workers: Vec<Worker>,
     inbox: Rc<RefCell<VecDeque<Incoming>>>,
-    /// Whether each worker is computing a sweep cell.
-    pub busy: Vec<bool>,
+    /// Sweep cells handed to each worker and not answered yet.
+    pub in_flight: Vec<usize>,
     /// Set when the workers could not be started (the page says so instead of training).
     pub error: Option<String>,
 }
@@ -45,7 +45,7 @@ fn field_u32(v: &JsValue, name: &str) -> Option<u32> {
 impl Workers {
     /// An empty pool; workers start on the first [`Workers::ensure_started`].
     pub fn new() -> Workers {
-        Workers { workers: vec![], inbox: Rc::new(RefCell::new(VecDeque::new())), busy: vec![], error: None }
+        Workers { workers: vec![], inbox: Rc::new(RefCell::new(VecDeque::new())), in_flight: vec![], error: None }
     }
 
     /// How many workers the pool has (after starting).
@@ -103,7 +103,7 @@ impl Workers {
             on_error.forget();
             self.workers.push(worker);
         }
-        self.busy = vec![false; n];
+        self.in_flight = vec![0; n];
         true
     }
 
