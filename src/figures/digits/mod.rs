@@ -472,6 +472,8 @@ pub fn draw_saturation<DB: DrawingBackend>(
 }
 
 mod predictions;
+#[cfg(test)]
+use predictions::verdict_colors;
 pub use predictions::{draw_predictions, PredictionRow};
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ const PREDICTION_LINE: f64 = 11.5;
 
 /// Colours of right and wrong predictions: bluish green and a magenta-red, apart for every
 /// common colour-vision deficiency; wrong ones are also boxed and struck through.
-fn verdict_colors(theme: &Theme) -> (RGBColor, RGBColor) {
+pub(super) fn verdict_colors(theme: &Theme) -> (RGBColor, RGBColor) {
     if theme.dark {
         (RGBColor(90, 200, 150), RGBColor(255, 95, 150))
     } else {
