@@ -83,7 +83,7 @@ fn every_invalid_value_is_rejected_with_key_value_and_range() {
         ("algos=sgd", "algos", "digital, analog, tt"),
         ("algos=tt,tt", "algos", "twice"),
         ("h=1,0", "h", "[1e-6, 1e6]"),
-        ("h=1,2,3", "h", "one value or 2 values"),
+        ("h=1,2,3", "h", "one value or 2 (one per coordinate of w*)"),
         ("wstar=1,x", "wstar", "not a number"),
         ("problem=lower_bound&wstar=0.1,0.2", "wstar", "single value"),
         ("dim=0", "dim", "[1, 200]"),
@@ -175,4 +175,48 @@ fn cli_keys_lists_the_vocabulary() {
     for k in KEYS.iter() {
         assert!(text.lines().any(|l| l.starts_with(&format!("{}\t", k.name))), "{} missing", k.name);
     }
+}
+
+#[test]
+fn cli_output_into_a_closed_pipe_ends_quietly() {
+    // `playground sweep … | head -c 10`: 10,000 CSV rows (~500 KB) overflow the pipe buffer, so
+    // the writes after the reader has gone fail with EPIPE; the program must end without a panic.
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_playground"))
+        .args([
+            "sweep",
+            "problem=quadratic&steps=1&algos=analog",
+            "--x",
+            "tau=0.5:2:lin:100",
+            "--y",
+            "alpha=0.01:0.1:lin:100",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut head = [0u8; 10];
+    stdout.read_exact(&mut head).unwrap();
+    drop(stdout);
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(out.status.success(), "status {:?}: {stderr}", out.status);
+}
+
+#[test]
+fn quadratic_defaults_follow_the_dimension_of_wstar() {
+    // A 1-D or 3-D w* needs no W₀ or h of its own; given ones must still match.
+    let one = Scenario::parse("wstar=0.6&h=2").unwrap();
+    assert_eq!(one.w0, vec![-0.5]);
+    let three = Scenario::parse("wstar=0.6,0.2,0.1").unwrap();
+    assert_eq!(three.w0, vec![-0.5, 0.5, -0.5]);
+    assert_eq!(three.h, vec![1.0, 2.0, 3.0]);
+    assert_eq!(Scenario::parse(&three.to_query()).unwrap(), three);
+    assert_eq!(Scenario::parse("").unwrap().h, vec![1.0, 3.0]);
+    let e = Scenario::parse("wstar=0.6,0.2,0.1&w0=1,2").unwrap_err();
+    assert_eq!(e.key, "w0");
+    assert!(e.to_string().contains("one value or 3"), "{e}");
 }

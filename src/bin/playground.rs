@@ -99,11 +99,11 @@ fn run_cli(args: &[String]) -> Result<(), String> {
         Some("sweep") => sweep(&args[1..]),
         Some("reproduce") => reproduce(&args[1..]),
         Some("keys") => {
-            print!("{}", keys_table());
+            print_out(&keys_table());
             Ok(())
         }
         Some("-h" | "--help" | "help") => {
-            println!("{USAGE}");
+            print_out(&format!("{USAGE}\n"));
             Ok(())
         }
         Some(other) => Err(format!("unknown command {other:?}\n{USAGE}")),
@@ -129,7 +129,7 @@ fn run(args: &[String]) -> Result<(), String> {
         None => sim.run_to_end(),
     }
     let json = serde_json::to_string_pretty(&sim.summary()).map_err(|e| e.to_string())?;
-    println!("{json}");
+    print_out(&format!("{json}\n"));
     Ok(())
 }
 
@@ -147,8 +147,21 @@ fn run_digits(scenario: &Scenario, opts: &RunOptions) -> Result<(), String> {
         std::fs::write(path, epochs_csv(&summary)).map_err(|e| format!("--csv {path}: {e}"))?;
     }
     let json = serde_json::to_string_pretty(&summary).map_err(|e| e.to_string())?;
-    println!("{json}");
+    print_out(&format!("{json}\n"));
     Ok(())
+}
+
+/// Writes to standard output; a reader that went away (`playground run … | head`) ends the
+/// program quietly instead of the panic `println!` gives on a closed pipe.
+fn print_out(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("playground: cannot write the output: {e}");
+        std::process::exit(1);
+    }
 }
 
 fn threads_default() -> usize {
@@ -203,9 +216,9 @@ fn sweep(args: &[String]) -> Result<(), String> {
                 "cells_per_second": cells.len() as f64 / secs,
                 "out": path,
             });
-            println!("{}", serde_json::to_string_pretty(&summary).map_err(|e| e.to_string())?);
+            print_out(&format!("{}\n", serde_json::to_string_pretty(&summary).map_err(|e| e.to_string())?));
         }
-        None => print!("{csv}"),
+        None => print_out(&csv),
     }
     Ok(())
 }
@@ -247,10 +260,10 @@ fn reproduce(args: &[String]) -> Result<(), String> {
         start.elapsed().as_secs_f64()
     );
     let failed: Vec<&str> = report.claims.iter().filter(|c| !c.holds).map(|c| c.id.as_str()).collect();
-    println!(
-        "{}",
+    print_out(&format!(
+        "{}\n",
         serde_json::json!({ "claims": report.claims.len(), "hold": report.claims.len() - failed.len(), "do_not_hold": failed })
-    );
+    ));
     Ok(())
 }
 

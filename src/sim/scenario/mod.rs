@@ -423,6 +423,17 @@ impl Scenario {
                 k.set_text(&mut s, k.default_for(problem)).expect("vocabulary defaults are valid");
             }
         }
+        if s.problem == ProblemKind::Quadratic {
+            // Defaults follow the dimension n of w*: W₀ = −0.5, 0.5, −0.5, …; curvatures spread
+            // evenly over [1, 3] (n = 2 gives the page's 1, 3).
+            let n = s.wstar.len();
+            if !seen.contains(&"w0") && s.w0.len() != n {
+                s.w0 = (0..n).map(|i| if i % 2 == 0 { -0.5 } else { 0.5 }).collect();
+            }
+            if !seen.contains(&"h") && s.h.len() != n {
+                s.h = (0..n).map(|i| if n == 1 { 1.0 } else { 1.0 + 2.0 * i as f64 / (n - 1) as f64 }).collect();
+            }
+        }
         s.check_consistency(lenient, &mut notices)?;
         Ok((s, notices))
     }
@@ -441,7 +452,10 @@ impl Scenario {
                         problems.push(ScenarioError {
                             key: name.into(),
                             value,
-                            message: format!("needs one value or {n} values (one per coordinate of wstar)"),
+                            message: format!(
+                                "{name} needs one value or {n} (one per coordinate of w*){}",
+                                if lenient { "; its last value was repeated" } else { "" }
+                            ),
                         });
                     }
                 }
