@@ -1,13 +1,17 @@
 // Browser benchmark (not a test): frame times while simulating at max speed, browser vs native
-// steps/s on the same scenario, wasm size, time to first chart. Writes the results into
+// steps/s on the same scenario, digits epochs, sweeps in Web Workers, wasm size, time to first chart. Writes the results into
 // BENCHMARKS.md between the browser-bench markers. Run: cd e2e && npm run bench
-// (needs dist/ from `trunk build --release --offline` and target/release/playground).
+// It builds what it measures first: the release CLI and dist/ (`trunk build --release --offline`,
+// after scripts/setup.sh installed trunk), so it runs on a fresh clone.
 import { readFile, writeFile, readdir } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { execFileSync } from 'node:child_process';
 import { serveDist, launch, open, stats } from './helpers.mjs';
 
 const ROOT = new URL('../', import.meta.url).pathname;
+const env = { ...process.env, PATH: `${process.env.HOME}/.cargo/bin:${process.env.PATH}` };
+execFileSync('cargo', ['build', '--release', '--bin', 'playground'], { cwd: ROOT, stdio: 'inherit', env });
+execFileSync('trunk', ['build', '--release', '--offline'], { cwd: ROOT, stdio: 'inherit', env });
 const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
 const server = await serveDist();
 const browser = await launch();

@@ -262,3 +262,15 @@ test('no serious accessibility violations (axe-core), light and dark, 2-D and di
     await context.close();
   }
 });
+
+test('the readout table updates its cells in place while the run plays', async () => {
+  const { page, errors, context } = await open(browser, server.url, '?steps=100000000');
+  await sleep(300);
+  const cell = await page.$('#loss-analog');
+  const before = await cell.textContent();
+  await sleep(1200);
+  assert.equal(await cell.evaluate((el) => el.isConnected), true, 'the same cell element is still in the table');
+  assert.notEqual(await cell.textContent(), before, 'its value changed');
+  assert.deepEqual(errors, []);
+  await context.close();
+});

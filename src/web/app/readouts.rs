@@ -39,41 +39,53 @@ impl App {
         self.readouts.iter().find(|r| r.kind == a && r.pulsed)
     }
 
+    /// The readout table: rows are built when the set of tracks changes; afterwards only the
+    /// cells' text and values change (no new DOM nodes every tenth of a second).
     fn write_readouts(&self) {
         let any_pulses = self.readouts.iter().any(|r| r.pulsed);
-        let rows: String = self
-            .readouts
-            .iter()
-            .map(|r| {
-                let (loss, dist) = if r.diverged {
-                    ("diverged".to_string(), "—".to_string())
-                } else if !r.loss.is_finite() {
-                    ("—".to_string(), fmt_num(r.dist)) // no step taken yet
-                } else {
-                    (fmt_num(r.loss), fmt_num(r.dist))
-                };
-                let class = if r.diverged { " class=\"diverged\"" } else { "" };
-                let pulses = if any_pulses {
-                    format!("<td id=\"pulses-{k}\">{}</td>", if r.pulsed { fmt_num(r.pulses_per_step) } else { "—".into() }, k = r.key)
-                } else {
-                    String::new()
-                };
-                format!(
-                    "<tr id=\"row-{k}\"><td><span class=\"swatch {kind}{p}\"></span>{label}</td><td{class} id=\"loss-{k}\" data-value=\"{lv}\">{loss}</td><td{class} id=\"dist-{k}\" data-value=\"{dv}\">{dist}</td>{pulses}</tr>",
-                    k = r.key,
-                    kind = r.kind.key(),
-                    p = if r.pulsed { " pulsed" } else { "" },
-                    label = track_label(r.kind, r.pulsed),
-                    lv = r.loss,
-                    dv = r.dist
-                )
-            })
-            .collect();
         dom::set_hidden("pulses-head", !any_pulses);
         dom::set_hidden("legend-pulses", !any_pulses);
-        if let Ok(body) = by_id::<web_sys::HtmlElement>("readout-rows") {
-            if body.inner_html() != rows {
-                body.set_inner_html(&rows);
+        let Ok(body) = by_id::<web_sys::HtmlElement>("readout-rows") else { return };
+        let shape: String = self.readouts.iter().map(|r| r.key.as_str()).collect::<Vec<_>>().join(",")
+            + if any_pulses { "+p" } else { "" };
+        if body.get_attribute("data-tracks").as_deref() != Some(shape.as_str()) {
+            let rows: String = self
+                .readouts
+                .iter()
+                .map(|r| {
+                    let pulses = if any_pulses { format!("<td id=\"pulses-{}\"></td>", r.key) } else { String::new() };
+                    format!(
+                        "<tr id=\"row-{k}\"><td><span class=\"swatch {kind}{p}\"></span>{label}</td><td id=\"loss-{k}\"></td><td id=\"dist-{k}\"></td>{pulses}</tr>",
+                        k = r.key,
+                        kind = r.kind.key(),
+                        p = if r.pulsed { " pulsed" } else { "" },
+                        label = track_label(r.kind, r.pulsed),
+                    )
+                })
+                .collect();
+            body.set_inner_html(&rows);
+            let _ = body.set_attribute("data-tracks", &shape);
+        }
+        for r in &self.readouts {
+            let (loss, dist) = if r.diverged {
+                ("diverged".to_string(), "—".to_string())
+            } else if !r.loss.is_finite() {
+                ("—".to_string(), fmt_num(r.dist)) // no step taken yet
+            } else {
+                (fmt_num(r.loss), fmt_num(r.dist))
+            };
+            for (id, text, value) in
+                [(format!("loss-{}", r.key), loss, r.loss), (format!("dist-{}", r.key), dist, r.dist)]
+            {
+                dom::set_text(&id, &text);
+                if let Ok(cell) = by_id::<web_sys::HtmlElement>(&id) {
+                    let _ = cell.set_attribute("data-value", &value.to_string());
+                    let _ = cell.class_list().toggle_with_force("diverged", r.diverged);
+                }
+            }
+            if any_pulses {
+                let text = if r.pulsed { fmt_num(r.pulses_per_step) } else { "—".into() };
+                dom::set_text(&format!("pulses-{}", r.key), &text);
             }
         }
         self.write_step_count();
