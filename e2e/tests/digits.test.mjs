@@ -124,3 +124,17 @@ test('digits: bad layers in a link are repaired with a notice, the view still tr
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('digits: a worker that cannot load is reported on the page, nothing hangs', async () => {
+  const context = await browser.newContext({ viewport: { width: 1300, height: 1000 } });
+  const page = await context.newPage();
+  await page.route('**/worker.js', (route) => route.fulfill({ status: 404, body: 'gone' }));
+  await page.goto(server.url + '?scene=digits');
+  await page.waitForFunction(() => /Training stopped/.test(document.querySelector('#digits-status').textContent), null, { timeout: 15000 });
+  const status = await page.textContent('#digits-status');
+  assert.match(status, /Web Worker/);
+  // The rest of the page still works: switching to the 2-D scene runs.
+  await page.click('#scenes button[data-scene="stall"]');
+  await page.waitForFunction(() => Number(document.querySelector('#step-count').dataset.step) > 100, null, { timeout: 10000 });
+  await context.close();
+});

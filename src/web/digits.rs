@@ -116,7 +116,9 @@ impl DigitsView {
 
     /// Takes a worker message that belongs to training.
     pub fn receive(&mut self, m: &Incoming) {
-        if m.token != Some(self.token) || !self.active {
+        // A worker that failed to load or crashed reports without a token: that stops us too.
+        let for_us = m.token == Some(self.token) || (m.kind == "error" && m.token.is_none() && m.worker == 0);
+        if !for_us || !self.active {
             return;
         }
         match m.kind.as_str() {

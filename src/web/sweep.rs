@@ -125,6 +125,14 @@ impl SweepView {
         if let Some(n) = workers.in_flight.get_mut(m.worker) {
             *n = n.saturating_sub(1);
         }
+        if m.id.is_none() {
+            // The worker itself failed (it could not load, or crashed): its cells will not come.
+            if self.running {
+                self.error = Some(m.message.clone().unwrap_or_else(|| "a Web Worker failed".into()));
+                self.cancel();
+            }
+            return;
+        }
         let Some(idx) = m.id.and_then(|id| self.pending.remove(&id)) else { return };
         let Some(sweep) = &self.sweep else { return };
         let parsed = m.json.as_deref().map(serde_json::from_str::<Outcome>);

@@ -89,14 +89,16 @@ impl Workers {
             worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
             on_message.forget();
             let inbox = self.inbox.clone();
-            let on_error = Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |e: web_sys::ErrorEvent| {
+            // A script that fails to load fires a plain Event, a crash an ErrorEvent with a message.
+            let on_error = Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| {
+                let what = field_str(&e, "message").unwrap_or_else(|| "its script could not be loaded".into());
                 inbox.borrow_mut().push_back(Incoming {
                     worker: w,
                     kind: "error".into(),
                     token: None,
                     id: None,
                     json: None,
-                    message: Some(format!("worker failed: {}", e.message())),
+                    message: Some(format!("a Web Worker failed: {what}")),
                 });
             });
             worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));

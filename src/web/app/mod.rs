@@ -333,9 +333,11 @@ impl App {
         let dt = self.last_frame.map_or(0.0, |t| ((now - t) / 1000.0).clamp(0.0, 0.1));
         self.last_frame = Some(now);
         for m in self.workers.drain() {
-            if m.kind == "cell" || m.id.is_some() {
+            let worker_failed = m.kind == "error" && m.id.is_none() && m.token.is_none();
+            if m.kind == "cell" || m.id.is_some() || worker_failed {
                 self.sweep.receive(&m, &mut self.workers);
-            } else {
+            }
+            if m.kind != "cell" && m.id.is_none() {
                 self.digits.receive(&m);
             }
         }
