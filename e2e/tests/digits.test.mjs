@@ -138,3 +138,24 @@ test('digits: a worker that cannot load is reported on the page, nothing hangs',
   await page.waitForFunction(() => Number(document.querySelector('#step-count').dataset.step) > 100, null, { timeout: 10000 });
   await context.close();
 });
+
+test('digits under reduced motion: no intermediate frames, the finished run is shown', async () => {
+  const { page, errors, context } = await open(browser, server.url, '?problem=digits', { reducedMotion: 'reduce' });
+  const inked = () => page.evaluate(() => {
+    const c = document.getElementById('digits-accuracy');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let differ = 0;
+    for (let i = 0; i < d.length; i += 4 * 97) if (d[i] !== d[0] || d[i + 1] !== d[1] || d[i + 2] !== d[2]) differ++;
+    return differ;
+  });
+  // While the 60 epochs train, nothing is drawn.
+  await page.waitForFunction(() => JSON.parse(window.wasmBindings.playground_stats()).digits?.epoch >= 1, null, { timeout: 20000 });
+  const midway = JSON.parse(await page.evaluate(() => window.wasmBindings.playground_stats())).digits;
+  if (!midway.finished) assert.equal(await inked(), 0, `no intermediate frame (epoch ${midway.epoch})`);
+  await page.waitForFunction(() => JSON.parse(window.wasmBindings.playground_stats()).digits?.finished, null, { timeout: 60000 });
+  await sleep(300);
+  assert.ok((await inked()) > 10, 'the finished run is drawn');
+  assert.match(await page.textContent('#digits-status'), /epoch 60 \/ 60/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
