@@ -76,6 +76,12 @@ pub fn start() -> Result<(), JsValue> {
         body.class_list().add_1("embed")?;
         let full = format!("./?{}", app.borrow().scenario.to_query());
         by_id::<HtmlElement>("open-full")?.set_attribute("href", &full)?;
+        // `panel=`: the chosen panels that this problem draws; www/style.css hides the others.
+        if let Some(shown) = embed_panels(&view.panels, &mut notices) {
+            body.set_attribute("data-panels", &shown.join(" "))?;
+        }
+    } else if !view.panels.is_empty() {
+        notices.push(format!("panel={}: applies only with embed=1; ignored", view.panels.join(",")));
     }
     build_scenes(&app)?;
     build_controls(&app)?;
@@ -103,6 +109,26 @@ pub fn start() -> Result<(), JsValue> {
     }
     start_loop(app)?;
     Ok(())
+}
+
+/// The panels of `panel=` that the current problem draws (the app sets `hidden` on the others),
+/// with a notice for each it does not; `None` (every panel) if none is chosen or none is drawn.
+fn embed_panels(chosen: &[String], notices: &mut Vec<String>) -> Option<Vec<String>> {
+    if chosen.is_empty() {
+        return None;
+    }
+    let drawn = |name: &String| {
+        dom::document()
+            .get_element_by_id(&format!("panel-{name}"))
+            .and_then(|e| e.dyn_into::<HtmlElement>().ok())
+            .is_some_and(|e| !e.hidden())
+    };
+    let (shown, missing): (Vec<String>, Vec<String>) = chosen.iter().cloned().partition(drawn);
+    if !missing.is_empty() {
+        let rest = if shown.is_empty() { "the default panels".to_string() } else { shown.join(", ") };
+        notices.push(format!("panel={}: not drawn for this problem; showing {rest}", missing.join(",")));
+    }
+    (!shown.is_empty()).then_some(shown)
 }
 
 /// Statistics for the end-to-end tests and the browser benchmark, as JSON.

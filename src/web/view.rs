@@ -1,5 +1,5 @@
-//! The page's view options that are not part of the scenario: `embed`, `hide`, `speed`, `logx`,
-//! `scene`, `theme`, `autoplay`. They travel in the same URL query as the scenario keys.
+//! The page's view options that are not part of the scenario: `embed`, `panel`, `hide`, `speed`,
+//! `logx`, `scene`, `theme`, `autoplay`. They travel in the same URL query as the scenario keys.
 
 use crate::sim::scenario::split_query;
 
@@ -25,10 +25,43 @@ impl Speed {
     }
 }
 
+/// The figure panels an embed can pick with `panel=`; each is the element `#panel-<name>`.
+pub const PANELS: [&str; 6] = ["landscape", "weights", "loss", "device", "readouts", "digits"];
+
+/// Parses `panel=a,b`: the known names in link order without repeats, and a notice for the rest.
+fn parse_panels(v: &str) -> (Vec<String>, Option<String>) {
+    let mut panels: Vec<String> = Vec::new();
+    let mut unknown: Vec<&str> = Vec::new();
+    for name in v.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        let lower = name.to_ascii_lowercase();
+        match PANELS.iter().find(|p| **p == lower) {
+            Some(p) if !panels.iter().any(|q| q == p) => panels.push(p.to_string()),
+            Some(_) => {}
+            None => unknown.push(name),
+        }
+    }
+    let notice = (!unknown.is_empty()).then(|| {
+        let shown = if panels.is_empty() {
+            "showing the default panels".to_string()
+        } else {
+            format!("showing {}", panels.join(", "))
+        };
+        format!(
+            "panel={}: unknown panel (expected {} or {}); {shown}",
+            unknown.join(","),
+            PANELS[..PANELS.len() - 1].join(", "),
+            PANELS[PANELS.len() - 1]
+        )
+    });
+    (panels, notice)
+}
+
 /// View options parsed from the URL.
 #[derive(Clone, Debug)]
 pub struct View {
     pub embed: bool,
+    /// The panels an embed shows (`panel=`, names from [`PANELS`]); empty: every panel the problem shows.
+    pub panels: Vec<String>,
     pub hide: Vec<String>,
     pub speed: Speed,
     pub log_x: bool,
@@ -48,6 +81,7 @@ impl View {
     pub fn from_query(query: &str) -> (View, Vec<(String, String)>, Vec<String>) {
         let mut view = View {
             embed: false,
+            panels: vec![],
             hide: vec![],
             speed: DEFAULT_SPEED,
             log_x: false,
@@ -63,6 +97,11 @@ impl View {
         for (k, v) in split_query(query) {
             match k.as_str() {
                 "embed" => view.embed = v == "1" || v == "true",
+                "panel" | "panels" => {
+                    let (panels, notice) = parse_panels(&v);
+                    view.panels = panels;
+                    notices.extend(notice);
+                }
                 "hide" => view.hide = v.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect(),
                 "speed" => match Speed::parse(&v) {
                     Some(s) => view.speed = s,
@@ -92,6 +131,9 @@ impl View {
         let mut parts = Vec::new();
         if self.embed {
             parts.push("embed=1".to_string());
+        }
+        if !self.panels.is_empty() {
+            parts.push(format!("panel={}", self.panels.join(",")));
         }
         if !self.hide.is_empty() {
             parts.push(format!("hide={}", self.hide.join(",")));
