@@ -48,6 +48,18 @@ test('the default scene makes its point: Analog SGD stalls, Tiki-Taka ends ≥ 3
   await context.close();
 });
 
+test('after 5 s the averaged iterates tell the story: Analog SGD on the ◇, Tiki-Taka much closer to w*', async () => {
+  const { page, errors, context } = await open(browser, server.url);
+  await sleep(5000);
+  const avg = (await stats(page)).averaged;
+  await screenshot(page, 'default-averaged-after-5s');
+  const analog = avg.to_wstar.analog, tt = avg.to_wstar.tt;
+  assert.ok(avg.analog_to_theory <= 0.25 * avg.theory_bias, `Analog SGD's average ${avg.analog_to_theory} from the ◇ (bias ${avg.theory_bias})`);
+  assert.ok(analog >= 5 * tt, `Tiki-Taka's average ${tt} vs Analog SGD's ${analog} from w*`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('moving the τ slider by keyboard updates the URL and restarts', async () => {
   const { page, errors, context } = await open(browser, server.url);
   await sleep(600);

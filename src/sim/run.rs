@@ -126,6 +126,54 @@ pub struct Track {
     pub tail: TailStats,
     /// The step at which the run became non-finite.
     pub diverged_at: Option<u64>,
+    /// The averaged iterate (what the landscape draws as the bold marker).
+    pub average: AveragedIterate,
+}
+
+/// A running average of the iterate W_k: the exact mean of all iterates for the first
+/// [`AVERAGE_WINDOW`] steps, then an exponential average with that time constant, so it settles
+/// where the iterate sits on average while still following a moving optimum. Its path is kept
+/// (at most ~2,000 points) for small problems.
+#[derive(Clone, Debug)]
+pub struct AveragedIterate {
+    pub mean: Vec<f64>,
+    count: u64,
+    /// Points of the path, `dim` values each, one every `every` steps.
+    pub path: Vec<f64>,
+    every: u64,
+    keep_path: bool,
+}
+
+/// Time constant of the exponential average, in steps (the readouts average the same span).
+pub const AVERAGE_WINDOW: u64 = 1000;
+
+impl AveragedIterate {
+    fn new(dim: usize, steps: u64) -> Self {
+        AveragedIterate {
+            mean: vec![0.0; dim],
+            count: 0,
+            path: Vec::new(),
+            every: (steps / 2000).max(1),
+            keep_path: dim <= 4,
+        }
+    }
+
+    #[inline]
+    fn push(&mut self, w: &[f64]) {
+        self.count += 1;
+        let rate = 1.0 / self.count.min(AVERAGE_WINDOW) as f64;
+        for (m, x) in self.mean.iter_mut().zip(w) {
+            *m += (x - *m) * rate;
+        }
+        if self.keep_path && (self.count - 1).is_multiple_of(self.every) {
+            self.path.extend_from_slice(&self.mean);
+        }
+    }
+
+    /// Distance of the averaged iterate to `point`.
+    pub fn distance_to(&self, point: &[f64]) -> f64 {
+        self.mean.iter().zip(point).map(|(a, b)| (a - b).powi(2)).sum::<f64>().sqrt()
+    }
 }
 
 /// A scenario being simulated.
@@ -173,6 +221,7 @@ impl Run {
                 trail: Trail::new(dim, window, 2048),
                 tail: TailStats::new(dim, tail_start),
                 diverged_at: None,
+                average: AveragedIterate::new(dim, scenario.steps),
             })
             .collect();
         let theory = Theory::predict(&problem, &device, scenario.alpha);
@@ -199,13 +248,14 @@ impl Run {
         self.problem.draw_noise(&mut self.noise_rng, &mut self.noise);
         let tau = self.device.tau();
         for t in &mut self.tracks {
-            let Track { algo, loss, grad_sq, trail, tail, diverged_at } = t;
+            let Track { algo, loss, grad_sq, trail, tail, diverged_at, average } = t;
             let k = algo.k;
             let stepped = algo.step(&self.problem, &self.noise, |w: &[f64], obs: Observation| {
                 loss.push(obs.loss);
                 grad_sq.push(obs.grad_sq);
                 trail.push(w);
                 tail.push(k, w, obs.loss, obs.grad_sq, tau);
+                average.push(w);
             });
             if !stepped && diverged_at.is_none() && algo.diverged {
                 *diverged_at = Some(k);

@@ -150,6 +150,7 @@ pub fn playground_stats() -> String {
             "first_chart_ms": app.first_chart_ms,
             "scenario": app.scenario.to_query(),
             "distances": dists,
+            "averaged": averaged_stats(&app),
             "digits": app.digits.snapshot.as_ref().map(|d| serde_json::json!({
                 "epoch": d.summary.epochs,
                 "progress": d.progress,
@@ -166,6 +167,28 @@ pub fn playground_stats() -> String {
             },
         })
         .to_string()
+    })
+}
+
+/// Where the averaged iterates are (first seed): each track's distance to w*, Analog SGD's
+/// distance to its theory point ◇, and the theory bias |◇ − w*|.
+fn averaged_stats(app: &App) -> serde_json::Value {
+    if app.is_digits() {
+        return serde_json::Value::Null;
+    }
+    let run = app.run();
+    let optimum = run.problem.optimum();
+    let to_wstar: serde_json::Map<String, serde_json::Value> = run
+        .tracks
+        .iter()
+        .map(|t| (crate::sim::run::track_key(&t.algo), serde_json::json!(t.average.distance_to(&optimum))))
+        .collect();
+    let theory = run.theory.analog_stationary_w.as_ref();
+    let analog = run.track_in(AlgorithmKind::Analog, false);
+    serde_json::json!({
+        "to_wstar": to_wstar,
+        "analog_to_theory": analog.zip(theory).map(|(t, w)| t.average.distance_to(w)),
+        "theory_bias": theory.map(|w| w.iter().zip(&optimum).map(|(a, b)| (a - b).powi(2)).sum::<f64>().sqrt()),
     })
 }
 

@@ -221,20 +221,24 @@ impl App {
         ctx.stroke();
     }
 
+    /// Raw iterates as short, faint trails; each algorithm's averaged iterate (see
+    /// [`crate::sim::run::AveragedIterate`]) as a bold path and marker — where it settles is the
+    /// story: Analog SGD's on the ◇ theory point, Tiki-Taka's on w*.
     fn draw_landscape_dynamic(&self) {
         let layer = &self.landscape.1;
         layer.clear();
         let Some(m) = self.landscape_map else { return };
         let ctx = &layer.ctx;
         clip_to_plot(ctx, &m);
+        const RAW_TRAIL: usize = 400;
         for t in &self.run().tracks {
             let n = t.trail.recent_len();
             if n > 1 {
-                let stride = (n / 1500).max(1);
-                self.stroke_style(ctx, t.algo.kind, t.algo.pulsed(), 0.55, 1.3);
+                let from = n.saturating_sub(RAW_TRAIL);
+                self.stroke_style(ctx, t.algo.kind, t.algo.pulsed(), 0.28, 1.0);
                 ctx.begin_path();
                 let mut first = true;
-                for i in (0..n).step_by(stride).chain(std::iter::once(n - 1)) {
+                for i in from..n {
                     let w = t.trail.recent(i);
                     let (x, y) = (m.px(w[0]), m.py(w[1]));
                     if first {
@@ -249,13 +253,38 @@ impl App {
             }
         }
         for t in &self.run().tracks {
+            let path = &t.average.path;
+            let dim = t.algo.w.len();
+            if path.len() >= 2 * dim {
+                self.stroke_style(ctx, t.algo.kind, t.algo.pulsed(), 0.95, 2.4);
+                ctx.begin_path();
+                for (i, p) in path.chunks_exact(dim).chain(std::iter::once(t.average.mean.as_slice())).enumerate() {
+                    let (x, y) = (m.px(p[0]), m.py(p[1]));
+                    if i == 0 {
+                        ctx.move_to(x, y);
+                    } else {
+                        ctx.line_to(x, y);
+                    }
+                }
+                ctx.stroke();
+            }
+        }
+        for t in &self.run().tracks {
             let (x, y) = (m.px(t.algo.w[0]), m.py(t.algo.w[1]));
             if t.algo.kind == AlgorithmKind::TikiTaka {
                 let (px, py) = (m.px(t.algo.w[0] + t.algo.p[0]), m.py(t.algo.w[1] + t.algo.p[1]));
                 self.arrow(ctx, (x, y), (px, py), t.algo.kind);
             }
             if x.is_finite() && y.is_finite() {
-                self.draw_marker(ctx, t.algo.kind, t.algo.pulsed(), x, y, 6.0);
+                ctx.set_global_alpha(0.55);
+                self.draw_marker(ctx, t.algo.kind, t.algo.pulsed(), x, y, 3.5);
+                ctx.set_global_alpha(1.0);
+            }
+        }
+        for t in &self.run().tracks {
+            let (x, y) = (m.px(t.average.mean[0]), m.py(t.average.mean[1]));
+            if t.algo.k > 0 && x.is_finite() && y.is_finite() {
+                self.draw_marker(ctx, t.algo.kind, t.algo.pulsed(), x, y, 7.5);
             }
         }
         ctx.restore();
