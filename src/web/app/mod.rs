@@ -242,6 +242,9 @@ impl App {
             dom::set_hidden(id, digits);
         }
         dom::set_hidden("panel-digits", !digits);
+        // On digits the step buttons move by epochs.
+        dom::set_text("step1", if digits { "+1 epoch" } else { "Step" });
+        dom::set_hidden("step100", digits);
         self.debt = 0.0;
         self.rate_samples.clear();
         self.theory_lines = self.compute_theory_lines();
