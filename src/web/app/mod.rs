@@ -244,6 +244,9 @@ impl App {
         dom::set_hidden("panel-digits", !digits);
         // On digits the step buttons move by epochs.
         dom::set_text("step1", if digits { "+1 epoch" } else { "Step" });
+        if let Ok(b) = by_id::<web_sys::HtmlElement>("step1") {
+            let _ = b.set_attribute("title", if digits { "Train one more epoch, then pause" } else { "One step" });
+        }
         dom::set_hidden("step100", digits);
         self.debt = 0.0;
         self.rate_samples.clear();
