@@ -31,7 +31,7 @@ pub struct DigitsView {
     layers: Vec<Layer>,
     dirty: bool,
     drawn_for: Option<(Vec<(u32, u32)>, bool)>,
-    /// When the current run started and when its first epoch arrived (ms), for the readout.
+    /// When the current run started (ms), for the "done in … s" status.
     started: f64,
 }
 

@@ -39,14 +39,6 @@ impl Form {
             Form::Pulse => "_pulse",
         }
     }
-    /// Words for legends.
-    pub fn label(self) -> &'static str {
-        match self {
-            Form::Batch => "",
-            Form::Sample => " (per sample)",
-            Form::Pulse => " (pulses)",
-        }
-    }
 }
 
 /// One layer: the main array W, Tiki-Taka's fast array P, and the digital bias.

@@ -12,9 +12,10 @@ pub mod mlp;
 
 use crate::sim::algorithm::AlgorithmKind;
 use crate::sim::device::{AnalogArray, Device, UpdateMode};
+use crate::sim::ensemble::seed_of;
 use crate::sim::rng::{self, Purpose, SimRng};
 use crate::sim::run::{device_of, pulse_mode_of};
-use crate::sim::scenario::{DeviceKind, PulseMode, Scenario, UpdateForm, MAX_SEED};
+use crate::sim::scenario::{DeviceKind, PulseMode, Scenario, UpdateForm};
 use data::Digits;
 use mlp::{Form, Layer, Net, NetRates};
 use rand::Rng;
@@ -92,10 +93,6 @@ impl NetTrack {
     /// `digital`, `analog`, `tt_pulse`, `analog_sample`, …
     pub fn key(&self) -> String {
         format!("{}{}", self.net.kind.key(), self.net.form.suffix())
-    }
-    /// For legends: "Analog SGD (pulses)".
-    pub fn label(&self) -> String {
-        format!("{}{}", self.net.kind.label(), self.net.form.label())
     }
     pub fn diverged(&self) -> bool {
         self.diverged_at_epoch.is_some()
@@ -441,7 +438,7 @@ pub struct NetEnsemble {
 
 impl NetEnsemble {
     pub fn new(s: &Scenario) -> NetEnsemble {
-        NetEnsemble { runs: (0..s.seeds.max(1)).map(|k| NetRun::with_seed(s, (s.seed + k) % (MAX_SEED + 1))).collect() }
+        NetEnsemble { runs: (0..s.seeds.max(1)).map(|k| NetRun::with_seed(s, seed_of(s, k))).collect() }
     }
     pub fn first(&self) -> &NetRun {
         &self.runs[0]

@@ -85,15 +85,6 @@ pub struct Readout {
     pub diverged: bool,
 }
 
-/// The display name of a track.
-pub fn track_label(kind: AlgorithmKind, pulsed: bool) -> String {
-    if pulsed {
-        format!("{} (pulses)", kind.label())
-    } else {
-        kind.label().to_string()
-    }
-}
-
 pub struct App {
     pub scenario: Scenario,
     /// Every noise seed's run; the first is what the landscape and trajectories show.

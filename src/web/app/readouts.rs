@@ -59,7 +59,7 @@ impl App {
                         k = r.key,
                         kind = r.kind.key(),
                         p = if r.pulsed { " pulsed" } else { "" },
-                        label = track_label(r.kind, r.pulsed),
+                        label = crate::figures::digits::track_label(&r.key),
                     )
                 })
                 .collect();
