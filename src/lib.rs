@@ -10,6 +10,7 @@
 // Index loops over several parallel arrays read like the maths they implement.
 #![allow(clippy::needless_range_loop)]
 
+pub mod export;
 pub mod figures;
 pub mod reproduce;
 pub mod scenes;

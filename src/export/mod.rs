@@ -1,0 +1,3 @@
+//! Bridges outward: a scenario written as a runnable script for another simulator.
+
+pub mod aihwkit;
