@@ -67,8 +67,8 @@ pub const SCENES: [Scene; 11] = [
     Scene {
         id: "fig3-pulses",
         title: "Fig. 3: the dynamic vs the pulse simulation",
-        query: "problem=lsq&algos=digital,analog&tau=1&alpha=0.03&sigma=0.1&steps=2500&pulses=both&dw_min=0.00333&bl=5000",
-        caption: "Analog SGD as the paper's expected dynamic (dashed) and simulated pulse by pulse like aihwkit (dash-dot; Δw_min = τ/300, {analog_pulses} pulses per step): plateaus {analog_loss} and {analog_pulse_loss}, both above Digital SGD's {digital_loss}. Pulses quantise each small per-sample update, which adds noise. Try τ = 1.5, 2, 2.5 with Δw_min = τ/300. (The paper drives its pulse simulation by read noise 0.1/s_A instead of σ: set σ = 0, read noise = 0.021, pulses = 1.)",
+        query: "problem=lsq&algos=digital,analog&tau=1&alpha=0.03&sigma=0.1&steps=2500&pulses=both&dw_min=0.00333&bl=5000&read_noise=0.021&pulse_noise=read",
+        caption: "Like with like, as in the paper: Analog SGD as the expected dynamic (dashed) with gradient noise σ = {sigma}, and simulated pulse by pulse like aihwkit (dash-dot; Δw_min = τ/300, {analog_pulses} pulses per step) with σ = 0 and read noise {read_noise} ≈ 0.1/s_A on every forward pass instead. Plateaus {analog_loss} and {analog_pulse_loss} agree, both above Digital SGD's {digital_loss}. Try τ = 1.5, 2, 2.5 with Δw_min = τ/300: the pulse simulation stays at or below the dynamic.",
     },
     Scene {
         id: "lower-bound",

@@ -13,7 +13,7 @@
 //! (see [`rank_one_update`]). An expected-dynamic step is allocation-free.
 
 use crate::sim::device::{AnalogArray, UpdateMode};
-use crate::sim::problem::{Lsq, NoiseDraw, Problem};
+use crate::sim::problem::{Lsq, NoiseDraw, NoiseGains, Problem};
 use crate::sim::pulse_train::{rank_one_update, PulseTrains};
 use serde::{Deserialize, Serialize};
 
@@ -91,6 +91,8 @@ pub struct Algorithm {
     /// The array holding P (Tiki-Taka).
     pub fast: AnalogArray,
     rates: Rates,
+    /// The noise sources this algorithm sees (all, unless `pulse_noise=read` splits them).
+    pub noise: NoiseGains,
     /// Steps taken.
     pub k: u64,
     /// Set when the loss or a weight became non-finite; the algorithm then stops.
@@ -116,6 +118,7 @@ impl Algorithm {
             main,
             fast,
             rates,
+            noise: NoiseGains::ALL,
             k: 0,
             diverged: false,
             grad: vec![0.0; dim],
@@ -164,12 +167,12 @@ impl Algorithm {
                         &mut self.w,
                         None,
                         l,
-                        noise,
+                        (noise, self.noise),
                         alpha,
                         (&mut self.errors, &mut self.trains),
                     );
                 } else {
-                    problem.add_noise(&self.w, noise, &mut self.grad);
+                    problem.add_noise(&self.w, noise, self.noise, &mut self.grad);
                     for i in 0..self.w.len() {
                         self.w[i] = self.main.write(i, self.w[i], -alpha * self.grad[i]);
                     }
@@ -189,7 +192,7 @@ impl Algorithm {
                         &mut self.p,
                         Some(at),
                         l,
-                        noise,
+                        (noise, self.noise),
                         alpha,
                         (&mut self.errors, &mut self.trains),
                     );
@@ -199,7 +202,7 @@ impl Algorithm {
                         std::mem::swap(&mut self.grad, &mut self.grad_at_w);
                         problem.eval(at, &mut self.scratch, &mut self.grad);
                     }
-                    problem.add_noise(at, noise, &mut self.grad);
+                    problem.add_noise(at, noise, self.noise, &mut self.grad);
                     for i in 0..self.p.len() {
                         self.p[i] = self.fast.write(i, self.p[i], -alpha * self.grad[i]);
                     }
@@ -237,7 +240,7 @@ fn layer_step(
     target: &mut [f64],
     at: Option<&[f64]>,
     l: &Lsq,
-    noise: &NoiseDraw,
+    (noise, gains): (&NoiseDraw, NoiseGains),
     lr: f64,
     (errors, trains): (&mut Vec<f64>, &mut PulseTrains),
 ) {
@@ -250,7 +253,7 @@ fn layer_step(
         for r in 0..l.rows {
             let row = &l.a[r * dim..(r + 1) * dim];
             let mut y: f64 = row.iter().zip(at).map(|(a, w)| a * w).sum();
-            if l.read_noise > 0.0 {
+            if l.read_noise > 0.0 && gains.read > 0.0 {
                 y += l.read_noise * l.row_norms[r] * noise.read[r];
             }
             errors.push((y - l.b[r]) / n);
@@ -259,7 +262,7 @@ fn layer_step(
     for (r, &d) in errors.iter().enumerate() {
         rank_one_update(array, target, &l.a[r * dim..(r + 1) * dim], &[d], lr, trains);
     }
-    if l.sigma > 0.0 {
+    if l.sigma * gains.sigma > 0.0 {
         rank_one_update(array, target, &noise.normal, &[l.sigma], lr, trains);
     }
 }

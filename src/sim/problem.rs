@@ -238,20 +238,23 @@ impl Problem {
         }
     }
 
-    /// Adds the noise of this step to `grad`, for an algorithm whose gradient point is `w`.
+    /// Adds the noise of this step to `grad`, for an algorithm whose gradient point is `w` and
+    /// which sees the noise sources `gains` lets through.
     #[inline]
-    pub fn add_noise(&self, w: &[f64], draw: &NoiseDraw, grad: &mut [f64]) {
+    pub fn add_noise(&self, w: &[f64], draw: &NoiseDraw, gains: NoiseGains, grad: &mut [f64]) {
         match self {
             Problem::Quadratic(Quadratic { sigma, .. }) => {
+                let sigma = sigma * gains.sigma;
                 for (g, z) in grad.iter_mut().zip(&draw.normal) {
                     *g += sigma * z;
                 }
             }
             Problem::Lsq(l) => {
+                let sigma = l.sigma * gains.sigma;
                 for (g, z) in grad.iter_mut().zip(&draw.normal) {
-                    *g += l.sigma * z;
+                    *g += sigma * z;
                 }
-                if l.read_noise > 0.0 {
+                if l.read_noise > 0.0 && gains.read > 0.0 {
                     // The full-batch gradient of the noisy forward: (1/N) Σ A_n (s‖A_n‖ξ_n).
                     let n = l.rows as f64;
                     for r in 0..l.rows {
@@ -263,7 +266,7 @@ impl Problem {
                 }
             }
             Problem::LowerBound(b) => {
-                let s = b.sigma / (b.dim as f64).sqrt();
+                let s = b.sigma * gains.sigma / (b.dim as f64).sqrt();
                 for (g, &wi) in grad.iter_mut().zip(w) {
                     *g += two_point_noise(s, wi, b.tau, draw.uniform);
                 }
@@ -279,6 +282,21 @@ impl Problem {
         };
         NoiseDraw { normal: vec![0.0; self.dim()], uniform: 0.0, read: vec![0.0; rows] }
     }
+}
+
+/// Which of a problem's noise sources reach one algorithm: each gain is 1 (on) or 0 (off).
+/// Multiplying by 1 is exact, so the default changes no result.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct NoiseGains {
+    /// The gradient noise σ.
+    pub sigma: f64,
+    /// The read noise of `lsq`'s forward pass.
+    pub read: f64,
+}
+
+impl NoiseGains {
+    /// Every noise source.
+    pub const ALL: NoiseGains = NoiseGains { sigma: 1.0, read: 1.0 };
 }
 
 /// The Theorem 3 two-point noise at weight `w` for the shared uniform `u`.

@@ -2,10 +2,10 @@
 
 use crate::sim::algorithm::{Algorithm, AlgorithmKind, Observation, Rates};
 use crate::sim::device::{AnalogArray, Device, Shape, UpdateMode};
-use crate::sim::problem::{LowerBound, Lsq, LsqSpec, NoiseDraw, Problem, Quadratic};
+use crate::sim::problem::{LowerBound, Lsq, LsqSpec, NoiseDraw, NoiseGains, Problem, Quadratic};
 use crate::sim::record::{History, TailStats, Trail};
 use crate::sim::rng::{self, Purpose, SimRng};
-use crate::sim::scenario::{DeviceKind, ProblemKind, PulseMode, Scenario};
+use crate::sim::scenario::{DeviceKind, ProblemKind, PulseMode, PulseNoise, Scenario};
 use crate::sim::theory::Theory;
 use serde::Serialize;
 
@@ -109,7 +109,12 @@ fn build_algorithm(
             AnalogArray::new(device, mode, s.d2d, dim, &mut variation(1), pulses(1)),
         )
     };
-    Algorithm::new(kind, w0, main, fast, rates)
+    let mut algorithm = Algorithm::new(kind, w0, main, fast, rates);
+    if s.pulse_noise == PulseNoise::Read && s.problem == ProblemKind::Lsq && s.pulses != PulseMode::Off {
+        algorithm.noise =
+            if pulsed { NoiseGains { sigma: 0.0, read: 1.0 } } else { NoiseGains { sigma: 1.0, read: 0.0 } };
+    }
+    algorithm
 }
 
 /// One algorithm and its records.

@@ -1,6 +1,6 @@
 //! The vocabulary table: every key, its default, range, applicability and help, in canonical order.
 
-use super::{DeviceKind, Key, Kind, ProblemKind, PulseMode, Scenario, UpdateForm, Value, VERSION};
+use super::{DeviceKind, Key, Kind, ProblemKind, PulseMode, PulseNoise, Scenario, UpdateForm, Value, VERSION};
 
 fn always(_: &Scenario) -> bool {
     true
@@ -28,6 +28,9 @@ fn on_digits_expected(s: &Scenario) -> bool {
 }
 fn on_lsq(s: &Scenario) -> bool {
     s.problem == ProblemKind::Lsq
+}
+fn on_lsq_pulses(s: &Scenario) -> bool {
+    s.problem == ProblemKind::Lsq && on_pulses(s)
 }
 fn on_lsq_or_lb(s: &Scenario) -> bool {
     matches!(s.problem, ProblemKind::Lsq | ProblemKind::LowerBound)
@@ -118,7 +121,7 @@ pub const MAX_LAYERS: usize = 8;
 use ProblemKind::{Digits as DIGITS, LowerBound as LB, Lsq as LSQ};
 
 /// The vocabulary: every key, in canonical order (`problem` first: other defaults depend on it).
-pub static KEYS: [Key; 39] = [
+pub static KEYS: [Key; 40] = [
     key!(
         "problem",
         "problem",
@@ -388,6 +391,10 @@ pub static KEYS: [Key; 39] = [
         "pulse mode: cycle-to-cycle noise, relative std of every pulse"),
     key!("read_noise", "read noise", Kind::Float { min: 0.0, max: 10.0, log: false }, "0", &[], on_lsq_or_digits, float_key!(read_noise),
         "lsq: weight read noise s of every forward MVM; digits: of every analog forward and backward MVM (aihwkit w_noise, additive constant)"),
+    key!("pulse_noise", "pulse noise", Kind::Choice(&["same", "read"]), "same", &[], on_lsq_pulses,
+        (|s: &Scenario| Value::Choice(s.pulse_noise.key().into()),
+         |s: &mut Scenario, v: Value| if let Value::Choice(c) = v { if let Some(m) = PulseNoise::from_key(&c) { s.pulse_noise = m } }),
+        "lsq at pulse level: same = every track sees σ and the read noise; read = the paper's Fig. 3 pairing: pulse-level tracks see only the read noise, the expected dynamic and Digital SGD only σ"),
     key!("seeds", "seeds", Kind::Int { min: 1, max: 64 }, "1", &[], always, int_key!(seeds),
         "number of noise seeds K (seed, seed + 1, …, seed + K − 1); curves show mean ± 1 std"),
     key!("xstar_scale", "x* scale", Kind::Float { min: 0.0, max: 10.0, log: false }, "0.3", &[], on_lsq, float_key!(xstar_scale),

@@ -129,6 +129,29 @@ impl UpdateForm {
     }
 }
 
+/// Which noise the pulse-level tracks of `lsq` see.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PulseNoise {
+    /// Every track sees the gradient noise σ and the read noise.
+    Same,
+    /// The paper's Fig. 3 pairing: pulse-level tracks see only the read noise (as its pulse
+    /// simulation), the expected dynamic and Digital SGD only σ (as its eq. 3).
+    Read,
+}
+
+impl PulseNoise {
+    pub const ALL: [PulseNoise; 2] = [PulseNoise::Same, PulseNoise::Read];
+    pub fn key(self) -> &'static str {
+        match self {
+            PulseNoise::Same => "same",
+            PulseNoise::Read => "read",
+        }
+    }
+    pub fn from_key(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|m| m.key() == s)
+    }
+}
+
 /// A complete, valid scenario. Build one with [`Scenario::parse`] (or `Default`) so the
 /// invariants of [`KEYS`] hold.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -192,6 +215,8 @@ pub struct Scenario {
     pub c2c: f64,
     /// `lsq`: read noise s of every forward MVM.
     pub read_noise: f64,
+    /// `lsq` at pulse level: which noise the pulse-level tracks see.
+    pub pulse_noise: PulseNoise,
     /// Number of noise seeds K (seed, seed + 1, …): curves show mean ± std.
     pub seeds: u64,
     /// `lsq`: x* = xstar_scale·randn(D).
@@ -316,6 +341,7 @@ impl Scenario {
             bl: 1,
             c2c: 0.0,
             read_noise: 0.0,
+            pulse_noise: PulseNoise::Same,
             seeds: 1,
             xstar_scale: 0.3,
             a_scale: 0.5,
