@@ -4,4 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 export PATH="$HOME/.cargo/bin:$PATH"
-exec trunk serve --release --offline
+# No autoreload: its injected inline script would be refused by the page's CSP.
+exec trunk serve --release --offline --no-autoreload

@@ -90,6 +90,63 @@ pub const SCENES: [Scene; 11] = [
     },
 ];
 
+/// One step of the guided tour: a scenario, the control that matters there, and what to look for
+/// (a caption with the same `{placeholders}` as a scene's).
+#[derive(Clone, Copy, Debug)]
+pub struct TourStep {
+    pub title: &'static str,
+    pub query: &'static str,
+    /// The scenario key whose control the step points at.
+    pub focus: &'static str,
+    pub text: &'static str,
+}
+
+/// The guided tour, in the order a lecture would tell it (`tour=N` opens step N, from 1).
+pub const TOUR: [TourStep; 7] = [
+    TourStep {
+        title: "Digital SGD with noise",
+        query: "problem=quadratic&algos=digital&steps=20000",
+        focus: "sigma",
+        text: "Plain SGD on a 2-D quadratic with gradient noise σ = {sigma}. The raw iterate (faint) jitters around w*, but its average (bold ■) sits on w*: {digital_dist} away. Noise alone causes no bias — try a larger σ.",
+    },
+    TourStep {
+        title: "An asymmetric device",
+        query: "problem=quadratic&algos=digital,analog&steps=20000",
+        focus: "tau",
+        text: "Now each weight is a device conductance: an up step and a down step of the same size change it by different amounts, except at the symmetric point (×). τ = {tau} sets how strong that asymmetry is (the device inset draws q⁺ and q⁻). Analog SGD's average (▲) stops {analog_dist} from w*.",
+    },
+    TourStep {
+        title: "The theory point ◇",
+        query: "problem=quadratic&algos=digital,analog&steps=40000",
+        focus: "sigma",
+        text: "The paper predicts where Analog SGD settles: the ◇, {theory_dist} from w*. Its averaged iterate lands there ({analog_dist}), and in the distance panel its error levels off on the dashed theory line. Noise and asymmetry together make the bias: set σ to 0 and it goes away.",
+    },
+    TourStep {
+        title: "Tiki-Taka",
+        query: "problem=quadratic",
+        focus: "beta",
+        text: "Tiki-Taka writes gradients into a fast array P (the arrow) and transfers P into W at rate β = {beta}. On the same noise its average (●) goes to w* ({tt_dist}) while Analog SGD's stays on the ◇ ({analog_dist}): {ratio}× closer.",
+    },
+    TourStep {
+        title: "A smaller step does not remove the bias",
+        query: "problem=quadratic&algos=analog,tt&alpha=0.01&steps=100000",
+        focus: "alpha",
+        text: "With α = {alpha} Tiki-Taka's remaining error shrinks ({tt_dist}) but Analog SGD's does not ({analog_dist}; theory {theory_dist}): its asymptotic error is set by the device and the noise, and no step size removes it.",
+    },
+    TourStep {
+        title: "Symmetric point off zero",
+        query: "problem=quadratic&sp=0.4&algos=digital,analog,tt&steps=40000",
+        focus: "sp",
+        text: "Move the device's symmetric point to sp = {sp} and Tiki-Taka is biased too ({tt_dist} from w*): P drifts towards sp instead of 0. This is why later work calibrates the symmetric point (zero-shifting) or tracks it.",
+    },
+    TourStep {
+        title: "Real digits",
+        query: "problem=digits&tau=0.3",
+        focus: "tau",
+        text: "The same effect in a network on real handwritten digits, every layer an analog array with τ = {tau}. After {epoch} epochs Analog SGD classifies {analog_acc} of the test digits, Tiki-Taka {tt_acc}, Digital SGD {digital_acc}. Raise τ and Analog SGD recovers.",
+    },
+];
+
 /// A scene by id.
 pub fn scene(id: &str) -> Option<&'static Scene> {
     SCENES.iter().find(|s| s.id == id)
@@ -99,6 +156,16 @@ pub fn scene(id: &str) -> Option<&'static Scene> {
 mod tests {
     use super::*;
     use crate::sim::Scenario;
+
+    #[test]
+    fn every_tour_step_is_a_valid_scenario_and_points_at_one_of_its_controls() {
+        for (i, t) in TOUR.iter().enumerate() {
+            let s = Scenario::parse(t.query).unwrap_or_else(|e| panic!("tour step {}: {e}", i + 1));
+            let key =
+                crate::sim::scenario::key(t.focus).unwrap_or_else(|| panic!("tour step {}: no key {}", i + 1, t.focus));
+            assert!((key.applies)(&s), "tour step {}: {} does not apply to its scenario", i + 1, t.focus);
+        }
+    }
 
     #[test]
     fn every_scene_is_a_valid_scenario() {

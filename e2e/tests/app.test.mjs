@@ -265,7 +265,8 @@ test('a sweep link reopens the heatmap; several seeds draw bands', async () => {
 
 test('no serious accessibility violations (axe-core), light and dark, 2-D and digits views', async () => {
   for (const [colorScheme, query] of [['light', ''], ['dark', ''], ['light', '?scene=digits'], ['dark', '?scene=digits']]) {
-    const { page, context } = await open(browser, server.url, query, { colorScheme });
+    // bypassCSP: axe is injected as an inline script, which the page's CSP (rightly) refuses.
+    const { page, context } = await open(browser, server.url, query, { colorScheme, bypassCSP: true });
     if (query) await page.waitForSelector('#digits-rows tr');
     await page.addScriptTag({ path: new URL('../node_modules/axe-core/axe.min.js', import.meta.url).pathname });
     const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ['violations'] }));

@@ -49,11 +49,12 @@ async function assertFigure(page, id, minWidth, minHeight, label) {
   assert.ok(c.colours >= 3, `${label}: #${id} looks blank (${c.colours} colours)`);
 }
 
-test('embed=1 at the README\'s 760×700 shows the figures, the device inset and the readouts without scrolling', async () => {
+test('embed=1 at the README\'s 760×700 shows the landscape beside the loss and the distance, the device inset and the readouts without scrolling', async () => {
   const { page, errors, context } = await frame('?embed=1', 760, 700);
   await assertFits(page, '760×700');
-  for (const id of ['landscape-static', 'landscape-dynamic', 'loss-static', 'loss-dynamic']) {
-    await assertFigure(page, id, 300, 250, '760×700');
+  for (const id of ['landscape-static', 'landscape-dynamic']) await assertFigure(page, id, 300, 250, '760×700');
+  for (const id of ['loss-static', 'loss-dynamic', 'distance-static', 'distance-dynamic']) {
+    await assertFigure(page, id, 300, 120, '760×700');
   }
   await assertFigure(page, 'device-static', 200, 120, '760×700');
   assert.equal(await page.isVisible('#panel-readouts'), true);
@@ -64,11 +65,11 @@ test('embed=1 at the README\'s 760×700 shows the figures, the device inset and 
   await context.close();
 });
 
-test('embed=1 at 400×600 shows the landscape over the loss without scrolling', async () => {
+test('embed=1 at 400×600 shows the landscape over the distance panel without scrolling', async () => {
   const { page, errors, context } = await frame('?embed=1', 400, 600);
   await assertFits(page, '400×600');
   await assertFigure(page, 'landscape-static', 300, 180, '400×600');
-  await assertFigure(page, 'loss-static', 300, 110, '400×600');
+  await assertFigure(page, 'distance-static', 300, 110, '400×600');
   assert.equal(await page.isVisible('#open-full'), true);
   await screenshot(page, 'embed-400x600');
   assert.deepEqual(errors, []);

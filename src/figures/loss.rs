@@ -1,4 +1,5 @@
-//! The loss panel: f − f* against step on a log-y axis, with the theory lines.
+//! The curve panels: f − f* (or the averaged iterate's distance to w*) against step on a log-y
+//! axis, with the theory lines.
 
 use super::{clear, dashed_line, draw_frame, err, font, plot_rect, FigureError, Mapping, Theme};
 use plotters::coord::Shift;
@@ -21,6 +22,8 @@ pub struct LossAxes {
     pub log_x: bool,
     /// The y range (decades).
     pub y_range: (f64, f64),
+    /// The y axis title.
+    pub y_title: &'static str,
     pub lines: Vec<TheoryLine>,
     /// Whether to write the lines' labels (the live view writes them above its moving curves).
     pub labels: bool,
@@ -52,7 +55,7 @@ pub fn draw_loss_axes<DB: DrawingBackend>(
     let (w, h) = area.dim_in_pixel();
     let m = axes.mapping(w as f64, h as f64, scale);
     let x_title = if axes.log_x { "step + 1 (log)" } else { "step" };
-    draw_frame(area, &m, x_title, "f(W) − f*", theme, scale)?;
+    draw_frame(area, &m, x_title, axes.y_title, theme, scale)?;
     for line in &axes.lines {
         if !(line.value.is_finite() && line.value > m.y_range.0 && line.value < m.y_range.1) {
             continue;

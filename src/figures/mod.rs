@@ -10,6 +10,7 @@ pub mod device;
 pub mod digits;
 pub mod heatmap;
 pub mod landscape;
+pub mod line;
 pub mod loss;
 pub mod theme;
 pub mod weights;

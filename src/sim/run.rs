@@ -133,6 +133,8 @@ pub struct Track {
     pub diverged_at: Option<u64>,
     /// The averaged iterate (what the landscape draws as the bold marker).
     pub average: AveragedIterate,
+    /// Distance of the averaged iterate to the optimum, per step (the distance panel).
+    pub distance: History,
 }
 
 /// A running average of the iterate W_k: the exact mean of all iterates for the first
@@ -175,6 +177,11 @@ impl AveragedIterate {
         }
     }
 
+    /// How many iterates the average has seen.
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+
     /// Distance of the averaged iterate to `point`.
     pub fn distance_to(&self, point: &[f64]) -> f64 {
         self.mean.iter().zip(point).map(|(a, b)| (a - b).powi(2)).sum::<f64>().sqrt()
@@ -189,6 +196,8 @@ pub struct Run {
     pub device: Device,
     pub tracks: Vec<Track>,
     pub theory: Theory,
+    /// The problem's optimum (w*, x*), cached for the per-step distance.
+    pub optimum: Vec<f64>,
     /// Steps taken so far.
     pub step: u64,
     noise_rng: SimRng,
@@ -227,9 +236,11 @@ impl Run {
                 tail: TailStats::new(dim, tail_start),
                 diverged_at: None,
                 average: AveragedIterate::new(dim, scenario.steps),
+                distance: History::new(4096, 1024),
             })
             .collect();
         let theory = Theory::predict(&problem, &device, scenario.alpha);
+        let optimum = problem.optimum();
         Run {
             scenario: scenario.clone(),
             noise: problem.noise_buffer(),
@@ -237,6 +248,7 @@ impl Run {
             device,
             tracks,
             theory,
+            optimum,
             step: 0,
             noise_rng: rng::stream(noise_seed, Purpose::GradientNoise),
         }
@@ -253,7 +265,8 @@ impl Run {
         self.problem.draw_noise(&mut self.noise_rng, &mut self.noise);
         let tau = self.device.tau();
         for t in &mut self.tracks {
-            let Track { algo, loss, grad_sq, trail, tail, diverged_at, average } = t;
+            let Track { algo, loss, grad_sq, trail, tail, diverged_at, average, distance } = t;
+            let optimum = &self.optimum;
             let k = algo.k;
             let stepped = algo.step(&self.problem, &self.noise, |w: &[f64], obs: Observation| {
                 loss.push(obs.loss);
@@ -261,6 +274,7 @@ impl Run {
                 trail.push(w);
                 tail.push(k, w, obs.loss, obs.grad_sq, tau);
                 average.push(w);
+                distance.push(average.distance_to(optimum));
             });
             if !stepped && diverged_at.is_none() && algo.diverged {
                 *diverged_at = Some(k);

@@ -8,6 +8,7 @@ mod digits;
 mod dom;
 mod sweep;
 mod sweep_form;
+mod tour;
 mod view;
 mod worker;
 mod workers;
@@ -55,15 +56,21 @@ pub fn start() -> Result<(), JsValue> {
     }
     let search = dom::window().location().search().unwrap_or_default();
     let (view, pairs, mut notices) = View::from_query(&search);
-    let pairs = match (&view.scene, pairs.is_empty()) {
-        (Some(id), true) => match scene(id) {
+    // Keys in the link win; without them `tour=N` loads its step's scenario, `scene=` its scene's.
+    let pairs = if !pairs.is_empty() {
+        pairs
+    } else if let Some(i) = view.tour {
+        split_query(crate::scenes::TOUR[i].query)
+    } else if let Some(id) = &view.scene {
+        match scene(id) {
             Some(s) => split_query(s.query),
             None => {
                 notices.push(format!("scene={id}: unknown scene; showing the default"));
                 pairs
             }
-        },
-        _ => pairs,
+        }
+    } else {
+        pairs
     };
     let (scenario, scenario_notices) = Scenario::parse_pairs(&pairs, true).expect("lenient parsing never fails");
     notices.extend(scenario_notices.iter().map(|n| n.to_string()));
@@ -90,6 +97,7 @@ pub fn start() -> Result<(), JsValue> {
     build_sweep(&app)?;
     show_notices(&notices)?;
     sync_all(&app);
+    tour::build_tour(&app)?;
     if let Ok(sel) = by_id::<HtmlSelectElement>("speed") {
         sel.set_value(&view.speed.key());
         if sel.value() != view.speed.key() {
@@ -102,6 +110,7 @@ pub fn start() -> Result<(), JsValue> {
         }
     }
     by_id::<HtmlInputElement>("logx")?.set_checked(view.log_x);
+    by_id::<HtmlInputElement>("full-range")?.set_checked(view.full_range);
     if view.autoplay {
         play_or_show_result(&app);
     } else {
@@ -345,9 +354,10 @@ fn sync_caption(app: &App) {
             }
         }
     }
-    let text = match current {
-        Some(s) => s.caption.to_string(),
-        None => custom_caption(app),
+    let text = match (tour::caption(app), current) {
+        (Some(t), _) => t.to_string(),
+        (None, Some(s)) => s.caption.to_string(),
+        (None, None) => custom_caption(app),
     };
     let html = bind_placeholders(&text);
     if let Ok(c) = by_id::<HtmlElement>("caption") {
@@ -373,7 +383,7 @@ fn custom_caption(app: &App) -> String {
         parts.push("test accuracy.".into());
         return parts.join(" ").replace(", test", " test");
     }
-    if app.shows_landscape() && s.runs(AlgorithmKind::Analog) {
+    if (app.shows_landscape() || app.shows_line()) && s.runs(AlgorithmKind::Analog) {
         parts.push("Analog SGD is {analog_dist} from w* (theory point: {theory_dist}).".into());
     } else if s.runs(AlgorithmKind::Analog) {
         parts.push("Analog SGD's recent loss: {analog_loss}.".into());
@@ -459,6 +469,15 @@ fn wire_transport(app: &Shared) -> Result<(), JsValue> {
             x.view.log_x = t.checked();
             x.url_dirty_at = Some(dom::now());
             x.request_redraw();
+        }
+    })?;
+    let a = app.clone();
+    on::<Event>(&by_id::<HtmlElement>("full-range")?, "change", move |e| {
+        if let Some(t) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) {
+            let mut x = a.borrow_mut();
+            x.view.full_range = t.checked();
+            x.url_dirty_at = Some(dom::now());
+            x.mark_all_dirty();
         }
     })?;
     on::<Event>(&by_id::<HtmlElement>("copy-link")?, "click", move |_| {
@@ -566,7 +585,7 @@ fn wire_canvases(app: &Shared) -> Result<(), JsValue> {
         e.prevent_default();
         let (x, y) = {
             let s = &a.borrow().scenario;
-            (s.wstar[0], s.wstar[1])
+            (s.wstar[0], s.wstar.get(1).copied().unwrap_or(0.0))
         };
         move_wstar_to(&a, round_sig(x + dx, 3), round_sig(y + dy, 3));
     })?;
@@ -627,8 +646,13 @@ fn download(name: &str, mime: &str, text: &str) -> Result<(), JsValue> {
 }
 
 fn move_wstar_to(app: &Shared, x: f64, y: f64) {
-    let playing = app.borrow().playing;
-    set_key(app, "wstar", &format!("{},{}", fmt_f64(x.clamp(-100.0, 100.0)), fmt_f64(y.clamp(-100.0, 100.0))));
+    let (playing, one_d) = {
+        let a = app.borrow();
+        (a.playing, a.scenario.wstar.len() == 1)
+    };
+    let (x, y) = (fmt_f64(x.clamp(-100.0, 100.0)), fmt_f64(y.clamp(-100.0, 100.0)));
+    // The 1-D view moves w* along its one axis.
+    set_key(app, "wstar", &if one_d { x } else { format!("{x},{y}") });
     let mut a = app.borrow_mut();
     let at_start = a.ens.step() == 0;
     a.set_playing(playing || at_start);

@@ -1,5 +1,5 @@
 //! The page's view options that are not part of the scenario: `embed`, `panel`, `hide`, `speed`,
-//! `logx`, `scene`, `theme`, `autoplay`. They travel in the same URL query as the scenario keys.
+//! `logx`, `zoom`, `scene`, `theme`, `autoplay`, `tour`. They travel in the same URL query as the scenario keys.
 
 use crate::sim::scenario::split_query;
 
@@ -26,7 +26,7 @@ impl Speed {
 }
 
 /// The figure panels an embed can pick with `panel=`; each is the element `#panel-<name>`.
-pub const PANELS: [&str; 6] = ["landscape", "weights", "loss", "device", "readouts", "digits"];
+pub const PANELS: [&str; 7] = ["landscape", "weights", "loss", "distance", "device", "readouts", "digits"];
 
 /// Parses `panel=a,b`: the known names in link order without repeats, and a notice for the rest.
 fn parse_panels(v: &str) -> (Vec<String>, Option<String>) {
@@ -65,9 +65,13 @@ pub struct View {
     pub hide: Vec<String>,
     pub speed: Speed,
     pub log_x: bool,
+    /// `zoom=full`: the landscape shows the whole device range instead of zooming to the action.
+    pub full_range: bool,
     pub scene: Option<String>,
     pub theme: Option<String>,
     pub autoplay: bool,
+    /// The open guided-tour step (0-based; `tour=N` in the link counts from 1).
+    pub tour: Option<usize>,
     /// The sweep axes, `key:lo:hi:log:n,key:lo:hi:log:n`.
     pub sweep: Option<String>,
     pub sweep_steps: Option<u64>,
@@ -85,9 +89,11 @@ impl View {
             hide: vec![],
             speed: DEFAULT_SPEED,
             log_x: false,
+            full_range: false,
             scene: None,
             theme: None,
             autoplay: true,
+            tour: None,
             sweep: None,
             sweep_steps: None,
             sweep_seeds: None,
@@ -108,9 +114,23 @@ impl View {
                     None => notices.push(format!("speed={v}: expected 1 … 100000 steps/s or max; using 2000")),
                 },
                 "logx" => view.log_x = v == "1" || v == "true",
+                "zoom" => match v.as_str() {
+                    "full" => view.full_range = true,
+                    "action" => view.full_range = false,
+                    _ => notices.push(format!(
+                        "zoom={v}: expected zoom=full (the whole device range) or zoom=action (the default); zooming to the action"
+                    )),
+                },
                 "scene" => view.scene = Some(v),
                 "theme" => view.theme = Some(v),
                 "autoplay" => view.autoplay = !(v == "0" || v == "false"),
+                "tour" => match v.parse::<usize>() {
+                    Ok(n) if (1..=crate::scenes::TOUR.len()).contains(&n) => view.tour = Some(n - 1),
+                    _ => notices.push(format!(
+                        "tour={v}: the guided tour has steps 1 to {}; not opened",
+                        crate::scenes::TOUR.len()
+                    )),
+                },
                 "sweep" => view.sweep = Some(v),
                 "sweep_steps" => match v.parse::<u64>() {
                     Ok(n) if (1..=1_000_000_000).contains(&n) => view.sweep_steps = Some(n),
@@ -144,11 +164,17 @@ impl View {
         if self.log_x {
             parts.push("logx=1".into());
         }
+        if self.full_range {
+            parts.push("zoom=full".into());
+        }
         if let Some(t) = &self.theme {
             parts.push(format!("theme={t}"));
         }
         if !self.autoplay {
             parts.push("autoplay=0".into());
+        }
+        if let Some(i) = self.tour {
+            parts.push(format!("tour={}", i + 1));
         }
         if let Some(s) = &self.sweep {
             parts.push(format!("sweep={s}"));

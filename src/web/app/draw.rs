@@ -34,7 +34,100 @@ impl App {
             } else {
                 None
             },
-            view: Landscape::fit_view(wstar, w0, range),
+            view: self.shown_view(),
+        }
+    }
+
+    /// The zoomed window at the start of a run: w*, Analog SGD's theory point, an off-zero
+    /// symmetric point (where the iterates are pulled), and the noise cloud: about three
+    /// stationary standard deviations of SGD's iterate, √(ασ²/2h) per coordinate. A noise-free
+    /// run's action is its path, so W₀ joins then. (The 1-D view uses the x part.)
+    fn action_view(&self) -> ViewBox {
+        let s = &self.scenario;
+        let dim = s.wstar.len();
+        let sp_point = |sp: f64| if dim == 1 { [sp, 0.0] } else { [sp, sp] };
+        let mut points = vec![point2(&s.wstar)];
+        if s.runs(AlgorithmKind::Analog) {
+            if let Some(w) = &self.run().theory.analog_stationary_w {
+                points.push(point2(w));
+            }
+        }
+        if let Some(sp) = self.run().device.symmetric_point().filter(|sp| sp.abs() > 1e-12) {
+            if s.runs(AlgorithmKind::Analog) || s.runs(AlgorithmKind::TikiTaka) {
+                points.push(sp_point(sp));
+            }
+        }
+        let w0 = point2(&(0..dim).map(|i| s.w0_at(i)).collect::<Vec<_>>());
+        if s.sigma == 0.0 {
+            points.push(w0);
+        }
+        let h_min = (0..dim).map(|i| s.h_at(i)).fold(f64::INFINITY, f64::min).max(1e-12);
+        let spread = 3.0 * (s.alpha * s.sigma * s.sigma / (2.0 * h_min)).sqrt();
+        let view = Landscape::action_view(&points, spread);
+        // Never wider than the full-range view.
+        let full = self.full_view();
+        if view.1 - view.0 > full.1 - full.0 {
+            full
+        } else {
+            view
+        }
+    }
+
+    /// The window that holds w*, W₀, the symmetric point and (when not huge) the device range.
+    fn full_view(&self) -> ViewBox {
+        let s = &self.scenario;
+        let w0 = point2(&(0..s.wstar.len()).map(|i| s.w0_at(i)).collect::<Vec<_>>());
+        let wstar = point2(&s.wstar);
+        if s.wstar.len() == 1 {
+            // Only x matters: fit it as the diagonal of a square.
+            Landscape::fit_view([wstar[0]; 2], [w0[0]; 2], self.run().device.range())
+        } else {
+            Landscape::fit_view(wstar, w0, self.run().device.range())
+        }
+    }
+
+    /// The window shown: full range, or the zoomed one.
+    fn shown_view(&self) -> ViewBox {
+        if self.view.full_range {
+            self.full_view()
+        } else {
+            self.landscape_view.unwrap_or_else(|| self.action_view())
+        }
+    }
+
+    /// Widens the zoomed window when an averaged iterate has settled (past its first window of
+    /// steps) outside it.
+    fn follow_averages(&mut self) {
+        if self.view.full_range {
+            return;
+        }
+        let mut view = self.landscape_view.unwrap_or_else(|| self.action_view());
+        for t in &self.run().tracks {
+            if t.average.count() >= crate::sim::run::AVERAGE_WINDOW {
+                view = Landscape::grow_to(view, point2(&t.average.mean));
+            }
+        }
+        self.landscape_view = Some(view);
+    }
+
+    fn line_spec(&self) -> Line1d {
+        let s = &self.scenario;
+        let run = self.run();
+        Line1d {
+            h: s.h_at(0),
+            wstar: s.wstar[0],
+            w0: s.w0_at(0),
+            range: run.device.range(),
+            symmetric_point: run.device.symmetric_point(),
+            analog_theory: if s.runs(AlgorithmKind::Analog) {
+                run.theory.analog_stationary_w.as_ref().map(|w| w[0])
+            } else {
+                None
+            },
+            view: {
+                let v = self.shown_view();
+                (v.0, v.1)
+            },
         }
     }
 
@@ -43,7 +136,20 @@ impl App {
         let dark = self.theme.dark;
         let mut changed = false;
         let scale = self.dpr;
-        if self.shows_landscape() {
+        if self.shows_line() {
+            self.follow_averages();
+            let (st, dy) = &self.landscape;
+            let resized = st.fit(scale) | dy.fit(scale);
+            let spec = self.line_spec();
+            let key = StaticKey::Line(spec.clone(), (st.canvas.width(), st.canvas.height()), dark);
+            if resized || self.keys[0].as_ref() != Some(&key) {
+                let area = CanvasBackend::with_canvas_object(st.canvas.clone()).map(|b| b.into_drawing_area());
+                self.landscape_map = area.and_then(|a| draw_line_static(&a, &spec, &self.theme, scale).ok());
+                self.keys[0] = Some(key);
+                changed = true;
+            }
+        } else if self.shows_landscape() {
+            self.follow_averages();
             let (st, dy) = &self.landscape;
             let resized = st.fit(scale) | dy.fit(scale);
             let spec = self.landscape_spec();
@@ -58,31 +164,15 @@ impl App {
             let resized = st.fit(scale) | dy.fit(scale);
             let (range, level) = self.weights_range();
             let key = StaticKey::Weights(range, level, (st.canvas.width(), st.canvas.height()), dark);
-            if resized || self.keys[3].as_ref() != Some(&key) {
+            if resized || self.keys[2].as_ref() != Some(&key) {
                 let area = CanvasBackend::with_canvas_object(st.canvas.clone()).map(|b| b.into_drawing_area());
                 self.weights_map = area.and_then(|a| draw_weights_axes(&a, range, level, &self.theme, scale).ok());
-                self.keys[3] = Some(key);
+                self.keys[2] = Some(key);
                 changed = true;
             }
         }
-        {
-            self.grow_loss_range();
-            let (st, dy) = &self.loss;
-            let resized = st.fit(scale) | dy.fit(scale);
-            let axes = LossAxes {
-                steps: self.scenario.steps,
-                log_x: self.view.log_x,
-                y_range: self.loss_y,
-                lines: self.theory_lines.clone(),
-                labels: false,
-            };
-            let key = StaticKey::Loss(axes.clone(), (st.canvas.width(), st.canvas.height()), dark);
-            if resized || self.keys[1].as_ref() != Some(&key) {
-                let area = CanvasBackend::with_canvas_object(st.canvas.clone()).map(|b| b.into_drawing_area());
-                self.loss_map = area.and_then(|a| draw_loss_axes(&a, &axes, &self.theme, scale).ok());
-                self.keys[1] = Some(key);
-                changed = true;
-            }
+        for curve in [Curve::Loss, Curve::Distance] {
+            changed |= self.draw_curve_axes(curve);
         }
         self.draw_device_only();
         changed
@@ -94,7 +184,7 @@ impl App {
         let resized = self.device.fit(scale);
         let size = (self.device.canvas.width(), self.device.canvas.height());
         let key = StaticKey::Device(self.run().device, self.scenario.d2d, self.scenario.device_seed, size, dark);
-        if resized || self.keys[2].as_ref() != Some(&key) {
+        if resized || self.keys[1].as_ref() != Some(&key) {
             if let Some(a) =
                 CanvasBackend::with_canvas_object(self.device.canvas.clone()).map(|b| b.into_drawing_area())
             {
@@ -106,7 +196,7 @@ impl App {
                 );
                 let _ = draw_device(&a, &self.run().device, &samples, &self.theme, scale);
             }
-            self.keys[2] = Some(key);
+            self.keys[1] = Some(key);
         }
     }
 
@@ -147,12 +237,63 @@ impl App {
         ((lo, hi), level)
     }
 
-    /// Widens the loss axis (whole decades) when the data leave it; never shrinks mid-run.
-    fn grow_loss_range(&mut self) {
-        let mut lo = self.loss_y.0;
-        let mut hi = self.loss_y.1;
+    fn curve_panel(&self, curve: Curve) -> &CurvePanel {
+        match curve {
+            Curve::Loss => &self.loss,
+            Curve::Distance => &self.distance,
+        }
+    }
+
+    fn curve_panel_mut(&mut self, curve: Curve) -> &mut CurvePanel {
+        match curve {
+            Curve::Loss => &mut self.loss,
+            Curve::Distance => &mut self.distance,
+        }
+    }
+
+    /// The axes of a curve panel: the loss follows the page's log-x toggle, the distance is
+    /// always on log axes (it falls like a power of the step count).
+    fn curve_axes(&self, curve: Curve) -> LossAxes {
+        let panel = self.curve_panel(curve);
+        LossAxes {
+            steps: self.scenario.steps,
+            log_x: curve == Curve::Distance || self.view.log_x,
+            y_range: panel.y,
+            y_title: match curve {
+                Curve::Loss => "f(W) − f*",
+                Curve::Distance => "‖W̄ − w*‖",
+            },
+            lines: panel.lines.clone(),
+            labels: false,
+        }
+    }
+
+    /// Redraws a curve panel's axes when they changed; true if redrawn.
+    fn draw_curve_axes(&mut self, curve: Curve) -> bool {
+        self.grow_range(curve);
+        let scale = self.dpr;
+        let axes = self.curve_axes(curve);
+        let panel = self.curve_panel(curve);
+        let (st, dy) = &panel.layers;
+        let resized = st.fit(scale) | dy.fit(scale);
+        let key = StaticKey::Loss(axes.clone(), (st.canvas.width(), st.canvas.height()), self.theme.dark);
+        if !resized && panel.key.as_ref() == Some(&key) {
+            return false;
+        }
+        let area = CanvasBackend::with_canvas_object(st.canvas.clone()).map(|b| b.into_drawing_area());
+        let map = area.and_then(|a| draw_loss_axes(&a, &axes, &self.theme, scale).ok());
+        let panel = self.curve_panel_mut(curve);
+        panel.map = map;
+        panel.key = Some(key);
+        true
+    }
+
+    /// Widens a curve panel's axis (whole decades) when the data leave it; never shrinks mid-run.
+    fn grow_range(&mut self, curve: Curve) {
+        let panel = self.curve_panel(curve);
+        let (mut lo, mut hi) = panel.y;
         for t in &self.run().tracks {
-            for b in t.loss.buckets() {
+            for b in curve.history(t).buckets() {
                 if b.max.is_finite() && b.max > hi {
                     hi = b.max;
                 }
@@ -163,26 +304,23 @@ impl App {
         }
         // Noise makes single steps dip far below the plateau; do not let those dips stretch the
         // axis more than two decades under the lowest theory line (exact zeros clip too).
-        let floor = self
-            .theory_lines
-            .iter()
-            .map(|l| l.value)
-            .filter(|v| v.is_finite() && *v > 0.0)
-            .fold(f64::INFINITY, f64::min);
+        let floor =
+            panel.lines.iter().map(|l| l.value).filter(|v| v.is_finite() && *v > 0.0).fold(f64::INFINITY, f64::min);
         let lo = if floor.is_finite() { lo.max(floor * 1e-2) } else { lo.max(hi * 1e-12) };
         let r = decade_range(lo, hi);
-        if r != self.loss_y {
-            self.loss_y = r;
-        }
+        self.curve_panel_mut(curve).y = r;
     }
 
     fn draw_dynamic(&mut self) {
-        if self.shows_landscape() {
+        if self.shows_line() {
+            self.draw_line_dynamic();
+        } else if self.shows_landscape() {
             self.draw_landscape_dynamic();
         } else {
             self.draw_weights_dynamic();
         }
-        self.draw_loss_dynamic();
+        self.draw_curves(Curve::Loss);
+        self.draw_curves(Curve::Distance);
     }
 
     fn stroke_style(&self, ctx: &CanvasRenderingContext2d, a: AlgorithmKind, pulsed: bool, alpha: f64, width: f64) {
@@ -290,6 +428,46 @@ impl App {
         ctx.restore();
     }
 
+    /// The 1-D view's moving layer: recent raw iterates as faint dots on the curve, each
+    /// algorithm's averaged iterate as a bold marker on the curve with a guide down to the w axis.
+    fn draw_line_dynamic(&self) {
+        let layer = &self.landscape.1;
+        layer.clear();
+        let Some(m) = self.landscape_map else { return };
+        let spec = self.line_spec();
+        let ctx = &layer.ctx;
+        clip_to_plot(ctx, &m);
+        const RAW_DOTS: usize = 120;
+        for t in &self.run().tracks {
+            let n = t.trail.recent_len();
+            ctx.set_fill_style_str(&css_alpha(self.theme.algo(t.algo.kind), 0.25));
+            for i in n.saturating_sub(RAW_DOTS)..n {
+                let w = t.trail.recent(i)[0];
+                let (x, y) = (m.px(w), m.py(spec.loss(w)));
+                if x.is_finite() && y.is_finite() {
+                    ctx.fill_rect(x - 1.5 * self.dpr, y - 1.5 * self.dpr, 3.0 * self.dpr, 3.0 * self.dpr);
+                }
+            }
+        }
+        for t in &self.run().tracks {
+            if t.algo.k == 0 {
+                continue;
+            }
+            let w = t.average.mean[0];
+            let (x, y) = (m.px(w), m.py(spec.loss(w)));
+            if !(x.is_finite() && y.is_finite()) {
+                continue;
+            }
+            self.stroke_style(ctx, t.algo.kind, t.algo.pulsed(), 0.8, 1.2);
+            ctx.begin_path();
+            ctx.move_to(x, y);
+            ctx.line_to(x, m.rect.3);
+            ctx.stroke();
+            self.draw_marker(ctx, t.algo.kind, t.algo.pulsed(), x, y, 7.5);
+        }
+        ctx.restore();
+    }
+
     fn arrow(&self, ctx: &CanvasRenderingContext2d, from: (f64, f64), to: (f64, f64), a: AlgorithmKind) {
         let (dx, dy) = (to.0 - from.0, to.1 - from.1);
         let len = (dx * dx + dy * dy).sqrt();
@@ -326,16 +504,29 @@ impl App {
         }
     }
 
-    fn draw_loss_dynamic(&mut self) {
-        let layer = &self.loss.1;
+    /// The moving layer of a curve panel: per pixel column the mean of every track with its
+    /// range (one seed) or ±1 std over seeds, and the theory labels.
+    fn draw_curves(&mut self, curve: Curve) {
+        let mut cols = std::mem::take(&mut self.cols);
+        self.draw_curves_with(curve, &mut cols);
+        self.cols = cols;
+        if curve == Curve::Loss {
+            if let Some(m) = self.loss.map {
+                self.draw_hover(&m);
+            }
+        }
+    }
+
+    fn draw_curves_with(&self, curve: Curve, cols: &mut Vec<Column>) {
+        let panel = self.curve_panel(curve);
+        let layer = &panel.layers.1;
         layer.clear();
-        let Some(m) = self.loss_map else { return };
+        let Some(m) = panel.map else { return };
         let ctx = layer.ctx.clone();
         clip_to_plot(&ctx, &m);
         let columns = m.width().max(1.0) as usize;
         let (lo, hi) = m.y_range;
         let clampy = |v: f64| m.py(if v.is_finite() { v.clamp(lo, hi) } else { hi });
-        let mut cols = std::mem::take(&mut self.cols);
         let steps = self.scenario.steps;
         let seeds = self.ens.runs.len();
         for k in 0..self.run().tracks.len() {
@@ -350,9 +541,9 @@ impl App {
                 let t = &run.tracks[k];
                 if m.log_x {
                     let col_of = |s: u64| ((m.px(s as f64 + 1.0) - m.rect.0).max(0.0)) as usize;
-                    t.loss.columns_by(0, steps, columns, col_of, &mut cols);
+                    curve.history(t).columns_by(0, steps, columns, col_of, cols);
                 } else {
-                    t.loss.columns(0, steps, columns, &mut cols);
+                    curve.history(t).columns(0, steps, columns, cols);
                 }
                 let x_of = |c: &Column| {
                     let x = if m.log_x { m.px(c.step as f64 + 1.0) } else { m.px(c.step as f64) };
@@ -404,12 +595,11 @@ impl App {
             }
             ctx.stroke();
         }
-        self.cols = cols;
         // Theory labels on top of the curves, on a translucent plate so they stay readable.
         ctx.set_font(&format!("{}px sans-serif", (11.0 * self.dpr).round()));
         ctx.set_text_align("right");
         ctx.set_text_baseline("bottom");
-        for line in &self.theory_lines {
+        for line in &panel.lines {
             if !(line.value.is_finite() && line.value > lo && line.value < hi) {
                 continue;
             }
@@ -421,6 +611,11 @@ impl App {
             let _ = ctx.fill_text(&line.label, x, y);
         }
         ctx.restore();
+    }
+
+    /// The hover line and tooltip of the loss panel.
+    fn draw_hover(&self, m: &Mapping) {
+        let ctx = &self.loss.layers.1.ctx;
         if let Some((hx, _)) = self.hover {
             if hx >= m.rect.0 && hx <= m.rect.2 {
                 let _ = ctx.set_line_dash(&js_sys::Array::new());
@@ -432,7 +627,7 @@ impl App {
                 ctx.stroke();
             }
         }
-        self.write_tooltip(&m);
+        self.write_tooltip(m);
     }
 
     fn write_tooltip(&self, m: &Mapping) {
@@ -446,10 +641,11 @@ impl App {
         let mut html = format!("step {step}");
         for t in &self.run().tracks {
             if let Some(v) = t.loss.value_at(step) {
+                // A class, not a style attribute: the page's CSP allows no inline styles.
                 html.push_str(&format!(
-                    "<br><span style=\"color:{}\">{}</span>: {}",
-                    css(self.theme.algo(t.algo.kind)),
-                    t.algo.kind.label(),
+                    "<br><span class=\"algo-{}\">{}</span>: {}",
+                    t.algo.kind.key(),
+                    crate::figures::digits::track_label(&crate::sim::run::track_key(&t.algo)),
                     fmt_num(v)
                 ));
             }
@@ -463,9 +659,13 @@ impl App {
         tip.set_hidden(false);
     }
 
-    /// w* under a pointer at canvas pixel (x, y), if close enough to grab.
+    /// w* under a pointer at canvas pixel (x, y), if close enough to grab (in the 1-D view:
+    /// anywhere above w* on the axis).
     pub fn near_wstar(&self, x: f64, y: f64) -> bool {
         let Some(m) = self.landscape_map else { return false };
+        if self.shows_line() {
+            return (x - m.px(self.scenario.wstar[0])).abs() < 16.0 * self.dpr;
+        }
         let (sx, sy) = (m.px(self.scenario.wstar[0]), m.py(self.scenario.wstar[1]));
         ((x - sx).powi(2) + (y - sy).powi(2)).sqrt() < 16.0 * self.dpr
     }
@@ -486,4 +686,9 @@ fn clip_to_plot(ctx: &CanvasRenderingContext2d, m: &Mapping) {
     ctx.begin_path();
     ctx.rect(m.rect.0, m.rect.1, m.width(), m.rect.3 - m.rect.1);
     ctx.clip();
+}
+
+/// The first two coordinates of a point (a 1-D point sits at y = 0).
+fn point2(v: &[f64]) -> [f64; 2] {
+    [v.first().copied().unwrap_or(0.0), v.get(1).copied().unwrap_or(0.0)]
 }

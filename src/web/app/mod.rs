@@ -6,7 +6,8 @@ mod readouts;
 use super::dom::{self, by_id};
 use super::view::{Speed, View};
 use crate::figures::device::draw_device;
-use crate::figures::landscape::{draw_landscape_overlay, Landscape};
+use crate::figures::landscape::{draw_landscape_overlay, Landscape, ViewBox};
+use crate::figures::line::{draw_line_static, Line1d};
 use crate::figures::loss::{draw_loss_axes, LossAxes, TheoryLine};
 use crate::figures::theme::{css, css_alpha, dash, marker, Marker};
 use crate::figures::weights::draw_weights_axes;
@@ -67,9 +68,51 @@ impl Layer {
 #[derive(Clone, Debug, PartialEq)]
 enum StaticKey {
     Landscape(Landscape, (u32, u32), bool),
+    Line(Line1d, (u32, u32), bool),
     Loss(LossAxes, (u32, u32), bool),
     Device(crate::sim::device::Device, f64, u64, (u32, u32), bool),
     Weights((f64, f64), Option<f64>, (u32, u32), bool),
+}
+
+/// Which per-step record a curve panel draws.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Curve {
+    /// f(W_k) − f*, on the page's step axis (linear or log).
+    Loss,
+    /// ‖W̄_k − w*‖ of the averaged iterate, on log axes.
+    Distance,
+}
+
+impl Curve {
+    fn history(self, t: &crate::sim::run::Track) -> &crate::sim::record::History {
+        match self {
+            Curve::Loss => &t.loss,
+            Curve::Distance => &t.distance,
+        }
+    }
+}
+
+/// A log-y panel of one per-step record of every track, with theory lines.
+pub(crate) struct CurvePanel {
+    layers: (Layer, Layer),
+    map: Option<Mapping>,
+    /// The y range (whole decades; grows, never shrinks mid-run).
+    y: (f64, f64),
+    lines: Vec<TheoryLine>,
+    key: Option<StaticKey>,
+}
+
+impl CurvePanel {
+    /// The panel whose canvases are `<name>-static` and `<name>-dynamic`.
+    fn new(name: &str) -> Result<CurvePanel, JsValue> {
+        Ok(CurvePanel {
+            layers: (Layer::new(&format!("{name}-static"))?, Layer::new(&format!("{name}-dynamic"))?),
+            map: None,
+            y: (1e-4, 1.0),
+            lines: vec![],
+            key: None,
+        })
+    }
 }
 
 /// Live readouts for one track (an algorithm in one update form).
@@ -97,14 +140,19 @@ pub struct App {
     pub dpr: f64,
     landscape: (Layer, Layer),
     weights: (Layer, Layer),
-    loss: (Layer, Layer),
+    /// f − f* per step.
+    loss: CurvePanel,
+    /// Distance of the averaged iterate to the optimum per step.
+    distance: CurvePanel,
     device: Layer,
     contour: HtmlCanvasElement,
-    keys: [Option<StaticKey>; 4],
+    /// Last static keys of the landscape, the device inset and the weights view.
+    keys: [Option<StaticKey>; 3],
     landscape_map: Option<Mapping>,
+    /// The zoomed landscape window: around the action at the start, widened when an averaged
+    /// iterate settles outside it (never narrowed mid-run).
+    landscape_view: Option<ViewBox>,
     weights_map: Option<Mapping>,
-    loss_map: Option<Mapping>,
-    loss_y: (f64, f64),
     pub hover: Option<(f64, f64)>,
     pub dragging: bool,
     dynamic_dirty: bool,
@@ -118,7 +166,6 @@ pub struct App {
     pub frame_work: std::collections::VecDeque<f64>,
     pub first_chart_ms: Option<f64>,
     pub url_dirty_at: Option<f64>,
-    theory_lines: Vec<TheoryLine>,
     /// The sweep panel.
     pub sweep: super::sweep::SweepView,
     cols: Vec<Column>,
@@ -170,14 +217,14 @@ impl App {
             dpr: dom::window().device_pixel_ratio().max(1.0),
             landscape: (Layer::new("landscape-static")?, Layer::new("landscape-dynamic")?),
             weights: (Layer::new("weights-static")?, Layer::new("weights-dynamic")?),
-            loss: (Layer::new("loss-static")?, Layer::new("loss-dynamic")?),
+            loss: CurvePanel::new("loss")?,
+            distance: CurvePanel::new("distance")?,
             device: Layer::new("device-static")?,
             contour,
-            keys: [None, None, None, None],
+            keys: [None, None, None],
             landscape_map: None,
+            landscape_view: None,
             weights_map: None,
-            loss_map: None,
-            loss_y: (1e-4, 1.0),
             hover: None,
             dragging: false,
             dynamic_dirty: true,
@@ -189,7 +236,6 @@ impl App {
             frame_work: Default::default(),
             first_chart_ms: None,
             url_dirty_at: None,
-            theory_lines: vec![],
             sweep: super::sweep::SweepView::new()?,
             cols: Vec::new(),
             workers: super::workers::Workers::new(),
@@ -203,6 +249,11 @@ impl App {
     /// Whether the landscape (2-D quadratic) or the weights view is shown.
     pub fn shows_landscape(&self) -> bool {
         self.scenario.problem == ProblemKind::Quadratic && self.scenario.wstar.len() == 2
+    }
+
+    /// Whether the 1-D view (a one-coordinate quadratic: f(w) on the landscape's canvases) is shown.
+    pub fn shows_line(&self) -> bool {
+        self.scenario.problem == ProblemKind::Quadratic && self.scenario.wstar.len() == 1
     }
 
     /// Whether the digits network is shown (it trains in a worker).
@@ -229,7 +280,7 @@ impl App {
         } else {
             self.digits.stop(&self.workers);
         }
-        for id in ["panel-loss", "panel-readouts"] {
+        for id in ["panel-loss", "panel-distance", "panel-readouts"] {
             dom::set_hidden(id, digits);
         }
         dom::set_hidden("panel-digits", !digits);
@@ -241,9 +292,16 @@ impl App {
         dom::set_hidden("step100", digits);
         self.debt = 0.0;
         self.rate_samples.clear();
-        self.theory_lines = self.compute_theory_lines();
-        self.loss_y = self.initial_loss_range();
-        self.keys[1] = None;
+        // A drag of w* restarts the run; the window stays put under the pointer meanwhile.
+        if !self.dragging {
+            self.landscape_view = None;
+        }
+        self.loss.lines = self.compute_theory_lines();
+        self.loss.y = self.initial_loss_range();
+        self.loss.key = None;
+        self.distance.lines = self.compute_distance_lines();
+        self.distance.y = self.initial_distance_range();
+        self.distance.key = None;
         self.dynamic_dirty = true;
         self.last_readout = f64::NEG_INFINITY;
         let seeds = self.ens.runs.len();
@@ -263,7 +321,11 @@ impl App {
                 "Means over the last 1,000 steps.".into()
             },
         );
-        let landscape = self.shows_landscape();
+        let landscape = self.shows_landscape() || self.shows_line();
+        dom::set_text(
+            "landscape-title",
+            if self.shows_line() { "f(w) and the averaged iterates" } else { "Loss landscape and trajectories" },
+        );
         dom::set_hidden("panel-landscape", !landscape);
         dom::set_hidden("panel-weights", landscape || digits);
         self.update_readouts();
@@ -274,15 +336,7 @@ impl App {
         let mut scratch = vec![0.0; start.len()];
         let mut grad = vec![0.0; start.len()];
         let f0 = self.run().problem.eval(&start, &mut scratch, &mut grad);
-        let mut hi = f0.max(1e-3);
-        let mut lo = hi * 1e-3;
-        for l in &self.theory_lines {
-            if l.value.is_finite() && l.value > 0.0 {
-                lo = lo.min(l.value * 0.3);
-                hi = hi.max(l.value * 3.0);
-            }
-        }
-        decade_range(lo, hi)
+        initial_range(f0, &self.loss.lines, 0.3)
     }
 
     /// The theory lines of the loss panel, computed once per restart (they depend only on the
@@ -319,6 +373,32 @@ impl App {
             }
         }
         lines
+    }
+
+    /// The distance axis at the start: from ‖W₀ − w*‖ down three decades, and around the theory line.
+    fn initial_distance_range(&self) -> (f64, f64) {
+        let run = self.run();
+        let d0: f64 = run.problem.start().iter().zip(&run.optimum).map(|(a, b)| (a - b).powi(2)).sum::<f64>().sqrt();
+        initial_range(d0, &self.distance.lines, 0.1)
+    }
+
+    /// Analog SGD's theory bias: the distance of its stationary point to the optimum.
+    fn compute_distance_lines(&self) -> Vec<TheoryLine> {
+        let run = self.run();
+        let t = &run.theory;
+        if !self.scenario.runs(AlgorithmKind::Analog) {
+            return vec![];
+        }
+        let dist = |w: &[f64]| w.iter().zip(&run.optimum).map(|(a, b)| (a - b).powi(2)).sum::<f64>().sqrt();
+        let bias = match (&t.analog_stationary_w, t.lower_bound_w) {
+            (Some(w), _) => Some(dist(w)),
+            (None, Some(w)) => Some(dist(&vec![w; run.optimum.len()])),
+            _ => None,
+        };
+        bias.filter(|b| b.is_finite() && *b > 0.0)
+            .map(|value| TheoryLine { label: "Analog SGD bias (theory)".into(), value, color: self.theme.analog })
+            .into_iter()
+            .collect()
     }
 
     /// Advances the animation by one frame at time `now` (ms). Returns whether anything was drawn.
@@ -448,7 +528,9 @@ impl App {
     }
 
     pub fn mark_all_dirty(&mut self) {
-        self.keys = [None, None, None, None];
+        self.keys = [None, None, None];
+        self.loss.key = None;
+        self.distance.key = None;
         self.dynamic_dirty = true;
         self.sweep.mark_dirty();
         self.digits.mark_dirty();
@@ -478,6 +560,18 @@ fn recent_loss_and_distance(t: &crate::sim::run::Track, optimum: &[f64]) -> (f64
         }
     }
     (loss, mean.iter().zip(optimum).map(|(a, b)| (a - b).powi(2)).sum::<f64>().sqrt())
+}
+
+/// A curve panel's y range at the start: from the start value down three decades, widened to
+/// hold every theory line with room (`below` × the line under it, 3 × above), in whole decades.
+fn initial_range(start: f64, lines: &[TheoryLine], below: f64) -> (f64, f64) {
+    let mut hi = start.max(1e-3);
+    let mut lo = hi * 1e-3;
+    for l in lines.iter().filter(|l| l.value.is_finite() && l.value > 0.0) {
+        lo = lo.min(l.value * below);
+        hi = hi.max(l.value * 3.0);
+    }
+    decade_range(lo, hi)
 }
 
 fn push_ring(ring: &mut std::collections::VecDeque<f64>, v: f64, cap: usize) {
