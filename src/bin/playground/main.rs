@@ -127,5 +127,7 @@ pub fn progress_bar(len: u64, what: &str) -> indicatif::ProgressBar {
     .expect("the template is valid")
     .progress_chars("=> ");
     bar.set_style(style);
+    // Redraw while a long cell or stage runs, so the elapsed time moves.
+    bar.enable_steady_tick(std::time::Duration::from_millis(250));
     bar
 }
