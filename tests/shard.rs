@@ -159,8 +159,10 @@ fn bad_shard_specs_are_refused_in_one_line() {
 
 #[test]
 fn every_subcommand_has_help_naming_its_options() {
-    let cases: [(&[&str], &[&str]); 8] = [
+    let cases: [(&[&str], &[&str]); 10] = [
         (&["--help"], &["run", "sweep", "merge", "reproduce", "export", "keys", "playground run 'problem=quadratic"]),
+        (&["help"], &["run", "sweep", "merge", "reproduce", "export", "keys"]),
+        (&["help", "sweep"], &["--x", "--shard"]),
         (&["run", "--help"], &["--csv", "--every", "--tail", "SCENARIO"]),
         (&["sweep", "--help"], &["--x", "--y", "--out", "--svg", "--threads", "--shard", "1-based"]),
         (&["merge", "--help"], &["SHARD.csv", "--out", "--svg"]),

@@ -23,7 +23,7 @@ seeds). Bad input exits with code 2 and one line on stderr.";
 
 /// Live simulator of training on analog in-memory computing hardware: Analog SGD vs Tiki-Taka.
 #[derive(Parser, Debug)]
-#[command(name = "playground", version, after_help = EXAMPLES, disable_help_subcommand = true)]
+#[command(name = "playground", version, after_help = EXAMPLES)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
