@@ -3,12 +3,17 @@
 //! the figures and the report are written, and the claims known not to reproduce are the ones
 //! REPRODUCTION.md explains.
 
-use analog_playground::reproduce::reproduce;
+use analog_playground::reproduce::{reproduce_with_progress, STAGES};
 
 #[test]
 fn quick_reproduction_checks_every_claims_direction() {
     let dir = std::env::temp_dir().join(format!("playground-reproduce-{}", std::process::id()));
-    let report = reproduce(&dir, true, 2).expect("reproduce runs");
+    // `reproduce` with a progress hook (what `playground reproduce` draws its bar from): every
+    // stage is reported once, in order, then the end.
+    let mut stages = Vec::new();
+    let report = reproduce_with_progress(&dir, true, 2, &mut |k, name| stages.push((k, name))).expect("reproduce runs");
+    assert_eq!(stages.iter().map(|s| s.0).collect::<Vec<_>>(), (0..=STAGES).collect::<Vec<_>>(), "{stages:?}");
+    assert_eq!((stages[1].1, stages[STAGES].1), ("fig1", "done"));
     assert_eq!(report.figures, 10);
     for name in [
         "fig1",

@@ -66,20 +66,51 @@ pub struct Section {
 /// Runs every experiment, writes figures, CSV and `REPRODUCTION.md` into `out`. `quick` uses
 /// fewer seeds and shorter runs (the test suite's reduced version).
 pub fn reproduce(out: &Path, quick: bool, threads: usize) -> Result<Report, String> {
+    reproduce_with_progress(out, quick, threads, &mut |_, _| {})
+}
+
+/// How many stages [`reproduce_with_progress`] reports: the experiments, then the report.
+pub const STAGES: usize = 11;
+
+/// [`reproduce`], calling `on_stage(k, name)` as stage `k` of [`STAGES`] starts (a progress bar;
+/// the stages differ a lot in length) and `on_stage(STAGES, "done")` at the end.
+pub fn reproduce_with_progress(
+    out: &Path,
+    quick: bool,
+    threads: usize,
+    on_stage: &mut dyn FnMut(usize, &'static str),
+) -> Result<Report, String> {
     std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
     let mut ctx = Ctx { out, quick, threads, report: Report::default() };
+    let mut k = 0;
+    let mut stage = |name| {
+        on_stage(k, name);
+        k += 1;
+    };
+    stage("basics");
     ctx.basics();
+    stage("fig1");
     ctx.fig1()?;
+    stage("fig3");
     ctx.fig3()?;
+    stage("alpha_sweep");
     ctx.alpha_sweep()?;
+    stage("fig4_left");
     ctx.fig4_left()?;
+    stage("fig4_middle");
     ctx.fig4_middle()?;
+    stage("fig4_right");
     ctx.fig4_right()?;
+    stage("theorem3");
     ctx.theorem3()?;
+    stage("followup");
     ctx.followup()?;
+    stage("fig5_digits");
     ctx.fig5_digits()?;
+    stage("report");
     ctx.report.claims.sort_by_key(|c| claim_order(&c.id));
     ctx.write_markdown()?;
+    on_stage(STAGES, "done");
     Ok(ctx.report)
 }
 

@@ -12,6 +12,8 @@ use crate::sim::scenario::{fmt_f64, key, Key, Kind, ProblemKind, Scenario};
 use crate::sim::{Ensemble, Summary};
 use serde::{Deserialize, Serialize};
 
+pub mod shard;
+
 /// Most cells along one axis.
 pub const MAX_CELLS_PER_AXIS: usize = 100;
 
@@ -393,8 +395,15 @@ impl Sweep {
 
     /// Runs every cell on `threads` threads (natively); cells come back in index order.
     pub fn run_all(&self, threads: usize) -> Vec<Cell> {
-        let n = self.len();
-        let threads = threads.clamp(1, n.max(1));
+        let all: Vec<usize> = (0..self.len()).collect();
+        self.run_cells(&all, threads, &|_| {})
+    }
+
+    /// Runs the cells with linear indices `indices` (see [`Sweep::index`]) on `threads` threads
+    /// (natively), calling `on_cell` from the worker as each one finishes (a progress bar); cells
+    /// come back in index order.
+    pub fn run_cells(&self, indices: &[usize], threads: usize, on_cell: &(dyn Fn(&Cell) + Sync)) -> Vec<Cell> {
+        let threads = threads.clamp(1, indices.len().max(1));
         let next = std::sync::atomic::AtomicUsize::new(0);
         let mut cells: Vec<Cell> = std::thread::scope(|scope| {
             let workers: Vec<_> = (0..threads)
@@ -402,12 +411,12 @@ impl Sweep {
                     scope.spawn(|| {
                         let mut done = Vec::new();
                         loop {
-                            let c = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                            if c >= n {
-                                return done;
-                            }
+                            let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let Some(&c) = indices.get(k) else { return done };
                             let (i, j) = self.index(c);
-                            done.push(self.run_cell(i, j));
+                            let cell = self.run_cell(i, j);
+                            on_cell(&cell);
+                            done.push(cell);
                         }
                     })
                 })
@@ -423,25 +432,42 @@ impl Sweep {
     /// then the comparison: `tt_over_analog` (tail-loss ratio) or, on `digits`,
     /// `tt_minus_analog` (test accuracy, in percentage points).
     pub fn csv(&self, cells: &[Cell]) -> String {
+        let mut out = self.csv_header();
+        for c in cells {
+            out.push_str(&self.csv_row(c));
+        }
+        out
+    }
+
+    /// The tracks the CSV has columns for: every algorithm the base scenario runs.
+    pub fn csv_algorithms(&self) -> Vec<AlgorithmKind> {
+        AlgorithmKind::ALL.into_iter().filter(|a| self.base.runs(*a)).collect()
+    }
+
+    /// The CSV's header line (with its newline).
+    pub fn csv_header(&self) -> String {
         let metric = self.metric();
-        let algos: Vec<AlgorithmKind> = AlgorithmKind::ALL.into_iter().filter(|a| self.base.runs(*a)).collect();
         let mut out = format!("{},{}", self.x.key, self.y.key);
-        for a in &algos {
+        for a in self.csv_algorithms() {
             out.push_str(&format!(",{k}_{m},{k}_diverged", k = a.key(), m = metric.key()));
         }
         out.push_str(match metric {
             Metric::TailLoss => ",tt_over_analog\n",
             Metric::Accuracy => ",tt_minus_analog\n",
         });
-        for c in cells {
-            out.push_str(&format!("{},{}", fmt_f64(self.x.value(c.i)), fmt_f64(self.y.value(c.j))));
-            for a in &algos {
-                let v = c.value(*a).map_or(String::new(), |v| format!("{v:e}"));
-                out.push_str(&format!(",{v},{}", c.diverged(*a)));
-            }
-            let r = c.outcome.comparison().map_or(String::new(), |v| format!("{v:e}"));
-            out.push_str(&format!(",{r}\n"));
+        out
+    }
+
+    /// One cell's CSV line (with its newline). Values are written in Rust's shortest round-trip
+    /// form, so reading them back gives the same bits ([`shard`] relies on this).
+    pub fn csv_row(&self, c: &Cell) -> String {
+        let mut out = format!("{},{}", fmt_f64(self.x.value(c.i)), fmt_f64(self.y.value(c.j)));
+        for a in self.csv_algorithms() {
+            let v = c.value(a).map_or(String::new(), |v| format!("{v:e}"));
+            out.push_str(&format!(",{v},{}", c.diverged(a)));
         }
+        let r = c.outcome.comparison().map_or(String::new(), |v| format!("{v:e}"));
+        out.push_str(&format!(",{r}\n"));
         out
     }
 }

@@ -1,0 +1,181 @@
+//! The command line's grammar (clap derive): one variant of [`Command`] per subcommand, each with
+//! its options, their checks and their help.
+
+use analog_playground::sim::sweep::shard::Shard;
+use analog_playground::sim::sweep::Axis;
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+const EXAMPLES: &str = "\
+Examples:
+  playground run 'problem=quadratic&tau=0.8&alpha=0.01&sigma=1&steps=100000'
+  playground run 'problem=digits&tau=0.3&epochs=60&seeds=2' --csv curves.csv
+  playground sweep 'problem=digits&epochs=10' --x tau=0.2:2:log:6 --y alpha=0.01:0.2:log:5 --svg maps.svg
+  playground sweep 'problem=lsq' --x tau=0.5:10:log:24 --y alpha=1e-3:1e-1:log:24 --shard 3/8 --out parts/3.csv
+  playground merge parts/*.csv --out grid.csv --svg maps.svg
+  playground export aihwkit 'problem=lsq&tau=0.8' --out lsq.py
+
+The scenario query uses the keys listed by `playground keys`. --every K and --tail FRACTION apply to
+quadratic, lsq and lower_bound (a CSV row every K steps, tail means over the last FRACTION of steps);
+on digits the CSV has one row per epoch and track, and the summary reports final and best test
+accuracy. A sweep cell's metric is the tail loss, or on digits the final test accuracy (mean over
+seeds). Bad input exits with code 2 and one line on stderr.";
+
+/// Live simulator of training on analog in-memory computing hardware: Analog SGD vs Tiki-Taka.
+#[derive(Parser, Debug)]
+#[command(name = "playground", version, after_help = EXAMPLES)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+// One variant per subcommand (its doc comment is its help); `main` dispatches on it.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run one scenario to its end and print its JSON summary
+    ///
+    /// Every seed runs; the summary has per algorithm the final and tail loss (on digits: final and
+    /// best test accuracy) and the theory's predictions that apply.
+    Run(RunArgs),
+    /// Run a grid over two keys (or one shard of it) and write one CSV row per cell
+    ///
+    /// Every cell runs exactly as `playground run` of its scenario (bit-identical summary); its row
+    /// has each algorithm's tail loss (on digits: final test accuracy), whether it diverged, and
+    /// Tiki-Taka over Analog SGD (on digits: Tiki-Taka minus Analog SGD, in points).
+    Sweep(SweepArgs),
+    /// Join the shard CSVs of a sweep into the unsharded sweep's CSV (and SVG)
+    ///
+    /// The shards come from `playground sweep … --shard I/N`; the result equals the unsharded
+    /// sweep's output byte for byte. Overlapping or missing shards, shards of different grids,
+    /// scenarios or playground versions, and edited rows are refused.
+    Merge(MergeArgs),
+    /// Regenerate the paper's figures and REPRODUCTION.md
+    ///
+    /// Writes every figure as SVG with the CSV of its data, and REPRODUCTION.md, which checks each
+    /// claim of the paper; prints how many claims hold.
+    Reproduce(ReproduceArgs),
+    /// Write a scenario as a script for another simulator
+    Export(ExportArgs),
+    /// Print the scenario vocabulary: every key, its default, range and meaning
+    Keys,
+}
+
+#[derive(Args, Debug)]
+#[command(after_help = "\
+Examples:
+  playground run 'problem=quadratic&tau=0.8&alpha=0.01&sigma=1&steps=100000'
+  playground run 'problem=lsq&tau=1.5' --csv run.csv --every 10 --tail 0.2
+  playground run 'problem=digits&tau=0.3&epochs=60&seeds=2' --csv curves.csv")]
+pub struct RunArgs {
+    /// The scenario as a query, e.g. 'problem=lsq&tau=0.8' (keys: `playground keys`; empty: defaults)
+    #[arg(value_name = "SCENARIO", default_value = "", hide_default_value = true)]
+    pub query: String,
+    /// Write the first seed's trajectory as CSV: per algorithm the loss f − f*, ‖∇f‖² and the weights
+    /// (on digits: one row per epoch and track)
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+    /// One CSV row every K steps, and the last step [default: 1] (not on digits)
+    #[arg(long, value_name = "K", value_parser = at_least_one)]
+    pub every: Option<u64>,
+    /// Tail means over the last FRACTION of steps, in (0, 1] [default: 0.2] (not on digits)
+    #[arg(long, value_name = "FRACTION", value_parser = fraction)]
+    pub tail: Option<f64>,
+}
+
+#[derive(Args, Debug)]
+#[command(after_help = "\
+Examples:
+  playground sweep 'problem=lsq' --x tau=0.5:10:log:24 --y alpha=1e-3:1e-1:log:24 --out grid.csv
+  playground sweep 'problem=digits&epochs=10' --x tau=0.2:2:log:6 --y alpha=0.01:0.2:log:5 --svg maps.svg
+  playground sweep 'problem=lsq' --x tau=0.5:10:log:24 --y alpha=1e-3:1e-1:log:24 --shard 3/8 --out parts/3.csv")]
+pub struct SweepArgs {
+    /// The base scenario as a query (keys: `playground keys`; empty: defaults)
+    #[arg(value_name = "SCENARIO", default_value = "", hide_default_value = true)]
+    pub query: String,
+    /// The horizontal axis: key, bounds, log or lin spacing, number of values (1–100)
+    #[arg(long, value_name = "KEY=LO:HI:log|lin:N", value_parser = Axis::parse, required = true)]
+    pub x: Axis,
+    /// The vertical axis, as --x (a different key)
+    #[arg(long, value_name = "KEY=LO:HI:log|lin:N", value_parser = Axis::parse, required = true)]
+    pub y: Axis,
+    /// Write the CSV to FILE and print a JSON summary (cells, seconds) instead of the CSV
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Also draw the three heatmaps (each algorithm's metric and the comparison) as one SVG
+    #[arg(long, value_name = "FILE")]
+    pub svg: Option<PathBuf>,
+    /// Worker threads [default: all cores]
+    #[arg(long, value_name = "N", value_parser = at_least_one_usize)]
+    pub threads: Option<usize>,
+    /// Run only part I of N of the grid (1-based, as Slurm's --array=1-N: cells c = I−1, I−1+N, …
+    /// in row-major order); the CSV then starts with `# ` lines naming the grid and its cells, for
+    /// `playground merge`
+    #[arg(long, value_name = "I/N", value_parser = Shard::parse)]
+    pub shard: Option<Shard>,
+}
+
+#[derive(Args, Debug)]
+#[command(after_help = "\
+Example:
+  playground merge parts/*.csv --out grid.csv --svg maps.svg")]
+pub struct MergeArgs {
+    /// The shard files, in any order: together exactly one of each cell of the grid
+    #[arg(value_name = "SHARD.csv", required = true)]
+    pub parts: Vec<PathBuf>,
+    /// Write the merged CSV to FILE (default: standard output)
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Also draw the heatmaps as one SVG, identical to the unsharded sweep's --svg
+    #[arg(long, value_name = "FILE")]
+    pub svg: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+#[command(after_help = "\
+Example:
+  playground reproduce --out docs/reproduction")]
+pub struct ReproduceArgs {
+    /// The directory for the figures, their CSV and REPRODUCTION.md (created if needed)
+    #[arg(long, value_name = "DIR", required = true)]
+    pub out: PathBuf,
+    /// Fewer seeds and shorter runs (the test suite's reduced version)
+    #[arg(long)]
+    pub quick: bool,
+}
+
+// `export TARGET …`: one subcommand per simulator.
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    #[command(subcommand)]
+    pub target: ExportTarget,
+}
+
+// The simulators a scenario can be exported to.
+#[derive(Subcommand, Debug)]
+pub enum ExportTarget {
+    /// A Python script for IBM aihwkit + torch; keys without an aihwkit counterpart are listed on
+    /// stderr
+    #[command(after_help = "\
+Example:
+  playground export aihwkit 'problem=lsq&tau=0.8' --out lsq.py")]
+    Aihwkit {
+        /// The scenario as a query, checked as strictly as by `playground run`
+        #[arg(value_name = "SCENARIO", default_value = "", hide_default_value = true)]
+        query: String,
+        /// Write the script to FILE (default: standard output)
+        #[arg(long, value_name = "FILE.py")]
+        out: Option<PathBuf>,
+    },
+}
+
+fn at_least_one(v: &str) -> Result<u64, String> {
+    v.parse().ok().filter(|&k| k >= 1).ok_or_else(|| "expected an integer ≥ 1".into())
+}
+
+fn at_least_one_usize(v: &str) -> Result<usize, String> {
+    v.parse().ok().filter(|&k| k >= 1).ok_or_else(|| "expected an integer ≥ 1".into())
+}
+
+fn fraction(v: &str) -> Result<f64, String> {
+    v.parse().ok().filter(|t: &f64| *t > 0.0 && *t <= 1.0).ok_or_else(|| "expected a fraction in (0, 1]".into())
+}
