@@ -68,6 +68,9 @@ pub fn dash(a: AlgorithmKind) -> &'static [f64] {
     }
 }
 
+/// Dash pattern of pulse-level tracks (dash-dot), in CSS pixels.
+pub const PULSED_DASH: &[f64] = &[8.0, 3.0, 2.0, 3.0];
+
 /// The marker of an algorithm's current point.
 pub fn marker(a: AlgorithmKind) -> Marker {
     match a {

@@ -6,6 +6,7 @@ mod app;
 mod controls;
 mod digits;
 mod dom;
+mod exports;
 mod sweep;
 mod sweep_form;
 mod tour;
@@ -98,6 +99,7 @@ pub fn start() -> Result<(), JsValue> {
     show_notices(&notices)?;
     sync_all(&app);
     tour::build_tour(&app)?;
+    exports::build_exports(&app)?;
     if let Ok(sel) = by_id::<HtmlSelectElement>("speed") {
         sel.set_value(&view.speed.key());
         if sel.value() != view.speed.key() {

@@ -56,8 +56,54 @@ pub enum Command {
     Reproduce(ReproduceArgs),
     /// Write a scenario as a script for another simulator
     Export(ExportArgs),
+    /// Draw one panel of a scenario as SVG or PNG
+    ///
+    /// The same chart code as the page's SVG buttons: a panel drawn here equals the SVG the page
+    /// exports for the same scenario, step and size. The SVG's metadata carries the scenario's
+    /// link. PNG rasterises that SVG (text in the system's sans-serif font).
+    Figure(FigureArgs),
     /// Print the scenario vocabulary: every key, its default, range and meaning
     Keys,
+}
+
+#[derive(Args, Debug)]
+#[command(after_help = "\
+Examples:
+  playground figure '' --panel landscape --out landscape.svg
+  playground figure 'problem=quadratic&steps=5000' --panel distance --step 2000 --out distance.png
+  playground figure 'problem=digits&tau=0.3&epochs=20' --panel accuracy --out accuracy.svg
+
+Panels: landscape (2-D landscape or the 1-D view), weights, loss, distance, device; on digits:
+accuracy, train-loss, saturation.")]
+pub struct FigureArgs {
+    /// The scenario as a query (keys: `playground keys`; empty: defaults)
+    #[arg(value_name = "SCENARIO", default_value = "", hide_default_value = true)]
+    pub query: String,
+    /// Which panel: landscape, weights, loss, distance, device (digits: accuracy, train-loss, saturation)
+    #[arg(long)]
+    pub panel: String,
+    /// Where to write it; the extension chooses the format: .svg or .png
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Draw the state after this many steps [default: the scenario's steps] (not on digits: it
+    /// trains `epochs`)
+    #[arg(long, value_name = "N")]
+    pub step: Option<u64>,
+    /// Width in pixels
+    #[arg(long, default_value_t = 800, value_parser = clap::value_parser!(u32).range(100..=8000))]
+    pub width: u32,
+    /// Height in pixels
+    #[arg(long, default_value_t = 600, value_parser = clap::value_parser!(u32).range(100..=8000))]
+    pub height: u32,
+    /// Dark colours
+    #[arg(long)]
+    pub dark: bool,
+    /// The loss panel's step axis on a log scale
+    #[arg(long)]
+    pub logx: bool,
+    /// The landscape shows the whole device range instead of zooming to the action
+    #[arg(long)]
+    pub full_range: bool,
 }
 
 #[derive(Args, Debug)]

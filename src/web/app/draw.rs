@@ -19,115 +19,28 @@ impl App {
     }
 
     fn landscape_spec(&self) -> Landscape {
-        let s = &self.scenario;
-        let wstar = [s.wstar[0], s.wstar[1]];
-        let w0 = [s.w0_at(0), s.w0_at(1)];
-        let range = self.run().device.range();
-        Landscape {
-            h: [s.h_at(0), s.h_at(1)],
-            wstar,
-            w0,
-            range,
-            symmetric_point: self.run().device.symmetric_point(),
-            analog_theory: if s.runs(AlgorithmKind::Analog) {
-                self.run().theory.analog_stationary_w.as_ref().map(|w| [w[0], w[1]])
-            } else {
-                None
-            },
-            view: self.shown_view(),
-        }
-    }
-
-    /// The zoomed window at the start of a run: w*, Analog SGD's theory point, an off-zero
-    /// symmetric point (where the iterates are pulled), and the noise cloud: about three
-    /// stationary standard deviations of SGD's iterate, √(ασ²/2h) per coordinate. A noise-free
-    /// run's action is its path, so W₀ joins then. (The 1-D view uses the x part.)
-    fn action_view(&self) -> ViewBox {
-        let s = &self.scenario;
-        let dim = s.wstar.len();
-        let sp_point = |sp: f64| if dim == 1 { [sp, 0.0] } else { [sp, sp] };
-        let mut points = vec![point2(&s.wstar)];
-        if s.runs(AlgorithmKind::Analog) {
-            if let Some(w) = &self.run().theory.analog_stationary_w {
-                points.push(point2(w));
-            }
-        }
-        if let Some(sp) = self.run().device.symmetric_point().filter(|sp| sp.abs() > 1e-12) {
-            if s.runs(AlgorithmKind::Analog) || s.runs(AlgorithmKind::TikiTaka) {
-                points.push(sp_point(sp));
-            }
-        }
-        let w0 = point2(&(0..dim).map(|i| s.w0_at(i)).collect::<Vec<_>>());
-        if s.sigma == 0.0 {
-            points.push(w0);
-        }
-        let h_min = (0..dim).map(|i| s.h_at(i)).fold(f64::INFINITY, f64::min).max(1e-12);
-        let spread = 3.0 * (s.alpha * s.sigma * s.sigma / (2.0 * h_min)).sqrt();
-        let view = Landscape::action_view(&points, spread);
-        // Never wider than the full-range view.
-        let full = self.full_view();
-        if view.1 - view.0 > full.1 - full.0 {
-            full
-        } else {
-            view
-        }
-    }
-
-    /// The window that holds w*, W₀, the symmetric point and (when not huge) the device range.
-    fn full_view(&self) -> ViewBox {
-        let s = &self.scenario;
-        let w0 = point2(&(0..s.wstar.len()).map(|i| s.w0_at(i)).collect::<Vec<_>>());
-        let wstar = point2(&s.wstar);
-        if s.wstar.len() == 1 {
-            // Only x matters: fit it as the diagonal of a square.
-            Landscape::fit_view([wstar[0]; 2], [w0[0]; 2], self.run().device.range())
-        } else {
-            Landscape::fit_view(wstar, w0, self.run().device.range())
-        }
-    }
-
-    /// The window shown: full range, or the zoomed one.
-    fn shown_view(&self) -> ViewBox {
-        if self.view.full_range {
-            self.full_view()
-        } else {
-            self.landscape_view.unwrap_or_else(|| self.action_view())
-        }
-    }
-
-    /// Widens the zoomed window when an averaged iterate has settled (past its first window of
-    /// steps) outside it.
-    fn follow_averages(&mut self) {
-        if self.view.full_range {
-            return;
-        }
-        let mut view = self.landscape_view.unwrap_or_else(|| self.action_view());
-        for t in &self.run().tracks {
-            if t.average.count() >= crate::sim::run::AVERAGE_WINDOW {
-                view = Landscape::grow_to(view, point2(&t.average.mean));
-            }
-        }
-        self.landscape_view = Some(view);
+        panels::landscape_spec(&self.scenario, self.run(), self.shown_view())
     }
 
     fn line_spec(&self) -> Line1d {
-        let s = &self.scenario;
-        let run = self.run();
-        Line1d {
-            h: s.h_at(0),
-            wstar: s.wstar[0],
-            w0: s.w0_at(0),
-            range: run.device.range(),
-            symmetric_point: run.device.symmetric_point(),
-            analog_theory: if s.runs(AlgorithmKind::Analog) {
-                run.theory.analog_stationary_w.as_ref().map(|w| w[0])
-            } else {
-                None
-            },
-            view: {
-                let v = self.shown_view();
-                (v.0, v.1)
-            },
+        panels::line_spec(&self.scenario, self.run(), self.shown_view())
+    }
+
+    /// The window shown: the full range, or the zoomed one.
+    fn shown_view(&self) -> ViewBox {
+        if self.view.full_range {
+            panels::full_view(&self.scenario, self.run())
+        } else {
+            self.landscape_view.unwrap_or_else(|| panels::action_view(&self.scenario, self.run()))
+        }
+    }
+
+    /// Widens the zoomed window when an averaged iterate has settled outside it (grow only, so
+    /// it does not jitter).
+    fn follow_averages(&mut self) {
+        if !self.view.full_range {
+            let view = self.landscape_view.unwrap_or_else(|| panels::action_view(&self.scenario, self.run()));
+            self.landscape_view = Some(panels::follow_averages(view, self.run()));
         }
     }
 
@@ -162,7 +75,7 @@ impl App {
         } else {
             let (st, dy) = &self.weights;
             let resized = st.fit(scale) | dy.fit(scale);
-            let (range, level) = self.weights_range();
+            let (range, level) = panels::weights_range(self.run());
             let key = StaticKey::Weights(range, level, (st.canvas.width(), st.canvas.height()), dark);
             if resized || self.keys[2].as_ref() != Some(&key) {
                 let area = CanvasBackend::with_canvas_object(st.canvas.clone()).map(|b| b.into_drawing_area());
@@ -226,17 +139,6 @@ impl App {
         draw_landscape_overlay(&area, spec, &self.theme, self.dpr, None).map_err(|e| JsValue::from_str(&e))
     }
 
-    fn weights_range(&self) -> ((f64, f64), Option<f64>) {
-        let opt = self.run().problem.optimum();
-        let mut lo = opt.iter().cloned().fold(f64::INFINITY, f64::min).min(0.0);
-        let mut hi = opt.iter().cloned().fold(f64::NEG_INFINITY, f64::max).max(0.0);
-        let pad = 0.15 * (hi - lo).max(0.2);
-        lo -= pad;
-        hi += pad;
-        let level = self.run().theory.lower_bound_w;
-        ((lo, hi), level)
-    }
-
     fn curve_panel(&self, curve: Curve) -> &CurvePanel {
         match curve {
             Curve::Loss => &self.loss,
@@ -251,29 +153,11 @@ impl App {
         }
     }
 
-    /// The axes of a curve panel: the loss follows the page's log-x toggle, the distance is
-    /// always on log axes (it falls like a power of the step count).
-    fn curve_axes(&self, curve: Curve) -> LossAxes {
-        let panel = self.curve_panel(curve);
-        LossAxes {
-            steps: self.scenario.steps,
-            log_x: curve == Curve::Distance || self.view.log_x,
-            y_range: panel.y,
-            y_title: match curve {
-                Curve::Loss => "f(W) − f*",
-                Curve::Distance => "‖W̄ − w*‖",
-            },
-            lines: panel.lines.clone(),
-            labels: false,
-        }
-    }
-
     /// Redraws a curve panel's axes when they changed; true if redrawn.
     fn draw_curve_axes(&mut self, curve: Curve) -> bool {
-        self.grow_range(curve);
         let scale = self.dpr;
-        let axes = self.curve_axes(curve);
         let panel = self.curve_panel(curve);
+        let axes = panels::curve_axes(&self.scenario, self.run(), curve, panel.lines.clone(), self.view.log_x);
         let (st, dy) = &panel.layers;
         let resized = st.fit(scale) | dy.fit(scale);
         let key = StaticKey::Loss(axes.clone(), (st.canvas.width(), st.canvas.height()), self.theme.dark);
@@ -286,29 +170,6 @@ impl App {
         panel.map = map;
         panel.key = Some(key);
         true
-    }
-
-    /// Widens a curve panel's axis (whole decades) when the data leave it; never shrinks mid-run.
-    fn grow_range(&mut self, curve: Curve) {
-        let panel = self.curve_panel(curve);
-        let (mut lo, mut hi) = panel.y;
-        for t in &self.run().tracks {
-            for b in curve.history(t).buckets() {
-                if b.max.is_finite() && b.max > hi {
-                    hi = b.max;
-                }
-                if b.min.is_finite() && b.min > 0.0 && b.min < lo {
-                    lo = b.min;
-                }
-            }
-        }
-        // Noise makes single steps dip far below the plateau; do not let those dips stretch the
-        // axis more than two decades under the lowest theory line (exact zeros clip too).
-        let floor =
-            panel.lines.iter().map(|l| l.value).filter(|v| v.is_finite() && *v > 0.0).fold(f64::INFINITY, f64::min);
-        let lo = if floor.is_finite() { lo.max(floor * 1e-2) } else { lo.max(hi * 1e-12) };
-        let r = decade_range(lo, hi);
-        self.curve_panel_mut(curve).y = r;
     }
 
     fn draw_dynamic(&mut self) {
@@ -524,47 +385,13 @@ impl App {
         let Some(m) = panel.map else { return };
         let ctx = layer.ctx.clone();
         clip_to_plot(&ctx, &m);
-        let columns = m.width().max(1.0) as usize;
         let (lo, hi) = m.y_range;
         let clampy = |v: f64| m.py(if v.is_finite() { v.clamp(lo, hi) } else { hi });
-        let steps = self.scenario.steps;
         let seeds = self.ens.runs.len();
         for k in 0..self.run().tracks.len() {
             let kind = self.run().tracks[k].algo.kind;
             let pulsed = self.run().tracks[k].algo.pulsed();
-            // Per pixel column: (x, band low, line, band high). One seed: the min–max envelope
-            // (spikes stay visible) around the column mean; several seeds: mean ± 1 std of the
-            // seeds' column means.
-            let mut band: Vec<(f64, f64, f64, f64)> = Vec::new();
-            let mut per_seed: Vec<Vec<(usize, f64, f64)>> = Vec::with_capacity(seeds);
-            for run in &self.ens.runs {
-                let t = &run.tracks[k];
-                if m.log_x {
-                    let col_of = |s: u64| ((m.px(s as f64 + 1.0) - m.rect.0).max(0.0)) as usize;
-                    curve.history(t).columns_by(0, steps, columns, col_of, cols);
-                } else {
-                    curve.history(t).columns(0, steps, columns, cols);
-                }
-                let x_of = |c: &Column| {
-                    let x = if m.log_x { m.px(c.step as f64 + 1.0) } else { m.px(c.step as f64) };
-                    x.max(m.rect.0 + c.column as f64)
-                };
-                if seeds == 1 {
-                    band = cols.iter().map(|c| (x_of(c), c.min, c.mean(), c.max)).collect();
-                } else {
-                    per_seed.push(cols.iter().map(|c| (c.column, x_of(c), c.mean())).collect());
-                }
-            }
-            if seeds > 1 {
-                let n = per_seed.iter().map(Vec::len).min().unwrap_or(0);
-                band = (0..n)
-                    .map(|i| {
-                        let vals: Vec<f64> = per_seed.iter().map(|s| s[i].2).collect();
-                        let (mean, std) = crate::sim::ensemble::mean_std(vals.into_iter());
-                        (per_seed[0][i].1, mean - std, mean, mean + std)
-                    })
-                    .collect();
-            }
+            let band = panels::curve_bands(&self.ens, k, curve, &m, self.scenario.steps, cols);
             if band.is_empty() {
                 continue;
             }
@@ -686,9 +513,4 @@ fn clip_to_plot(ctx: &CanvasRenderingContext2d, m: &Mapping) {
     ctx.begin_path();
     ctx.rect(m.rect.0, m.rect.1, m.width(), m.rect.3 - m.rect.1);
     ctx.clip();
-}
-
-/// The first two coordinates of a point (a 1-D point sits at y = 0).
-fn point2(v: &[f64]) -> [f64; 2] {
-    [v.first().copied().unwrap_or(0.0), v.get(1).copied().unwrap_or(0.0)]
 }

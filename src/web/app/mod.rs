@@ -9,9 +9,10 @@ use crate::figures::device::draw_device;
 use crate::figures::landscape::{draw_landscape_overlay, Landscape, ViewBox};
 use crate::figures::line::{draw_line_static, Line1d};
 use crate::figures::loss::{draw_loss_axes, LossAxes, TheoryLine};
-use crate::figures::theme::{css, css_alpha, dash, marker, Marker};
+use crate::figures::panels::{self as panels, Curve};
+use crate::figures::theme::{css, css_alpha, dash, marker, Marker, PULSED_DASH};
 use crate::figures::weights::draw_weights_axes;
-use crate::figures::{decade_range, fmt_num, Mapping, Theme};
+use crate::figures::{fmt_num, Mapping, Theme};
 use crate::scenes::{Scene, SCENES};
 use crate::sim::algorithm::AlgorithmKind;
 use crate::sim::record::Column;
@@ -22,9 +23,6 @@ use plotters_canvas::CanvasBackend;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
-
-/// Dash pattern of pulse-level tracks (dash-dot), in CSS pixels.
-const PULSED_DASH: &[f64] = &[8.0, 3.0, 2.0, 3.0];
 
 /// How many recent steps the readouts average over.
 pub const RECENT: usize = 1000;
@@ -74,30 +72,10 @@ enum StaticKey {
     Weights((f64, f64), Option<f64>, (u32, u32), bool),
 }
 
-/// Which per-step record a curve panel draws.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub(crate) enum Curve {
-    /// f(W_k) − f*, on the page's step axis (linear or log).
-    Loss,
-    /// ‖W̄_k − w*‖ of the averaged iterate, on log axes.
-    Distance,
-}
-
-impl Curve {
-    fn history(self, t: &crate::sim::run::Track) -> &crate::sim::record::History {
-        match self {
-            Curve::Loss => &t.loss,
-            Curve::Distance => &t.distance,
-        }
-    }
-}
-
 /// A log-y panel of one per-step record of every track, with theory lines.
 pub(crate) struct CurvePanel {
     layers: (Layer, Layer),
     map: Option<Mapping>,
-    /// The y range (whole decades; grows, never shrinks mid-run).
-    y: (f64, f64),
     lines: Vec<TheoryLine>,
     key: Option<StaticKey>,
 }
@@ -108,7 +86,6 @@ impl CurvePanel {
         Ok(CurvePanel {
             layers: (Layer::new(&format!("{name}-static"))?, Layer::new(&format!("{name}-dynamic"))?),
             map: None,
-            y: (1e-4, 1.0),
             lines: vec![],
             key: None,
         })
@@ -296,11 +273,9 @@ impl App {
         if !self.dragging {
             self.landscape_view = None;
         }
-        self.loss.lines = self.compute_theory_lines();
-        self.loss.y = self.initial_loss_range();
+        self.loss.lines = panels::loss_lines(&self.scenario, self.run(), &self.theme);
         self.loss.key = None;
-        self.distance.lines = self.compute_distance_lines();
-        self.distance.y = self.initial_distance_range();
+        self.distance.lines = panels::distance_lines(&self.scenario, self.run(), &self.theme);
         self.distance.key = None;
         self.dynamic_dirty = true;
         self.last_readout = f64::NEG_INFINITY;
@@ -329,76 +304,6 @@ impl App {
         dom::set_hidden("panel-landscape", !landscape);
         dom::set_hidden("panel-weights", landscape || digits);
         self.update_readouts();
-    }
-
-    fn initial_loss_range(&self) -> (f64, f64) {
-        let start = self.run().problem.start();
-        let mut scratch = vec![0.0; start.len()];
-        let mut grad = vec![0.0; start.len()];
-        let f0 = self.run().problem.eval(&start, &mut scratch, &mut grad);
-        initial_range(f0, &self.loss.lines, 0.3)
-    }
-
-    /// The theory lines of the loss panel, computed once per restart (they depend only on the
-    /// scenario).
-    fn compute_theory_lines(&self) -> Vec<TheoryLine> {
-        let t = &self.run().theory;
-        let mut lines = Vec::new();
-        if self.scenario.runs(AlgorithmKind::Digital) {
-            if let Some(v) = t.digital_floor {
-                lines.push(TheoryLine {
-                    label: "Digital SGD floor (theory)".into(),
-                    value: v,
-                    color: self.theme.digital,
-                });
-            }
-        }
-        if let (true, Some(w), crate::sim::problem::Problem::LowerBound(b)) =
-            (self.scenario.runs(AlgorithmKind::Analog), t.lower_bound_w, &self.run().problem)
-        {
-            let bias = 0.5 * b.curvature * (w - b.wstar).powi(2) * b.dim as f64;
-            lines.push(TheoryLine {
-                label: "Analog SGD stationary point (theory)".into(),
-                value: bias,
-                color: self.theme.analog,
-            });
-        }
-        if self.scenario.runs(AlgorithmKind::Analog) {
-            if let (Some(bias), Some(floor)) = (t.analog_stationary_loss, t.digital_floor) {
-                lines.push(TheoryLine {
-                    label: "Analog SGD stationary: bias + noise floor (theory)".into(),
-                    value: bias + floor,
-                    color: self.theme.analog,
-                });
-            }
-        }
-        lines
-    }
-
-    /// The distance axis at the start: from ‖W₀ − w*‖ down three decades, and around the theory line.
-    fn initial_distance_range(&self) -> (f64, f64) {
-        let run = self.run();
-        let d0: f64 = run.problem.start().iter().zip(&run.optimum).map(|(a, b)| (a - b).powi(2)).sum::<f64>().sqrt();
-        initial_range(d0, &self.distance.lines, 0.1)
-    }
-
-    /// Analog SGD's theory bias: the distance of its stationary point to the optimum.
-    fn compute_distance_lines(&self) -> Vec<TheoryLine> {
-        let run = self.run();
-        let t = &run.theory;
-        if !self.scenario.runs(AlgorithmKind::Analog) {
-            return vec![];
-        }
-        let dist = |w: &[f64]| w.iter().zip(&run.optimum).map(|(a, b)| (a - b).powi(2)).sum::<f64>().sqrt();
-        let bias = match (&t.analog_stationary_w, t.lower_bound_w) {
-            (Some(w), _) => Some(dist(w)),
-            (None, Some(w)) => Some(dist(&vec![w; run.optimum.len()])),
-            _ => None,
-        };
-        bias.filter(|b| b.is_finite() && *b > 0.0)
-            .map(|value| TheoryLine { label: "Analog SGD bias (theory)".into(), value, color: self.theme.analog })
-            .into_iter()
-            .collect()
     }
 
     /// Advances the animation by one frame at time `now` (ms). Returns whether anything was drawn.
@@ -560,18 +465,6 @@ fn recent_loss_and_distance(t: &crate::sim::run::Track, optimum: &[f64]) -> (f64
         }
     }
     (loss, mean.iter().zip(optimum).map(|(a, b)| (a - b).powi(2)).sum::<f64>().sqrt())
-}
-
-/// A curve panel's y range at the start: from the start value down three decades, widened to
-/// hold every theory line with room (`below` × the line under it, 3 × above), in whole decades.
-fn initial_range(start: f64, lines: &[TheoryLine], below: f64) -> (f64, f64) {
-    let mut hi = start.max(1e-3);
-    let mut lo = hi * 1e-3;
-    for l in lines.iter().filter(|l| l.value.is_finite() && l.value > 0.0) {
-        lo = lo.min(l.value * below);
-        hi = hi.max(l.value * 3.0);
-    }
-    decade_range(lo, hi)
 }
 
 fn push_ring(ring: &mut std::collections::VecDeque<f64>, v: f64, cap: usize) {

@@ -1,0 +1,74 @@
+//! `playground figure`: one panel of a scenario as SVG or PNG, from the chart code the page's
+//! SVG buttons use.
+
+use crate::cli::FigureArgs;
+use analog_playground::figures::panels::{digits_panel_svg, panel_svg, PanelKind, PanelOptions, DIGITS_PANELS};
+use analog_playground::figures::Theme;
+use analog_playground::sim::network::NetEnsemble;
+use analog_playground::sim::scenario::{ProblemKind, Scenario};
+use analog_playground::sim::Ensemble;
+
+pub fn figure(args: FigureArgs) -> Result<(), String> {
+    let scenario = Scenario::parse(&args.query).map_err(|e| e.to_string())?;
+    let ext = args.out.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    let png = match ext.as_deref() {
+        Some("svg") => false,
+        Some("png") => true,
+        _ => return Err(format!("--out {}: expected a .svg or .png file name", args.out.display())),
+    };
+    let theme = if args.dark { Theme::DARK } else { Theme::LIGHT };
+    let svg = if scenario.problem == ProblemKind::Digits {
+        if !DIGITS_PANELS.contains(&args.panel.as_str()) {
+            return Err(format!("--panel {}: on digits the panels are {}", args.panel, DIGITS_PANELS.join(", ")));
+        }
+        if args.step.is_some() {
+            return Err("--step does not apply to problem=digits (it trains `epochs`)".into());
+        }
+        let mut net = NetEnsemble::new(&scenario);
+        net.run_to_end();
+        let query = scenario.to_query();
+        digits_panel_svg(&args.panel, &net.summary(), scenario.epochs, &query, &theme, args.width, args.height)?
+    } else {
+        let kind = PanelKind::from_name(&args.panel).ok_or_else(|| {
+            let names: Vec<&str> = PanelKind::ALL.iter().map(|p| p.name()).collect();
+            format!("--panel {}: expected one of {}", args.panel, names.join(", "))
+        })?;
+        if !kind.shown_for(&scenario) {
+            return Err(format!(
+                "--panel {}: this problem shows {} instead",
+                kind.name(),
+                if kind == PanelKind::Landscape { "weights" } else { "landscape" }
+            ));
+        }
+        let mut ens = Ensemble::new(&scenario);
+        ens.step_n(args.step.unwrap_or(scenario.steps).min(scenario.steps));
+        let opts = PanelOptions { theme, log_x: args.logx, full_range: args.full_range };
+        panel_svg(kind, &ens, &opts, args.width, args.height)?
+    };
+    let bytes = if png { rasterise(&svg)? } else { svg.into_bytes() };
+    std::fs::write(&args.out, bytes).map_err(|e| format!("--out {}: {e}", args.out.display()))
+}
+
+/// The SVG as PNG at its own size, text in the system's fonts.
+fn rasterise(svg: &str) -> Result<Vec<u8>, String> {
+    let mut options = resvg::usvg::Options::default();
+    let fonts = options.fontdb_mut();
+    fonts.load_system_fonts();
+    // The charts ask for "sans-serif"; fontdb maps it to Arial unless told otherwise.
+    let families: Vec<String> =
+        fonts.faces().filter_map(|f| f.families.first().map(|(name, _)| name.clone())).collect();
+    let preferred = ["DejaVu Sans", "Liberation Sans", "Arial", "Helvetica", "Noto Sans"];
+    if let Some(name) = preferred
+        .iter()
+        .find(|p| families.iter().any(|f| f == *p))
+        .map(|p| p.to_string())
+        .or_else(|| families.first().cloned())
+    {
+        fonts.set_sans_serif_family(name);
+    }
+    let tree = resvg::usvg::Tree::from_str(svg, &options).map_err(|e| format!("cannot read the figure's SVG: {e}"))?;
+    let size = tree.size().to_int_size();
+    let mut pixmap = resvg::tiny_skia::Pixmap::new(size.width(), size.height()).ok_or("empty figure")?;
+    resvg::render(&tree, resvg::tiny_skia::Transform::default(), &mut pixmap.as_mut());
+    pixmap.encode_png().map_err(|e| format!("cannot encode PNG: {e}"))
+}

@@ -1,0 +1,683 @@
+//! The panels of a stepped run (landscape or 1-D view, weights, loss, distance, device), each
+//! drawn whole — static layer and moving layer — with plotters. The app's SVG buttons and
+//! `playground figure` call the same [`panel_svg`], so a figure from the command line equals
+//! the one the page exports for the same scenario and step. The live page draws the moving
+//! layers on a canvas itself (per frame, cheaper), but from the same views, ranges, theory
+//! lines and column bands defined here.
+
+use super::landscape::{contains, draw_contour_cells, draw_landscape_overlay, Landscape, ViewBox};
+use super::line::{draw_line_static, Line1d};
+use super::loss::{draw_loss_axes, LossAxes, TheoryLine};
+use super::theme::{dash, marker, Marker};
+use super::weights::draw_weights_axes;
+use super::{decade_range, err, FigureError, Mapping, Theme};
+use crate::sim::algorithm::AlgorithmKind;
+use crate::sim::problem::Problem;
+use crate::sim::record::{Column, History};
+use crate::sim::run::{Track, AVERAGE_WINDOW};
+use crate::sim::{Ensemble, Run, Scenario};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// A panel of the stepped problems' view, by its `panel=` name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PanelKind {
+    /// The 2-D landscape, or the 1-D view f(w) for a one-coordinate quadratic.
+    Landscape,
+    /// Each weight against its optimum (problems with more than two weights).
+    Weights,
+    Loss,
+    Distance,
+    Device,
+}
+
+impl PanelKind {
+    pub const ALL: [PanelKind; 5] =
+        [PanelKind::Landscape, PanelKind::Weights, PanelKind::Loss, PanelKind::Distance, PanelKind::Device];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            PanelKind::Landscape => "landscape",
+            PanelKind::Weights => "weights",
+            PanelKind::Loss => "loss",
+            PanelKind::Distance => "distance",
+            PanelKind::Device => "device",
+        }
+    }
+
+    pub fn from_name(s: &str) -> Option<PanelKind> {
+        Self::ALL.into_iter().find(|p| p.name() == s)
+    }
+
+    /// Whether the page shows this panel for `scenario` (the landscape for 1-D and 2-D
+    /// quadratics, the weights view for the others).
+    pub fn shown_for(self, scenario: &Scenario) -> bool {
+        let small = scenario.problem == crate::sim::scenario::ProblemKind::Quadratic && scenario.wstar.len() <= 2;
+        match self {
+            PanelKind::Landscape => small,
+            PanelKind::Weights => !small,
+            _ => true,
+        }
+    }
+}
+
+/// Which per-step record a curve panel draws.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Curve {
+    /// f(W_k) − f*, on the page's step axis (linear or log).
+    Loss,
+    /// ‖W̄_k − w*‖ of the averaged iterate, on log axes.
+    Distance,
+}
+
+impl Curve {
+    pub fn history(self, t: &Track) -> &History {
+        match self {
+            Curve::Loss => &t.loss,
+            Curve::Distance => &t.distance,
+        }
+    }
+}
+
+/// How a panel is drawn besides the run.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PanelOptions {
+    pub theme: Theme,
+    /// The loss panel's step axis on a log scale (the distance panel's always is).
+    pub log_x: bool,
+    /// The landscape shows the whole device range instead of zooming to the action.
+    pub full_range: bool,
+}
+
+impl Default for PanelOptions {
+    fn default() -> Self {
+        PanelOptions { theme: Theme::LIGHT, log_x: false, full_range: false }
+    }
+}
+
+fn dist(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| (x - y).powi(2)).sum::<f64>().sqrt()
+}
+
+/// The first two coordinates of a point (a 1-D point sits at y = 0).
+pub fn point2(v: &[f64]) -> [f64; 2] {
+    [v.first().copied().unwrap_or(0.0), v.get(1).copied().unwrap_or(0.0)]
+}
+
+/// The theory lines of the loss panel.
+pub fn loss_lines(s: &Scenario, run: &Run, theme: &Theme) -> Vec<TheoryLine> {
+    let t = &run.theory;
+    let mut lines = Vec::new();
+    if s.runs(AlgorithmKind::Digital) {
+        if let Some(v) = t.digital_floor {
+            lines.push(TheoryLine { label: "Digital SGD floor (theory)".into(), value: v, color: theme.digital });
+        }
+    }
+    if let (true, Some(w), Problem::LowerBound(b)) = (s.runs(AlgorithmKind::Analog), t.lower_bound_w, &run.problem) {
+        let bias = 0.5 * b.curvature * (w - b.wstar).powi(2) * b.dim as f64;
+        lines.push(TheoryLine {
+            label: "Analog SGD stationary point (theory)".into(),
+            value: bias,
+            color: theme.analog,
+        });
+    }
+    if s.runs(AlgorithmKind::Analog) {
+        if let (Some(bias), Some(floor)) = (t.analog_stationary_loss, t.digital_floor) {
+            lines.push(TheoryLine {
+                label: "Analog SGD stationary: bias + noise floor (theory)".into(),
+                value: bias + floor,
+                color: theme.analog,
+            });
+        }
+    }
+    lines
+}
+
+/// Analog SGD's theory bias: the distance of its stationary point to the optimum.
+pub fn distance_lines(s: &Scenario, run: &Run, theme: &Theme) -> Vec<TheoryLine> {
+    if !s.runs(AlgorithmKind::Analog) {
+        return vec![];
+    }
+    let t = &run.theory;
+    let bias = match (&t.analog_stationary_w, t.lower_bound_w) {
+        (Some(w), _) => Some(dist(w, &run.optimum)),
+        (None, Some(w)) => Some(dist(&vec![w; run.optimum.len()], &run.optimum)),
+        _ => None,
+    };
+    bias.filter(|b| b.is_finite() && *b > 0.0)
+        .map(|value| TheoryLine { label: "Analog SGD bias (theory)".into(), value, color: theme.analog })
+        .into_iter()
+        .collect()
+}
+
+/// A curve panel's y range: from the start value down three decades and around every theory
+/// line, widened to every recorded value (noise dips clipped two decades under the lowest
+/// line), in whole decades. It only grows as the run goes on.
+pub fn curve_y_range(run: &Run, curve: Curve, lines: &[TheoryLine]) -> (f64, f64) {
+    let start = run.problem.start();
+    let (first, below) = match curve {
+        Curve::Loss => {
+            let mut scratch = vec![0.0; start.len()];
+            let mut grad = vec![0.0; start.len()];
+            (run.problem.eval(&start, &mut scratch, &mut grad), 0.3)
+        }
+        Curve::Distance => (dist(&start, &run.optimum), 0.1),
+    };
+    let mut hi = first.max(1e-3);
+    let mut lo = hi * 1e-3;
+    for l in lines.iter().filter(|l| l.value.is_finite() && l.value > 0.0) {
+        lo = lo.min(l.value * below);
+        hi = hi.max(l.value * 3.0);
+    }
+    let (mut lo, mut hi) = decade_range(lo, hi);
+    for t in &run.tracks {
+        for b in curve.history(t).buckets() {
+            if b.max.is_finite() && b.max > hi {
+                hi = b.max;
+            }
+            if b.min.is_finite() && b.min > 0.0 && b.min < lo {
+                lo = b.min;
+            }
+        }
+    }
+    let floor = lines.iter().map(|l| l.value).filter(|v| v.is_finite() && *v > 0.0).fold(f64::INFINITY, f64::min);
+    let lo = if floor.is_finite() { lo.max(floor * 1e-2) } else { lo.max(hi * 1e-12) };
+    decade_range(lo, hi)
+}
+
+/// The axes of a curve panel.
+pub fn curve_axes(s: &Scenario, run: &Run, curve: Curve, lines: Vec<TheoryLine>, log_x: bool) -> LossAxes {
+    LossAxes {
+        steps: s.steps,
+        log_x: curve == Curve::Distance || log_x,
+        y_range: curve_y_range(run, curve, &lines),
+        y_title: match curve {
+            Curve::Loss => "f(W) − f*",
+            Curve::Distance => "‖W̄ − w*‖",
+        },
+        lines,
+        labels: false,
+    }
+}
+
+/// One pixel column of a track's curve: x pixel, band low, line, band high (data values).
+pub type Band = (f64, f64, f64, f64);
+
+/// Track `k`'s curve as pixel columns: one seed — the column mean inside its min–max envelope
+/// (spikes stay visible); several seeds — mean ± 1 std of the seeds' column means.
+pub fn curve_bands(
+    ens: &Ensemble,
+    k: usize,
+    curve: Curve,
+    m: &Mapping,
+    steps: u64,
+    cols: &mut Vec<Column>,
+) -> Vec<Band> {
+    let columns = m.width().max(1.0) as usize;
+    let seeds = ens.runs.len();
+    let mut band: Vec<Band> = Vec::new();
+    let mut per_seed: Vec<Vec<(usize, f64, f64)>> = Vec::with_capacity(seeds);
+    for run in &ens.runs {
+        let t = &run.tracks[k];
+        if m.log_x {
+            let col_of = |s: u64| ((m.px(s as f64 + 1.0) - m.rect.0).max(0.0)) as usize;
+            curve.history(t).columns_by(0, steps, columns, col_of, cols);
+        } else {
+            curve.history(t).columns(0, steps, columns, cols);
+        }
+        let x_of = |c: &Column| {
+            let x = if m.log_x { m.px(c.step as f64 + 1.0) } else { m.px(c.step as f64) };
+            x.max(m.rect.0 + c.column as f64)
+        };
+        if seeds == 1 {
+            band = cols.iter().map(|c| (x_of(c), c.min, c.mean(), c.max)).collect();
+        } else {
+            per_seed.push(cols.iter().map(|c| (c.column, x_of(c), c.mean())).collect());
+        }
+    }
+    if seeds > 1 {
+        let n = per_seed.iter().map(Vec::len).min().unwrap_or(0);
+        band = (0..n)
+            .map(|i| {
+                let (mean, std) = crate::sim::ensemble::mean_std(per_seed.iter().map(|s| s[i].2));
+                (per_seed[0][i].1, mean - std, mean, mean + std)
+            })
+            .collect();
+    }
+    band
+}
+
+/// The window that holds w*, W₀, the symmetric point and (when not huge) the device range.
+pub fn full_view(s: &Scenario, run: &Run) -> ViewBox {
+    let w0 = point2(&(0..s.wstar.len()).map(|i| s.w0_at(i)).collect::<Vec<_>>());
+    let wstar = point2(&s.wstar);
+    if s.wstar.len() == 1 {
+        // Only x matters: fit it as the diagonal of a square.
+        Landscape::fit_view([wstar[0]; 2], [w0[0]; 2], run.device.range())
+    } else {
+        Landscape::fit_view(wstar, w0, run.device.range())
+    }
+}
+
+/// The zoomed window at the start of a run: w*, Analog SGD's theory point, an off-zero
+/// symmetric point (where the iterates are pulled), and the noise cloud: about three stationary
+/// standard deviations of SGD's iterate, √(ασ²/2h) per coordinate. A noise-free run's action
+/// is its path, so W₀ joins then. (The 1-D view uses the x part.)
+pub fn action_view(s: &Scenario, run: &Run) -> ViewBox {
+    let dim = s.wstar.len();
+    let mut points = vec![point2(&s.wstar)];
+    if s.runs(AlgorithmKind::Analog) {
+        if let Some(w) = &run.theory.analog_stationary_w {
+            points.push(point2(w));
+        }
+    }
+    if let Some(sp) = run.device.symmetric_point().filter(|sp| sp.abs() > 1e-12) {
+        if s.runs(AlgorithmKind::Analog) || s.runs(AlgorithmKind::TikiTaka) {
+            points.push(if dim == 1 { [sp, 0.0] } else { [sp, sp] });
+        }
+    }
+    if s.sigma == 0.0 {
+        points.push(point2(&(0..dim).map(|i| s.w0_at(i)).collect::<Vec<_>>()));
+    }
+    let h_min = (0..dim).map(|i| s.h_at(i)).fold(f64::INFINITY, f64::min).max(1e-12);
+    let spread = 3.0 * (s.alpha * s.sigma * s.sigma / (2.0 * h_min)).sqrt();
+    let view = Landscape::action_view(&points, spread);
+    let full = full_view(s, run);
+    // Never wider than the full-range view.
+    if view.1 - view.0 > full.1 - full.0 {
+        full
+    } else {
+        view
+    }
+}
+
+/// `view` widened where an averaged iterate has settled (past its first window of steps)
+/// outside it.
+pub fn follow_averages(view: ViewBox, run: &Run) -> ViewBox {
+    run.tracks
+        .iter()
+        .filter(|t| t.average.count() >= AVERAGE_WINDOW)
+        .fold(view, |v, t| Landscape::grow_to(v, point2(&t.average.mean)))
+}
+
+/// What the 2-D landscape's static layer shows, in window `view`.
+pub fn landscape_spec(s: &Scenario, run: &Run, view: ViewBox) -> Landscape {
+    Landscape {
+        h: [s.h_at(0), s.h_at(1)],
+        wstar: point2(&s.wstar),
+        w0: [s.w0_at(0), s.w0_at(1)],
+        range: run.device.range(),
+        symmetric_point: run.device.symmetric_point(),
+        analog_theory: if s.runs(AlgorithmKind::Analog) {
+            run.theory.analog_stationary_w.as_ref().map(|w| point2(w))
+        } else {
+            None
+        },
+        view,
+    }
+}
+
+/// What the 1-D view's static layer shows, in the x part of window `view`.
+pub fn line_spec(s: &Scenario, run: &Run, view: ViewBox) -> Line1d {
+    Line1d {
+        h: s.h_at(0),
+        wstar: s.wstar[0],
+        w0: s.w0_at(0),
+        range: run.device.range(),
+        symmetric_point: run.device.symmetric_point(),
+        analog_theory: if s.runs(AlgorithmKind::Analog) {
+            run.theory.analog_stationary_w.as_ref().map(|w| w[0])
+        } else {
+            None
+        },
+        view: (view.0, view.1),
+    }
+}
+
+/// The weights view's range (all optima and 0, padded) and Analog SGD's theory level, if any.
+pub fn weights_range(run: &Run) -> ((f64, f64), Option<f64>) {
+    let opt = &run.optimum;
+    let lo = opt.iter().cloned().fold(f64::INFINITY, f64::min).min(0.0);
+    let hi = opt.iter().cloned().fold(f64::NEG_INFINITY, f64::max).max(0.0);
+    let pad = 0.15 * (hi - lo).max(0.2);
+    ((lo - pad, hi + pad), run.theory.lower_bound_w)
+}
+
+/// Draws panel `kind` of the ensemble's current state on `area` (scale 1).
+pub fn render_panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    kind: PanelKind,
+    ens: &Ensemble,
+    opts: &PanelOptions,
+) -> Result<(), FigureError> {
+    let run = ens.first();
+    let s = &run.scenario;
+    let theme = &opts.theme;
+    let (w, h) = area.dim_in_pixel();
+    match kind {
+        PanelKind::Landscape if s.wstar.len() == 1 => {
+            let view = if opts.full_range { full_view(s, run) } else { follow_averages(action_view(s, run), run) };
+            let spec = line_spec(s, run, view);
+            let m = draw_line_static(area, &spec, theme, 1.0)?;
+            draw_line_moving(area, &m, &spec, run, theme)
+        }
+        PanelKind::Landscape => {
+            let view = if opts.full_range { full_view(s, run) } else { follow_averages(action_view(s, run), run) };
+            let spec = landscape_spec(s, run, view);
+            let m = spec.mapping(w as f64, h as f64, 1.0);
+            super::clear(area, theme)?;
+            draw_contour_cells(area, &spec, &m, 64, theme)?;
+            let m = draw_landscape_overlay(area, &spec, theme, 1.0, None)?;
+            draw_landscape_moving(area, &m, run, theme)
+        }
+        PanelKind::Weights => {
+            let (range, level) = weights_range(run);
+            let m = draw_weights_axes(area, range, level, theme, 1.0)?;
+            for t in &run.tracks {
+                for (wi, o) in t.algo.w.iter().zip(&run.optimum) {
+                    let p = (m.px(*o), m.py(wi.clamp(m.y_range.0, m.y_range.1)));
+                    draw_marker(area, t.algo.kind, t.algo.pulsed(), p, 4.5, theme)?;
+                }
+            }
+            Ok(())
+        }
+        PanelKind::Loss | PanelKind::Distance => {
+            let curve = if kind == PanelKind::Loss { Curve::Loss } else { Curve::Distance };
+            let lines = if curve == Curve::Loss { loss_lines(s, run, theme) } else { distance_lines(s, run, theme) };
+            let mut axes = curve_axes(s, run, curve, lines, opts.log_x);
+            axes.labels = true;
+            let m = draw_loss_axes(area, &axes, theme, 1.0)?;
+            let mut cols = Vec::new();
+            for (k, t) in run.tracks.iter().enumerate() {
+                let band = curve_bands(ens, k, curve, &m, s.steps, &mut cols);
+                draw_band(area, &m, &band, t.algo.kind, t.algo.pulsed(), ens.runs.len() > 1, theme)?;
+            }
+            Ok(())
+        }
+        PanelKind::Device => {
+            let samples = super::device::variation_samples(&run.device, s.d2d, s.device_seed, 16);
+            super::device::draw_device(area, &run.device, &samples, theme, 1.0).map(|_| ())
+        }
+    }
+}
+
+/// Panel `kind` as an SVG of `width × height` pixels whose metadata carries the scenario's
+/// permalink (relative: `?<canonical query>`) and the step it shows.
+pub fn panel_svg(
+    kind: PanelKind,
+    ens: &Ensemble,
+    opts: &PanelOptions,
+    width: u32,
+    height: u32,
+) -> Result<String, FigureError> {
+    let title = format!("{} panel at step {}", kind.name(), ens.step());
+    svg_document(width, height, &title, &ens.first().scenario.to_query(), |area| render_panel(area, kind, ens, opts))
+}
+
+/// The digits view's charts that export as figures, by name.
+pub const DIGITS_PANELS: [&str; 3] = ["accuracy", "train-loss", "saturation"];
+
+/// A chart of the digits view (`accuracy`, `train-loss` or `saturation`) of `summary` as SVG.
+pub fn digits_panel_svg(
+    name: &str,
+    summary: &crate::sim::network::NetSummary,
+    total_epochs: u64,
+    query: &str,
+    theme: &Theme,
+    width: u32,
+    height: u32,
+) -> Result<String, FigureError> {
+    use super::digits::{
+        accuracy_series, draw_accuracy, draw_saturation, draw_train_loss, loss_series, saturation_panels,
+    };
+    let title = format!("digits {name} after {} epochs", summary.epochs);
+    svg_document(width, height, &title, query, |area| match name {
+        "accuracy" => draw_accuracy(area, &accuracy_series(summary), total_epochs, theme, 1.0).map(|_| ()),
+        "train-loss" => draw_train_loss(area, &loss_series(summary), total_epochs, theme, 1.0).map(|_| ()),
+        "saturation" => draw_saturation(area, &saturation_panels(summary), theme, 1.0),
+        other => Err(format!("no digits chart {other:?} (expected {})", DIGITS_PANELS.join(", "))),
+    })
+}
+
+/// An SVG of `width × height` pixels drawn by `draw`; its metadata carries a title and the
+/// scenario's relative permalink `?<query>`.
+pub fn svg_document(
+    width: u32,
+    height: u32,
+    title: &str,
+    query: &str,
+    draw: impl FnOnce(&DrawingArea<SVGBackend, Shift>) -> Result<(), FigureError>,
+) -> Result<String, FigureError> {
+    let mut svg = String::new();
+    {
+        let area = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
+        draw(&area)?;
+        area.present().map_err(err)?;
+    }
+    let meta = format!(
+        "<title>Analog Training Playground: {}</title><metadata>?{}</metadata>",
+        xml_escape(title),
+        xml_escape(query)
+    );
+    Ok(match svg.find('>') {
+        Some(i) => format!("{}{meta}{}", &svg[..=i], &svg[i + 1..]),
+        None => svg,
+    })
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+fn to_px(p: (f64, f64)) -> (i32, i32) {
+    (p.0.round() as i32, p.1.round() as i32)
+}
+
+/// The part of segment a–b inside the plot rectangle (Liang–Barsky), if any.
+fn clip_segment(m: &Mapping, a: (f64, f64), b: (f64, f64)) -> Option<((f64, f64), (f64, f64))> {
+    if !(a.0.is_finite() && a.1.is_finite() && b.0.is_finite() && b.1.is_finite()) {
+        return None;
+    }
+    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+    let (mut t0, mut t1) = (0.0f64, 1.0f64);
+    for (p, q) in [(-dx, a.0 - m.rect.0), (dx, m.rect.2 - a.0), (-dy, a.1 - m.rect.1), (dy, m.rect.3 - a.1)] {
+        if p == 0.0 {
+            if q < 0.0 {
+                return None;
+            }
+        } else {
+            let r = q / p;
+            if p < 0.0 {
+                t0 = t0.max(r);
+            } else {
+                t1 = t1.min(r);
+            }
+        }
+    }
+    (t0 <= t1).then_some(((a.0 + t0 * dx, a.1 + t0 * dy), (a.0 + t1 * dx, a.1 + t1 * dy)))
+}
+
+/// A polyline in pixels, clipped to the plot, solid or with `pattern` (on, off, … pixels;
+/// the phase carries over from segment to segment).
+fn polyline<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    m: &Mapping,
+    points: &[(f64, f64)],
+    pattern: &[f64],
+    style: ShapeStyle,
+) -> Result<(), FigureError> {
+    let draw = |a: (f64, f64), b: (f64, f64)| -> Result<(), FigureError> {
+        if let Some((a, b)) = clip_segment(m, a, b) {
+            area.draw(&PathElement::new(vec![to_px(a), to_px(b)], style)).map_err(err)?;
+        }
+        Ok(())
+    };
+    if pattern.is_empty() {
+        for pair in points.windows(2) {
+            draw(pair[0], pair[1])?;
+        }
+        return Ok(());
+    }
+    let (mut idx, mut left) = (0usize, pattern[0]);
+    for pair in points.windows(2) {
+        let (a, b) = (pair[0], pair[1]);
+        let len = ((b.0 - a.0).powi(2) + (b.1 - a.1).powi(2)).sqrt();
+        if !len.is_finite() {
+            continue;
+        }
+        let mut s = 0.0;
+        while s < len {
+            let e = (s + left).min(len);
+            if idx % 2 == 0 {
+                let at = |t: f64| (a.0 + (b.0 - a.0) * t / len, a.1 + (b.1 - a.1) * t / len);
+                draw(at(s), at(e))?;
+            }
+            left -= e - s;
+            s = e;
+            if left <= 1e-9 {
+                idx = (idx + 1) % pattern.len();
+                left = pattern[idx];
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The dash pattern of a track: the algorithm's, or dash-dot at pulse level.
+fn track_dash(kind: AlgorithmKind, pulsed: bool) -> &'static [f64] {
+    if pulsed {
+        super::theme::PULSED_DASH
+    } else {
+        dash(kind)
+    }
+}
+
+/// An algorithm's marker (hollow at pulse level) centred at pixel `p`.
+fn draw_marker<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    kind: AlgorithmKind,
+    pulsed: bool,
+    p: (f64, f64),
+    r: f64,
+    theme: &Theme,
+) -> Result<(), FigureError> {
+    if !(p.0.is_finite() && p.1.is_finite()) {
+        return Ok(());
+    }
+    let color = theme.algo(kind);
+    let (fill, stroke) = if pulsed { (theme.bg, color) } else { (color, theme.bg) };
+    let outline = ShapeStyle::from(&stroke).stroke_width(if pulsed { 2 } else { 1 });
+    let pts: Vec<(i32, i32)> = match marker(kind) {
+        Marker::Square => vec![
+            (p.0 - 0.85 * r, p.1 - 0.85 * r),
+            (p.0 + 0.85 * r, p.1 - 0.85 * r),
+            (p.0 + 0.85 * r, p.1 + 0.85 * r),
+            (p.0 - 0.85 * r, p.1 + 0.85 * r),
+        ],
+        Marker::Triangle => vec![(p.0, p.1 - 1.15 * r), (p.0 + r, p.1 + 0.75 * r), (p.0 - r, p.1 + 0.75 * r)],
+        Marker::Circle => {
+            area.draw(&Circle::new(to_px(p), r.round() as i32, fill.filled())).map_err(err)?;
+            return area.draw(&Circle::new(to_px(p), r.round() as i32, outline)).map_err(err);
+        }
+    }
+    .into_iter()
+    .map(to_px)
+    .collect();
+    area.draw(&Polygon::new(pts.clone(), fill.filled())).map_err(err)?;
+    let mut closed = pts.clone();
+    closed.push(pts[0]);
+    area.draw(&PathElement::new(closed, outline)).map_err(err)
+}
+
+/// The landscape's moving layer: recent raw iterates as short faint trails, each algorithm's
+/// averaged iterate as a bold path and marker, Tiki-Taka's P as an arrow.
+fn draw_landscape_moving<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    m: &Mapping,
+    run: &Run,
+    theme: &Theme,
+) -> Result<(), FigureError> {
+    const RAW_TRAIL: usize = 400;
+    let px = |w: &[f64]| (m.px(w[0]), m.py(w[1]));
+    for t in &run.tracks {
+        let n = t.trail.recent_len();
+        let points: Vec<(f64, f64)> = (n.saturating_sub(RAW_TRAIL)..n).map(|i| px(t.trail.recent(i))).collect();
+        let style = ShapeStyle::from(&theme.algo(t.algo.kind).mix(0.28)).stroke_width(1);
+        polyline(area, m, &points, &[], style)?;
+    }
+    for t in &run.tracks {
+        let dim = t.algo.w.len();
+        let path = &t.average.path;
+        if path.len() >= 2 * dim {
+            let points: Vec<(f64, f64)> =
+                path.chunks_exact(dim).chain(std::iter::once(t.average.mean.as_slice())).map(px).collect();
+            let style = ShapeStyle::from(&theme.algo(t.algo.kind).mix(0.95)).stroke_width(2);
+            polyline(area, m, &points, track_dash(t.algo.kind, t.algo.pulsed()), style)?;
+        }
+    }
+    for t in &run.tracks {
+        let at = px(&t.algo.w);
+        if t.algo.kind == AlgorithmKind::TikiTaka {
+            let tip = (m.px(t.algo.w[0] + t.algo.p[0]), m.py(t.algo.w[1] + t.algo.p[1]));
+            let style = ShapeStyle::from(&theme.algo(t.algo.kind)).stroke_width(2);
+            polyline(area, m, &[at, tip], &[], style)?;
+        }
+        if m.contains(at.0, at.1) {
+            draw_marker(area, t.algo.kind, t.algo.pulsed(), at, 3.5, theme)?;
+        }
+    }
+    for t in run.tracks.iter().filter(|t| t.algo.k > 0) {
+        let at = px(&t.average.mean);
+        if contains((m.rect.0, m.rect.2, m.rect.1, m.rect.3), [at.0, at.1]) {
+            draw_marker(area, t.algo.kind, t.algo.pulsed(), at, 7.5, theme)?;
+        }
+    }
+    Ok(())
+}
+
+/// The 1-D view's moving layer: each averaged iterate as a marker on the curve with a guide
+/// down to the w axis.
+fn draw_line_moving<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    m: &Mapping,
+    spec: &Line1d,
+    run: &Run,
+    theme: &Theme,
+) -> Result<(), FigureError> {
+    for t in run.tracks.iter().filter(|t| t.algo.k > 0) {
+        let w = t.average.mean[0];
+        let at = (m.px(w), m.py(spec.loss(w)));
+        if !m.contains(at.0, at.1) {
+            continue;
+        }
+        let style = ShapeStyle::from(&theme.algo(t.algo.kind).mix(0.8)).stroke_width(1);
+        polyline(area, m, &[at, (at.0, m.rect.3)], track_dash(t.algo.kind, t.algo.pulsed()), style)?;
+        draw_marker(area, t.algo.kind, t.algo.pulsed(), at, 7.5, theme)?;
+    }
+    Ok(())
+}
+
+/// A track's curve: the band (translucent) and the line.
+fn draw_band<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    m: &Mapping,
+    band: &[Band],
+    kind: AlgorithmKind,
+    pulsed: bool,
+    seeds: bool,
+    theme: &Theme,
+) -> Result<(), FigureError> {
+    if band.is_empty() {
+        return Ok(());
+    }
+    let (lo, hi) = m.y_range;
+    let y = |v: f64| m.py(if v.is_finite() { v.clamp(lo, hi) } else { hi });
+    let color = theme.algo(kind);
+    if band.iter().any(|b| b.3 > b.1) {
+        let mut outline: Vec<(i32, i32)> = band.iter().map(|b| to_px((b.0, y(b.3)))).collect();
+        outline.extend(band.iter().rev().map(|b| to_px((b.0, y(if b.1 > 0.0 { b.1 } else { lo })))));
+        area.draw(&Polygon::new(outline, color.mix(if seeds { 0.18 } else { 0.10 }).filled())).map_err(err)?;
+    }
+    let points: Vec<(f64, f64)> = band.iter().map(|b| (b.0, y(b.2))).collect();
+    polyline(area, m, &points, track_dash(kind, pulsed), ShapeStyle::from(&color.mix(0.95)).stroke_width(2))
+}

@@ -1,0 +1,81 @@
+//! Figure downloads: every panel's SVG (drawn by the same chart code as `playground figure`,
+//! so the two files are equal for the same scenario and step) and PNG (the canvases as shown).
+
+use super::dom::{self, by_id};
+use super::{download, on, Shared};
+use crate::figures::panels::{digits_panel_svg, panel_svg, PanelKind, PanelOptions, DIGITS_PANELS};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{CanvasRenderingContext2d, Event, HtmlAnchorElement, HtmlCanvasElement, HtmlElement};
+
+/// The size of an exported SVG, in pixels (the CLI's default too).
+pub const SVG_SIZE: (u32, u32) = (800, 600);
+
+/// Wires every `button[data-export]`: `data-export` is `svg` or `png`, `data-figure` the panel or
+/// chart name, `data-canvases` the canvases a PNG stacks (bottom first).
+pub(super) fn build_exports(app: &Shared) -> Result<(), JsValue> {
+    let list = dom::document().query_selector_all("button[data-export]")?;
+    for i in 0..list.length() {
+        let Some(button) = list.item(i).and_then(|n| n.dyn_into::<HtmlElement>().ok()) else { continue };
+        let format = button.get_attribute("data-export").unwrap_or_default();
+        let figure = button.get_attribute("data-figure").unwrap_or_default();
+        let canvases = button.get_attribute("data-canvases").unwrap_or_default();
+        let a = app.clone();
+        on::<Event>(&button, "click", move |_| {
+            let result = if format == "svg" { export_svg(&a, &figure) } else { export_png(&a, &figure, &canvases) };
+            if let Err(e) = result {
+                super::dom::console_warn(&format!("export of {figure} failed: {e:?}"));
+            }
+        })?;
+    }
+    Ok(())
+}
+
+/// The file name stem: the figure and where the run is.
+fn stem(app: &Shared, figure: &str) -> String {
+    let a = app.borrow();
+    if a.is_digits() {
+        let epoch = a.digits.snapshot.as_ref().map_or(0, |s| s.summary.epochs);
+        format!("analog-playground-digits-{figure}-epoch-{epoch}")
+    } else {
+        format!("analog-playground-{figure}-step-{}", a.ens.step())
+    }
+}
+
+fn export_svg(app: &Shared, figure: &str) -> Result<(), JsValue> {
+    let svg = {
+        let a = app.borrow();
+        let (w, h) = SVG_SIZE;
+        if a.is_digits() && DIGITS_PANELS.contains(&figure) {
+            let snap = a.digits.snapshot.as_ref().ok_or("no epoch trained yet")?;
+            digits_panel_svg(figure, &snap.summary, a.scenario.epochs, &a.scenario.to_query(), &a.theme, w, h)?
+        } else {
+            let kind = PanelKind::from_name(figure).ok_or("unknown panel")?;
+            let opts = PanelOptions { theme: a.theme, log_x: a.view.log_x, full_range: a.view.full_range };
+            panel_svg(kind, &a.ens, &opts, w, h)?
+        }
+    };
+    download(&format!("{}.svg", stem(app, figure)), "image/svg+xml", &svg)
+}
+
+/// The panel's canvases stacked on its background, at their pixel size, as PNG.
+fn export_png(app: &Shared, figure: &str, canvases: &str) -> Result<(), JsValue> {
+    let layers: Vec<HtmlCanvasElement> =
+        canvases.split(',').filter(|s| !s.is_empty()).map(by_id::<HtmlCanvasElement>).collect::<Result<_, _>>()?;
+    let first = layers.first().ok_or("no canvas")?;
+    let out: HtmlCanvasElement = dom::document().create_element("canvas")?.dyn_into()?;
+    out.set_width(first.width());
+    out.set_height(first.height());
+    let ctx = out.get_context("2d")?.ok_or("no 2d context")?.dyn_into::<CanvasRenderingContext2d>()?;
+    ctx.set_fill_style_str(&crate::figures::theme::css(app.borrow().theme.bg));
+    ctx.fill_rect(0.0, 0.0, first.width() as f64, first.height() as f64);
+    for layer in &layers {
+        ctx.draw_image_with_html_canvas_element(layer, 0.0, 0.0)?;
+    }
+    let url = out.to_data_url_with_type("image/png")?;
+    let link: HtmlAnchorElement = dom::document().create_element("a")?.dyn_into()?;
+    link.set_href(&url);
+    link.set_download(&format!("{}.png", stem(app, figure)));
+    link.click();
+    Ok(())
+}
