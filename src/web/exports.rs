@@ -14,6 +14,8 @@ pub const SVG_SIZE: (u32, u32) = (800, 600);
 /// Wires every `button[data-export]`: `data-export` is `svg` or `png`, `data-figure` the panel or
 /// chart name, `data-canvases` the canvases a PNG stacks (bottom first).
 pub(super) fn build_exports(app: &Shared) -> Result<(), JsValue> {
+    let a = app.clone();
+    on::<Event>(&by_id::<HtmlElement>("export-aihwkit")?, "click", move |_| export_aihwkit(&a))?;
     let list = dom::document().query_selector_all("button[data-export]")?;
     for i in 0..list.length() {
         let Some(button) = list.item(i).and_then(|n| n.dyn_into::<HtmlElement>().ok()) else { continue };
@@ -78,4 +80,27 @@ fn export_png(app: &Shared, figure: &str, canvases: &str) -> Result<(), JsValue>
     link.set_download(&format!("{}.png", stem(app, figure)));
     link.click();
     Ok(())
+}
+
+/// "Copy as aihwkit script": the scenario as a Python script for aihwkit 1.1, copied to the
+/// clipboard and downloaded; the keys it could not carry over are listed under the toolbar.
+fn export_aihwkit(app: &Shared) {
+    let scenario = app.borrow().scenario.clone();
+    let message = match crate::export::aihwkit::script(&scenario) {
+        Ok(script) => {
+            let _ = dom::window().navigator().clipboard().write_text(&script.text);
+            let _ = download("analog_playground_aihwkit.py", "text/x-python", &script.text);
+            if script.unexported.is_empty() {
+                "aihwkit script copied (and downloaded): every key of this scenario is in it.".to_string()
+            } else {
+                format!(
+                    "aihwkit script copied (and downloaded). Not exported — aihwkit has no counterpart: {}.",
+                    script.unexported.join(", ")
+                )
+            }
+        }
+        Err(e) => format!("No aihwkit script for this scenario: {e}."),
+    };
+    dom::set_text("export-status", &message);
+    dom::set_hidden("export-status", false);
 }
