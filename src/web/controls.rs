@@ -24,7 +24,7 @@ enum Widget {
     Algos,
 }
 
-const CONTROLS: [(&str, Widget); 35] = [
+const CONTROLS: [(&str, Widget); 36] = [
     ("problem", Widget::Select),
     ("algos", Widget::Algos),
     ("device", Widget::Select),
@@ -47,6 +47,7 @@ const CONTROLS: [(&str, Widget); 35] = [
     ("bl", Widget::Number),
     ("c2c", Widget::Slider(0.0, 2.0)),
     ("read_noise", Widget::Slider(0.0, 0.1)),
+    ("pulse_noise", Widget::Select),
     ("update", Widget::Select),
     ("layers", Widget::Text),
     ("batch", Widget::Number),
