@@ -102,7 +102,7 @@ def ours(query, seeds):
     summary = json.loads(out.stdout)
     result = {}
     for a in summary["algorithms"]:
-        algo = a["algorithm"].removesuffix("_pulse")
+        algo = a["algorithm"].removesuffix("_pulse").removesuffix("_sample")
         key = "tail_loss" if "tail_loss" in a else "final_accuracy"
         spread = a.get("spread") or {}
         result[algo] = (a[key], spread.get(key, 0.0))
@@ -110,7 +110,13 @@ def ours(query, seeds):
 
 
 def fmt(x, loss):
+    if x is None or not np.isfinite(x):
+        return "diverged"  # JSON null: a non-finite loss
     return f"{x:.3e}" if loss else f"{100 * x:.1f} %"
+
+
+def cell(mean, std, loss):
+    return fmt(mean, loss) if fmt(mean, loss) == "diverged" else f"{fmt(mean, loss)} ± {fmt(std or 0.0, loss)}"
 
 
 rows, misses, unexported_all = [], [], {}
@@ -131,7 +137,10 @@ with tempfile.TemporaryDirectory() as tmp:
         print(f"{group} {label}: aihwkit {t1 - t0:.0f} s, ours {time.time() - t1:.1f} s", flush=True)
         for algo in ["analog", "tt"]:
             (am, asd), (om, osd), (em, esd) = theirs[algo], mine[algo], expected[algo]
-            if loss:
+            finite = all(v is not None and np.isfinite(v) for v in (am, om))
+            if not finite:
+                ok, cmp = False, "n/a"
+            elif loss:
                 ratio = om / am if am > 0 else float("inf")
                 ok = 1 / 1.5 <= ratio <= 1.5
                 cmp = f"x{ratio:.2f}"
@@ -141,8 +150,8 @@ with tempfile.TemporaryDirectory() as tmp:
                 cmp = f"{diff:+.1f} pts"
             name = "Analog SGD" if algo == "analog" else "Tiki-Taka"
             link = f"[{group}, {label}](http://127.0.0.1:8080/?{query})"
-            row = (link, name, f"{fmt(am, loss)} ± {fmt(asd, loss)}", f"{fmt(om, loss)} ± {fmt(osd, loss)}", cmp,
-                   "ok" if ok else "**miss**", f"{fmt(em, loss)} ± {fmt(esd, loss)}")
+            row = (link, name, cell(am, asd, loss), cell(om, osd, loss), cmp, "ok" if ok else "**miss**",
+                   cell(em, esd, loss))
             rows.append(row)
             if not ok:
                 misses.append(f"{group}, {label}, {name}")

@@ -83,9 +83,10 @@ FORWARD_W_NOISE = READ_NOISE
 BACKWARD_W_NOISE = READ_NOISE
 W_LO, W_HI = -0.6, 0.6
 
+
 def device():
     """Our ald (tau=0.6, sp=0): soft bounds at sp +- tau, q+ = 1 - (w - sp)/tau, q- = 1 + (w - sp)/tau.
-    R = tau_max - tau_min; up/down asymmetry c = 0 (ours: up x (1 + c), down x (1 - c))."""
+    Up/down asymmetry c = 0 (ours: up steps x (1 + c), down x (1 - c))."""
     return SoftBoundsReferenceDevice(
         construction_seed=0,
         dw_min=0.001,
@@ -113,7 +114,7 @@ def device():
         mult_noise=True,
         slope_up_dtod=0.0,
         slope_down_dtod=0.0,
-        reference_mean=-0.0,
+        reference_mean=0.0,
         reference_std=0.0,
         subtract_symmetry_point=False,
         write_noise_std=0.0,

@@ -101,9 +101,10 @@ A = np.array(
 XSTAR = np.array([0.1722171913624628, -0.2754276731490682, -0.25785052642375, -0.3369032812417235], dtype=np.float64)
 W0 = np.array([0.0, 0.0, 0.0, 0.0], dtype=np.float64)
 
+
 def device():
     """Our ald (tau=1.5, sp=0): soft bounds at sp +- tau, q+ = 1 - (w - sp)/tau, q- = 1 + (w - sp)/tau.
-    R = tau_max - tau_min; up/down asymmetry c = 0.1 (ours: up x (1 + c), down x (1 - c))."""
+    Up/down asymmetry c = 0.1 (ours: up steps x (1 + c), down x (1 - c))."""
     return SoftBoundsReferenceDevice(
         construction_seed=0,
         dw_min=0.0011,
@@ -131,7 +132,7 @@ def device():
         mult_noise=True,
         slope_up_dtod=0.0,
         slope_down_dtod=0.0,
-        reference_mean=-0.0,
+        reference_mean=0.0,
         reference_std=0.0,
         subtract_symmetry_point=False,
         write_noise_std=0.0,

@@ -39,7 +39,7 @@ pub fn py(x: f64) -> String {
 pub fn device_map(s: &Scenario) -> DeviceMap {
     if s.device == DeviceKind::Ideal {
         return DeviceMap {
-            code: "def device():\n    \"\"\"The ideal device: no pulsed device (FloatingPointRPUConfig).\"\"\"\n    return None\n"
+            code: "\n\ndef device():\n    \"\"\"The ideal device: no pulsed device (FloatingPointRPUConfig).\"\"\"\n    return None\n"
                 .into(),
             lr_scale: 1.0,
             pulsed: false,
@@ -65,7 +65,7 @@ pub fn device_map(s: &Scenario) -> DeviceMap {
                 ("slope_down_dtod", "0.0".into()),
                 // The reference r is added before the soft-bounds step: g = w + r with
                 // r = −sp makes the steps depend on w − sp, our symmetric-point offset.
-                ("reference_mean", py(-s.sp)),
+                ("reference_mean", py(0.0 - s.sp)),
                 ("reference_std", "0.0".into()),
                 ("subtract_symmetry_point", "False".into()),
             ],
@@ -113,7 +113,7 @@ pub fn device_map(s: &Scenario) -> DeviceMap {
                     ],
                     dw * libm::pow(0.5, g),
                     format!(
-                        "Our pow (tau_max={}, tau_min={}, g_up={}, g_down={}): q+ = ((tau_max - w)/R)^g_up, q- = ((w - tau_min)/R)^g_down.",
+                        "Our pow (tau_max={}, tau_min={}, g_up={}, g_down={}): q+ = ((tau_max - w)/R)^g_up,\n    q- = ((w - tau_min)/R)^g_down, R = tau_max - tau_min.",
                         fmt_f64(s.tau_max),
                         fmt_f64(s.tau_min),
                         fmt_f64(s.g_up),
@@ -146,7 +146,7 @@ pub fn device_map(s: &Scenario) -> DeviceMap {
                     ],
                     if g > 0.0 { g } else { dw },
                     format!(
-                        "Our exp (tau_max={}, tau_min={}, g_up={}, g_down={}): q+ = 1 - exp(-g_up (tau_max - w)/R), q- = 1 - exp(-g_down (w - tau_min)/R).",
+                        "Our exp (tau_max={}, tau_min={}, g_up={}, g_down={}): q+ = 1 - exp(-g_up (tau_max - w)/R),\n    q- = 1 - exp(-g_down (w - tau_min)/R), R = tau_max - tau_min.",
                         fmt_f64(s.tau_max),
                         fmt_f64(s.tau_min),
                         fmt_f64(s.g_up),
@@ -184,7 +184,10 @@ pub fn device_map(s: &Scenario) -> DeviceMap {
         ("count_pulses", "False".into()),
     ];
     fields.append(&mut extra);
-    let mut code = format!("def device():\n    \"\"\"{doc}\n    R = tau_max - tau_min; up/down asymmetry c = {} (ours: up x (1 + c), down x (1 - c)).\"\"\"\n    return {class}(\n", fmt_f64(c));
+    let mut code = format!(
+        "\n\ndef device():\n    \"\"\"{doc}\n    Up/down asymmetry c = {} (ours: up steps x (1 + c), down x (1 - c)).\"\"\"\n    return {class}(\n",
+        fmt_f64(c)
+    );
     for (name, value) in fields {
         code.push_str(&format!("        {name}={value},\n"));
     }

@@ -68,7 +68,6 @@ pub fn script(scenario: &Scenario) -> Result<AihwkitScript, String> {
     }
     let mut text = header(s, &exported, &unexported);
     text.push_str(&constants(s, &algos, &dev)?);
-    text.push('\n');
     text.push_str(&dev.code);
     text.push_str(match s.problem {
         ProblemKind::Lsq => LSQ_PY,
