@@ -31,6 +31,7 @@ where tail_loss is the mean of f(W_k) - f* over the last 20 % of steps, as our s
 #   bl=5000                  -> BL: UpdateParameters desired_bl
 #   c2c=0                    -> device(): dw_min_std
 #   read_noise=0.02          -> FORWARD_W_NOISE (and BACKWARD_W_NOISE on digits): IOParameters w_noise
+#   pulse_noise=same         -> SIGMA and FORWARD_W_NOISE: every algorithm sees both noise sources
 #   seeds=1                  -> --seeds
 #   xstar_scale=0.3          -> A, XSTAR (written into the script)
 #   a_scale=0.5              -> A, XSTAR (written into the script)
@@ -63,7 +64,7 @@ from aihwkit.simulator.configs import (
     WeightNoiseType,
 )
 
-SCENARIO = "v=1&problem=lsq&algos=digital,analog,tt&device=ald&tau=1.5&sp=0&alpha=0.03&beta=0.1&gamma=0&every=1&sigma=0.1&steps=500&seed=1&w0=0&dim=4&rows=6&data_seed=42&up_down=0.1&d2d=0&pulses=1&dw_min=0.001&bl=5000&c2c=0&read_noise=0.02&seeds=1&xstar_scale=0.3&a_scale=0.5"
+SCENARIO = "v=1&problem=lsq&algos=digital,analog,tt&device=ald&tau=1.5&sp=0&alpha=0.03&beta=0.1&gamma=0&every=1&sigma=0.1&steps=500&seed=1&w0=0&dim=4&rows=6&data_seed=42&up_down=0.1&d2d=0&pulses=1&dw_min=0.001&bl=5000&c2c=0&read_noise=0.02&pulse_noise=same&seeds=1&xstar_scale=0.3&a_scale=0.5"
 ALGOS = ["digital", "analog", "tt"]
 SEED = 1
 SEEDS = 1

@@ -129,6 +129,14 @@ fn where_key_goes(s: &Scenario, key: &str, pulsed: bool, skip_tt: bool) -> Resul
         "update" => {
             return Err("the expected dynamic's per-batch/per-sample form has no aihwkit counterpart".into());
         }
+        "pulse_noise" if s.pulse_noise == crate::sim::scenario::PulseNoise::Same => {
+            "SIGMA and FORWARD_W_NOISE: every algorithm sees both noise sources"
+        }
+        "pulse_noise" => {
+            return Err("the script gives every algorithm both σ and the read noise; the split of \
+                        pulse_noise=read (σ for the expected dynamic, read noise for pulses) is not carried over"
+                .into());
+        }
         "dw_min" => "device(): dw_min",
         "bl" => "BL: UpdateParameters desired_bl",
         "c2c" => "device(): dw_min_std",
