@@ -30,12 +30,18 @@ if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $WASM_BINDGEN_V
 fi
 
 if [ "${1:-}" = "--with-browser" ]; then
-  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
-    log "installing Debian chromium and chromium-driver"
+  # The tests need Chromium and its driver (browser tests) and python3 (the aihwkit export test
+  # compiles the generated scripts).
+  missing=()
+  command -v chromium >/dev/null || missing+=(chromium)
+  command -v chromedriver >/dev/null || missing+=(chromium-driver)
+  command -v python3 >/dev/null || missing+=(python3)
+  if [ "${#missing[@]}" -gt 0 ]; then
+    log "installing Debian packages: ${missing[*]}"
     SUDO=""
     [ "$(id -u)" -ne 0 ] && SUDO="sudo"
     $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
   fi
   if [ ! -d e2e/node_modules/playwright-core ]; then
     log "installing the end-to-end test packages from npm"

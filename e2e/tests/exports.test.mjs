@@ -67,3 +67,23 @@ test('the digits charts export too: the accuracy SVG equals `playground figure` 
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('"Copy as aihwkit script" downloads a script that names the scenario and lists what it could not export', async () => {
+  const { page, errors, context } = await open(browser, server.url, '?problem=lsq&pulses=both&autoplay=0', { acceptDownloads: true });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  const st = await stats(page);
+  const py = await download(page, '#export-aihwkit');
+  assert.equal(py.name, 'analog_playground_aihwkit.py');
+  const text = py.bytes.toString('utf8');
+  assert.match(text, /^#!\/usr\/bin\/env python3/);
+  assert.ok(text.includes(`SCENARIO = "${st.scenario}"`), 'the script names the scenario');
+  assert.match(await page.textContent('#export-status'), /Not exported — aihwkit has no counterpart: pulses=both/);
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), text, 'the clipboard holds the script');
+  // A problem aihwkit cannot run gets a plain refusal, not a script.
+  await page.goto(server.url + '?problem=quadratic&autoplay=0');
+  await page.waitForSelector('body[data-ready="1"]');
+  await page.click('#export-aihwkit');
+  assert.match(await page.textContent('#export-status'), /No aihwkit script for this scenario/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

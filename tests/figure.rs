@@ -1,0 +1,90 @@
+//! `playground figure`: every panel as SVG (the same chart code as the page's SVG buttons) or PNG,
+//! and one-line refusals of bad input.
+
+use analog_playground::figures::panels::{panel_svg, PanelKind, PanelOptions};
+use analog_playground::sim::{Ensemble, Scenario};
+use std::process::Command;
+
+fn playground(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_playground")).args(args).output().expect("the CLI runs")
+}
+
+fn temp(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("playground-figure-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+#[test]
+fn every_panel_is_the_library_svg_of_the_run_at_that_step() {
+    let query = "problem=quadratic&steps=3000";
+    let scenario = Scenario::parse(query).unwrap();
+    let mut ens = Ensemble::new(&scenario);
+    ens.step_n(700);
+    for kind in [PanelKind::Landscape, PanelKind::Loss, PanelKind::Distance, PanelKind::Device] {
+        let out = temp(&format!("{}.svg", kind.name()));
+        let o = playground(&["figure", query, "--panel", kind.name(), "--step", "700", "--out", out.to_str().unwrap()]);
+        assert!(o.status.success(), "{}: {}", kind.name(), String::from_utf8_lossy(&o.stderr));
+        let svg = std::fs::read_to_string(&out).unwrap();
+        assert_eq!(svg, panel_svg(kind, &ens, &PanelOptions::default(), 800, 600).unwrap(), "{}", kind.name());
+        assert!(svg.contains(&format!("<metadata>?{}</metadata>", scenario.to_query().replace('&', "&amp;"))));
+        assert!(svg.contains("at step 700"));
+    }
+    // The 1-D view and the weights view are panels too.
+    for (q, panel) in [("wstar=0.6&h=2&steps=2000", "landscape"), ("problem=lsq&steps=300", "weights")] {
+        let out = temp(&format!("{panel}-other.svg"));
+        let o = playground(&["figure", q, "--panel", panel, "--out", out.to_str().unwrap()]);
+        assert!(o.status.success(), "{q}: {}", String::from_utf8_lossy(&o.stderr));
+        assert!(std::fs::read_to_string(&out).unwrap().starts_with("<svg"));
+    }
+}
+
+#[test]
+fn png_and_digits_charts() {
+    let png = temp("distance.png");
+    let o = playground(&[
+        "figure",
+        "steps=2000",
+        "--panel",
+        "distance",
+        "--out",
+        png.to_str().unwrap(),
+        "--width",
+        "400",
+        "--height",
+        "300",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let bytes = std::fs::read(&png).unwrap();
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
+    // Width and height from the IHDR chunk.
+    assert_eq!(u32::from_be_bytes(bytes[16..20].try_into().unwrap()), 400);
+    assert_eq!(u32::from_be_bytes(bytes[20..24].try_into().unwrap()), 300);
+    let acc = temp("accuracy.svg");
+    let o = playground(&["figure", "problem=digits&epochs=2", "--panel", "accuracy", "--out", acc.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(std::fs::read_to_string(&acc).unwrap().contains("digits accuracy after 2 epochs"));
+}
+
+#[test]
+fn bad_input_is_refused_with_one_line() {
+    let out = temp("x.svg");
+    let out = out.to_str().unwrap();
+    for (args, expect) in [
+        (vec!["figure", "", "--panel", "nope", "--out", out], "expected one of landscape"),
+        (vec!["figure", "", "--panel", "loss", "--out", "x.pdf"], "expected a .svg or .png"),
+        (vec!["figure", "problem=lsq", "--panel", "landscape", "--out", out], "shows weights instead"),
+        (vec!["figure", "problem=digits&epochs=1", "--panel", "loss", "--out", out], "on digits the panels are"),
+        (
+            vec!["figure", "problem=digits&epochs=1", "--panel", "accuracy", "--step", "3", "--out", out],
+            "--step does not apply",
+        ),
+        (vec!["figure", "tau=-1", "--panel", "loss", "--out", out], "tau"),
+    ] {
+        let o = playground(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(err.contains(expect), "{args:?}: {err}");
+    }
+}
