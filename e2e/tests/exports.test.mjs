@@ -87,3 +87,19 @@ test('"Copy as aihwkit script" downloads a script that names the scenario and li
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('the sweep\'s heatmaps export as the same SVG `playground sweep --svg` writes, and as PNG', async () => {
+  const { page, errors, context } = await open(browser, server.url, '?seeds=2&sweep=tau:0.5:2:log:3,alpha:0.01:0.1:log:3&sweep_steps=2000', { acceptDownloads: true });
+  await page.waitForFunction(() => /9 cells done/.test(document.querySelector('#sweep-status').textContent), null, { timeout: 30000 });
+  const svg = await download(page, '#sweep-svg');
+  assert.equal(svg.name, 'analog-playground-sweep.svg');
+  const base = svg.bytes.toString('utf8').match(/<metadata>\?(.*?)<\/metadata>/)[1].replaceAll('&amp;', '&');
+  assert.match(base, /steps=2000/);
+  const out = join(mkdtempSync(join(tmpdir(), 'figures-')), 'maps.svg');
+  execFileSync(cli(), ['sweep', base, '--x', 'tau=0.5:2:log:3', '--y', 'alpha=0.01:0.1:log:3', '--svg', out, '--out', out + '.csv']);
+  assert.ok(readFileSync(out).equals(svg.bytes), 'the page\'s heatmaps SVG differs from playground sweep --svg');
+  const png = await download(page, '#sweep-png');
+  assert.deepEqual([...png.bytes.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

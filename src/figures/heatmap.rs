@@ -293,6 +293,20 @@ pub fn heatmap_svg(hm: &Heatmap, width: u32, height: u32) -> Result<String, Figu
     Ok(svg)
 }
 
+/// The sweep's heatmaps side by side (tail losses and their ratio, or on `digits` test
+/// accuracies and their difference; unfinished cells blank) as SVG, 440 × 380 pixels per map,
+/// with the base scenario's link and the axes in its metadata.
+pub fn sweep_maps_svg(sweep: &Sweep, cells: &[Option<Cell>], theme: &Theme) -> Result<String, FigureError> {
+    let maps = sweep_heatmaps(sweep, cells);
+    let title = format!("sweep over {} and {}", sweep.x.key, sweep.y.key);
+    super::panels::svg_document(440 * maps.len().max(1) as u32, 380, &title, &sweep.base.to_query(), |root| {
+        for (area, hm) in root.split_evenly((1, maps.len().max(1))).iter().zip(&maps) {
+            draw_heatmap(area, hm, theme, 1.0, true)?;
+        }
+        Ok(())
+    })
+}
+
 /// The three heatmaps of a sweep. `cells[j * nx + i]` is `None` until computed.
 ///
 /// * `quadratic`, `lsq`, `lower_bound`: Analog SGD's and Tiki-Taka's tail loss (one shared log

@@ -22,9 +22,11 @@ pub(super) fn build_exports(app: &Shared) -> Result<(), JsValue> {
         let format = button.get_attribute("data-export").unwrap_or_default();
         let figure = button.get_attribute("data-figure").unwrap_or_default();
         let canvases = button.get_attribute("data-canvases").unwrap_or_default();
+        let row = button.get_attribute("data-layout").as_deref() == Some("row");
         let a = app.clone();
         on::<Event>(&button, "click", move |_| {
-            let result = if format == "svg" { export_svg(&a, &figure) } else { export_png(&a, &figure, &canvases) };
+            let result =
+                if format == "svg" { export_svg(&a, &figure) } else { export_png(&a, &figure, &canvases, row) };
             if let Err(e) = result {
                 super::dom::console_warn(&format!("export of {figure} failed: {e:?}"));
             }
@@ -36,7 +38,9 @@ pub(super) fn build_exports(app: &Shared) -> Result<(), JsValue> {
 /// The file name stem: the figure and where the run is.
 fn stem(app: &Shared, figure: &str) -> String {
     let a = app.borrow();
-    if a.is_digits() {
+    if figure == "sweep" {
+        "analog-playground-sweep".to_string()
+    } else if a.is_digits() {
         let epoch = a.digits.snapshot.as_ref().map_or(0, |s| s.summary.epochs);
         format!("analog-playground-digits-{figure}-epoch-{epoch}")
     } else {
@@ -48,7 +52,10 @@ fn export_svg(app: &Shared, figure: &str) -> Result<(), JsValue> {
     let svg = {
         let a = app.borrow();
         let (w, h) = SVG_SIZE;
-        if a.is_digits() && DIGITS_PANELS.contains(&figure) {
+        if figure == "sweep" {
+            let sweep = a.sweep.sweep.as_ref().ok_or("no sweep yet")?;
+            crate::figures::heatmap::sweep_maps_svg(sweep, &a.sweep.cells, &a.theme)?
+        } else if a.is_digits() && DIGITS_PANELS.contains(&figure) {
             let snap = a.digits.snapshot.as_ref().ok_or("no epoch trained yet")?;
             digits_panel_svg(figure, &snap.summary, a.scenario.epochs, &a.scenario.to_query(), &a.theme, w, h)?
         } else {
@@ -60,19 +67,25 @@ fn export_svg(app: &Shared, figure: &str) -> Result<(), JsValue> {
     download(&format!("{}.svg", stem(app, figure)), "image/svg+xml", &svg)
 }
 
-/// The panel's canvases stacked on its background, at their pixel size, as PNG.
-fn export_png(app: &Shared, figure: &str, canvases: &str) -> Result<(), JsValue> {
+/// The panel's canvases at their pixel size on its background, as PNG: stacked (a static and a
+/// moving layer), or side by side in a `row` (the sweep's heatmaps).
+fn export_png(app: &Shared, figure: &str, canvases: &str, row: bool) -> Result<(), JsValue> {
     let layers: Vec<HtmlCanvasElement> =
         canvases.split(',').filter(|s| !s.is_empty()).map(by_id::<HtmlCanvasElement>).collect::<Result<_, _>>()?;
     let first = layers.first().ok_or("no canvas")?;
+    let width = if row { layers.iter().map(|c| c.width()).sum() } else { first.width() };
     let out: HtmlCanvasElement = dom::document().create_element("canvas")?.dyn_into()?;
-    out.set_width(first.width());
+    out.set_width(width);
     out.set_height(first.height());
     let ctx = out.get_context("2d")?.ok_or("no 2d context")?.dyn_into::<CanvasRenderingContext2d>()?;
     ctx.set_fill_style_str(&crate::figures::theme::css(app.borrow().theme.bg));
-    ctx.fill_rect(0.0, 0.0, first.width() as f64, first.height() as f64);
+    ctx.fill_rect(0.0, 0.0, width as f64, first.height() as f64);
+    let mut x = 0.0;
     for layer in &layers {
-        ctx.draw_image_with_html_canvas_element(layer, 0.0, 0.0)?;
+        ctx.draw_image_with_html_canvas_element(layer, x, 0.0)?;
+        if row {
+            x += layer.width() as f64;
+        }
     }
     let url = out.to_data_url_with_type("image/png")?;
     let link: HtmlAnchorElement = dom::document().create_element("a")?.dyn_into()?;

@@ -227,7 +227,9 @@ impl SweepView {
             dom::set_text("sweep-error", e);
             dom::set_hidden("sweep-error", false);
         }
-        for (id, on) in [("sweep-cancel", self.running), ("sweep-csv", self.done() > 0)] {
+        let some = self.done() > 0;
+        for (id, on) in [("sweep-cancel", self.running), ("sweep-csv", some), ("sweep-svg", some), ("sweep-png", some)]
+        {
             if let Ok(b) = dom::by_id::<web_sys::HtmlButtonElement>(id) {
                 b.set_disabled(!on);
             }

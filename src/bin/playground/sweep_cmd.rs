@@ -79,20 +79,9 @@ fn write(path: &Path, option: &str, text: &str) -> Result<(), String> {
     std::fs::write(path, text).map_err(|e| format!("{option} {}: {e}", path.display()))
 }
 
-/// The sweep's three heatmaps side by side, as SVG (the chart code the browser uses): tail
-/// losses and their ratio, or on `digits` test accuracies and their difference.
+/// The sweep's heatmaps side by side, as SVG (the chart code the page's SVG button uses).
 fn write_sweep_svg(sweep: &Sweep, cells: &[Cell], path: &Path) -> Result<(), String> {
-    use analog_playground::figures::heatmap::{draw_heatmap, sweep_heatmaps};
-    use plotters::prelude::*;
     let grid: Vec<Option<_>> = cells.iter().cloned().map(Some).collect();
-    let maps = sweep_heatmaps(sweep, &grid);
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (440 * maps.len() as u32, 380)).into_drawing_area();
-        for (area, hm) in root.split_evenly((1, maps.len())).iter().zip(&maps) {
-            draw_heatmap(area, hm, &analog_playground::figures::Theme::LIGHT, 1.0, true)?;
-        }
-        root.present().map_err(|e| format!("{e:?}"))?;
-    }
+    let svg = analog_playground::figures::heatmap::sweep_maps_svg(sweep, &grid, &analog_playground::figures::Theme::LIGHT)?;
     write(path, "--svg", &svg)
 }
