@@ -83,7 +83,7 @@ fn every_invalid_value_is_rejected_with_key_value_and_range() {
         ("algos=sgd", "algos", "digital, analog, tt"),
         ("algos=tt,tt", "algos", "twice"),
         ("h=1,0", "h", "[1e-6, 1e6]"),
-        ("h=1,2,3", "h", "one value or 2 (one per coordinate of w*)"),
+        ("h=1,2,3", "h", "one value (for every coordinate) or 2 values, one per coordinate of w*"),
         ("wstar=1,x", "wstar", "not a number"),
         ("problem=lower_bound&wstar=0.1,0.2", "wstar", "single value"),
         ("dim=0", "dim", "[1, 200]"),

@@ -473,16 +473,19 @@ impl Scenario {
                 for (name, list) in [("h", &mut self.h), ("w0", &mut self.w0)] {
                     if list.len() != n && list.len() != 1 {
                         let value = list.iter().map(|x| fmt_f64(*x)).collect::<Vec<_>>().join(",");
+                        let repair = match (lenient, list.len() > n) {
+                            (false, _) => "",
+                            (true, true) => "; the extra values were dropped",
+                            (true, false) => "; its last value was repeated for the missing coordinates",
+                        };
                         let fix = *list.last().expect("lists are non-empty");
                         list.resize(n, fix);
-                        problems.push(ScenarioError {
-                            key: name.into(),
-                            value,
-                            message: format!(
-                                "{name} needs one value or {n} (one per coordinate of w*){}",
-                                if lenient { "; its last value was repeated" } else { "" }
-                            ),
-                        });
+                        let rule = if n == 1 {
+                            "takes one value here, as w* has one coordinate".to_string()
+                        } else {
+                            format!("takes one value (for every coordinate) or {n} values, one per coordinate of w*")
+                        };
+                        problems.push(ScenarioError { key: name.into(), value, message: format!("{name} {rule}{repair}") });
                     }
                 }
             }
@@ -533,7 +536,7 @@ impl Scenario {
                     problems.push(ScenarioError {
                         key: "w0".into(),
                         value,
-                        message: format!("needs one value or {n} values (one per weight, D = dim)"),
+                        message: format!("w0 takes one value (for every weight) or {n} values, one per weight (D = dim = {n})"),
                     });
                 }
             }
