@@ -218,5 +218,5 @@ fn quadratic_defaults_follow_the_dimension_of_wstar() {
     assert_eq!(Scenario::parse("").unwrap().h, vec![1.0, 3.0]);
     let e = Scenario::parse("wstar=0.6,0.2,0.1&w0=1,2").unwrap_err();
     assert_eq!(e.key, "w0");
-    assert!(e.to_string().contains("one value or 3"), "{e}");
+    assert!(e.to_string().contains("or 3 values, one per coordinate of w*"), "{e}");
 }
