@@ -354,6 +354,16 @@ impl App {
             Marker::Circle => {
                 let _ = ctx.arc(x, y, r, 0.0, std::f64::consts::TAU);
             }
+            other => {
+                for (j, (u, v)) in other.outline().unwrap_or_default().into_iter().enumerate() {
+                    if j == 0 {
+                        ctx.move_to(x + r * u, y + r * v);
+                    } else {
+                        ctx.line_to(x + r * u, y + r * v);
+                    }
+                }
+                ctx.close_path();
+            }
         }
         ctx.fill();
         ctx.stroke();
