@@ -384,7 +384,7 @@ impl Scenario {
             eta: 0.05,
             reprogram_every: 10,
             zero_shift: 0,
-            zs_pulses: 2000,
+            zs_pulses: 10000,
         };
         for k in KEYS.iter().filter(|k| k.name != "problem") {
             k.set_text(&mut s, k.default_for(problem)).expect("vocabulary defaults are valid");
