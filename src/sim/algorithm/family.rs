@@ -93,7 +93,7 @@ impl Algorithm {
             CTtV2 => {
                 let omega = self.fam.h[i] + self.fam.chop[i] * beta * v;
                 self.buffer_write(i, omega, true);
-                if t.chop_prob > 0.0 && self.fast.uniform() < t.chop_prob {
+                if self.chopper_flips(i) {
                     self.fam.chop[i] = -self.fam.chop[i];
                 }
             }
@@ -121,7 +121,7 @@ impl Algorithm {
             RlV2 => {
                 let mut h = (1.0 - beta) * self.fam.h[i] + beta * v;
                 if h.abs() >= t.threshold * t.dw_min {
-                    let n = self.clamp_count((h / t.dw_min).trunc());
+                    let n = self.clamp_count(trunc(h / t.dw_min));
                     self.write_pulses(i, n);
                     h -= n * t.dw_min;
                 }
@@ -138,7 +138,7 @@ impl Algorithm {
             return;
         }
         let t = self.rates.transfer;
-        if t.chop_prob > 0.0 && self.fast.uniform() < t.chop_prob {
+        if self.chopper_flips(0) {
             for c in &mut self.fam.chop {
                 *c = -*c;
             }
@@ -146,6 +146,27 @@ impl Algorithm {
         if (self.k + 1).is_multiple_of(t.reprogram_every.max(1)) {
             self.fam.q_analog.copy_from_slice(&self.fam.q);
         }
+    }
+
+    /// Whether chopper `j` flips now: a Bernoulli(`chop_prob`) trial per call, drawn as geometric
+    /// gaps between flips (the same law, one draw per flip instead of one per trial).
+    #[inline(always)]
+    fn chopper_flips(&mut self, j: usize) -> bool {
+        let p = self.rates.transfer.chop_prob;
+        if p <= 0.0 {
+            return false;
+        }
+        if self.fam.flip_in[j] == 0 {
+            self.fam.flip_in[j] = if p >= 1.0 {
+                1
+            } else {
+                // `libm` keeps the gaps identical on every platform.
+                let u = 1.0 - self.fast.uniform(); // (0, 1]
+                ((libm::log(u) / libm::log1p(-p)).floor() as u64).saturating_add(1)
+            };
+        }
+        self.fam.flip_in[j] -= 1;
+        self.fam.flip_in[j] == 0
     }
 
     /// W_i += β·y: the expected increment, or at pulse level one column's pulse train with the
@@ -166,7 +187,7 @@ impl Algorithm {
     #[inline(always)]
     fn buffer_write(&mut self, i: usize, omega: f64, write: bool) {
         let t = self.rates.transfer;
-        let n = self.clamp_count((omega / (t.threshold * t.dw_min)).trunc());
+        let n = self.clamp_count(trunc(omega / (t.threshold * t.dw_min)));
         if n != 0.0 {
             if write {
                 self.write_pulses(i, n);
@@ -196,4 +217,11 @@ impl Algorithm {
             UpdateMode::Expected => self.main.write(i, self.w[i], n * self.rates.transfer.dw_min),
         };
     }
+}
+
+/// x rounded towards zero, by a cast (without SSE4.1, `f64::trunc` is a library call; counts
+/// beyond ±2⁶³ saturate, far past any transfer's BL).
+#[inline(always)]
+fn trunc(x: f64) -> f64 {
+    x as i64 as f64
 }

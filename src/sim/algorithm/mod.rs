@@ -237,6 +237,8 @@ struct FamilyState {
     /// RIDER / E-RIDER: the digital running mean Q, and E-RIDER's analog copy of it.
     q: Vec<f64>,
     q_analog: Vec<f64>,
+    /// Trials left until each chopper flips (0 = not drawn yet): c-TTv2 per column, E-RIDER one.
+    flip_in: Vec<u64>,
     /// The next column a transfer reads.
     cursor: usize,
 }
@@ -295,6 +297,11 @@ impl Algorithm {
             reads: if kind == Agad { vec![0; dim] } else { Vec::new() },
             q: sized(matches!(kind, Rider | ERider), 0.0),
             q_analog: sized(kind == ERider, 0.0),
+            flip_in: match kind {
+                CTtV2 => vec![0; dim],
+                ERider => vec![0; 1],
+                _ => Vec::new(),
+            },
             cursor: 0,
         };
         Self {
