@@ -645,9 +645,16 @@ pub fn keys_table() -> String {
             .chain(k.problem_defaults.iter().map(|(p, d)| format!("{}: {d}", p.key())))
             .collect::<Vec<_>>()
             .join("; ");
+        // Keys of the algorithms beyond Tiki-Taka and of zero-shifting apply once those are chosen.
+        let chosen = |p: ProblemKind| {
+            let mut s = Scenario::defaults(p);
+            s.algos = AlgorithmKind::ALL.to_vec();
+            s.zero_shift = 1;
+            s
+        };
         let applies = ProblemKind::ALL
             .into_iter()
-            .filter(|p| (k.applies)(&Scenario::defaults(*p)))
+            .filter(|p| (k.applies)(&Scenario::defaults(*p)) || (k.applies)(&chosen(*p)))
             .map(|p| p.key())
             .collect::<Vec<_>>()
             .join(",");
