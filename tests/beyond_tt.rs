@@ -134,3 +134,23 @@ fn digits_refuses_the_algorithms_beyond_tiki_taka_in_one_line() {
     let e = Scenario::parse("problem=digits&algos=analog,agad").unwrap_err().to_string();
     assert!(e.contains("digits runs digital, analog and tt only") && !e.contains('\n'), "{e}");
 }
+
+#[test]
+fn sweeps_take_the_new_keys_and_keep_algorithms_apart() {
+    use analog_playground::sim::sweep::{Axis, Sweep};
+    // A grid over AGAD's chopper probability; without `tt` no ratio is made up from `ttv2`.
+    let base = Scenario::parse("problem=quadratic&steps=300&algos=analog,ttv2,agad&sp=0.4").unwrap();
+    let sweep =
+        Sweep::new(base, Axis::parse("chop_prob=0.01:0.1:log:2").unwrap(), Axis::parse("beta=0.05:0.1:log:2").unwrap())
+            .unwrap();
+    let cells = sweep.run_all(1);
+    let csv = sweep.csv(&cells);
+    assert!(
+        csv.starts_with("chop_prob,beta,analog_tail_loss,analog_diverged,ttv2_tail_loss,ttv2_diverged,agad_tail_loss"),
+        "{csv}"
+    );
+    for c in &cells {
+        assert!(c.tail_loss(TikiTaka).is_none() && c.ratio().is_none());
+        assert!(c.tail_loss(AlgorithmKind::Agad).is_some());
+    }
+}
