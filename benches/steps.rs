@@ -58,4 +58,26 @@ fn main() {
             println!("| {problem} | {algo} | {sps:.3e} |");
         }
     }
+    // Beyond Tiki-Taka: each algorithm against Tiki-Taka in the same process (issue #9: none
+    // below half of Tiki-Taka's).
+    println!();
+    println!("| problem | algorithm | steps/s (best of 3) | ÷ Tiki-Taka |");
+    println!("|---|---|---|---|");
+    for (problem, query, steps) in [
+        ("quadratic 2-D", "problem=quadratic&tau=0.8&sigma=1&alpha=0.01", 4_000_000u64),
+        ("lsq D=40 N=100", "problem=lsq", 400_000),
+        ("quadratic 2-D, pulse level", "problem=quadratic&tau=0.8&sigma=1&alpha=0.01&pulses=1&dw_min=0.001", 1_000_000),
+        (
+            "lsq, pulse level (Fig. 3 setting)",
+            "problem=lsq&tau=1&sigma=0.1&alpha=0.03&pulses=1&dw_min=0.00333&bl=5000",
+            5_000,
+        ),
+    ] {
+        let tt = steps_per_second(&format!("{query}&algos=tt"), steps);
+        println!("| {problem} | tt | {tt:.3e} | 1 |");
+        for algo in ["ttv2", "cttv2", "agad", "rl", "rlv2", "rider", "erider"] {
+            let sps = steps_per_second(&format!("{query}&algos={algo}"), steps);
+            println!("| {problem} | {algo} | {sps:.3e} | {:.2} |", sps / tt);
+        }
+    }
 }

@@ -5,7 +5,8 @@
 //! recent mean of W to w*), `ratio` (Analog SGD's distance over Tiki-Taka's), `theory_dist`
 //! (distance of Analog SGD's theory point to w*), `analog_loss`, `tt_loss`, `digital_loss`
 //! (recent mean of f − f*), `digital_floor`, `analog_theory_loss`, the lower-bound instance's
-//! `lb_w`, `lb_grad_sq` (σ²S), `lb_grad_sq_paper` (4σ²S) and `analog_grad_sq` (measured), and any scenario key
+//! `lb_w`, `lb_grad_sq` (σ²S), `lb_grad_sq_paper` (4σ²S) and `analog_grad_sq` (measured),
+//! `<algo>_dist` for every algorithm key (`agad_dist`, `erider_dist`, …), and any scenario key
 //! (`tau`, `alpha`, `beta`, `sigma`, `sp`, …).
 
 /// A preset scenario.
@@ -21,7 +22,7 @@ pub struct Scene {
 }
 
 /// All scenes; the first is the page's default.
-pub const SCENES: [Scene; 11] = [
+pub const SCENES: [Scene; 12] = [
     Scene {
         id: "stall",
         title: "Analog SGD stalls",
@@ -57,6 +58,12 @@ pub const SCENES: [Scene; 11] = [
         title: "Symmetric point off zero: Tiki-Taka breaks",
         query: "problem=quadratic&sp=0.4&algos=digital,analog,tt&steps=40000",
         caption: "The device's symmetric point sits at sp = {sp}. P now drifts towards sp instead of 0, so Tiki-Taka is biased too ({tt_dist} from w*; Analog SGD {analog_dist}) — the NeurIPS 2025 follow-up's point: Tiki-Taka needs a zero-shifted device.",
+    },
+    Scene {
+        id: "sp-off-zero-recovers",
+        title: "Symmetric point off zero: Tiki-Taka breaks, and what recovers",
+        query: "problem=quadratic&sp=0.4&algos=analog,tt,cttv2,agad,rider,erider&chop_prob=0.02&steps=40000",
+        caption: "Symmetric point at sp = {sp}, every algorithm on the same noise. Tiki-Taka transfers P's drift towards sp as if it were signal ({tt_dist} from w*; Analog SGD {analog_dist}). Choppers flip the sign of P's gradient so the drift cancels in a digital buffer: AGAD, which measures P against its value at the last chopper switch, ends {agad_dist} away, c-TTv2 {cttv2_dist}. E-RIDER tracks the symmetric point with a chopped running mean ({erider_dist}); RIDER, as we read its equations, {rider_dist}. Set zero_shift=1 to calibrate P by random pulses before training and Tiki-Taka recovers. Rasch et al. (2024) report c-TTv2 and AGAD tolerating such offsets; RIDER's paper proves O(1/√K) + Θ(Δw_min) with η = Θ(αμ).",
     },
     Scene {
         id: "lsq",

@@ -87,3 +87,35 @@ pub fn draw_device<DB: DrawingBackend>(
     }
     Ok(m)
 }
+
+/// Marks zero-shifting's estimates of the fast array's symmetric point (one short tick per
+/// element along the bottom of the inset drawn by [`draw_device`], whose mapping is `m`) and
+/// labels them with their mean.
+pub fn draw_sp_estimates<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    m: &Mapping,
+    estimates: &[f64],
+    theme: &Theme,
+    scale: f64,
+) -> Result<(), FigureError> {
+    if estimates.is_empty() {
+        return Ok(());
+    }
+    let color = theme.beyond[2];
+    let style = ShapeStyle::from(&color).stroke_width((1.5 * scale).round().max(1.0) as u32);
+    let (lo, hi) = m.x_range;
+    let bottom = m.rect.3;
+    for &e in estimates.iter().filter(|e| e.is_finite()) {
+        let x = m.px(e.clamp(lo, hi)) as i32;
+        area.draw(&PathElement::new(vec![(x, bottom as i32), (x, (bottom - 10.0 * scale) as i32)], style))
+            .map_err(err)?;
+    }
+    let mean = estimates.iter().sum::<f64>() / estimates.len() as f64;
+    area.draw(&Text::new(
+        format!("zero-shift ≈ {}", super::fmt_num(mean)),
+        ((m.px(mean.clamp(lo, hi)) + 3.0 * scale) as i32, (bottom - 28.0 * scale) as i32),
+        font(10.5, scale, color),
+    ))
+    .map_err(err)?;
+    Ok(())
+}

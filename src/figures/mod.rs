@@ -277,10 +277,12 @@ mod svg_tests {
         let mut svg = String::new();
         {
             let area = SVGBackend::with_string(&mut svg, (400, 300)).into_drawing_area();
-            device::draw_device(&area, &Device::ald(1.0, 0.0), &[], &Theme::LIGHT, 1.0).unwrap();
+            let m = device::draw_device(&area, &Device::ald(1.0, 0.0), &[], &Theme::LIGHT, 1.0).unwrap();
+            device::draw_sp_estimates(&area, &m, &[0.2, 0.22], &Theme::LIGHT, 1.0).unwrap();
             area.present().unwrap();
         }
         assert!(svg.contains("<svg"));
+        assert!(svg.contains("zero-shift ≈ 0.21"), "zero-shift estimate label missing");
         assert!(svg.contains("weight w"), "axis title missing");
         assert!(svg.matches("<polyline").count() + svg.matches("<path").count() >= 4);
     }

@@ -8,9 +8,10 @@ use crate::sim::Ensemble;
 impl Ctx<'_> {
     pub(super) fn followup(&mut self) -> Result<(), String> {
         let cs = [0.0, 0.1, 0.2, 0.3];
-        let steps = if self.quick { 500 } else { 1000 };
+        // The published 1,000 steps even in quick mode (cheap): 500 do not reach the floor at c = 0.
+        let steps = 1000;
         let base = format!(
-            "problem=lsq&dim=50&xstar_scale=0.5&a_scale=1&data_seed=42&w0=1&algos=analog,tt&alpha=0.8&beta=0.8&gamma=0.4&tau=3.5&sigma=0&pulses=1&dw_min=0.0001&bl=8&steps={steps}"
+            "problem=lsq&dim=50&xstar_scale=0.5&a_scale=1&data_seed=42&w0=1&algos=analog,tt&alpha=0.8&beta=0.8&gamma=0.4&tau=3.5&sigma=0&pulses=1&dw_min=0.0001&bl=8&transfer_bl=31&steps={steps}"
         );
         let queries: Vec<String> = cs.iter().map(|c| format!("{base}&up_down={c}")).collect();
         let runs = run_all(&queries, self.threads)?;
@@ -47,10 +48,10 @@ impl Ctx<'_> {
                 list(&analog),
                 if tt[3] > analog[3] { "yes" } else { "no" }
             ),
-            tt[0] < analog[0] && rising,
+            tt[0] < 1e-4 && tt[0] < analog[0] && tt[1] < analog[1] && tt[3] > analog[3] && rising,
             rising,
         );
-        self.note("Follow-up Fig. 2 as published (α = β = 0.8, γ = 0.4, BL = 8, Δw_min = 1e-4, no noise, W₀ = 1): Tiki-Taka's transfer is written as per-weight pulses (stochastic rounding of β·P/Δw_min, capped at BL) rather than aihwkit's column-wise transfer pulse trains. With BL = 8 pulses of 1e-4 per step the transfer moves W by at most 8e-4 per step, so from W₀ = 1 Tiki-Taka cannot reach the optimum in 1,000 steps in our model; claim F1b checks the follow-up's point in the expected dynamic instead.");
+        self.note("Follow-up Fig. 2 as published (α = β = 0.8, γ = 0.4, BL = 8, Δw_min = 1e-4, no noise, W₀ = 1), with aihwkit's TransferCompound transfer: every step each column of P is read and written into W as its own pulse train (transfer_update: BL 31 with update management), so the main update's BL = 8 does not cap the transfer.");
         // The same claim in the expected dynamic, on the playground's 2-D quadratic.
         let base = "problem=quadratic&alpha=0.02&steps=100000&algos=analog,tt";
         let seeds = if self.quick { 1 } else { 3 };
@@ -74,6 +75,6 @@ impl Ctx<'_> {
             format!("‖W̄ − w*‖ (tail mean) at c = 0, 0.1, 0.2, 0.3 — Tiki-Taka: {}; Analog SGD: {}", list(&tt_d), list(&analog_d)),
             rising && tt_d[0] < analog_d[0] / 5.0,
         );
-        Ok(())
+        self.beyond()
     }
 }

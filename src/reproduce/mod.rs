@@ -12,6 +12,7 @@
 
 mod alpha_sweep;
 mod basics;
+mod beyond;
 mod fig1;
 mod fig3;
 mod fig4;

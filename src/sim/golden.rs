@@ -7,7 +7,7 @@ use crate::sim::scenario::ProblemKind;
 use crate::sim::{Ensemble, Scenario};
 
 /// One scenario per problem, short enough to run in a browser test.
-pub const GOLDEN_SCENARIOS: [&str; 10] = [
+pub const GOLDEN_SCENARIOS: [&str; 12] = [
     "problem=quadratic&steps=3000&seed=11",
     "problem=quadratic&steps=3000&seed=11&gamma=0.3&every=2&sp=0.1",
     "problem=lsq&steps=400&data_seed=3",
@@ -18,6 +18,8 @@ pub const GOLDEN_SCENARIOS: [&str; 10] = [
     "problem=quadratic&steps=1500&seeds=3&pulses=1",
     "problem=digits&epochs=2&tau=0.5&layers=64,16,10&update=both",
     "problem=digits&epochs=1&tau=0.3&layers=64,8,10&pulses=both&dw_min=0.0003&read_noise=0.02&d2d=0.1&c2c=0.2&gamma=0.2&seeds=2",
+    "problem=quadratic&steps=1500&algos=tt,ttv2,cttv2,agad,rl,rlv2,rider,erider&pulses=both&sp=0.2&gamma=0.2&zero_shift=1&zs_pulses=400&transfer_read_noise=0.01&n_reads=1&chop_prob=0.05",
+    "problem=lsq&steps=40&algos=tt,ttv2,cttv2,agad,rl,rlv2,rider,erider&pulses=1&dw_min=0.001&bl=31&transfer_bl=20&up_down=0.1&n_reads=7&every=2&read_noise=0.02",
 ];
 
 /// The summaries of [`GOLDEN_SCENARIOS`] as pretty JSON (floats in shortest round-trip form).

@@ -47,8 +47,8 @@ pub fn rank_one_update(
 ) {
     let outputs = d.len();
     debug_assert_eq!(w.len(), x.len() * outputs);
-    if matches!(array.mode, UpdateMode::Pulsed { .. }) {
-        return pulse_trains_update(array, w, x, d, lr, trains);
+    if let UpdateMode::Pulsed { bl, .. } = array.mode {
+        return pulse_trains_update(array, w, 0, x, d, lr, bl, trains);
     }
     for (i, &xi) in x.iter().enumerate() {
         if xi != 0.0 {
@@ -58,17 +58,40 @@ pub fn rank_one_update(
     }
 }
 
-/// The pulse-level [`rank_one_update`] (kept out of line so the expected one inlines).
+/// A transfer's pulse-train update of one column of a tile (aihwkit's `transfer_update`): the
+/// rank-1 update with x = e_col, i.e. `W[col, :] ← W[col, :] − lr·d`, whose train length is capped
+/// at its own `bl` (the transfer's BL, not the array's) with update management. `w_col` is the
+/// column's `d.len()` elements, `base` the index of its first element in the array. At pulse level
+/// only; the caller writes the expected dynamic itself.
+pub fn column_update(
+    array: &mut AnalogArray,
+    w_col: &mut [f64],
+    base: usize,
+    d: &[f64],
+    lr: f64,
+    bl: u32,
+    trains: &mut PulseTrains,
+) {
+    // The zero entries of e_col never fire and do not change max|x|, so a one-input tile is the
+    // same update with the same random draws.
+    pulse_trains_update(array, w_col, base, &[1.0], d, lr, bl, trains);
+}
+
+/// The pulse-level [`rank_one_update`] (kept out of line so the expected one inlines); element e
+/// of `w` is element `base + e` of the array, and trains are at most `bl` slots long.
 #[inline(never)]
+#[allow(clippy::too_many_arguments)]
 fn pulse_trains_update(
     array: &mut AnalogArray,
     w: &mut [f64],
+    base: usize,
     x: &[f64],
     d: &[f64],
     lr: f64,
+    bl: u32,
     trains: &mut PulseTrains,
 ) {
-    let UpdateMode::Pulsed { dw_min, bl, .. } = array.mode else {
+    let UpdateMode::Pulsed { dw_min, .. } = array.mode else {
         return;
     };
     let outputs = d.len();
@@ -106,7 +129,7 @@ fn pulse_trains_update(
         let row = i * outputs;
         for &(j, n, up) in &hits[..count] {
             let e = row + j as usize;
-            w[e] = array.pulse(e, w[e], n.into(), up);
+            w[e] = array.pulse(base + e, w[e], n.into(), up);
         }
     }
 }

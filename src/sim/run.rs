@@ -1,6 +1,6 @@
 //! A run: one scenario, all its algorithms stepped in lockstep on shared noise, and recorded.
 
-use crate::sim::algorithm::{Algorithm, AlgorithmKind, Observation, Rates};
+use crate::sim::algorithm::{Algorithm, AlgorithmKind, Observation, Rates, TransferParams};
 use crate::sim::device::{AnalogArray, Device, Shape, UpdateMode};
 use crate::sim::problem::{LowerBound, Lsq, LsqSpec, NoiseDraw, NoiseGains, Problem, Quadratic};
 use crate::sim::record::{History, TailStats, Trail};
@@ -29,6 +29,29 @@ pub fn device_of(s: &Scenario) -> Device {
 /// The update mode of a scenario's pulse-level arrays.
 pub fn pulse_mode_of(s: &Scenario) -> UpdateMode {
     UpdateMode::Pulsed { dw_min: s.dw_min, bl: s.bl.min(u32::MAX as u64) as u32, c2c: s.c2c }
+}
+
+/// The step sizes and transfer settings of a scenario's algorithms.
+pub fn rates_of(s: &Scenario) -> Rates {
+    Rates {
+        alpha: s.alpha,
+        beta: s.beta,
+        gamma: s.gamma,
+        every: s.every.max(1),
+        transfer: TransferParams {
+            bl: s.transfer_bl.min(u32::MAX as u64) as u32,
+            n_reads: s.n_reads as usize,
+            read_noise: s.transfer_read_noise,
+            dw_min: s.dw_min,
+            threshold: s.buffer_threshold,
+            momentum: s.buffer_momentum,
+            chop_prob: s.chop_prob,
+            tail_weightening: s.tail_weightening,
+            gamma_r: s.gamma_r,
+            eta: s.eta,
+            reprogram_every: s.reprogram_every.max(1),
+        },
+    }
 }
 
 /// The tracks a scenario runs: each algorithm, and for `pulses=both` the analog ones twice
@@ -110,6 +133,9 @@ fn build_algorithm(
         )
     };
     let mut algorithm = Algorithm::new(kind, w0, main, fast, rates);
+    if s.zero_shift == 1 && kind.transfers() && s.device != DeviceKind::Ideal {
+        algorithm.zero_shift(s.zs_pulses);
+    }
     if s.pulse_noise == PulseNoise::Read && s.problem == ProblemKind::Lsq && s.pulses != PulseMode::Off {
         algorithm.noise =
             if pulsed { NoiseGains { sigma: 0.0, read: 1.0 } } else { NoiseGains { sigma: 1.0, read: 0.0 } };
@@ -219,8 +245,7 @@ impl Run {
     /// randomness) comes from `noise_seed` instead of `scenario.seed` (the ensemble's other seeds).
     pub fn build(scenario: &Scenario, tail: f64, problem: Problem, noise_seed: u64) -> Run {
         let device = device_of(scenario);
-        let rates =
-            Rates { alpha: scenario.alpha, beta: scenario.beta, gamma: scenario.gamma, every: scenario.every.max(1) };
+        let rates = rates_of(scenario);
         let dim = problem.dim();
         let tail_len = ((scenario.steps as f64 * tail.clamp(0.0, 1.0)).round() as u64).clamp(1, scenario.steps.max(1));
         let tail_start = scenario.steps.saturating_sub(tail_len);
@@ -324,7 +349,9 @@ impl Run {
                     tail_w_mean: t.tail.w_mean(),
                     tail_steps: t.tail.count,
                     final_w: t.algo.w.clone(),
-                    final_p: (t.algo.kind == AlgorithmKind::TikiTaka).then(|| t.algo.p.clone()),
+                    final_p: t.algo.kind.transfers().then(|| t.algo.p.clone()),
+                    zero_shift_pulses: t.algo.sp_estimate.is_some().then_some(t.algo.zero_shift_pulses),
+                    sp_estimate: t.algo.sp_estimate.clone(),
                     s_k: t.tail.s_k(),
                     max_saturation: t.tail.max_saturation,
                     diverged: t.algo.diverged,
@@ -377,9 +404,15 @@ pub struct AlgorithmSummary {
     /// How many steps the tail means cover.
     pub tail_steps: u64,
     pub final_w: Vec<f64>,
-    /// Tiki-Taka's fast array P at the end.
+    /// The fast array P at the end (algorithms with a transfer).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub final_p: Option<Vec<f64>>,
+    /// Pulses fired by zero-shifting before training (not in `pulses`), when it ran.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub zero_shift_pulses: Option<u64>,
+    /// Zero-shifting's estimate of each element's symmetric point in P, when it ran.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sp_estimate: Option<Vec<f64>>,
     /// S_K (paper Thm 2): the mean of (‖W_k‖∞²/τ²)/(1 − ‖W_k‖∞²/τ²) over all steps.
     pub s_k: f64,
     /// max_k ‖W_k‖∞/τ, the saturation degree.

@@ -204,7 +204,10 @@ impl Outcome {
         self.algorithms
             .iter()
             .find(|t| t.algorithm == key)
-            .or_else(|| self.algorithms.iter().find(|t| t.algorithm.starts_with(key)))
+            // Its other forms (`tt_pulse`, `analog_sample`), not another algorithm (`ttv2`).
+            .or_else(|| {
+                self.algorithms.iter().find(|t| t.algorithm.strip_prefix(key).is_some_and(|r| r.starts_with('_')))
+            })
     }
 
     /// The metric of algorithm `a`, `None` when it does not run or diverged.

@@ -9,7 +9,7 @@ use crate::sim::algorithm::AlgorithmKind;
 use crate::sim::scenario::{fmt_f64, key as vocab_key, split_query, Kind, Scenario};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Event, HtmlElement, HtmlInputElement, HtmlSelectElement};
+use web_sys::{Element, Event, HtmlElement, HtmlInputElement, HtmlSelectElement};
 
 /// Which controls the page shows, and the span of their sliders. The *valid* range of each key
 /// lives in the vocabulary table; a slider only covers the part worth exploring, and the number
@@ -24,7 +24,7 @@ enum Widget {
     Algos,
 }
 
-const CONTROLS: [(&str, Widget); 36] = [
+const CONTROLS: [(&str, Widget); 48] = [
     ("problem", Widget::Select),
     ("algos", Widget::Algos),
     ("device", Widget::Select),
@@ -42,9 +42,21 @@ const CONTROLS: [(&str, Widget); 36] = [
     ("sigma", Widget::LogSlider(1e-3, 10.0)),
     ("gamma", Widget::Slider(0.0, 1.0)),
     ("every", Widget::LogSlider(1.0, 1000.0)),
+    ("n_reads", Widget::Number),
+    ("transfer_read_noise", Widget::Slider(0.0, 0.1)),
+    ("buffer_threshold", Widget::LogSlider(0.1, 100.0)),
+    ("buffer_momentum", Widget::Slider(0.0, 1.0)),
+    ("chop_prob", Widget::LogSlider(0.001, 1.0)),
+    ("tail_weightening", Widget::Slider(0.0, 20.0)),
+    ("gamma_r", Widget::Slider(0.0, 2.0)),
+    ("eta", Widget::LogSlider(1e-4, 1.0)),
+    ("reprogram_every", Widget::Number),
     ("pulses", Widget::Select),
+    ("zero_shift", Widget::Number),
+    ("zs_pulses", Widget::Number),
     ("dw_min", Widget::LogSlider(1e-5, 0.1)),
     ("bl", Widget::Number),
+    ("transfer_bl", Widget::Number),
     ("c2c", Widget::Slider(0.0, 2.0)),
     ("read_noise", Widget::Slider(0.0, 0.1)),
     ("pulse_noise", Widget::Select),
@@ -171,14 +183,28 @@ pub(super) fn build_controls(app: &Shared) -> Result<(), JsValue> {
                 box_.set_attribute("role", "group")?;
                 box_.set_attribute("aria-label", "algorithms")?;
                 label.remove_attribute("for")?;
+                // One group per family (SGD, the Tiki-Taka family, residual learning, tracking).
+                let mut group: Option<(&str, Element)> = None;
                 for a in AlgorithmKind::ALL {
+                    if group.as_ref().map(|g| g.0) != Some(a.group()) {
+                        let g = create("div", "algo-group")?;
+                        g.set_attribute("role", "group")?;
+                        g.set_attribute("aria-label", a.group())?;
+                        let title = create("span", "algo-group-title")?;
+                        title.set_text_content(Some(a.group()));
+                        g.append_child(&title)?;
+                        box_.append_child(&g)?;
+                        group = Some((a.group(), g));
+                    }
                     let l = create("label", "")?;
                     let cb: HtmlInputElement = create("input", "")?.dyn_into()?;
                     cb.set_type("checkbox");
                     cb.set_id(&format!("algo-{}", a.key()));
                     l.append_child(&cb)?;
                     l.append_with_str_1(&format!(" {}", a.label()))?;
-                    box_.append_child(&l)?;
+                    if let Some((_, g)) = &group {
+                        g.append_child(&l)?;
+                    }
                     let app2 = app.clone();
                     on::<Event>(&cb, "change", move |_| {
                         let list: Vec<&str> = AlgorithmKind::ALL
@@ -276,6 +302,12 @@ pub(super) fn sync_controls(app: &App) {
                 for a in AlgorithmKind::ALL {
                     if let Ok(cb) = by_id::<HtmlInputElement>(&format!("algo-{}", a.key())) {
                         cb.set_checked(s.runs(a));
+                    }
+                    // The legend lists the algorithms beyond Tiki-Taka only when they run.
+                    if a.beyond_tt() {
+                        if let Ok(li) = by_id::<HtmlElement>(&format!("legend-{}", a.key())) {
+                            li.set_hidden(!s.runs(a));
+                        }
                     }
                 }
             }

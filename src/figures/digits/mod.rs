@@ -186,8 +186,18 @@ fn draw_marker<DB: DrawingBackend>(
     match shape {
         Marker::Square => area.draw(&Rectangle::new([(px(x - r), px(y - r)), (px(x + r), px(y + r))], style)),
         Marker::Circle => area.draw(&Circle::new((px(x), px(y)), px(r), style)),
-        Marker::Triangle => {
-            let pts = vec![(px(x), px(y - 1.2 * r)), (px(x + r), px(y + 0.8 * r)), (px(x - r), px(y + 0.8 * r))];
+        Marker::Triangle
+        | Marker::Diamond
+        | Marker::TriangleDown
+        | Marker::Star
+        | Marker::Plus
+        | Marker::Cross
+        | Marker::Hexagon
+        | Marker::Pentagon => {
+            let pts: Vec<_> = match shape.outline() {
+                Some(o) => o.into_iter().map(|(u, v)| (px(x + r * u), px(y + r * v))).collect(),
+                None => vec![(px(x), px(y - 1.2 * r)), (px(x + r), px(y + 0.8 * r)), (px(x - r), px(y + 0.8 * r))],
+            };
             if filled {
                 area.draw(&Polygon::new(pts, style))
             } else {

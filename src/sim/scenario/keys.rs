@@ -1,6 +1,7 @@
 //! The vocabulary table: every key, its default, range, applicability and help, in canonical order.
 
 use super::{DeviceKind, Key, Kind, ProblemKind, PulseMode, PulseNoise, Scenario, UpdateForm, Value, VERSION};
+use crate::sim::algorithm::AlgorithmKind;
 
 fn always(_: &Scenario) -> bool {
     true
@@ -55,6 +56,46 @@ fn on_d2d(s: &Scenario) -> bool {
 }
 fn on_pulses(s: &Scenario) -> bool {
     s.pulses != PulseMode::Off
+}
+fn runs_any(s: &Scenario, f: fn(AlgorithmKind) -> bool) -> bool {
+    s.problem != ProblemKind::Digits && s.algos.iter().any(|&a| f(a))
+}
+fn on_transfer(s: &Scenario) -> bool {
+    runs_any(s, AlgorithmKind::transfers)
+}
+fn on_transfer_pulses(s: &Scenario) -> bool {
+    on_transfer(s) && on_pulses(s) && s.device != DeviceKind::Ideal
+}
+fn on_buffered(s: &Scenario) -> bool {
+    runs_any(s, AlgorithmKind::buffered)
+}
+fn on_ttv2_family(s: &Scenario) -> bool {
+    runs_any(s, |a| matches!(a, AlgorithmKind::TtV2 | AlgorithmKind::CTtV2 | AlgorithmKind::Agad))
+}
+fn on_chopped(s: &Scenario) -> bool {
+    runs_any(s, |a| matches!(a, AlgorithmKind::CTtV2 | AlgorithmKind::Agad | AlgorithmKind::ERider))
+}
+fn on_agad(s: &Scenario) -> bool {
+    runs_any(s, |a| a == AlgorithmKind::Agad)
+}
+fn on_residual(s: &Scenario) -> bool {
+    runs_any(s, |a| matches!(a, AlgorithmKind::Rl | AlgorithmKind::RlV2 | AlgorithmKind::Rider | AlgorithmKind::ERider))
+}
+fn on_rider(s: &Scenario) -> bool {
+    runs_any(s, |a| matches!(a, AlgorithmKind::Rider | AlgorithmKind::ERider))
+}
+fn on_erider(s: &Scenario) -> bool {
+    runs_any(s, |a| a == AlgorithmKind::ERider)
+}
+fn on_zero_shift_choice(s: &Scenario) -> bool {
+    on_transfer(s) && s.device != DeviceKind::Ideal
+}
+fn on_zero_shift(s: &Scenario) -> bool {
+    on_zero_shift_choice(s) && s.zero_shift == 1
+}
+/// Δw_min is the pulse size, and also the unit of buffered transfers and zero-shifting pulses.
+fn on_dw_min(s: &Scenario) -> bool {
+    on_pulses(s) || (s.device != DeviceKind::Ideal && on_buffered(s)) || on_zero_shift(s)
 }
 
 macro_rules! float_key {
@@ -121,7 +162,7 @@ pub const MAX_LAYERS: usize = 8;
 use ProblemKind::{Digits as DIGITS, LowerBound as LB, Lsq as LSQ};
 
 /// The vocabulary: every key, in canonical order (`problem` first: other defaults depend on it).
-pub static KEYS: [Key; 40] = [
+pub static KEYS: [Key; 52] = [
     key!(
         "problem",
         "problem",
@@ -152,7 +193,7 @@ pub static KEYS: [Key; 40] = [
                 s.algos = a
             }
         ),
-        "algorithms to run on the same noise: digital (Digital SGD), analog (Analog SGD), tt (Tiki-Taka)"
+        "algorithms to run on the same noise: digital (Digital SGD), analog (Analog SGD), tt (Tiki-Taka); beyond Tiki-Taka (not on digits): ttv2 (TT-v2, buffered threshold transfer), cttv2 (c-TTv2, chopped), agad (AGAD, dynamic reference), rl and rlv2 (residual learning v1, v2 with a digital filter), rider and erider (RIDER, E-RIDER: symmetric-point tracking)"
     ),
     key!(
         "device",
@@ -209,7 +250,7 @@ pub static KEYS: [Key; 40] = [
         &[],
         always,
         float_key!(beta),
-        "Tiki-Taka transfer rate: every transfer writes β·P into W (the 2024 paper calls this α)"
+        "transfer rate of Tiki-Taka and the algorithms beyond it: every transfer writes β·P into W (the 2024 paper calls this α; aihwkit: transfer_lr × lr under scale_transfer_lr); buffers accumulate β·P"
     ),
     key!(
         "gamma",
@@ -231,6 +272,24 @@ pub static KEYS: [Key; 40] = [
         int_key!(every),
         "Tiki-Taka transfers P into W once every this many steps (digits: mini-batches)"
     ),
+    key!("n_reads", "reads per transfer", Kind::Int { min: 0, max: 100_000 }, "0", &[], on_transfer, int_key!(n_reads),
+        "columns of P read per transfer (aihwkit n_reads_per_transfer), in order and wrapping; 0 = all. The weights are one tile with one output, so a column is one weight"),
+    key!("transfer_read_noise", "transfer read noise", Kind::Float { min: 0.0, max: 10.0, log: false }, "0", &[], on_transfer, float_key!(transfer_read_noise),
+        "std of the additive Gaussian noise on every read of P by a transfer (aihwkit transfer_forward out_noise)"),
+    key!("buffer_threshold", "thr", Kind::Float { min: 0.01, max: 1000.0, log: true }, "1", &[], on_buffered, float_key!(buffer_threshold),
+        "ttv2, cttv2, agad, rlv2: a buffer transfers where it reaches this many Δw_min (aihwkit thres_scale, buffer_granularity); W receives whole Δw_min pulses"),
+    key!("buffer_momentum", "buffer momentum", Kind::Float { min: 0.0, max: 1.0, log: false }, "0", &[], on_ttv2_family, float_key!(buffer_momentum),
+        "ttv2, cttv2, agad: share of the buffer kept after a transfer (aihwkit momentum with forget_buffer; TT-v2's Python default is 0.1)"),
+    key!("chop_prob", "chopper probability", Kind::Float { min: 0.0, max: 1.0, log: false }, "0.1", &[], on_chopped, float_key!(chop_prob),
+        "cttv2: each column's chopper flips with this probability after its read (aihwkit in_chop_prob); agad: choppers switch every ⌈1/p⌉ reads; erider: the chopper flips with this probability per step"),
+    key!("tail_weightening", "tail weighting", Kind::Float { min: 0.0, max: 100.0, log: false }, "5", &[], on_agad, float_key!(tail_weightening),
+        "agad: weight of recent reads in the running mean of P, b = min(tail_weightening/⌈1/chop_prob⌉, 1) (aihwkit tail_weightening)"),
+    key!("gamma_r", "γ_r", Kind::Float { min: 0.0, max: 10.0, log: false }, "0.4", &[], on_residual, float_key!(gamma_r),
+        "rl, rlv2, rider, erider: mixing, gradients at W + γ_r·(P − Q) (Q = 0 for residual learning; NeurIPS 2025 Fig. 2: 0.4)"),
+    key!("eta", "η", Kind::Float { min: 0.0, max: 1.0, log: false }, "0.05", &[], on_rider, float_key!(eta),
+        "rider, erider: rate of the digital running mean Q ← (1 − η)Q + η·P that tracks P's symmetric point"),
+    key!("reprogram_every", "reprogramming period", Kind::Int { min: 1, max: 1_000_000 }, "10", &[], on_erider, int_key!(reprogram_every),
+        "erider: the analog copy of Q that P is read against is reprogrammed from the digital Q every this many steps"),
     key!(
         "sigma",
         "σ",
@@ -379,14 +438,20 @@ pub static KEYS: [Key; 40] = [
         (|s: &Scenario| Value::Choice(s.pulses.key().into()),
          |s: &mut Scenario, v: Value| if let Value::Choice(c) = v { if let Some(m) = PulseMode::from_key(&c) { s.pulses = m } }),
         "0: the paper's expected dynamic; 1: pulse-level updates; both: each analog algorithm in both forms"),
+    key!("zero_shift", "zero-shifting", Kind::Int { min: 0, max: 1 }, "0", &[], on_zero_shift_choice, int_key!(zero_shift),
+        "1: before training, calibrate each element of P by random ±Δw_min pulses and read P against the estimated symmetric point"),
+    key!("zs_pulses", "zero-shift pulses", Kind::Int { min: 2, max: 10_000_000 }, "10000", &[], on_zero_shift, int_key!(zs_pulses),
+        "zero-shifting: random pulses per element; the estimate is the mean of the walk's second half, so it needs several τ/Δw_min pulses to forget the start (Fig. 2 setting: ~400000)"),
     key!("update", "update", Kind::Choice(&["batch", "sample", "both"]), "batch", &[], on_digits_expected,
         (|s: &Scenario| Value::Choice(s.update.key().into()),
          |s: &mut Scenario, v: Value| if let Value::Choice(c) = v { if let Some(m) = UpdateForm::from_key(&c) { s.update = m } }),
         "digits, expected dynamic: apply eq. 3 once per mini-batch (batch-mean gradient) or once per sample (B rank-1 updates, as pulse trains do), or both"),
-    key!("dw_min", "Δw_min", Kind::Float { min: 1e-7, max: 1.0, log: true }, "0.001", &[], on_pulses, float_key!(dw_min),
-        "pulse mode: nominal weight step of one pulse"),
+    key!("dw_min", "Δw_min", Kind::Float { min: 1e-7, max: 1.0, log: true }, "0.001", &[], on_dw_min, float_key!(dw_min),
+        "pulse mode: nominal weight step of one pulse; also the unit of buffered transfers and of zero-shifting pulses"),
     key!("bl", "BL", Kind::Int { min: 1, max: 100_000 }, "5000", &[(DIGITS, "31")], on_pulses, int_key!(bl),
         "pulse mode: most pulses per update (pulse-train length)"),
+    key!("transfer_bl", "transfer BL", Kind::Int { min: 1, max: 100_000 }, "31", &[], on_transfer_pulses, int_key!(transfer_bl),
+        "pulse mode: most pulses per column of a transfer, its own pulse train with update management (aihwkit transfer_update.desired_bl); caps buffered transfers' counts too"),
     key!("c2c", "c2c", Kind::Float { min: 0.0, max: 5.0, log: false }, "0", &[], on_pulses, float_key!(c2c),
         "pulse mode: cycle-to-cycle noise, relative std of every pulse"),
     key!("read_noise", "read noise", Kind::Float { min: 0.0, max: 10.0, log: false }, "0", &[], on_lsq_or_digits, float_key!(read_noise),

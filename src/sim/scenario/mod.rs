@@ -231,6 +231,30 @@ pub struct Scenario {
     pub epochs: u64,
     /// `digits`: whether the expected dynamic applies eq. 3 per mini-batch or per sample.
     pub update: UpdateForm,
+    /// Most pulses per column of a pulse-level transfer (aihwkit `transfer_update.desired_bl`).
+    pub transfer_bl: u64,
+    /// Columns of P read per transfer; 0 = all (aihwkit `n_reads_per_transfer`).
+    pub n_reads: u64,
+    /// Std of the additive noise on each read of P by a transfer.
+    pub transfer_read_noise: f64,
+    /// Buffered transfers' threshold, in units of Δw_min.
+    pub buffer_threshold: f64,
+    /// What a buffer keeps after a transfer.
+    pub buffer_momentum: f64,
+    /// Chopper flip probability (c-TTv2, AGAD, E-RIDER).
+    pub chop_prob: f64,
+    /// AGAD's tail weighting of its running mean.
+    pub tail_weightening: f64,
+    /// γ_r, mixing of residual learning and RIDER.
+    pub gamma_r: f64,
+    /// η, RIDER's tracking rate.
+    pub eta: f64,
+    /// E-RIDER's reprogramming period, in steps.
+    pub reprogram_every: u64,
+    /// Zero-shifting of P before training (0 or 1).
+    pub zero_shift: u64,
+    /// Zero-shifting pulses per element.
+    pub zs_pulses: u64,
 }
 
 /// A value of one key.
@@ -349,6 +373,18 @@ impl Scenario {
             batch: 1,
             epochs: 1,
             update: UpdateForm::Batch,
+            transfer_bl: 31,
+            n_reads: 0,
+            transfer_read_noise: 0.0,
+            buffer_threshold: 1.0,
+            buffer_momentum: 0.0,
+            chop_prob: 0.1,
+            tail_weightening: 5.0,
+            gamma_r: 0.4,
+            eta: 0.05,
+            reprogram_every: 10,
+            zero_shift: 0,
+            zs_pulses: 10000,
         };
         for k in KEYS.iter().filter(|k| k.name != "problem") {
             k.set_text(&mut s, k.default_for(problem)).expect("vocabulary defaults are valid");
@@ -501,6 +537,15 @@ impl Scenario {
                 }
             }
             ProblemKind::Digits => {
+                if self.algos.iter().any(|a| a.beyond_tt()) {
+                    let value = self.algos.iter().map(|a| a.key()).collect::<Vec<_>>().join(",");
+                    self.algos.retain(|a| !a.beyond_tt());
+                    problems.push(ScenarioError {
+                        key: "algos".into(),
+                        value,
+                        message: "digits runs digital, analog and tt only; the algorithms beyond Tiki-Taka run on quadratic, lsq and lower_bound".into(),
+                    });
+                }
                 let value = self.layers.iter().map(|x| fmt_f64(*x)).collect::<Vec<_>>().join(",");
                 let mut message = Vec::new();
                 if self.layers.iter().any(|w| w.fract() != 0.0) {
@@ -603,9 +648,16 @@ pub fn keys_table() -> String {
             .chain(k.problem_defaults.iter().map(|(p, d)| format!("{}: {d}", p.key())))
             .collect::<Vec<_>>()
             .join("; ");
+        // Keys of the algorithms beyond Tiki-Taka and of zero-shifting apply once those are chosen.
+        let chosen = |p: ProblemKind| {
+            let mut s = Scenario::defaults(p);
+            s.algos = AlgorithmKind::ALL.to_vec();
+            s.zero_shift = 1;
+            s
+        };
         let applies = ProblemKind::ALL
             .into_iter()
-            .filter(|p| (k.applies)(&Scenario::defaults(*p)))
+            .filter(|p| (k.applies)(&Scenario::defaults(*p)) || (k.applies)(&chosen(*p)))
             .map(|p| p.key())
             .collect::<Vec<_>>()
             .join(",");

@@ -19,7 +19,9 @@ impl Key {
             Kind::List { min, max, max_len } => {
                 format!("1 to {max_len} comma-separated numbers in [{}, {}]", fmt_f64(min), fmt_f64(max))
             }
-            Kind::Algos => "a comma-separated subset of digital, analog, tt".into(),
+            Kind::Algos => {
+                format!("a comma-separated subset of {}", AlgorithmKind::ALL.map(AlgorithmKind::key).join(", "))
+            }
         }
     }
 

@@ -96,7 +96,9 @@ impl App {
         let (scale, dark) = (self.dpr, self.theme.dark);
         let resized = self.device.fit(scale);
         let size = (self.device.canvas.width(), self.device.canvas.height());
-        let key = StaticKey::Device(self.run().device, self.scenario.d2d, self.scenario.device_seed, size, dark);
+        // Zero-shifting's estimates depend on its pulse count too (0 = off).
+        let zs = self.scenario.zero_shift * self.scenario.zs_pulses;
+        let key = StaticKey::Device(self.run().device, self.scenario.d2d, self.scenario.device_seed, zs, size, dark);
         if resized || self.keys[1].as_ref() != Some(&key) {
             if let Some(a) =
                 CanvasBackend::with_canvas_object(self.device.canvas.clone()).map(|b| b.into_drawing_area())
@@ -107,7 +109,11 @@ impl App {
                     self.scenario.device_seed,
                     16,
                 );
-                let _ = draw_device(&a, &self.run().device, &samples, &self.theme, scale);
+                if let Ok(m) = draw_device(&a, &self.run().device, &samples, &self.theme, scale) {
+                    if let Some(e) = self.run().tracks.iter().find_map(|t| t.algo.sp_estimate.as_ref()) {
+                        let _ = crate::figures::device::draw_sp_estimates(&a, &m, e, &self.theme, scale);
+                    }
+                }
             }
             self.keys[1] = Some(key);
         }
@@ -214,6 +220,16 @@ impl App {
             }
             Marker::Circle => {
                 let _ = ctx.arc(x, y, r, 0.0, std::f64::consts::TAU);
+            }
+            other => {
+                for (j, (u, v)) in other.outline().unwrap_or_default().into_iter().enumerate() {
+                    if j == 0 {
+                        ctx.move_to(x + r * u, y + r * v);
+                    } else {
+                        ctx.line_to(x + r * u, y + r * v);
+                    }
+                }
+                ctx.close_path();
             }
         }
         ctx.fill();

@@ -68,7 +68,7 @@ enum StaticKey {
     Landscape(Landscape, (u32, u32), bool),
     Line(Line1d, (u32, u32), bool),
     Loss(LossAxes, (u32, u32), bool),
-    Device(crate::sim::device::Device, f64, u64, (u32, u32), bool),
+    Device(crate::sim::device::Device, f64, u64, u64, (u32, u32), bool),
     Weights((f64, f64), Option<f64>, (u32, u32), bool),
 }
 

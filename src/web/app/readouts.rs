@@ -169,7 +169,11 @@ impl App {
             }
             "digital_floor" => self.run().theory.digital_floor.map(fmt_num),
             "analog_theory_loss" => self.run().theory.analog_stationary_loss.map(fmt_num),
-            key => crate::sim::scenario::key(key).map(|k| k.format(&self.scenario)),
+            // `<algo>_dist` for the algorithms beyond Tiki-Taka (and any other).
+            key => match key.strip_suffix("_dist").and_then(AlgorithmKind::from_key) {
+                Some(a) => dist(a),
+                None => crate::sim::scenario::key(key).map(|k| k.format(&self.scenario)),
+            },
         }
     }
 

@@ -1,0 +1,497 @@
+//! The training algorithms, each a plain struct stepping a [`Problem`].
+//!
+//! * Digital SGD: `W ← W − α g`.
+//! * Analog SGD (paper eq. 3 in device form): the increment −α g is written into W through the device.
+//! * Tiki-Taka: g is taken at W̄ = W + γP; −α g is written into the fast array P through the
+//!   device, and every `every` steps β P is written into W through the device. With γ = 0 and
+//!   every = 1 this is the paper's Tiki-Taka (whose P carries the opposite sign, and whose
+//!   letters α and β are swapped).
+//! * The algorithms beyond Tiki-Taka (TT-v2, c-TTv2, AGAD, residual learning v1/v2, RIDER,
+//!   E-RIDER) share P's gradient step and differ in how P is read and transferred: see
+//!   [`AlgorithmKind`] and `family.rs`.
+//!
+//! `g = ∇f(W̄) + noise`, where the noise comes from the run's shared [`NoiseDraw`]. Analog arrays
+//! run in the expected dynamic or at pulse level ([`UpdateMode`]); on `lsq` a pulse-level array
+//! is trained as a linear layer, with one stochastic pulse-train rank-1 update per sample
+//! (see [`rank_one_update`]). An expected-dynamic step is allocation-free.
+//!
+//! A transfer reads columns of P. The weight vector is one tile with D inputs and one output
+//! (as `lsq`'s layer), so a column is one element: a transfer of `n_reads` columns moves
+//! `n_reads` elements, in order, wrapping around. At pulse level a non-buffered transfer is
+//! aihwkit's `transfer_update`: a pulse-train update of the column with its own BL
+//! (`transfer_bl`) and update management ([`column_update`]).
+
+mod family;
+mod zero_shift;
+
+use crate::sim::device::{AnalogArray, UpdateMode};
+use crate::sim::problem::{Lsq, NoiseDraw, NoiseGains, Problem};
+use crate::sim::pulse_train::{rank_one_update, PulseTrains};
+use serde::{Deserialize, Serialize};
+
+/// Which algorithm.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum AlgorithmKind {
+    /// Digital SGD: exact arithmetic, the reference.
+    Digital,
+    /// Analog SGD: the gradient step written through the device (biased under noise).
+    Analog,
+    /// Tiki-Taka (TT-v1; aihwkit `TransferCompound`, Gokmen & Haensch 2020): a fast array P
+    /// accumulates gradients and β·P is transferred into W.
+    TikiTaka,
+    /// TT-v2 (aihwkit `BufferedTransferCompound`, Gokmen 2021): β·read(P) accumulates in a digital
+    /// buffer H; where |H| reaches `buffer_threshold`·Δw_min, trunc(H/thr) pulses are written into
+    /// W and H is forgotten (× `buffer_momentum`).
+    TtV2,
+    /// c-TTv2 (aihwkit `ChoppedTransferCompound`, Rasch et al. 2024): TT-v2 with a chopper c_i = ±1
+    /// per column: P receives c∘(−α g), the buffer receives c_i·β·read(P); c_i flips with
+    /// probability `chop_prob` after each read of column i.
+    CTtV2,
+    /// AGAD (aihwkit `DynamicTransferCompound`, Rasch et al. 2024): c-TTv2 whose buffer receives the
+    /// change of P since its chopper last switched (a reference taken from a running mean of P);
+    /// choppers switch every ⌈1/chop_prob⌉ reads.
+    Agad,
+    /// Residual learning v1 (Wu et al., NeurIPS 2025): TT with mixing γ_r: gradients at
+    /// W̄ = W + γ_r P, P ← P − α∇f(W̄), W ← W + β P.
+    Rl,
+    /// Residual learning v2 (same paper): a digital filter H ← (1 − β)H + β read(P); whole Δw_min
+    /// steps of H are written into W (and taken off H) where |H| ≥ `buffer_threshold`·Δw_min.
+    RlV2,
+    /// RIDER (Xiao et al. 2026, dynamic symmetric-point tracking): a digital running mean
+    /// Q ← (1 − η)Q + η read(P) tracks P's symmetric point; gradients at W̄ = W + γ_r(P − Q) and
+    /// W ← W + β(read(P) − Q).
+    Rider,
+    /// E-RIDER (same paper): RIDER with a global chopper c (flips with probability `chop_prob`
+    /// per step) on P's gradient, the mixing and the transfer; P is read against an analog copy
+    /// of Q reprogrammed every `reprogram_every` steps.
+    ERider,
+}
+
+impl AlgorithmKind {
+    /// All algorithms, in display order.
+    pub const ALL: [AlgorithmKind; 10] = [
+        AlgorithmKind::Digital,
+        AlgorithmKind::Analog,
+        AlgorithmKind::TikiTaka,
+        AlgorithmKind::TtV2,
+        AlgorithmKind::CTtV2,
+        AlgorithmKind::Agad,
+        AlgorithmKind::Rl,
+        AlgorithmKind::RlV2,
+        AlgorithmKind::Rider,
+        AlgorithmKind::ERider,
+    ];
+
+    /// The vocabulary name (`digital`, `analog`, `tt`, `ttv2`, `cttv2`, `agad`, `rl`, `rlv2`,
+    /// `rider`, `erider`).
+    pub fn key(self) -> &'static str {
+        match self {
+            AlgorithmKind::Digital => "digital",
+            AlgorithmKind::Analog => "analog",
+            AlgorithmKind::TikiTaka => "tt",
+            AlgorithmKind::TtV2 => "ttv2",
+            AlgorithmKind::CTtV2 => "cttv2",
+            AlgorithmKind::Agad => "agad",
+            AlgorithmKind::Rl => "rl",
+            AlgorithmKind::RlV2 => "rlv2",
+            AlgorithmKind::Rider => "rider",
+            AlgorithmKind::ERider => "erider",
+        }
+    }
+
+    /// The human name.
+    pub fn label(self) -> &'static str {
+        match self {
+            AlgorithmKind::Digital => "Digital SGD",
+            AlgorithmKind::Analog => "Analog SGD",
+            AlgorithmKind::TikiTaka => "Tiki-Taka",
+            AlgorithmKind::TtV2 => "TT-v2",
+            AlgorithmKind::CTtV2 => "c-TTv2",
+            AlgorithmKind::Agad => "AGAD",
+            AlgorithmKind::Rl => "Residual learning",
+            AlgorithmKind::RlV2 => "Residual learning v2",
+            AlgorithmKind::Rider => "RIDER",
+            AlgorithmKind::ERider => "E-RIDER",
+        }
+    }
+
+    /// The group the app lists the algorithm under.
+    pub fn group(self) -> &'static str {
+        match self {
+            AlgorithmKind::Digital | AlgorithmKind::Analog => "SGD",
+            AlgorithmKind::TikiTaka | AlgorithmKind::TtV2 | AlgorithmKind::CTtV2 | AlgorithmKind::Agad => {
+                "Tiki-Taka family (aihwkit)"
+            }
+            AlgorithmKind::Rl | AlgorithmKind::RlV2 => "Residual learning (NeurIPS 2025)",
+            AlgorithmKind::Rider | AlgorithmKind::ERider => "Symmetric-point tracking",
+        }
+    }
+
+    /// Parses a vocabulary name.
+    pub fn from_key(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.key() == s)
+    }
+
+    /// Whether the algorithm has a fast array P and transfers it into W.
+    pub fn transfers(self) -> bool {
+        !matches!(self, AlgorithmKind::Digital | AlgorithmKind::Analog)
+    }
+
+    /// Whether the transfer goes through a digital buffer with a threshold (counts of Δw_min).
+    pub fn buffered(self) -> bool {
+        matches!(self, AlgorithmKind::TtV2 | AlgorithmKind::CTtV2 | AlgorithmKind::Agad | AlgorithmKind::RlV2)
+    }
+
+    /// Whether the algorithm has its own vocabulary beyond `tt` (the network runs only the first three).
+    pub fn beyond_tt(self) -> bool {
+        self > AlgorithmKind::TikiTaka
+    }
+}
+
+/// Step-size settings shared by all algorithms of a scenario.
+#[derive(Clone, Copy, Debug)]
+pub struct Rates {
+    /// α, the step size of the array that receives gradients.
+    pub alpha: f64,
+    /// β, the transfer rate P → W (aihwkit: transfer_lr × lr under `scale_transfer_lr`).
+    pub beta: f64,
+    /// γ, the Tiki-Taka family's mixing: gradients at W + γP (aihwkit `gamma`).
+    pub gamma: f64,
+    /// The transfer period in steps (≥ 1).
+    pub every: u64,
+    /// How transfers read P and write W.
+    pub transfer: TransferParams,
+}
+
+/// The transfer settings of the algorithms beyond Analog SGD (keys of the same names).
+#[derive(Clone, Copy, Debug)]
+pub struct TransferParams {
+    /// Most pulses of one column's transfer at pulse level (`transfer_bl`, aihwkit
+    /// `transfer_update.desired_bl`).
+    pub bl: u32,
+    /// Columns per transfer; 0 = all (`n_reads`, aihwkit `n_reads_per_transfer`).
+    pub n_reads: usize,
+    /// Std of the additive noise on every read of P (`transfer_read_noise`, aihwkit
+    /// `transfer_forward.out_noise`).
+    pub read_noise: f64,
+    /// Δw_min: the unit of buffered transfers and of zero-shifting pulses.
+    pub dw_min: f64,
+    /// Buffer threshold in units of Δw_min (`buffer_threshold`, aihwkit `thres_scale` /
+    /// `buffer_granularity`).
+    pub threshold: f64,
+    /// What a buffer keeps after a transfer (`buffer_momentum`, aihwkit `momentum` with
+    /// `forget_buffer`).
+    pub momentum: f64,
+    /// Chopper flip probability (`chop_prob`, aihwkit `in_chop_prob`).
+    pub chop_prob: f64,
+    /// AGAD's weight of recent reads in its running mean (`tail_weightening`).
+    pub tail_weightening: f64,
+    /// γ_r, the mixing of residual learning and RIDER (`gamma_r`).
+    pub gamma_r: f64,
+    /// η, RIDER's tracking rate (`eta`).
+    pub eta: f64,
+    /// E-RIDER's reprogramming period of the analog copy of Q, in steps (`reprogram_every`).
+    pub reprogram_every: u64,
+}
+
+impl Default for TransferParams {
+    fn default() -> Self {
+        TransferParams {
+            bl: 31,
+            n_reads: 0,
+            read_noise: 0.0,
+            dw_min: 1e-3,
+            threshold: 1.0,
+            momentum: 0.0,
+            chop_prob: 0.1,
+            tail_weightening: 5.0,
+            gamma_r: 0.4,
+            eta: 0.05,
+            reprogram_every: 10,
+        }
+    }
+}
+
+/// What one step observed at the weights it started from, W_k.
+#[derive(Clone, Copy, Debug)]
+pub struct Observation {
+    /// f(W_k) − f*.
+    pub loss: f64,
+    /// ‖∇f(W_k)‖².
+    pub grad_sq: f64,
+}
+
+/// The state of the algorithms beyond Tiki-Taka (empty vectors for those that do not use it).
+#[derive(Clone, Debug, Default)]
+struct FamilyState {
+    /// Digital buffer H (TT-v2, c-TTv2, AGAD, RL v2).
+    h: Vec<f64>,
+    /// Per-column chopper c_i = ±1 (c-TTv2, AGAD; E-RIDER's one global chopper, repeated).
+    chop: Vec<f64>,
+    /// AGAD: running mean of the reads of P, the reference taken at the last switch, whether
+    /// column i's chopper switched at its previous read, and reads per column.
+    mean: Vec<f64>,
+    past: Vec<f64>,
+    switched: Vec<bool>,
+    reads: Vec<u64>,
+    /// RIDER / E-RIDER: the digital running mean Q, and E-RIDER's analog copy of it.
+    q: Vec<f64>,
+    q_analog: Vec<f64>,
+    /// Trials left until each chopper flips (0 = not drawn yet): c-TTv2 per column, E-RIDER one.
+    flip_in: Vec<u64>,
+    /// The next column a transfer reads.
+    cursor: usize,
+}
+
+/// One algorithm's state.
+#[derive(Clone, Debug)]
+pub struct Algorithm {
+    pub kind: AlgorithmKind,
+    /// The main weights W (what the model computes with).
+    pub w: Vec<f64>,
+    /// The fast array P (zeros and unused for Digital and Analog SGD).
+    pub p: Vec<f64>,
+    /// The array holding W.
+    pub main: AnalogArray,
+    /// The array holding P.
+    pub fast: AnalogArray,
+    rates: Rates,
+    /// The noise sources this algorithm sees (all, unless `pulse_noise=read` splits them).
+    pub noise: NoiseGains,
+    /// Steps taken.
+    pub k: u64,
+    /// Set when the loss or a weight became non-finite; the algorithm then stops.
+    pub diverged: bool,
+    /// P's reference: zero, or each element's symmetric point as estimated by zero-shifting
+    /// (subtracted from every read of P).
+    pub p_ref: Vec<f64>,
+    /// Zero-shifting's per-element estimates of P's symmetric point, if it ran.
+    pub sp_estimate: Option<Vec<f64>>,
+    /// Pulses fired by zero-shifting (not counted in [`Algorithm::pulses`]).
+    pub zero_shift_pulses: u64,
+    fam: FamilyState,
+    grad: Vec<f64>,
+    grad_at_w: Vec<f64>,
+    wbar: Vec<f64>,
+    scratch: Vec<f64>,
+    /// Per-sample errors of a pulse-level layer step (reused, so steps do not allocate).
+    errors: Vec<f64>,
+    /// A chopped input row of a pulse-level layer step (reused).
+    row: Vec<f64>,
+    /// Bit lines of the pulse-level layer step (reused).
+    trains: PulseTrains,
+}
+
+impl Algorithm {
+    /// A fresh algorithm at `w0` whose W lives on `main` and P on `fast`.
+    pub fn new(kind: AlgorithmKind, w0: Vec<f64>, main: AnalogArray, fast: AnalogArray, rates: Rates) -> Self {
+        let dim = w0.len();
+        let sized = |used: bool, v: f64| if used { vec![v; dim] } else { Vec::new() };
+        use AlgorithmKind::*;
+        let fam = FamilyState {
+            h: sized(kind.buffered(), 0.0),
+            chop: sized(matches!(kind, CTtV2 | Agad | ERider), 1.0),
+            mean: sized(kind == Agad, 0.0),
+            past: sized(kind == Agad, 0.0),
+            switched: if kind == Agad { vec![false; dim] } else { Vec::new() },
+            reads: if kind == Agad { vec![0; dim] } else { Vec::new() },
+            q: sized(matches!(kind, Rider | ERider), 0.0),
+            q_analog: sized(kind == ERider, 0.0),
+            flip_in: match kind {
+                CTtV2 => vec![0; dim],
+                ERider => vec![0; 1],
+                _ => Vec::new(),
+            },
+            cursor: 0,
+        };
+        Self {
+            kind,
+            w: w0,
+            p: vec![0.0; dim],
+            main,
+            fast,
+            rates,
+            noise: NoiseGains::ALL,
+            k: 0,
+            diverged: false,
+            p_ref: vec![0.0; dim],
+            sp_estimate: None,
+            zero_shift_pulses: 0,
+            fam,
+            grad: vec![0.0; dim],
+            grad_at_w: vec![0.0; dim],
+            wbar: vec![0.0; dim],
+            scratch: vec![0.0; dim],
+            errors: Vec::new(),
+            row: Vec::new(),
+            trains: PulseTrains::default(),
+        }
+    }
+
+    /// Whether this algorithm writes at pulse level.
+    pub fn pulsed(&self) -> bool {
+        matches!(self.main.mode, UpdateMode::Pulsed { .. })
+    }
+
+    /// Pulses fired so far by all arrays of this algorithm (training only, not zero-shifting).
+    pub fn pulses(&self) -> u64 {
+        self.main.pulses + self.fast.pulses
+    }
+
+    /// Takes one step with this step's shared noise. `observe` is called with W_k and what was
+    /// measured there, before the update. Returns false (and does nothing) once diverged.
+    #[inline]
+    pub fn step(&mut self, problem: &Problem, noise: &NoiseDraw, mut observe: impl FnMut(&[f64], Observation)) -> bool {
+        if self.diverged {
+            return false;
+        }
+        let alpha = self.rates.alpha;
+        let loss = problem.eval(&self.w, &mut self.scratch, &mut self.grad);
+        let grad_sq: f64 = self.grad.iter().map(|g| g * g).sum();
+        if !loss.is_finite() || !grad_sq.is_finite() || self.w.iter().any(|w| !w.is_finite()) {
+            self.diverged = true;
+            return false;
+        }
+        observe(&self.w, Observation { loss, grad_sq });
+        let layer = match problem {
+            Problem::Lsq(l) if self.pulsed() => Some(l),
+            _ => None,
+        };
+        match self.kind {
+            AlgorithmKind::Digital | AlgorithmKind::Analog => {
+                if let Some(l) = layer {
+                    layer_step(
+                        &mut self.main,
+                        &mut self.w,
+                        None,
+                        None,
+                        l,
+                        (noise, self.noise),
+                        alpha,
+                        (&mut self.errors, &mut self.row, &mut self.trains),
+                    );
+                } else {
+                    problem.add_noise(&self.w, noise, self.noise, &mut self.grad);
+                    for i in 0..self.w.len() {
+                        self.w[i] = self.main.write(i, self.w[i], -alpha * self.grad[i]);
+                    }
+                }
+            }
+            _ => {
+                let mixed = self.mix_forward();
+                let at = if mixed { &self.wbar } else { &self.w };
+                // Choppers flip the sign of P's gradient pulses (c-TTv2, AGAD: per column; E-RIDER: all).
+                let chop = (!self.fam.chop.is_empty()).then_some(&self.fam.chop[..]);
+                if let Some(l) = layer {
+                    layer_step(
+                        &mut self.fast,
+                        &mut self.p,
+                        Some(at),
+                        chop,
+                        l,
+                        (noise, self.noise),
+                        alpha,
+                        (&mut self.errors, &mut self.row, &mut self.trains),
+                    );
+                } else {
+                    if mixed {
+                        // The gradient is taken at W̄; the observation above stays at W.
+                        std::mem::swap(&mut self.grad, &mut self.grad_at_w);
+                        problem.eval(at, &mut self.scratch, &mut self.grad);
+                    }
+                    problem.add_noise(at, noise, self.noise, &mut self.grad);
+                    match chop {
+                        None => {
+                            for i in 0..self.p.len() {
+                                self.p[i] = self.fast.write(i, self.p[i], -alpha * self.grad[i]);
+                            }
+                        }
+                        Some(c) => {
+                            for i in 0..self.p.len() {
+                                self.p[i] = self.fast.write(i, self.p[i], -alpha * c[i] * self.grad[i]);
+                            }
+                        }
+                    }
+                }
+                if (self.k + 1).is_multiple_of(self.rates.every) {
+                    self.transfer();
+                }
+                self.after_step();
+            }
+        }
+        self.k += 1;
+        true
+    }
+
+    /// f(W) − f* at the current weights, without stepping.
+    pub fn current_loss(&self, problem: &Problem) -> f64 {
+        let mut scratch = vec![0.0; self.w.len()];
+        let mut grad = vec![0.0; self.w.len()];
+        problem.eval(&self.w, &mut scratch, &mut grad)
+    }
+}
+
+/// One full-batch step of a linear layer at pulse level (aihwkit's semantics): the forward pass
+/// computes every sample's error d_n = (A_n·W̄ + read noise − b_n)/N at the step's start, then
+/// each sample is one rank-1 update `W ← W − α d_n A_n` by stochastic pulse trains
+/// ([`rank_one_update`], a tile with one output), in order. The
+/// gradient noise σξ enters as one more rank-1 update with x = ξ, d = σ. With choppers `chop`,
+/// input line i carries c_i·x_i.
+/// `errors` is a reusable buffer (one entry per sample). Kept out of line: the expected-dynamic
+/// step that shares `Algorithm::step` is the hot path.
+#[inline(never)]
+#[allow(clippy::too_many_arguments)]
+fn layer_step(
+    array: &mut AnalogArray,
+    target: &mut [f64],
+    at: Option<&[f64]>,
+    chop: Option<&[f64]>,
+    l: &Lsq,
+    (noise, gains): (&NoiseDraw, NoiseGains),
+    lr: f64,
+    (errors, row, trains): (&mut Vec<f64>, &mut Vec<f64>, &mut PulseTrains),
+) {
+    let n = l.rows as f64;
+    let dim = l.dim;
+    // Errors first (the forward pass sees the weights of the step's start).
+    errors.clear();
+    {
+        let at = at.unwrap_or(target);
+        for r in 0..l.rows {
+            let row = &l.a[r * dim..(r + 1) * dim];
+            let mut y: f64 = row.iter().zip(at).map(|(a, w)| a * w).sum();
+            if l.read_noise > 0.0 && gains.read > 0.0 {
+                y += l.read_noise * l.row_norms[r] * noise.read[r];
+            }
+            errors.push((y - l.b[r]) / n);
+        }
+    }
+    for (r, &d) in errors.iter().enumerate() {
+        chopped_update(array, target, &l.a[r * dim..(r + 1) * dim], chop, d, lr, (row, trains));
+    }
+    if l.sigma * gains.sigma > 0.0 {
+        chopped_update(array, target, &noise.normal, chop, l.sigma, lr, (row, trains));
+    }
+}
+
+/// One rank-1 update `W ← W − lr·(c∘x)·d`: a chopper c_i flips the sign of input line i's
+/// pulses, the same as feeding c_i·x_i.
+#[inline(always)]
+fn chopped_update(
+    array: &mut AnalogArray,
+    target: &mut [f64],
+    x: &[f64],
+    chop: Option<&[f64]>,
+    d: f64,
+    lr: f64,
+    (row, trains): (&mut Vec<f64>, &mut PulseTrains),
+) {
+    match chop {
+        None => rank_one_update(array, target, x, &[d], lr, trains),
+        Some(c) => {
+            row.clear();
+            row.extend(x.iter().zip(c).map(|(x, c)| x * c));
+            rank_one_update(array, target, row, &[d], lr, trains);
+        }
+    }
+}
