@@ -579,10 +579,15 @@ fn draw_marker<DB: DrawingBackend>(
             area.draw(&Circle::new(to_px(p), r.round() as i32, fill.filled())).map_err(err)?;
             return area.draw(&Circle::new(to_px(p), r.round() as i32, outline)).map_err(err);
         }
+        // The other shapes share their outline with the live page's canvas markers.
+        other => other.outline().unwrap_or_default().into_iter().map(|(u, v)| (p.0 + r * u, p.1 + r * v)).collect(),
     }
     .into_iter()
     .map(to_px)
     .collect();
+    if pts.is_empty() {
+        return Ok(());
+    }
     area.draw(&Polygon::new(pts.clone(), fill.filled())).map_err(err)?;
     let mut closed = pts.clone();
     closed.push(pts[0]);

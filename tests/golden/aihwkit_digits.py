@@ -69,6 +69,9 @@ BETA = 0.1
 GAMMA = 0.0
 EVERY = 1
 BL = 31
+N_READS = 0
+TRANSFER_READ_NOISE = 0.0
+TRANSFER_BL = 31
 # Tile learning-rate factor: aihwkit's weight granularity over our dw_min (see device()), so
 # k = lr * max|x| * max|d| / granularity equals ours.
 LR_SCALE = 1.0
@@ -185,12 +188,12 @@ def train(algo, seed):
     return float((predicted == Y_TEST).float().mean())
 
 
-def update_parameters():
+def update_parameters(bl):
     """Pulse trains as ours: stochastic compressed trains of at most BL slots, with update-BL
     management (BL = min(ceil(k), desired_bl)) and update management (balanced x/d
     probabilities, d clipped when k > desired_bl); no probability discretisation."""
     return UpdateParameters(
-        desired_bl=BL,
+        desired_bl=bl,
         fixed_bl=True,
         pulse_type=PulseType.STOCHASTIC_COMPRESSED,
         res=0,
@@ -249,7 +252,8 @@ def rpu_config(algo, n_inputs):
         # W_visible = gamma * P + W (the forward pass reads W + gamma P, as ours).
         # P receives the SGD pulses at fast_lr = ALPHA * LR_SCALE (in aihwkit 1.1.0 fast_lr is the
         # fast tile's learning rate itself; scale_fast_lr came later); every EVERY mini-batches
-        # (units_in_mbatch) all n_inputs columns of P are read exactly and written into W by pulse
+        # (units_in_mbatch) N_READS columns of P (0: all n_inputs) are read, with additive noise
+        # TRANSFER_READ_NOISE, and written into W by pulse trains of at most TRANSFER_BL pulses
         # trains at lr * transfer_lr = BETA * LR_SCALE (scale_transfer_lr: beta = transfer_lr * lr).
         config = UnitCellRPUConfig(
             device=TransferCompound(
@@ -257,7 +261,7 @@ def rpu_config(algo, n_inputs):
                 gamma=GAMMA,
                 transfer_every=EVERY,
                 units_in_mbatch=True,
-                n_reads_per_transfer=n_inputs,
+                n_reads_per_transfer=N_READS if N_READS > 0 else n_inputs,
                 transfer_columns=True,
                 with_reset_prob=0.0,
                 random_selection=False,
@@ -265,14 +269,14 @@ def rpu_config(algo, n_inputs):
                 fast_lr=ALPHA * LR_SCALE,
                 transfer_lr=TRANSFER_LR,
                 scale_transfer_lr=True,
-                transfer_forward=io_parameters(0.0),
-                transfer_update=update_parameters(),
+                transfer_forward=io_parameters(TRANSFER_READ_NOISE),
+                transfer_update=update_parameters(TRANSFER_BL),
             )
         )
     if PULSED:
         config.forward = io_parameters(FORWARD_W_NOISE)
         config.backward = io_parameters(BACKWARD_W_NOISE)
-        config.update = update_parameters()
+        config.update = update_parameters(BL)
     # Plain mapping: digital biases, no weight/output scaling, one tile per layer.
     config.mapping.digital_bias = True
     config.mapping.weight_scaling_omega = 0.0

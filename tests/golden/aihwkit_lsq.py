@@ -17,6 +17,8 @@ where tail_loss is the mean of f(W_k) - f* over the last 20 % of steps, as our s
 #   beta=0.1                 -> TRANSFER_LR = BETA / ALPHA (scale_transfer_lr)
 #   gamma=0                  -> TransferCompound gamma
 #   every=1                  -> TransferCompound transfer_every (units_in_mbatch)
+#   n_reads=0                -> N_READS: TransferCompound n_reads_per_transfer (0 = all columns)
+#   transfer_read_noise=0    -> TRANSFER_READ_NOISE: transfer_forward w_noise (additive, one column read)
 #   sigma=0.1                -> SIGMA: one extra rank-1 update per step
 #   steps=500                -> STEPS
 #   seed=1                   -> --seed (torch and numpy; aihwkit's C++ RNG is clock-seeded)
@@ -27,8 +29,10 @@ where tail_loss is the mean of f(W_k) - f* over the last 20 % of steps, as our s
 #   up_down=0.1              -> device(): up_down and dw_min (rescaled, see device())
 #   d2d=0                    -> device(): dw_min_dtod, w_max_dtod, w_min_dtod
 #   pulses=1                 -> UpdateParameters (pulse level)
+#   zero_shift=0             -> no zero-shifting (aihwkit's tiles are not calibrated either)
 #   dw_min=0.001             -> device(): dw_min
 #   bl=5000                  -> BL: UpdateParameters desired_bl
+#   transfer_bl=31           -> TRANSFER_BL: transfer_update desired_bl
 #   c2c=0                    -> device(): dw_min_std
 #   read_noise=0.02          -> FORWARD_W_NOISE (and BACKWARD_W_NOISE on digits): IOParameters w_noise
 #   pulse_noise=same         -> SIGMA and FORWARD_W_NOISE: every algorithm sees both noise sources
@@ -64,7 +68,7 @@ from aihwkit.simulator.configs import (
     WeightNoiseType,
 )
 
-SCENARIO = "v=1&problem=lsq&algos=digital,analog,tt&device=ald&tau=1.5&sp=0&alpha=0.03&beta=0.1&gamma=0&every=1&sigma=0.1&steps=500&seed=1&w0=0&dim=4&rows=6&data_seed=42&up_down=0.1&d2d=0&pulses=1&dw_min=0.001&bl=5000&c2c=0&read_noise=0.02&pulse_noise=same&seeds=1&xstar_scale=0.3&a_scale=0.5"
+SCENARIO = "v=1&problem=lsq&algos=digital,analog,tt&device=ald&tau=1.5&sp=0&alpha=0.03&beta=0.1&gamma=0&every=1&n_reads=0&transfer_read_noise=0&sigma=0.1&steps=500&seed=1&w0=0&dim=4&rows=6&data_seed=42&up_down=0.1&d2d=0&pulses=1&zero_shift=0&dw_min=0.001&bl=5000&transfer_bl=31&c2c=0&read_noise=0.02&pulse_noise=same&seeds=1&xstar_scale=0.3&a_scale=0.5"
 ALGOS = ["digital", "analog", "tt"]
 SEED = 1
 SEEDS = 1
@@ -74,6 +78,9 @@ BETA = 0.1
 GAMMA = 0.0
 EVERY = 1
 BL = 5000
+N_READS = 0
+TRANSFER_READ_NOISE = 0.0
+TRANSFER_BL = 31
 # Tile learning-rate factor: aihwkit's weight granularity over our dw_min (see device()), so
 # k = lr * max|x| * max|d| / granularity equals ours.
 LR_SCALE = 1.1
@@ -210,12 +217,12 @@ def train(algo, seed):
     return train_pulsed(algo, seed)
 
 
-def update_parameters():
+def update_parameters(bl):
     """Pulse trains as ours: stochastic compressed trains of at most BL slots, with update-BL
     management (BL = min(ceil(k), desired_bl)) and update management (balanced x/d
     probabilities, d clipped when k > desired_bl); no probability discretisation."""
     return UpdateParameters(
-        desired_bl=BL,
+        desired_bl=bl,
         fixed_bl=True,
         pulse_type=PulseType.STOCHASTIC_COMPRESSED,
         res=0,
@@ -274,7 +281,8 @@ def rpu_config(algo, n_inputs):
         # W_visible = gamma * P + W (the forward pass reads W + gamma P, as ours).
         # P receives the SGD pulses at fast_lr = ALPHA * LR_SCALE (in aihwkit 1.1.0 fast_lr is the
         # fast tile's learning rate itself; scale_fast_lr came later); every EVERY mini-batches
-        # (units_in_mbatch) all n_inputs columns of P are read exactly and written into W by pulse
+        # (units_in_mbatch) N_READS columns of P (0: all n_inputs) are read, with additive noise
+        # TRANSFER_READ_NOISE, and written into W by pulse trains of at most TRANSFER_BL pulses
         # trains at lr * transfer_lr = BETA * LR_SCALE (scale_transfer_lr: beta = transfer_lr * lr).
         config = UnitCellRPUConfig(
             device=TransferCompound(
@@ -282,7 +290,7 @@ def rpu_config(algo, n_inputs):
                 gamma=GAMMA,
                 transfer_every=EVERY,
                 units_in_mbatch=True,
-                n_reads_per_transfer=n_inputs,
+                n_reads_per_transfer=N_READS if N_READS > 0 else n_inputs,
                 transfer_columns=True,
                 with_reset_prob=0.0,
                 random_selection=False,
@@ -290,14 +298,14 @@ def rpu_config(algo, n_inputs):
                 fast_lr=ALPHA * LR_SCALE,
                 transfer_lr=TRANSFER_LR,
                 scale_transfer_lr=True,
-                transfer_forward=io_parameters(0.0),
-                transfer_update=update_parameters(),
+                transfer_forward=io_parameters(TRANSFER_READ_NOISE),
+                transfer_update=update_parameters(TRANSFER_BL),
             )
         )
     if PULSED:
         config.forward = io_parameters(FORWARD_W_NOISE)
         config.backward = io_parameters(BACKWARD_W_NOISE)
-        config.update = update_parameters()
+        config.update = update_parameters(BL)
     # Plain mapping: digital biases, no weight/output scaling, one tile per layer.
     config.mapping.digital_bias = True
     config.mapping.weight_scaling_omega = 0.0
