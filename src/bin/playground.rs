@@ -12,7 +12,7 @@
 //! maps the tail loss per algorithm, or on `digits` the final test accuracy.
 
 use analog_playground::sim::network::{epochs_csv, NetEnsemble};
-use analog_playground::sim::scenario::{keys_table, ProblemKind, Scenario};
+use analog_playground::sim::scenario::{keys_table, Scenario};
 use analog_playground::sim::sweep::{Axis, Sweep};
 use analog_playground::sim::{Ensemble, Run};
 use std::io::Write;
@@ -114,7 +114,7 @@ fn run_cli(args: &[String]) -> Result<(), String> {
 fn run(args: &[String]) -> Result<(), String> {
     let opts = parse_run_options(args)?;
     let scenario = Scenario::parse(&opts.query).map_err(|e| e.to_string())?;
-    if scenario.problem == ProblemKind::Digits {
+    if scenario.problem.is_network() {
         return run_digits(&scenario, &opts);
     }
     let mut sim = Ensemble::with_tail(&scenario, opts.tail);

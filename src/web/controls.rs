@@ -208,6 +208,7 @@ pub(super) fn choice_label(o: &str) -> &str {
         "lsq" => "least squares (paper, D = 40)",
         "lower_bound" => "lower-bound instance (Thm 3)",
         "digits" => "handwritten digits (a network)",
+        "mnist" => "MNIST (10k), the paper's network",
         "batch" => "eq. 3 once per mini-batch",
         "sample" => "eq. 3 once per sample",
         "ideal" => "ideal (exact updates)",

@@ -9,11 +9,13 @@
 //!
 //! Read noise (`read_noise` = s, aihwkit's additive weight noise `w_noise`) perturbs every analog
 //! matrix-vector product: the forward output j gets s·‖x‖·ξ_j, the backward output i gets
-//! s·‖d‖·ξ_i, with fresh standard normal ξ. Digital SGD computes exactly.
+//! s·‖d‖·ξ_i, with fresh standard normal ξ. With converters or output noise configured
+//! ([`Io`]), every analog MVM goes through that periphery instead. Digital SGD computes exactly.
 
 use crate::sim::algorithm::AlgorithmKind;
 use crate::sim::device::AnalogArray;
 use crate::sim::network::data::Split;
+use crate::sim::network::io::{Io, BM_ROUNDS};
 use crate::sim::pulse_train::{rank_one_update, PulseTrains};
 use crate::sim::rng::SimRng;
 use rand_distr::{Distribution, StandardNormal};
@@ -53,16 +55,37 @@ pub struct Layer {
     pub bias: Vec<f64>,
     pub main: AnalogArray,
     pub fast: AnalogArray,
+    /// The next row of P a partial Tiki-Taka transfer reads (`reads` > 0).
+    pub next_read: usize,
 }
 
 /// Step sizes of the network algorithms.
 #[derive(Clone, Copy, Debug)]
 pub struct NetRates {
+    /// α: the step of Digital and Analog SGD and of the digital biases.
     pub alpha: f64,
+    /// β: Tiki-Taka's transfer rate P → W.
     pub beta: f64,
     pub gamma: f64,
     /// Tiki-Taka transfers once every this many mini-batches.
     pub every: u64,
+    /// Tiki-Taka's rate of gradient writes into P; `None` = α (then scheduled with it).
+    pub fast: Option<f64>,
+    /// Rows of P per transfer, in turn (0 = all of P).
+    pub reads: usize,
+    /// The StepLR factor currently applied to α and β.
+    pub scale: f64,
+}
+
+impl NetRates {
+    /// The scheduled α.
+    pub fn alpha_now(&self) -> f64 {
+        self.alpha * self.scale
+    }
+    /// The rate of writes into P.
+    pub fn fast_now(&self) -> f64 {
+        self.fast.unwrap_or(self.alpha_now())
+    }
 }
 
 /// Buffers of one mini-batch (reused between batches).
@@ -82,6 +105,9 @@ pub struct Scratch {
     back: Vec<f64>,
     /// The terms of the sum being accumulated (see [`terms_of`]).
     terms: Vec<(usize, f64)>,
+    /// The converted inputs of a periphery MVM, and one read row of P.
+    xq: Vec<f64>,
+    read: Vec<f64>,
     pub trains: PulseTrains,
 }
 
@@ -151,8 +177,15 @@ fn terms_of(values: impl ExactSizeIterator<Item = f64>, skip_zeros: bool, terms:
     terms.truncate(count);
 }
 
+/// The periphery of a net's analog MVMs: converters and noise, scratch, and the noise stream.
+pub(crate) struct Periphery<'a> {
+    pub io: Io,
+    pub xq: &'a mut Vec<f64>,
+}
+
 /// z = Wᵀx + b (+ read noise): accumulates rows of W scaled by xᵢ in input order, so the sum is
-/// the same on every platform, and skips zero inputs (most digit pixels).
+/// the same on every platform, and skips zero inputs (most digit pixels). Through `io` when it
+/// is not exact (then `noise` carries the stream even without read noise).
 #[inline(always)]
 fn layer_forward(
     w: &[f64],
@@ -161,7 +194,29 @@ fn layer_forward(
     z: &mut [f64],
     noise: &mut Option<(f64, &mut SimRng)>,
     terms: &mut Vec<(usize, f64)>,
+    io: &mut Periphery,
 ) {
+    if !io.io.is_exact() {
+        if let Some((s, rng)) = noise {
+            // Io::mvm spelled out, so the product stays in this (vectorised) function.
+            if let Some(mut scale) = Io::input_scale(x, z) {
+                for round in 0..BM_ROUNDS {
+                    io.io.convert_input(x, scale, io.xq);
+                    z.fill(0.0);
+                    terms_of(io.xq.iter().copied(), true, terms);
+                    accumulate(z, terms, w, bias.len());
+                    if io.io.convert_output(z, io.xq, *s, rng, scale, round + 1 == BM_ROUNDS) {
+                        break;
+                    }
+                    scale *= 2.0;
+                }
+            }
+            for (zj, b) in z.iter_mut().zip(bias) {
+                *zj += b;
+            }
+            return;
+        }
+    }
     z.copy_from_slice(bias);
     terms_of(x.iter().copied(), true, terms);
     accumulate(z, terms, w, bias.len());
@@ -186,6 +241,8 @@ fn log_softmax(z: &mut [f64]) {
 /// Runs sample `n` forward: `acts[0]` holds its image at row n, each hidden layer writes its
 /// output straight into row n of the next layer's inputs, the last layer its log-probabilities
 /// into `logits`.
+// The buffers are separate arguments so the caller can keep borrowing the rest of its scratch.
+#[allow(clippy::too_many_arguments)]
 #[inline(always)]
 fn forward_sample(
     layers: &[Layer],
@@ -195,6 +252,7 @@ fn forward_sample(
     logits: &mut [f64],
     noise: &mut Option<(f64, &mut SimRng)>,
     terms: &mut Vec<(usize, f64)>,
+    io: &mut Periphery,
 ) {
     let last = layers.len() - 1;
     for (l, layer) in layers.iter().enumerate() {
@@ -204,13 +262,28 @@ fn forward_sample(
         let x = &head[l][n * ins..(n + 1) * ins];
         if l < last {
             let z = &mut tail[0][n * outs..(n + 1) * outs];
-            layer_forward(w, &layer.bias, x, z, noise, terms);
+            layer_forward(w, &layer.bias, x, z, noise, terms, io);
             for v in z.iter_mut() {
                 *v = sigmoid(*v);
             }
         } else {
-            layer_forward(w, &layer.bias, x, logits, noise, terms);
+            layer_forward(w, &layer.bias, x, logits, noise, terms, io);
             log_softmax(logits);
+        }
+    }
+}
+
+/// `wt` (O × I) = `w` (I × O) transposed, in square tiles so reads and writes both stay in cache
+/// (a plain loop writes with a stride of I values and misses on every element).
+fn transpose(w: &[f64], wt: &mut [f64], ins: usize, outs: usize) {
+    const TILE: usize = 16;
+    for i0 in (0..ins).step_by(TILE) {
+        for j0 in (0..outs).step_by(TILE) {
+            for i in i0..(i0 + TILE).min(ins) {
+                for j in j0..(j0 + TILE).min(outs) {
+                    wt[j * ins + i] = w[i * outs + j];
+                }
+            }
         }
     }
 }
@@ -239,6 +312,8 @@ pub struct Net {
     pub layers: Vec<Layer>,
     /// Read noise s of the analog MVMs (0 for Digital SGD).
     pub read_noise: f64,
+    /// The converters and output noise of the analog MVMs (exact for Digital SGD).
+    pub io: Io,
     read_rng: SimRng,
     rates: NetRates,
     /// Mini-batches taken.
@@ -263,9 +338,22 @@ impl Net {
         read_noise: f64,
         read_rng: SimRng,
         rates: NetRates,
+        io: Io,
     ) -> Net {
-        let read_noise = if kind == AlgorithmKind::Digital { 0.0 } else { read_noise };
-        Net { kind, form, layers, read_noise, read_rng, rates, batches: 0, scratch: Scratch::default() }
+        let digital = kind == AlgorithmKind::Digital;
+        let read_noise = if digital { 0.0 } else { read_noise };
+        let io = if digital { Io::default() } else { io };
+        Net { kind, form, layers, read_noise, io, read_rng, rates, batches: 0, scratch: Scratch::default() }
+    }
+
+    /// Sets the StepLR factor on α and β (and on P's rate when it follows α).
+    pub fn set_rate_scale(&mut self, scale: f64) {
+        self.rates.scale = scale;
+    }
+
+    /// Whether MVMs need the noise stream (read noise or a non-exact periphery).
+    fn noisy(&self) -> bool {
+        self.read_noise > 0.0 || !self.io.is_exact()
     }
 
     /// Pulses fired by all arrays.
@@ -303,11 +391,7 @@ impl Net {
                 let (ins, outs) = (layer.inputs, layer.outputs);
                 let wt = &mut s.wt[l];
                 wt.resize(ins * outs, 0.0);
-                for (i, row) in w.chunks_exact(outs).enumerate() {
-                    for (j, &v) in row.iter().enumerate() {
-                        wt[j * ins + i] = v;
-                    }
-                }
+                transpose(w, wt, ins, outs);
             }
         }
         s.logits.resize(self.layers[n - 1].outputs, 0.0);
@@ -341,14 +425,16 @@ impl Net {
         let inv_b = 1.0 / b as f64;
         let mut loss_sum = 0.0;
         {
-            let Scratch { acts, deltas, wbar, wt, logits, back, terms, .. } = &mut self.scratch;
+            let noisy = self.noisy();
+            let Scratch { acts, deltas, wbar, wt, logits, back, terms, xq, .. } = &mut self.scratch;
             let wbar = use_wbar.then_some(wbar.as_slice());
-            let mut noise = (self.read_noise > 0.0).then_some((self.read_noise, &mut self.read_rng));
+            let mut noise = noisy.then_some((self.read_noise, &mut self.read_rng));
+            let mut io = Periphery { io: self.io, xq };
             let last = self.layers.len() - 1;
             for (n, &s) in batch.iter().enumerate() {
                 let ins = self.layers[0].inputs;
                 acts[0][n * ins..(n + 1) * ins].copy_from_slice(data.image(s));
-                forward_sample(&self.layers, wbar, n, acts, logits, &mut noise, terms);
+                forward_sample(&self.layers, wbar, n, acts, logits, &mut noise, terms, &mut io);
                 let label = data.labels[s] as usize;
                 loss_sum -= logits[label];
                 // d of the last layer: (softmax − one-hot)/B.
@@ -365,9 +451,25 @@ impl Net {
                     let d_out = &upper[0][n * outs..(n + 1) * outs];
                     back.clear();
                     back.resize(ins, -0.0);
-                    terms_of(d_out.iter().copied(), false, terms);
-                    accumulate(back, terms, &wt[l], ins);
-                    if let Some((s, rng)) = &mut noise {
+                    if let (false, Some((s, rng))) = (io.io.is_exact(), &mut noise) {
+                        // Io::mvm spelled out, as in the forward pass.
+                        if let Some(mut scale) = Io::input_scale(d_out, back) {
+                            for round in 0..BM_ROUNDS {
+                                io.io.convert_input(d_out, scale, io.xq);
+                                back.fill(0.0);
+                                terms_of(io.xq.iter().copied(), false, terms);
+                                accumulate(back, terms, &wt[l], ins);
+                                if io.io.convert_output(back, io.xq, *s, rng, scale, round + 1 == BM_ROUNDS) {
+                                    break;
+                                }
+                                scale *= 2.0;
+                            }
+                        }
+                    } else {
+                        terms_of(d_out.iter().copied(), false, terms);
+                        accumulate(back, terms, &wt[l], ins);
+                    }
+                    if let (true, Some((s, rng))) = (io.io.is_exact(), &mut noise) {
                         let scale = *s * norm(d_out);
                         for v in back.iter_mut() {
                             let xi: f64 = StandardNormal.sample(*rng);
@@ -385,16 +487,19 @@ impl Net {
         if !loss_sum.is_finite() {
             return BatchResult { loss_sum, finite: false };
         }
-        self.update(b);
-        let finite = self.layers.iter().all(|l| all_finite(&l.w) && all_finite(&l.p) && all_finite(&l.bias));
+        let finite = self.update(b);
         BatchResult { loss_sum, finite }
     }
 
-    /// Writes the batch's gradient according to the algorithm and form.
+    /// Writes the batch's gradient according to the algorithm and form; returns whether every
+    /// weight is still finite. Only what was written is checked (the rest was finite before: a
+    /// track stops at its first non-finite value), so the check stays in cache.
     #[inline(always)]
-    fn update(&mut self, b: usize) {
-        let NetRates { alpha, beta, every, .. } = self.rates;
-        let Scratch { acts, deltas, row, terms, trains, .. } = &mut self.scratch;
+    fn update(&mut self, b: usize) -> bool {
+        let mut finite = true;
+        let NetRates { beta, every, reads, scale, .. } = self.rates;
+        let (alpha, fast, beta) = (self.rates.alpha_now(), self.rates.fast_now(), beta * scale);
+        let Scratch { acts, deltas, row, terms, trains, read, .. } = &mut self.scratch;
         let tt = self.kind == AlgorithmKind::TikiTaka;
         for (l, layer) in self.layers.iter_mut().enumerate() {
             let (ins, outs) = (layer.inputs, layer.outputs);
@@ -410,32 +515,60 @@ impl Net {
             for (bj, g) in layer.bias.iter_mut().zip(row.iter()) {
                 *bj -= alpha * g;
             }
+            finite &= all_finite(&layer.bias);
             let (target, array) = if tt { (&mut layer.p, &mut layer.fast) } else { (&mut layer.w, &mut layer.main) };
+            let rate = if tt { fast } else { alpha };
             let per_batch = self.kind == AlgorithmKind::Digital || self.form == Form::Batch;
             if per_batch {
                 // Row i of the gradient Σₙ xₙ dₙᵀ (summed over the samples in order, zero inputs
-                // skipped), written as soon as it is complete.
+                // skipped), written as soon as it is complete. A row whose input is zero in every
+                // sample (MNIST's border pixels) has a zero gradient, which leaves the weights
+                // exactly as they are in the expected dynamic: it is skipped.
                 for (i, w_row) in target.chunks_exact_mut(outs).enumerate() {
+                    terms_of((0..b).map(|n| x_all[n * ins + i]), true, terms);
+                    if terms.is_empty() {
+                        continue;
+                    }
                     row.clear();
                     row.resize(outs, 0.0);
-                    terms_of((0..b).map(|n| x_all[n * ins + i]), true, terms);
                     accumulate(row, terms, d_all, outs);
-                    array.write_row(i * outs, w_row, -alpha, row);
+                    array.write_row(i * outs, w_row, -rate, row);
+                    finite &= all_finite(w_row);
                 }
             } else {
                 for n in 0..b {
                     let x = &x_all[n * ins..(n + 1) * ins];
                     let d = &d_all[n * outs..(n + 1) * outs];
-                    rank_one_update(array, target, x, d, alpha, trains);
+                    rank_one_update(array, target, x, d, rate, trains);
                 }
+                finite &= all_finite(target);
             }
         }
         self.batches += 1;
         if tt && self.batches.is_multiple_of(every.max(1)) {
+            let io = self.io;
             for layer in &mut self.layers {
-                layer.main.write_row(0, &mut layer.w, beta, &layer.p);
+                if reads == 0 && io.is_exact() {
+                    layer.main.write_row(0, &mut layer.w, beta, &layer.p);
+                    finite &= all_finite(&layer.w);
+                    continue;
+                }
+                // Row by row (aihwkit reads one column of its transposed layout at a time), each
+                // read through the ADC with output noise.
+                let outs = layer.outputs;
+                let rows = if reads == 0 { layer.inputs } else { reads.min(layer.inputs) };
+                for _ in 0..rows {
+                    let i = layer.next_read;
+                    layer.next_read = (i + 1) % layer.inputs;
+                    let span = i * outs..(i + 1) * outs;
+                    io.read_row(&layer.p[span.clone()], read, &mut self.read_rng);
+                    let w_row = &mut layer.w[span];
+                    layer.main.write_row(i * outs, w_row, beta, read);
+                    finite &= all_finite(w_row);
+                }
             }
         }
+        finite
     }
 
     /// Test loss (mean NLL), accuracy and the predicted class of every image of `data`, through
@@ -461,14 +594,16 @@ impl Net {
     fn evaluate_portable(&mut self, data: &Split, rng: &mut SimRng, predictions: &mut Vec<u8>) -> (f64, f64) {
         self.prepare(1, false);
         let use_wbar = self.uses_wbar();
-        let Scratch { acts, wbar, logits, terms, .. } = &mut self.scratch;
+        let noisy = self.noisy();
+        let Scratch { acts, wbar, logits, terms, xq, .. } = &mut self.scratch;
         let wbar = use_wbar.then_some(wbar.as_slice());
-        let mut noise = (self.read_noise > 0.0).then_some((self.read_noise, rng));
+        let mut noise = noisy.then_some((self.read_noise, rng));
+        let mut io = Periphery { io: self.io, xq };
         predictions.clear();
         let (mut loss, mut right) = (0.0, 0usize);
         for n in 0..data.len() {
             acts[0].copy_from_slice(data.image(n));
-            forward_sample(&self.layers, wbar, 0, acts, logits, &mut noise, terms);
+            forward_sample(&self.layers, wbar, 0, acts, logits, &mut noise, terms, &mut io);
             let label = data.labels[n] as usize;
             loss -= logits[label];
             let guess = argmax(logits);
@@ -483,7 +618,9 @@ impl Net {
         let mut acts: Vec<Vec<f64>> = self.layers.iter().map(|l| vec![0.0; l.inputs]).collect();
         acts[0].copy_from_slice(x);
         let mut logits = vec![0.0; self.layers.last().map_or(0, |l| l.outputs)];
-        forward_sample(&self.layers, None, 0, &mut acts, &mut logits, &mut None, &mut Vec::new());
+        let mut xq = Vec::new();
+        let mut io = Periphery { io: Io::default(), xq: &mut xq };
+        forward_sample(&self.layers, None, 0, &mut acts, &mut logits, &mut None, &mut Vec::new(), &mut io);
         -logits[label]
     }
 
@@ -493,6 +630,7 @@ impl Net {
         let saved = (self.rates, self.layers.clone(), self.batches);
         self.rates.alpha = 0.0;
         self.rates.beta = 0.0;
+        self.rates.fast = Some(0.0);
         self.train_batch(data, batch);
         let b = batch.len();
         let out = self

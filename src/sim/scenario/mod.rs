@@ -13,9 +13,11 @@
 //! `text.rs`.
 
 mod keys;
+mod preset;
 mod text;
 
 pub use keys::{key, KEYS, MAX_LAYERS, MAX_QUADRATIC_DIM, MAX_SEED};
+pub use preset::PAPER_FCN;
 pub use text::{fmt_f64, percent_decode, split_query};
 
 use crate::sim::algorithm::AlgorithmKind;
@@ -34,17 +36,32 @@ pub enum ProblemKind {
     LowerBound,
     /// A network on the 8×8 handwritten digits.
     Digits,
+    /// The paper's network on 10,000 real 28×28 MNIST digits.
+    Mnist,
 }
 
 impl ProblemKind {
-    pub const ALL: [ProblemKind; 4] =
-        [ProblemKind::Quadratic, ProblemKind::Lsq, ProblemKind::LowerBound, ProblemKind::Digits];
+    pub const ALL: [ProblemKind; 5] =
+        [ProblemKind::Quadratic, ProblemKind::Lsq, ProblemKind::LowerBound, ProblemKind::Digits, ProblemKind::Mnist];
+    /// Whether the problem trains a network on images (epochs, layers, test accuracy).
+    pub fn is_network(self) -> bool {
+        matches!(self, ProblemKind::Digits | ProblemKind::Mnist)
+    }
+    /// The network's input width (pixels per image); 0 for the other problems.
+    pub fn input_width(self) -> usize {
+        match self {
+            ProblemKind::Digits => 64,
+            ProblemKind::Mnist => 784,
+            _ => 0,
+        }
+    }
     pub fn key(self) -> &'static str {
         match self {
             ProblemKind::Quadratic => "quadratic",
             ProblemKind::Lsq => "lsq",
             ProblemKind::LowerBound => "lower_bound",
             ProblemKind::Digits => "digits",
+            ProblemKind::Mnist => "mnist",
         }
     }
     pub fn from_key(s: &str) -> Option<Self> {
@@ -206,6 +223,21 @@ pub struct Scenario {
     pub epochs: u64,
     /// `digits`: whether the expected dynamic applies eq. 3 per mini-batch or per sample.
     pub update: UpdateForm,
+    /// Networks: Tiki-Taka's rate of gradient writes into P (aihwkit `fast_lr`); 0 means α.
+    pub fast_lr: f64,
+    /// Networks: rows of P (one per input) transferred per Tiki-Taka transfer, cyclically
+    /// (aihwkit `n_reads_per_transfer` with `transfer_columns`); 0 transfers all of P at once.
+    pub reads: u64,
+    /// Networks: StepLR period in epochs (0 = constant step sizes).
+    pub lr_step: u64,
+    /// Networks: StepLR factor applied to α and β every `lr_step` epochs.
+    pub lr_gamma: f64,
+    /// Networks: DAC resolution of analog MVM inputs in bits (0 = exact).
+    pub inp_res: u64,
+    /// Networks: ADC resolution of analog MVM outputs in bits (0 = exact).
+    pub out_res: u64,
+    /// Networks: standard deviation of the additive output noise of analog MVMs.
+    pub out_noise: f64,
 }
 
 /// A value of one key.
@@ -323,6 +355,13 @@ impl Scenario {
             batch: 1,
             epochs: 1,
             update: UpdateForm::Batch,
+            fast_lr: 0.0,
+            reads: 0,
+            lr_step: 0,
+            lr_gamma: 0.1,
+            inp_res: 0,
+            out_res: 0,
+            out_noise: 0.0,
         };
         for k in KEYS.iter().filter(|k| k.name != "problem") {
             k.set_text(&mut s, k.default_for(problem)).expect("vocabulary defaults are valid");
@@ -345,6 +384,8 @@ impl Scenario {
     /// Parses decoded pairs; see [`Scenario::parse`] and [`Scenario::parse_lenient`].
     pub fn parse_pairs(pairs: &[(String, String)], lenient: bool) -> Result<(Scenario, Notices), ScenarioError> {
         let mut notices = Notices::new();
+        let expanded = preset::expand(pairs, lenient, &mut notices)?;
+        let pairs = expanded.as_slice();
         let fail = |e: ScenarioError, notices: &mut Notices| -> Result<(), ScenarioError> {
             if lenient {
                 notices.push(e);
@@ -471,7 +512,7 @@ impl Scenario {
                     });
                 }
             }
-            ProblemKind::Digits => {
+            ProblemKind::Digits | ProblemKind::Mnist => {
                 let value = self.layers.iter().map(|x| fmt_f64(*x)).collect::<Vec<_>>().join(",");
                 let mut message = Vec::new();
                 if self.layers.iter().any(|w| w.fract() != 0.0) {
@@ -480,13 +521,17 @@ impl Scenario {
                         *w = w.round().max(1.0);
                     }
                 }
+                let (inputs, side) = (self.problem.input_width() as f64, (self.problem.input_width() as f64).sqrt());
                 if self.layers.len() < 2 {
                     message.push("needs at least the input and output widths".to_string());
-                    self.layers = vec![64.0, 10.0];
+                    self.layers = vec![inputs, 10.0];
                 }
-                if self.layers[0] != 64.0 {
-                    message.push(format!("the first width must be 64 (8×8 pixels), not {}", fmt_f64(self.layers[0])));
-                    self.layers[0] = 64.0;
+                if self.layers[0] != inputs {
+                    message.push(format!(
+                        "the first width must be {inputs} ({side}×{side} pixels), not {}",
+                        fmt_f64(self.layers[0])
+                    ));
+                    self.layers[0] = inputs;
                 }
                 let last = self.layers.len() - 1;
                 if self.layers[last] != 10.0 {
