@@ -76,12 +76,13 @@ self.onmessage = async ({ data }) => {
         if (trainer) trainer.free();
         trainer = null;
         token = data.token;
+        // Set before the (possibly long) data load, so pause/resume sent meanwhile still count.
+        paused = !!data.paused;
+        stopAfterEpoch = false;
         await ensureData(data.query, data.token);
         if (data.token !== token) break; // superseded while the data loaded
         trainer = new Trainer(data.query);
         postMessage({ type: "grid", token, json: trainer.grid() });
-        paused = !!data.paused;
-        stopAfterEpoch = false;
         postMessage({ type: "state", token, json: trainer.snapshot() });
         loop();
         break;
