@@ -59,6 +59,10 @@ fn main() {
     ];
     for (algo, form, query) in cases {
         let (wall, cpu, acc) = seconds_per_epoch(&query, 2);
-        println!("| {algo} | {form} | {wall:.3} | {cpu:.3} | {} | {:.1}× | {acc:.3} |", anchor(algo), anchor(algo) / cpu);
+        println!(
+            "| {algo} | {form} | {wall:.3} | {cpu:.3} | {} | {:.1}× | {acc:.3} |",
+            anchor(algo),
+            anchor(algo) / cpu
+        );
     }
 }

@@ -40,6 +40,9 @@ fn random_valid_scenarios_round_trip_exactly() {
                 let single = (problem == "lower_bound" && k.name == "wstar") || (problem == "lsq" && k.name == "w0");
                 let v = if single {
                     format!("{}", rng.random_range(-0.2..0.2))
+                } else if k.name == "batch" {
+                    // At most the smaller training set (digits: 1437 images).
+                    rng.random_range(1..=1437u32).to_string()
                 } else if k.name == "layers" {
                     // digits: 64 inputs (mnist: 784), 0 to 3 hidden layers of whole widths, 10 classes
                     let hidden: Vec<String> =

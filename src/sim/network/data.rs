@@ -53,13 +53,6 @@ impl Dataset {
             Dataset::Mnist => 255,
         }
     }
-    /// Training images.
-    pub fn train_len(self) -> usize {
-        match self {
-            Dataset::Digits => ROWS - ROWS.div_ceil(TEST_EVERY),
-            Dataset::Mnist => super::mnist::TRAIN,
-        }
-    }
     /// The data set, parsed on first use. Natively both are embedded; in the browser MNIST is
     /// an error until the page has fetched and installed it ([`super::mnist::install`]).
     pub fn get(self) -> Result<&'static Digits, DataError> {

@@ -542,6 +542,20 @@ impl Scenario {
                 if !message.is_empty() {
                     problems.push(ScenarioError { key: "layers".into(), value, message: message.join("; ") });
                 }
+                // The key's range covers MNIST's 8000 training images; a batch cannot exceed the set.
+                let images: u64 = if self.problem == ProblemKind::Mnist { 8000 } else { 1437 };
+                if self.batch > images {
+                    problems.push(ScenarioError {
+                        key: "batch".into(),
+                        value: self.batch.to_string(),
+                        message: format!(
+                            "must be in [1, {images}] (the {images} training images of {}){}",
+                            self.problem.key(),
+                            if lenient { format!("; clamped to {images}") } else { String::new() }
+                        ),
+                    });
+                    self.batch = images;
+                }
             }
             ProblemKind::Lsq => {
                 let n = self.dim as usize;
