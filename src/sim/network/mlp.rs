@@ -177,7 +177,8 @@ fn terms_of(values: impl ExactSizeIterator<Item = f64>, skip_zeros: bool, terms:
     terms.truncate(count);
 }
 
-/// The periphery of a net's analog MVMs: converters and noise, scratch, and the noise stream.
+/// The periphery of a net's analog MVMs (converters and output noise) and its scratch for the
+/// converted inputs.
 pub(crate) struct Periphery<'a> {
     pub io: Io,
     pub xq: &'a mut Vec<f64>,
