@@ -98,8 +98,9 @@ impl Io {
         Some(m)
     }
 
-    /// Step 2: `xq` = x/scale through the DAC.
-    #[inline(always)]
+    /// Step 2: `xq` = x/scale through the DAC. (Out of line: it runs once per MVM, and inlined
+    /// at every MVM of the network it added ~20 KiB to the wasm module.)
+    #[inline(never)]
     pub fn convert_input(&self, x: &[f64], scale: f64, xq: &mut Vec<f64>) {
         let in_step = step(self.inp_bits, 1.0);
         xq.clear();
@@ -108,7 +109,8 @@ impl Io {
 
     /// Steps 3–5 on the product M x̂ in `out`: noise, then either a retry (false: saturated and
     /// not the `last` try; the caller doubles the scale) or the ADC and the scale back (true).
-    #[inline(always)]
+    /// Out of line, like [`Io::convert_input`].
+    #[inline(never)]
     pub fn convert_output(
         &self,
         out: &mut [f64],

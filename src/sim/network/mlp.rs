@@ -197,30 +197,42 @@ fn layer_forward(
     terms: &mut Vec<(usize, f64)>,
     io: &mut Periphery,
 ) {
-    if !io.io.is_exact() {
-        if let Some((s, rng)) = noise {
-            // Io::mvm spelled out, so the product stays in this (vectorised) function.
-            if let Some(mut scale) = Io::input_scale(x, z) {
-                for round in 0..BM_ROUNDS {
-                    io.io.convert_input(x, scale, io.xq);
-                    z.fill(0.0);
-                    terms_of(io.xq.iter().copied(), true, terms);
-                    accumulate(z, terms, w, bias.len());
-                    if io.io.convert_output(z, io.xq, *s, rng, scale, round + 1 == BM_ROUNDS) {
-                        break;
-                    }
-                    scale *= 2.0;
-                }
-            }
-            for (zj, b) in z.iter_mut().zip(bias) {
-                *zj += b;
-            }
-            return;
+    // Through the periphery, Io::mvm is spelled out around the one product below, so the product
+    // stays in this (vectorised) function and is compiled once (it is inlined at every call).
+    let periphery = !io.io.is_exact() && noise.is_some();
+    let mut scale = 1.0;
+    let mut zero = false;
+    if periphery {
+        match Io::input_scale(x, z) {
+            Some(m) => scale = m,
+            None => zero = true,
         }
     }
-    z.copy_from_slice(bias);
-    terms_of(x.iter().copied(), true, terms);
-    accumulate(z, terms, w, bias.len());
+    for round in 0..BM_ROUNDS {
+        if zero {
+            break;
+        }
+        if periphery {
+            io.io.convert_input(x, scale, io.xq);
+            z.fill(0.0);
+            terms_of(io.xq.iter().copied(), true, terms);
+        } else {
+            z.copy_from_slice(bias);
+            terms_of(x.iter().copied(), true, terms);
+        }
+        accumulate(z, terms, w, bias.len());
+        let Some((s, rng)) = noise.as_mut().filter(|_| periphery) else { break };
+        if io.io.convert_output(z, io.xq, *s, rng, scale, round + 1 == BM_ROUNDS) {
+            break;
+        }
+        scale *= 2.0;
+    }
+    if periphery {
+        for (zj, b) in z.iter_mut().zip(bias) {
+            *zj += b;
+        }
+        return;
+    }
     if let Some((s, rng)) = noise {
         let scale = *s * norm(x);
         for zj in z.iter_mut() {
@@ -287,6 +299,27 @@ fn transpose(w: &[f64], wt: &mut [f64], ins: usize, outs: usize) {
             }
         }
     }
+}
+
+/// Tiki-Taka's transfer of `reads` rows of P into W (all rows for 0), in turn from the layer's
+/// next row (aihwkit reads one column of its transposed layout at a time), each read through the
+/// ADC with output noise; returns whether the written weights are finite. Out of line: it runs
+/// once per mini-batch.
+#[inline(never)]
+fn transfer_rows(layer: &mut Layer, reads: usize, beta: f64, io: &Io, read: &mut Vec<f64>, rng: &mut SimRng) -> bool {
+    let outs = layer.outputs;
+    let rows = if reads == 0 { layer.inputs } else { reads.min(layer.inputs) };
+    let mut finite = true;
+    for _ in 0..rows {
+        let i = layer.next_read;
+        layer.next_read = (i + 1) % layer.inputs;
+        let span = i * outs..(i + 1) * outs;
+        io.read_row(&layer.p[span.clone()], read, rng);
+        let w_row = &mut layer.w[span];
+        layer.main.write_row(i * outs, w_row, beta, read);
+        finite &= all_finite(w_row);
+    }
+    finite
 }
 
 /// Whether every value is finite (without an exit per value, so the check vectorises).
@@ -452,25 +485,35 @@ impl Net {
                     let d_out = &upper[0][n * outs..(n + 1) * outs];
                     back.clear();
                     back.resize(ins, -0.0);
-                    if let (false, Some((s, rng))) = (io.io.is_exact(), &mut noise) {
-                        // Io::mvm spelled out, as in the forward pass.
-                        if let Some(mut scale) = Io::input_scale(d_out, back) {
-                            for round in 0..BM_ROUNDS {
-                                io.io.convert_input(d_out, scale, io.xq);
-                                back.fill(0.0);
-                                terms_of(io.xq.iter().copied(), false, terms);
-                                accumulate(back, terms, &wt[l], ins);
-                                if io.io.convert_output(back, io.xq, *s, rng, scale, round + 1 == BM_ROUNDS) {
-                                    break;
-                                }
-                                scale *= 2.0;
-                            }
+                    // Io::mvm spelled out around one product, as in the forward pass.
+                    let periphery = !io.io.is_exact() && noise.is_some();
+                    let mut scale = 1.0;
+                    let mut zero = false;
+                    if periphery {
+                        match Io::input_scale(d_out, back) {
+                            Some(m) => scale = m,
+                            None => zero = true,
                         }
-                    } else {
-                        terms_of(d_out.iter().copied(), false, terms);
-                        accumulate(back, terms, &wt[l], ins);
                     }
-                    if let (true, Some((s, rng))) = (io.io.is_exact(), &mut noise) {
+                    for round in 0..BM_ROUNDS {
+                        if zero {
+                            break;
+                        }
+                        if periphery {
+                            io.io.convert_input(d_out, scale, io.xq);
+                            back.fill(0.0);
+                            terms_of(io.xq.iter().copied(), false, terms);
+                        } else {
+                            terms_of(d_out.iter().copied(), false, terms);
+                        }
+                        accumulate(back, terms, &wt[l], ins);
+                        let Some((s, rng)) = noise.as_mut().filter(|_| periphery) else { break };
+                        if io.io.convert_output(back, io.xq, *s, rng, scale, round + 1 == BM_ROUNDS) {
+                            break;
+                        }
+                        scale *= 2.0;
+                    }
+                    if let (false, Some((s, rng))) = (periphery, &mut noise) {
                         let scale = *s * norm(d_out);
                         for v in back.iter_mut() {
                             let xi: f64 = StandardNormal.sample(*rng);
@@ -554,19 +597,7 @@ impl Net {
                     finite &= all_finite(&layer.w);
                     continue;
                 }
-                // Row by row (aihwkit reads one column of its transposed layout at a time), each
-                // read through the ADC with output noise.
-                let outs = layer.outputs;
-                let rows = if reads == 0 { layer.inputs } else { reads.min(layer.inputs) };
-                for _ in 0..rows {
-                    let i = layer.next_read;
-                    layer.next_read = (i + 1) % layer.inputs;
-                    let span = i * outs..(i + 1) * outs;
-                    io.read_row(&layer.p[span.clone()], read, &mut self.read_rng);
-                    let w_row = &mut layer.w[span];
-                    layer.main.write_row(i * outs, w_row, beta, read);
-                    finite &= all_finite(w_row);
-                }
+                finite &= transfer_rows(layer, reads, beta, &io, read, &mut self.read_rng);
             }
         }
         finite
