@@ -16,6 +16,7 @@ use crate::sim::algorithm::AlgorithmKind;
 use crate::sim::device::AnalogArray;
 use crate::sim::network::data::Split;
 use crate::sim::network::io::{Io, BM_ROUNDS};
+use crate::sim::network::kernels::{accumulate, all_finite, argmax, log_softmax, norm, sigmoid, terms_of, transpose};
 use crate::sim::pulse_train::{rank_one_update, PulseTrains};
 use crate::sim::rng::SimRng;
 use rand_distr::{Distribution, StandardNormal};
@@ -118,65 +119,6 @@ fn effective<'a>(layers: &'a [Layer], wbar: Option<&'a [Vec<f64>]>, l: usize) ->
     wbar.map_or(&layers[l].w, |wbar| &wbar[l])
 }
 
-#[inline]
-fn sigmoid(z: f64) -> f64 {
-    1.0 / (1.0 + libm::exp(-z))
-}
-
-fn norm(v: &[f64]) -> f64 {
-    v.iter().map(|x| x * x).sum::<f64>().sqrt()
-}
-
-/// `out[j] += Σ a·rows[k·stride + j]` over the terms (k, a) in order. Each element is summed
-/// exactly as by the plain loop; a block of outputs stays in vector registers for the whole sum
-/// instead of going through memory once per term (widths 32 and 10 run as 32 and 8 + 2).
-#[inline(always)]
-fn accumulate(out: &mut [f64], terms: &[(usize, f64)], rows: &[f64], stride: usize) {
-    let j0 = accumulate_blocks::<32>(out, 0, terms, rows, stride);
-    let j0 = accumulate_blocks::<16>(out, j0, terms, rows, stride);
-    let j0 = accumulate_blocks::<8>(out, j0, terms, rows, stride);
-    let j0 = accumulate_blocks::<4>(out, j0, terms, rows, stride);
-    let j0 = accumulate_blocks::<2>(out, j0, terms, rows, stride);
-    accumulate_blocks::<1>(out, j0, terms, rows, stride);
-}
-
-/// [`accumulate`] for the outputs from `j0` on, in blocks of `N` while they fit; returns where
-/// it stopped.
-#[inline(always)]
-fn accumulate_blocks<const N: usize>(
-    out: &mut [f64],
-    mut j0: usize,
-    terms: &[(usize, f64)],
-    rows: &[f64],
-    stride: usize,
-) -> usize {
-    while j0 + N <= out.len() {
-        let mut acc: [f64; N] = out[j0..j0 + N].try_into().expect("a block");
-        for &(k, a) in terms {
-            for (s, r) in acc.iter_mut().zip(&rows[k * stride + j0..][..N]) {
-                *s += a * r;
-            }
-        }
-        out[j0..j0 + N].copy_from_slice(&acc);
-        j0 += N;
-    }
-    j0
-}
-
-/// The terms (k, vₖ) of `values`, in order, keeping only vₖ ≠ 0 when `skip_zeros` (without a
-/// branch per value: digit pixels are zero in no predictable pattern).
-#[inline(always)]
-fn terms_of(values: impl ExactSizeIterator<Item = f64>, skip_zeros: bool, terms: &mut Vec<(usize, f64)>) {
-    terms.clear();
-    terms.resize(values.len(), (0, 0.0));
-    let mut count = 0;
-    for (k, v) in values.enumerate() {
-        terms[count] = (k, v);
-        count += usize::from(!skip_zeros || v != 0.0);
-    }
-    terms.truncate(count);
-}
-
 /// The periphery of a net's analog MVMs (converters and output noise) and its scratch for the
 /// converted inputs.
 pub(crate) struct Periphery<'a> {
@@ -242,15 +184,6 @@ fn layer_forward(
     }
 }
 
-/// log-softmax of `z` in place; returns nothing (z becomes log-probabilities).
-fn log_softmax(z: &mut [f64]) {
-    let m = z.iter().fold(f64::NEG_INFINITY, |m, &v| m.max(v));
-    let lse = m + libm::log(z.iter().map(|v| libm::exp(v - m)).sum::<f64>());
-    for v in z.iter_mut() {
-        *v -= lse;
-    }
-}
-
 /// Runs sample `n` forward: `acts[0]` holds its image at row n, each hidden layer writes its
 /// output straight into row n of the next layer's inputs, the last layer its log-probabilities
 /// into `logits`.
@@ -286,21 +219,6 @@ fn forward_sample(
     }
 }
 
-/// `wt` (O × I) = `w` (I × O) transposed, in square tiles so reads and writes both stay in cache
-/// (a plain loop writes with a stride of I values and misses on every element).
-fn transpose(w: &[f64], wt: &mut [f64], ins: usize, outs: usize) {
-    const TILE: usize = 16;
-    for i0 in (0..ins).step_by(TILE) {
-        for j0 in (0..outs).step_by(TILE) {
-            for i in i0..(i0 + TILE).min(ins) {
-                for j in j0..(j0 + TILE).min(outs) {
-                    wt[j * ins + i] = w[i * outs + j];
-                }
-            }
-        }
-    }
-}
-
 /// Tiki-Taka's transfer of `reads` rows of P into W (all rows for 0), in turn from the layer's
 /// next row (aihwkit reads one column of its transposed layout at a time), each read through the
 /// ADC with output noise; returns whether the written weights are finite. Out of line: it runs
@@ -320,22 +238,6 @@ fn transfer_rows(layer: &mut Layer, reads: usize, beta: f64, io: &Io, read: &mut
         finite &= all_finite(w_row);
     }
     finite
-}
-
-/// Whether every value is finite (without an exit per value, so the check vectorises).
-fn all_finite(v: &[f64]) -> bool {
-    v.iter().fold(true, |ok, x| ok & x.is_finite())
-}
-
-/// The class with the largest log-probability (the first on ties).
-fn argmax(v: &[f64]) -> usize {
-    let mut best = 0;
-    for (j, &x) in v.iter().enumerate() {
-        if x > v[best] {
-            best = j;
-        }
-    }
-    best
 }
 
 /// A network being trained by one algorithm in one form.

@@ -9,6 +9,7 @@
 
 pub mod data;
 pub mod io;
+mod kernels;
 pub mod mlp;
 pub mod mnist;
 
