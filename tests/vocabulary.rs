@@ -32,18 +32,23 @@ fn random_value(kind: Kind, rng: &mut ChaCha8Rng) -> String {
 fn random_valid_scenarios_round_trip_exactly() {
     let mut rng = ChaCha8Rng::seed_from_u64(5);
     for _ in 0..3000 {
-        let problem = ["quadratic", "lsq", "lower_bound", "digits"][rng.random_range(0..4)];
+        let problem = ["quadratic", "lsq", "lower_bound", "digits", "mnist"][rng.random_range(0..5)];
         let mut parts = vec![format!("problem={problem}")];
-        for k in KEYS.iter().filter(|k| k.name != "problem" && k.name != "v") {
+        // `preset` expands into other keys and is never canonical (tested in scenario::preset).
+        for k in KEYS.iter().filter(|k| k.name != "problem" && k.name != "v" && k.name != "preset") {
             if rng.random_bool(0.7) {
                 let single = (problem == "lower_bound" && k.name == "wstar") || (problem == "lsq" && k.name == "w0");
                 let v = if single {
                     format!("{}", rng.random_range(-0.2..0.2))
+                } else if k.name == "batch" {
+                    // At most the smaller training set (digits: 1437 images).
+                    rng.random_range(1..=1437u32).to_string()
                 } else if k.name == "layers" {
-                    // digits: 64 inputs, 0 to 3 hidden layers of whole widths, 10 classes
+                    // digits: 64 inputs (mnist: 784), 0 to 3 hidden layers of whole widths, 10 classes
                     let hidden: Vec<String> =
                         (0..rng.random_range(0..4)).map(|_| rng.random_range(1..=256u32).to_string()).collect();
-                    std::iter::once("64".to_string())
+                    let inputs = if problem == "mnist" { "784" } else { "64" };
+                    std::iter::once(inputs.to_string())
                         .chain(hidden)
                         .chain(["10".to_string()])
                         .collect::<Vec<_>>()

@@ -4,10 +4,45 @@
 //   page → worker  {type: "train", token, query} | {type: "pause", token} | {type: "resume", token}
 //                  {type: "epoch", token} (one more epoch, then pause) | {type: "stop"}
 //                  {type: "cell", id, query}
-//   worker → page  {type: "state", token, json} | {type: "cell", id, json} | {type: "error", token|id, message}
-import init, { Trainer, sweep_cell } from "./analog-playground.js";
+//   worker → page  {type: "state", token, json} | {type: "grid", token, json} | {type: "cell", id, json}
+//                  {type: "progress", token, loaded, total} | {type: "error", token|id, message}
+// problem=mnist needs mnist10k.bin.gz (about 1.6 MB, served next to this script): it is fetched
+// the first time a scenario asks for it, never before, with progress messages to the page.
+import init, { Trainer, sweep_cell, install_mnist, mnist_loaded } from "./analog-playground.js";
 
 const ready = init();
+let mnist = null;
+
+const wantsMnist = (query) => /(^|&)problem=mnist(&|$)/.test(query);
+
+// Fetches and installs the MNIST file once (concurrent callers share the download).
+async function ensureData(query, token) {
+  if (!wantsMnist(query) || mnist_loaded()) return;
+  if (!mnist) {
+    mnist = (async () => {
+      const res = await fetch(new URL("./mnist10k.bin.gz", import.meta.url));
+      if (!res.ok) throw new Error(`could not load the MNIST digits: HTTP ${res.status}`);
+      const total = Number(res.headers.get("content-length")) || 0;
+      const reader = res.body.getReader();
+      const parts = [];
+      let loaded = 0;
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        parts.push(value);
+        loaded += value.length;
+        postMessage({ type: "progress", token, loaded, total });
+      }
+      const bytes = new Uint8Array(loaded);
+      let at = 0;
+      for (const p of parts) { bytes.set(p, at); at += p.length; }
+      install_mnist(bytes); // throws a message for a damaged or truncated file
+    })();
+    // A failed download may be retried by the next scenario that asks.
+    mnist.catch(() => { mnist = null; });
+  }
+  await mnist;
+}
 let trainer = null;
 let token = -1;
 let paused = false;
@@ -39,10 +74,15 @@ self.onmessage = async ({ data }) => {
     switch (data.type) {
       case "train":
         if (trainer) trainer.free();
+        trainer = null;
         token = data.token;
-        trainer = new Trainer(data.query);
+        // Set before the (possibly long) data load, so pause/resume sent meanwhile still count.
         paused = !!data.paused;
         stopAfterEpoch = false;
+        await ensureData(data.query, data.token);
+        if (data.token !== token) break; // superseded while the data loaded
+        trainer = new Trainer(data.query);
+        postMessage({ type: "grid", token, json: trainer.grid() });
         postMessage({ type: "state", token, json: trainer.snapshot() });
         loop();
         break;
@@ -58,8 +98,10 @@ self.onmessage = async ({ data }) => {
       case "stop":
         if (trainer) trainer.free();
         trainer = null;
+        token = -1;
         break;
       case "cell":
+        await ensureData(data.query, undefined);
         postMessage({ type: "cell", id: data.id, json: sweep_cell(data.query) });
         break;
     }

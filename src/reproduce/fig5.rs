@@ -17,7 +17,7 @@ const TAUS: [f64; 4] = [0.3, 0.5, 0.7, 1.0];
 const TRACKS: [&str; 5] = ["digital", "analog", "analog_pulse", "tt", "tt_pulse"];
 
 /// The paper's table metric: the mean of the last 5 epochs of the seed-mean test accuracy.
-const LAST_EPOCHS: usize = 5;
+pub(super) const LAST_EPOCHS: usize = 5;
 
 /// The claim's thresholds, in accuracy points. TT must beat Analog SGD by at least `GAP` at the
 /// smallest τ (on MNIST it is 86 points at τ = 0.7); the paper says TT loses < 1 point to digital,
@@ -27,7 +27,7 @@ const CLOSE: f64 = 2.0;
 
 /// The published MNIST FCN numbers (Fig. 5; docs/paper.md §5): τ, then (mean, std) of Digital
 /// SGD, Analog SGD and Tiki-Taka. Quoted in the report, never drawn.
-const PAPER_FCN: [(f64, [(f64, f64); 3]); 3] = [
+pub(super) const PAPER_FCN: [(f64, [(f64, f64); 3]); 3] = [
     (0.70, [(98.15, 0.04), (11.35, 0.00), (97.64, 0.17)]),
     (0.78, [(98.15, 0.04), (97.71, 0.63), (97.62, 0.05)]),
     (0.80, [(98.15, 0.04), (97.78, 0.36), (97.50, 0.11)]),
@@ -35,14 +35,14 @@ const PAPER_FCN: [(f64, [(f64, f64); 3]); 3] = [
 
 /// A track's accuracy at one τ, in points.
 #[derive(Clone, Copy, Debug)]
-struct Accuracy {
-    mean: f64,
+pub(super) struct Accuracy {
+    pub(super) mean: f64,
     /// The mean over the last epochs of the per-epoch standard deviation over seeds.
-    sd: f64,
+    pub(super) sd: f64,
 }
 
 /// The paper's metric for track `key` of a seed-averaged summary (NaN if the track is missing).
-fn accuracy(summary: &NetSummary, key: &str) -> Accuracy {
+pub(super) fn accuracy(summary: &NetSummary, key: &str) -> Accuracy {
     let Some(t) = summary.algorithms.iter().find(|a| a.algorithm == key) else {
         return Accuracy { mean: f64::NAN, sd: f64::NAN };
     };

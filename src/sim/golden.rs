@@ -3,7 +3,6 @@
 //! [`golden_summaries`] with the committed `tests/golden/summaries.json`.
 
 use crate::sim::network::NetEnsemble;
-use crate::sim::scenario::ProblemKind;
 use crate::sim::{Ensemble, Scenario};
 
 /// One scenario per problem, short enough to run in a browser test.
@@ -28,7 +27,7 @@ pub fn golden_summaries() -> String {
         .iter()
         .map(|q| {
             let s = Scenario::parse(q).expect("golden scenarios are valid");
-            if s.problem == ProblemKind::Digits {
+            if s.problem.is_network() {
                 let mut run = NetEnsemble::new(&s);
                 run.run_to_end();
                 serde_json::to_value(run.summary())

@@ -95,7 +95,9 @@ pub fn problem_of(s: &Scenario) -> Problem {
             read_noise: s.read_noise,
             w0: s.w0.clone(),
         })),
-        ProblemKind::Digits => unreachable!("digits scenarios run through sim::network::NetRun, never Run"),
+        ProblemKind::Digits | ProblemKind::Mnist => {
+            unreachable!("network scenarios run through sim::network::NetRun, never Run")
+        }
         ProblemKind::LowerBound => Problem::LowerBound(LowerBound {
             dim: s.dim as usize,
             curvature: s.curvature,

@@ -126,7 +126,7 @@ impl Metric {
     /// The metric of a problem.
     pub fn of(problem: ProblemKind) -> Metric {
         match problem {
-            ProblemKind::Digits => Metric::Accuracy,
+            ProblemKind::Digits | ProblemKind::Mnist => Metric::Accuracy,
             ProblemKind::Quadratic | ProblemKind::Lsq | ProblemKind::LowerBound => Metric::TailLoss,
         }
     }
@@ -270,7 +270,7 @@ pub enum CellRun {
 impl CellRun {
     pub fn new(scenario: &Scenario) -> CellRun {
         match scenario.problem {
-            ProblemKind::Digits => CellRun::Net(NetEnsemble::new(scenario)),
+            ProblemKind::Digits | ProblemKind::Mnist => CellRun::Net(NetEnsemble::new(scenario)),
             _ => CellRun::Steps(Ensemble::new(scenario)),
         }
     }

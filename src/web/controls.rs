@@ -24,7 +24,7 @@ enum Widget {
     Algos,
 }
 
-const CONTROLS: [(&str, Widget); 48] = [
+const CONTROLS: [(&str, Widget); 54] = [
     ("problem", Widget::Select),
     ("algos", Widget::Algos),
     ("device", Widget::Select),
@@ -61,6 +61,12 @@ const CONTROLS: [(&str, Widget); 48] = [
     ("read_noise", Widget::Slider(0.0, 0.1)),
     ("pulse_noise", Widget::Select),
     ("update", Widget::Select),
+    ("fast_lr", Widget::Number),
+    ("lr_step", Widget::Number),
+    ("lr_gamma", Widget::Slider(0.0, 1.0)),
+    ("inp_res", Widget::Number),
+    ("out_res", Widget::Number),
+    ("out_noise", Widget::Slider(0.0, 0.2)),
     ("layers", Widget::Text),
     ("batch", Widget::Number),
     ("epochs", Widget::Number),
@@ -235,6 +241,7 @@ pub(super) fn choice_label(o: &str) -> &str {
         "lsq" => "least squares (paper, D = 40)",
         "lower_bound" => "lower-bound instance (Thm 3)",
         "digits" => "handwritten digits (a network)",
+        "mnist" => "MNIST (10k), the paper's network",
         "batch" => "eq. 3 once per mini-batch",
         "sample" => "eq. 3 once per sample",
         "ideal" => "ideal (exact updates)",

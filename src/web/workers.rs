@@ -23,6 +23,9 @@ pub struct Incoming {
     pub id: Option<u32>,
     pub json: Option<String>,
     pub message: Option<String>,
+    /// A data download's progress: bytes received and expected (0 when unknown).
+    pub loaded: Option<f64>,
+    pub total: Option<f64>,
 }
 
 /// The pool.
@@ -37,6 +40,9 @@ pub struct Workers {
 
 fn field_str(v: &JsValue, name: &str) -> Option<String> {
     Reflect::get(v, &JsValue::from_str(name)).ok().and_then(|x| x.as_string())
+}
+fn field_f64(v: &JsValue, name: &str) -> Option<f64> {
+    Reflect::get(v, &JsValue::from_str(name)).ok().and_then(|x| x.as_f64())
 }
 fn field_u32(v: &JsValue, name: &str) -> Option<u32> {
     Reflect::get(v, &JsValue::from_str(name)).ok().and_then(|x| x.as_f64()).map(|x| x as u32)
@@ -84,6 +90,8 @@ impl Workers {
                     id: field_u32(&d, "id"),
                     json: field_str(&d, "json"),
                     message: field_str(&d, "message"),
+                    loaded: field_f64(&d, "loaded"),
+                    total: field_f64(&d, "total"),
                 });
             });
             worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
@@ -99,6 +107,8 @@ impl Workers {
                     id: None,
                     json: None,
                     message: Some(format!("a Web Worker failed: {what}")),
+                    loaded: None,
+                    total: None,
                 });
             });
             worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));

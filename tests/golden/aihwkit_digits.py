@@ -17,9 +17,12 @@ where test_accuracy is the final test accuracy in [0, 1], as our summary.
 #   beta=0.1                 -> TRANSFER_LR = BETA / ALPHA (scale_transfer_lr)
 #   gamma=0                  -> TransferCompound gamma
 #   every=1                  -> TransferCompound transfer_every (units_in_mbatch)
+#   fast_lr=0                -> FAST_LR: TransferCompound fast_lr (0 = alpha; in aihwkit 1.1 an absolute rate, as ours)
+#   n_reads=0                -> N_READS: TransferCompound n_reads_per_transfer (0 = all columns)
 #   layers=64,32,10          -> LAYERS
 #   batch=10                 -> BATCH
 #   epochs=10                -> EPOCHS
+#   lr_step=0                -> no StepLR: constant learning rates
 #   seed=1                   -> --seed (torch and numpy; aihwkit's C++ RNG is clock-seeded)
 #   up_down=0                -> device(): up_down and dw_min (rescaled, see device())
 #   d2d=0                    -> device(): dw_min_dtod, w_max_dtod, w_min_dtod
@@ -28,6 +31,9 @@ where test_accuracy is the final test accuracy in [0, 1], as our summary.
 #   bl=31                    -> BL: UpdateParameters desired_bl
 #   c2c=0                    -> device(): dw_min_std
 #   read_noise=0             -> FORWARD_W_NOISE (and BACKWARD_W_NOISE on digits): IOParameters w_noise
+#   inp_res=0                -> IOParameters is_perfect: no converters, as ours with 0 bits
+#   out_res=0                -> IOParameters is_perfect: no converters, as ours with 0 bits
+#   out_noise=0              -> IOParameters: no output noise
 #   seeds=3                  -> --seeds
 # Not exported: none.
 
@@ -59,7 +65,7 @@ from aihwkit.simulator.configs import (
 )
 from sklearn.datasets import load_digits
 
-SCENARIO = "v=1&problem=digits&algos=digital,analog,tt&device=ald&tau=0.6&sp=0&alpha=0.05&beta=0.1&gamma=0&every=1&layers=64,32,10&batch=10&epochs=10&seed=1&up_down=0&d2d=0&pulses=1&dw_min=0.001&bl=31&c2c=0&read_noise=0&seeds=3"
+SCENARIO = "v=1&problem=digits&algos=digital,analog,tt&device=ald&tau=0.6&sp=0&alpha=0.05&beta=0.1&gamma=0&every=1&fast_lr=0&n_reads=0&layers=64,32,10&batch=10&epochs=10&lr_step=0&seed=1&up_down=0&d2d=0&pulses=1&dw_min=0.001&bl=31&c2c=0&read_noise=0&inp_res=0&out_res=0&out_noise=0&seeds=3"
 ALGOS = ["digital", "analog", "tt"]
 SEED = 1
 SEEDS = 3
@@ -69,6 +75,7 @@ BETA = 0.1
 GAMMA = 0.0
 EVERY = 1
 BL = 31
+FAST_LR = 0.05
 N_READS = 0
 TRANSFER_READ_NOISE = 0.0
 TRANSFER_BL = 31
@@ -250,7 +257,7 @@ def rpu_config(algo, n_inputs):
     else:
         # Tiki-Taka: device 0 is our fast array P, device 1 our main array W.
         # W_visible = gamma * P + W (the forward pass reads W + gamma P, as ours).
-        # P receives the SGD pulses at fast_lr = ALPHA * LR_SCALE (in aihwkit 1.1.0 fast_lr is the
+        # P receives the SGD pulses at fast_lr = FAST_LR * LR_SCALE (in aihwkit 1.1.0 fast_lr is the
         # fast tile's learning rate itself; scale_fast_lr came later); every EVERY mini-batches
         # (units_in_mbatch) N_READS columns of P (0: all n_inputs) are read, with additive noise
         # TRANSFER_READ_NOISE, and written into W by pulse trains of at most TRANSFER_BL pulses
@@ -266,7 +273,7 @@ def rpu_config(algo, n_inputs):
                 with_reset_prob=0.0,
                 random_selection=False,
                 no_self_transfer=True,
-                fast_lr=ALPHA * LR_SCALE,
+                fast_lr=FAST_LR * LR_SCALE,
                 transfer_lr=TRANSFER_LR,
                 scale_transfer_lr=True,
                 transfer_forward=io_parameters(TRANSFER_READ_NOISE),

@@ -5,7 +5,7 @@ use crate::cli::FigureArgs;
 use analog_playground::figures::panels::{digits_panel_svg, panel_svg, PanelKind, PanelOptions, DIGITS_PANELS};
 use analog_playground::figures::Theme;
 use analog_playground::sim::network::NetEnsemble;
-use analog_playground::sim::scenario::{ProblemKind, Scenario};
+use analog_playground::sim::scenario::Scenario;
 use analog_playground::sim::Ensemble;
 
 pub fn figure(args: FigureArgs) -> Result<(), String> {
@@ -17,7 +17,7 @@ pub fn figure(args: FigureArgs) -> Result<(), String> {
         _ => return Err(format!("--out {}: expected a .svg or .png file name", args.out.display())),
     };
     let theme = if args.dark { Theme::DARK } else { Theme::LIGHT };
-    let svg = if scenario.problem == ProblemKind::Digits {
+    let svg = if scenario.problem.is_network() {
         if !DIGITS_PANELS.contains(&args.panel.as_str()) {
             return Err(format!("--panel {}: on digits the panels are {}", args.panel, DIGITS_PANELS.join(", ")));
         }

@@ -3,13 +3,13 @@
 use crate::cli::RunArgs;
 use crate::print_out;
 use analog_playground::sim::network::{epochs_csv, NetEnsemble};
-use analog_playground::sim::scenario::{ProblemKind, Scenario};
+use analog_playground::sim::scenario::Scenario;
 use analog_playground::sim::{Ensemble, Run};
 use std::io::Write;
 
 pub fn run(opts: RunArgs) -> Result<(), String> {
     let scenario = Scenario::parse(&opts.query).map_err(|e| e.to_string())?;
-    if scenario.problem == ProblemKind::Digits {
+    if scenario.problem.is_network() {
         return run_digits(&scenario, &opts);
     }
     let tail = opts.tail.unwrap_or(analog_playground::sim::run::DEFAULT_TAIL);

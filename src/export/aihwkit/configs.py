@@ -62,7 +62,7 @@ def rpu_config(algo, n_inputs):
     else:
         # Tiki-Taka: device 0 is our fast array P, device 1 our main array W.
         # W_visible = gamma * P + W (the forward pass reads W + gamma P, as ours).
-        # P receives the SGD pulses at fast_lr = ALPHA * LR_SCALE (in aihwkit 1.1.0 fast_lr is the
+        # P receives the SGD pulses at fast_lr = FAST_LR * LR_SCALE (in aihwkit 1.1.0 fast_lr is the
         # fast tile's learning rate itself; scale_fast_lr came later); every EVERY mini-batches
         # (units_in_mbatch) N_READS columns of P (0: all n_inputs) are read, with additive noise
         # TRANSFER_READ_NOISE, and written into W by pulse trains of at most TRANSFER_BL pulses
@@ -78,7 +78,7 @@ def rpu_config(algo, n_inputs):
                 with_reset_prob=0.0,
                 random_selection=False,
                 no_self_transfer=True,
-                fast_lr=ALPHA * LR_SCALE,
+                fast_lr=FAST_LR * LR_SCALE,
                 transfer_lr=TRANSFER_LR,
                 scale_transfer_lr=True,
                 transfer_forward=io_parameters(TRANSFER_READ_NOISE),

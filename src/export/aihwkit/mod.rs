@@ -51,13 +51,10 @@ pub fn script(scenario: &Scenario) -> Result<AihwkitScript, String> {
     let skip_tt = s.problem == ProblemKind::Digits && !dev.pulsed && s.runs(AlgorithmKind::TikiTaka);
     // The Tiki-Taka family beyond TTv1 (TT-v2, c-TTv2, AGAD, residual learning, RIDER) is not
     // mapped to aihwkit's compounds (yet): those algorithms are left out and listed.
-    let mapped = |a: &AlgorithmKind| matches!(a, AlgorithmKind::Digital | AlgorithmKind::Analog | AlgorithmKind::TikiTaka);
-    let algos: Vec<&str> = s
-        .algos
-        .iter()
-        .filter(|a| mapped(a) && !(skip_tt && **a == AlgorithmKind::TikiTaka))
-        .map(|a| a.key())
-        .collect();
+    let mapped =
+        |a: &AlgorithmKind| matches!(a, AlgorithmKind::Digital | AlgorithmKind::Analog | AlgorithmKind::TikiTaka);
+    let algos: Vec<&str> =
+        s.algos.iter().filter(|a| mapped(a) && !(skip_tt && **a == AlgorithmKind::TikiTaka)).map(|a| a.key()).collect();
     if algos.is_empty() {
         return Err("no algorithm left to export (Tiki-Taka on the ideal device has no aihwkit tile)".into());
     }
@@ -151,6 +148,18 @@ fn where_key_goes(s: &Scenario, key: &str, pulsed: bool, skip_tt: bool) -> Resul
                 .into());
         }
         "n_reads" => "N_READS: TransferCompound n_reads_per_transfer (0 = all columns)",
+        "fast_lr" => "FAST_LR: TransferCompound fast_lr (0 = alpha; in aihwkit 1.1 an absolute rate, as ours)",
+        "lr_step" if s.lr_step == 0 => "no StepLR: constant learning rates",
+        "lr_step" | "lr_gamma" => {
+            return Err("the script trains with constant learning rates; StepLR is not carried over".into());
+        }
+        "inp_res" | "out_res" if (key == "inp_res" && s.inp_res == 0) || (key == "out_res" && s.out_res == 0) => {
+            "IOParameters is_perfect: no converters, as ours with 0 bits"
+        }
+        "out_noise" if s.out_noise == 0.0 => "IOParameters: no output noise",
+        "inp_res" | "out_res" | "out_noise" => {
+            return Err("the script's MVMs are exact; our converter and output-noise model is not carried over".into());
+        }
         "transfer_read_noise" => "TRANSFER_READ_NOISE: transfer_forward w_noise (additive, one column read)",
         "transfer_bl" => "TRANSFER_BL: transfer_update desired_bl",
         "zero_shift" if s.zero_shift == 0 => "no zero-shifting (aihwkit's tiles are not calibrated either)",
@@ -241,6 +250,7 @@ fn constants(s: &Scenario, algos: &[&str], dev: &device::DeviceMap) -> Result<St
         s.every
     ));
     c.push_str(&format!("BL = {}\n", s.bl));
+    c.push_str(&format!("FAST_LR = {}\n", py(if s.fast_lr > 0.0 { s.fast_lr } else { s.alpha })));
     c.push_str(&format!(
         "N_READS = {}\nTRANSFER_READ_NOISE = {}\nTRANSFER_BL = {}\n",
         s.n_reads,

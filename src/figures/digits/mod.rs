@@ -11,7 +11,6 @@ use super::theme::{self, Marker};
 use super::{clear, decade_range, draw_frame, err, fmt_num, font, plot_rect, text_anchor as text, FigureError};
 use super::{Mapping, Theme};
 use crate::sim::algorithm::AlgorithmKind;
-use crate::sim::network::data::{MAX_LEVEL, PIXELS};
 use crate::sim::network::{EpochRecord, NetSummary, NetTrackSummary};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -484,11 +483,12 @@ pub fn draw_saturation<DB: DrawingBackend>(
 mod predictions;
 #[cfg(test)]
 use predictions::verdict_colors;
-pub use predictions::{draw_predictions, PredictionRow};
+pub use predictions::{draw_predictions, GridImages, PredictionRow};
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::network::data::{MAX_LEVEL, PIXELS};
     use crate::sim::network::SATURATION_BINS;
 
     fn render(size: (u32, u32), draw: impl FnOnce(&DrawingArea<SVGBackend, Shift>)) -> String {
@@ -607,7 +607,7 @@ mod tests {
 
     #[test]
     fn prediction_grid_marks_wrong_classes_by_box_and_colour() {
-        let images: Vec<[u8; PIXELS]> = (0..24).map(|i| [(i % 17) as u8; PIXELS]).collect();
+        let images: Vec<Vec<u8>> = (0..24).map(|i| vec![(i % 17) as u8; PIXELS]).collect();
         let labels: Vec<u8> = (0..24).map(|i| (i % 10) as u8).collect();
         let mut wrong = labels.clone();
         for w in wrong.iter_mut().take(5) {
@@ -617,7 +617,16 @@ mod tests {
             PredictionRow { key: "digital".into(), label: "Digital SGD".into(), predicted: labels.clone() },
             PredictionRow { key: "analog_pulse".into(), label: "Analog SGD (pulses)".into(), predicted: wrong },
         ];
-        let svg = render((720, 520), |a| draw_predictions(a, &images, &labels, &rows, &Theme::LIGHT, 1.0).unwrap());
+        let svg = render((720, 520), |a| {
+            draw_predictions(
+                a,
+                &GridImages { side: 8, max_level: MAX_LEVEL, images: images.clone(), labels: labels.clone() },
+                &rows,
+                &Theme::LIGHT,
+                1.0,
+            )
+            .unwrap()
+        });
         assert!(svg.contains("1. Digital SGD") && svg.contains("2. Analog SGD (pulses)"));
         let (right, wrong) = verdict_colors(&Theme::LIGHT);
         let fills = |c: RGBColor| svg.matches(&format!("fill=\"{}\"", hex(c))).count();

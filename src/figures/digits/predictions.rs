@@ -2,6 +2,15 @@
 
 use super::*;
 
+/// Test images to draw: `side`×`side` grey levels 0…`max_level`, row by row, and their labels.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GridImages {
+    pub side: usize,
+    pub max_level: u8,
+    pub images: Vec<Vec<u8>>,
+    pub labels: Vec<u8>,
+}
+
 /// One track's predicted classes for the grid's images (in image order).
 #[derive(Clone, Debug, PartialEq)]
 pub struct PredictionRow {
@@ -23,17 +32,18 @@ pub(super) fn verdict_colors(theme: &Theme) -> (RGBColor, RGBColor) {
     }
 }
 
-/// Test digits (8×8 grey levels 0…16) with the true label above each image and, below it, one
+/// Test digits (`side`×`side` grey levels 0…`max_level`, row by row) with the true label above each image and, below it, one
 /// line per track (in `rows` order, explained by the legend on top) with the predicted class:
 /// right in green, wrong boxed in magenta and struck through.
 pub fn draw_predictions<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
-    images: &[[u8; PIXELS]],
-    labels: &[u8],
+    grid: &GridImages,
     rows: &[PredictionRow],
     theme: &Theme,
     scale: f64,
 ) -> Result<(), FigureError> {
+    let GridImages { side: img_side, max_level, images, labels } = grid;
+    let (img_side, max_level) = (*img_side, *max_level);
     clear(area, theme)?;
     let (w, h) = (area.dim_in_pixel().0 as f64, area.dim_in_pixel().1 as f64);
     // Legend: which line is which track, then what right and wrong look like.
@@ -72,9 +82,10 @@ pub fn draw_predictions<DB: DrawingBackend>(
         (cw - 6.0 * scale).min(ch - above - below)
     };
     let cols = (1..=n).max_by(|a, b| side_for(*a).total_cmp(&side_for(*b))).unwrap_or(1);
+    let img_side = img_side.max(1);
     let side = side_for(cols).max(8.0);
     let (cw, ch) = (w / cols as f64, (h - top) / n.div_ceil(cols) as f64);
-    let cell_px = side / 8.0;
+    let cell_px = side / img_side as f64;
     for i in 0..n {
         let (x0, y0) = ((i % cols) as f64 * cw, top + (i / cols) as f64 * ch);
         let left = x0 + (cw - side) / 2.0;
@@ -85,10 +96,10 @@ pub fn draw_predictions<DB: DrawingBackend>(
         area.draw(&Rectangle::new([(px(left), px(img_top)), (px(left + side), px(img_top + side))], frame))
             .map_err(err)?;
         for (p, &level) in images[i].iter().enumerate().filter(|(_, l)| **l > 0) {
-            let t = level.min(MAX_LEVEL) as f64 / MAX_LEVEL as f64;
+            let t = level.min(max_level) as f64 / max_level.max(1) as f64;
             let mix = |a: u8, b: u8| (a as f64 + (b as f64 - a as f64) * t).round() as u8;
             let ink = RGBColor(mix(theme.bg.0, theme.fg.0), mix(theme.bg.1, theme.fg.1), mix(theme.bg.2, theme.fg.2));
-            let (cx, cy) = (left + (p % 8) as f64 * cell_px, img_top + (p / 8) as f64 * cell_px);
+            let (cx, cy) = (left + (p % img_side) as f64 * cell_px, img_top + (p / img_side) as f64 * cell_px);
             let pixel = [(px(cx), px(cy)), (px(cx + cell_px), px(cy + cell_px))];
             area.draw(&Rectangle::new(pixel, ink.filled())).map_err(err)?;
         }

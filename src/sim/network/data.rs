@@ -1,14 +1,20 @@
-//! The 8×8 handwritten digits (scikit-learn's `digits.csv.gz`, vendored in `data/digits/` with its
-//! licence). Embedded in the binary and the wasm module, parsed once, checked strictly: a damaged
-//! file is an error with a message, never a panic or a silently partial data set.
+//! The image data sets of the network problems, each with a fixed split:
+//!
+//! * `digits` — the 8×8 handwritten digits (scikit-learn's `digits.csv.gz`, vendored in
+//!   `data/digits/` with its licence), embedded in the binary and the wasm module;
+//! * `mnist` — 10,000 real 28×28 MNIST digits (`data/mnist/`, see [`super::mnist`]), embedded in
+//!   the native binary only; the web page fetches the file and installs it when it is chosen.
+//!
+//! Files are parsed once and checked strictly: a damaged file is an error with a message, never a
+//! panic or a silently partial data set.
 
 use std::fmt;
 use std::io::Read;
 use std::sync::OnceLock;
 
-/// Pixels per image.
+/// Pixels per 8×8 digit.
 pub const PIXELS: usize = 64;
-/// Grey levels run 0…16.
+/// The 8×8 digits' grey levels run 0…16.
 pub const MAX_LEVEL: u8 = 16;
 /// Classes.
 pub const CLASSES: usize = 10;
@@ -19,14 +25,54 @@ pub const TEST_EVERY: usize = 5;
 
 static EMBEDDED: &[u8] = include_bytes!("../../../data/digits/digits.csv.gz");
 
+/// Which image data set a network problem trains on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dataset {
+    /// scikit-learn's 8×8 digits: 1437 training, 360 test images.
+    Digits,
+    /// 10,000 real MNIST digits, 28×28: 8000 training, 2000 test images.
+    Mnist,
+}
+
+impl Dataset {
+    /// Image side in pixels.
+    pub fn side(self) -> usize {
+        match self {
+            Dataset::Digits => 8,
+            Dataset::Mnist => 28,
+        }
+    }
+    /// Pixels per image (the network's input width).
+    pub fn pixels(self) -> usize {
+        self.side() * self.side()
+    }
+    /// The largest grey level (inputs are level / max).
+    pub fn max_level(self) -> u8 {
+        match self {
+            Dataset::Digits => MAX_LEVEL,
+            Dataset::Mnist => 255,
+        }
+    }
+    /// The data set, parsed on first use. Natively both are embedded; in the browser MNIST is
+    /// an error until the page has fetched and installed it ([`super::mnist::install`]).
+    pub fn get(self) -> Result<&'static Digits, DataError> {
+        match self {
+            Dataset::Digits => Ok(Digits::embedded()),
+            Dataset::Mnist => super::mnist::get(),
+        }
+    }
+}
+
 /// A labelled image set, inputs already scaled to [0, 1].
 #[derive(Clone, Debug)]
 pub struct Split {
-    /// Row-major, `PIXELS` values per image.
+    /// Row-major, `pixels` values per image.
     pub inputs: Vec<f64>,
     pub labels: Vec<u8>,
-    /// The raw grey levels 0…16 (for drawing the images).
+    /// The raw grey levels (for drawing the images).
     pub levels: Vec<u8>,
+    /// Pixels per image.
+    pub pixels: usize,
 }
 
 impl Split {
@@ -38,25 +84,34 @@ impl Split {
     }
     /// Image `n`'s inputs.
     pub fn image(&self, n: usize) -> &[f64] {
-        &self.inputs[n * PIXELS..(n + 1) * PIXELS]
+        &self.inputs[n * self.pixels..(n + 1) * self.pixels]
+    }
+    /// Image `n`'s grey levels.
+    pub fn image_levels(&self, n: usize) -> &[u8] {
+        &self.levels[n * self.pixels..(n + 1) * self.pixels]
     }
 }
 
-/// The digits, split into training and test images.
+/// An image data set, split into training and test images.
 #[derive(Clone, Debug)]
 pub struct Digits {
+    pub dataset: Dataset,
     pub train: Split,
     pub test: Split,
 }
 
-/// Why the data could not be read.
+/// Why the data could not be read (the message names the data set).
 #[derive(Clone, Debug, PartialEq)]
 pub struct DataError(pub String);
 
 impl fmt::Display for DataError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "digits data: {}", self.0)
+        f.write_str(&self.0)
     }
+}
+
+fn digits_error(message: String) -> DataError {
+    DataError(format!("digits data: {message}"))
 }
 
 impl std::error::Error for DataError {}
@@ -73,13 +128,13 @@ impl Digits {
         let mut text = String::new();
         flate2::read::GzDecoder::new(bytes)
             .read_to_string(&mut text)
-            .map_err(|e| DataError(format!("cannot decompress ({e})")))?;
+            .map_err(|e| digits_error(format!("cannot decompress ({e})")))?;
         Digits::from_csv(&text)
     }
 
     /// Parses the CSV text; every row must have 64 levels in 0…16 and a label in 0…9.
     pub fn from_csv(text: &str) -> Result<Digits, DataError> {
-        let empty = || Split { inputs: Vec::new(), labels: Vec::new(), levels: Vec::new() };
+        let empty = || Split { inputs: Vec::new(), labels: Vec::new(), levels: Vec::new(), pixels: PIXELS };
         let (mut train, mut test) = (empty(), empty());
         let mut rows = 0;
         for (r, line) in text.lines().enumerate() {
@@ -88,25 +143,25 @@ impl Digits {
             }
             let fields: Vec<&str> = line.trim().split(',').collect();
             if fields.len() != PIXELS + 1 {
-                return Err(DataError(format!("row {}: {} fields, expected {}", r + 1, fields.len(), PIXELS + 1)));
+                return Err(digits_error(format!("row {}: {} fields, expected {}", r + 1, fields.len(), PIXELS + 1)));
             }
             let parse = |s: &str, max: u8| s.trim().parse::<u8>().ok().filter(|v| *v <= max);
             let split = if rows % TEST_EVERY == 0 { &mut test } else { &mut train };
             for f in &fields[..PIXELS] {
                 let v = parse(f, MAX_LEVEL)
-                    .ok_or_else(|| DataError(format!("row {}: pixel {f:?} is not a level 0…{MAX_LEVEL}", r + 1)))?;
+                    .ok_or_else(|| digits_error(format!("row {}: pixel {f:?} is not a level 0…{MAX_LEVEL}", r + 1)))?;
                 split.levels.push(v);
                 split.inputs.push(v as f64 / MAX_LEVEL as f64);
             }
             let label = parse(fields[PIXELS], 9)
-                .ok_or_else(|| DataError(format!("row {}: label {:?} is not a digit", r + 1, fields[PIXELS])))?;
+                .ok_or_else(|| digits_error(format!("row {}: label {:?} is not a digit", r + 1, fields[PIXELS])))?;
             split.labels.push(label);
             rows += 1;
         }
         if rows != ROWS {
-            return Err(DataError(format!("{rows} rows, expected {ROWS} (truncated file?)")));
+            return Err(digits_error(format!("{rows} rows, expected {ROWS} (truncated file?)")));
         }
-        Ok(Digits { train, test })
+        Ok(Digits { dataset: Dataset::Digits, train, test })
     }
 }
 

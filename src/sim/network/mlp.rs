@@ -9,11 +9,14 @@
 //!
 //! Read noise (`read_noise` = s, aihwkit's additive weight noise `w_noise`) perturbs every analog
 //! matrix-vector product: the forward output j gets s·‖x‖·ξ_j, the backward output i gets
-//! s·‖d‖·ξ_i, with fresh standard normal ξ. Digital SGD computes exactly.
+//! s·‖d‖·ξ_i, with fresh standard normal ξ. With converters or output noise configured
+//! ([`Io`]), every analog MVM goes through that periphery instead. Digital SGD computes exactly.
 
 use crate::sim::algorithm::AlgorithmKind;
 use crate::sim::device::AnalogArray;
 use crate::sim::network::data::Split;
+use crate::sim::network::io::{Io, BM_ROUNDS};
+use crate::sim::network::kernels::{accumulate, all_finite, argmax, log_softmax, norm, sigmoid, terms_of, transpose};
 use crate::sim::pulse_train::{rank_one_update, PulseTrains};
 use crate::sim::rng::SimRng;
 use rand_distr::{Distribution, StandardNormal};
@@ -53,16 +56,37 @@ pub struct Layer {
     pub bias: Vec<f64>,
     pub main: AnalogArray,
     pub fast: AnalogArray,
+    /// The next row of P a partial Tiki-Taka transfer reads (`reads` > 0).
+    pub next_read: usize,
 }
 
 /// Step sizes of the network algorithms.
 #[derive(Clone, Copy, Debug)]
 pub struct NetRates {
+    /// α: the step of Digital and Analog SGD and of the digital biases.
     pub alpha: f64,
+    /// β: Tiki-Taka's transfer rate P → W.
     pub beta: f64,
     pub gamma: f64,
     /// Tiki-Taka transfers once every this many mini-batches.
     pub every: u64,
+    /// Tiki-Taka's rate of gradient writes into P; `None` = α (then scheduled with it).
+    pub fast: Option<f64>,
+    /// Rows of P per transfer, in turn (0 = all of P).
+    pub reads: usize,
+    /// The StepLR factor currently applied to α and β.
+    pub scale: f64,
+}
+
+impl NetRates {
+    /// The scheduled α.
+    pub fn alpha_now(&self) -> f64 {
+        self.alpha * self.scale
+    }
+    /// The rate of writes into P.
+    pub fn fast_now(&self) -> f64 {
+        self.fast.unwrap_or(self.alpha_now())
+    }
 }
 
 /// Buffers of one mini-batch (reused between batches).
@@ -82,6 +106,9 @@ pub struct Scratch {
     back: Vec<f64>,
     /// The terms of the sum being accumulated (see [`terms_of`]).
     terms: Vec<(usize, f64)>,
+    /// The converted inputs of a periphery MVM, and one read row of P.
+    xq: Vec<f64>,
+    read: Vec<f64>,
     pub trains: PulseTrains,
 }
 
@@ -92,67 +119,16 @@ fn effective<'a>(layers: &'a [Layer], wbar: Option<&'a [Vec<f64>]>, l: usize) ->
     wbar.map_or(&layers[l].w, |wbar| &wbar[l])
 }
 
-#[inline]
-fn sigmoid(z: f64) -> f64 {
-    1.0 / (1.0 + libm::exp(-z))
-}
-
-fn norm(v: &[f64]) -> f64 {
-    v.iter().map(|x| x * x).sum::<f64>().sqrt()
-}
-
-/// `out[j] += Σ a·rows[k·stride + j]` over the terms (k, a) in order. Each element is summed
-/// exactly as by the plain loop; a block of outputs stays in vector registers for the whole sum
-/// instead of going through memory once per term (widths 32 and 10 run as 32 and 8 + 2).
-#[inline(always)]
-fn accumulate(out: &mut [f64], terms: &[(usize, f64)], rows: &[f64], stride: usize) {
-    let j0 = accumulate_blocks::<32>(out, 0, terms, rows, stride);
-    let j0 = accumulate_blocks::<16>(out, j0, terms, rows, stride);
-    let j0 = accumulate_blocks::<8>(out, j0, terms, rows, stride);
-    let j0 = accumulate_blocks::<4>(out, j0, terms, rows, stride);
-    let j0 = accumulate_blocks::<2>(out, j0, terms, rows, stride);
-    accumulate_blocks::<1>(out, j0, terms, rows, stride);
-}
-
-/// [`accumulate`] for the outputs from `j0` on, in blocks of `N` while they fit; returns where
-/// it stopped.
-#[inline(always)]
-fn accumulate_blocks<const N: usize>(
-    out: &mut [f64],
-    mut j0: usize,
-    terms: &[(usize, f64)],
-    rows: &[f64],
-    stride: usize,
-) -> usize {
-    while j0 + N <= out.len() {
-        let mut acc: [f64; N] = out[j0..j0 + N].try_into().expect("a block");
-        for &(k, a) in terms {
-            for (s, r) in acc.iter_mut().zip(&rows[k * stride + j0..][..N]) {
-                *s += a * r;
-            }
-        }
-        out[j0..j0 + N].copy_from_slice(&acc);
-        j0 += N;
-    }
-    j0
-}
-
-/// The terms (k, vₖ) of `values`, in order, keeping only vₖ ≠ 0 when `skip_zeros` (without a
-/// branch per value: digit pixels are zero in no predictable pattern).
-#[inline(always)]
-fn terms_of(values: impl ExactSizeIterator<Item = f64>, skip_zeros: bool, terms: &mut Vec<(usize, f64)>) {
-    terms.clear();
-    terms.resize(values.len(), (0, 0.0));
-    let mut count = 0;
-    for (k, v) in values.enumerate() {
-        terms[count] = (k, v);
-        count += usize::from(!skip_zeros || v != 0.0);
-    }
-    terms.truncate(count);
+/// The periphery of a net's analog MVMs (converters and output noise) and its scratch for the
+/// converted inputs.
+pub(crate) struct Periphery<'a> {
+    pub io: Io,
+    pub xq: &'a mut Vec<f64>,
 }
 
 /// z = Wᵀx + b (+ read noise): accumulates rows of W scaled by xᵢ in input order, so the sum is
-/// the same on every platform, and skips zero inputs (most digit pixels).
+/// the same on every platform, and skips zero inputs (most digit pixels). Through `io` when it
+/// is not exact (then `noise` carries the stream even without read noise).
 #[inline(always)]
 fn layer_forward(
     w: &[f64],
@@ -161,10 +137,44 @@ fn layer_forward(
     z: &mut [f64],
     noise: &mut Option<(f64, &mut SimRng)>,
     terms: &mut Vec<(usize, f64)>,
+    io: &mut Periphery,
 ) {
-    z.copy_from_slice(bias);
-    terms_of(x.iter().copied(), true, terms);
-    accumulate(z, terms, w, bias.len());
+    // Through the periphery, Io::mvm is spelled out around the one product below, so the product
+    // stays in this (vectorised) function and is compiled once (it is inlined at every call).
+    let periphery = !io.io.is_exact() && noise.is_some();
+    let mut scale = 1.0;
+    let mut zero = false;
+    if periphery {
+        match Io::input_scale(x, z) {
+            Some(m) => scale = m,
+            None => zero = true,
+        }
+    }
+    for round in 0..BM_ROUNDS {
+        if zero {
+            break;
+        }
+        if periphery {
+            io.io.convert_input(x, scale, io.xq);
+            z.fill(0.0);
+            terms_of(io.xq.iter().copied(), true, terms);
+        } else {
+            z.copy_from_slice(bias);
+            terms_of(x.iter().copied(), true, terms);
+        }
+        accumulate(z, terms, w, bias.len());
+        let Some((s, rng)) = noise.as_mut().filter(|_| periphery) else { break };
+        if io.io.convert_output(z, io.xq, *s, rng, scale, round + 1 == BM_ROUNDS) {
+            break;
+        }
+        scale *= 2.0;
+    }
+    if periphery {
+        for (zj, b) in z.iter_mut().zip(bias) {
+            *zj += b;
+        }
+        return;
+    }
     if let Some((s, rng)) = noise {
         let scale = *s * norm(x);
         for zj in z.iter_mut() {
@@ -174,18 +184,11 @@ fn layer_forward(
     }
 }
 
-/// log-softmax of `z` in place; returns nothing (z becomes log-probabilities).
-fn log_softmax(z: &mut [f64]) {
-    let m = z.iter().fold(f64::NEG_INFINITY, |m, &v| m.max(v));
-    let lse = m + libm::log(z.iter().map(|v| libm::exp(v - m)).sum::<f64>());
-    for v in z.iter_mut() {
-        *v -= lse;
-    }
-}
-
 /// Runs sample `n` forward: `acts[0]` holds its image at row n, each hidden layer writes its
 /// output straight into row n of the next layer's inputs, the last layer its log-probabilities
 /// into `logits`.
+// The buffers are separate arguments so the caller can keep borrowing the rest of its scratch.
+#[allow(clippy::too_many_arguments)]
 #[inline(always)]
 fn forward_sample(
     layers: &[Layer],
@@ -195,6 +198,7 @@ fn forward_sample(
     logits: &mut [f64],
     noise: &mut Option<(f64, &mut SimRng)>,
     terms: &mut Vec<(usize, f64)>,
+    io: &mut Periphery,
 ) {
     let last = layers.len() - 1;
     for (l, layer) in layers.iter().enumerate() {
@@ -204,31 +208,36 @@ fn forward_sample(
         let x = &head[l][n * ins..(n + 1) * ins];
         if l < last {
             let z = &mut tail[0][n * outs..(n + 1) * outs];
-            layer_forward(w, &layer.bias, x, z, noise, terms);
+            layer_forward(w, &layer.bias, x, z, noise, terms, io);
             for v in z.iter_mut() {
                 *v = sigmoid(*v);
             }
         } else {
-            layer_forward(w, &layer.bias, x, logits, noise, terms);
+            layer_forward(w, &layer.bias, x, logits, noise, terms, io);
             log_softmax(logits);
         }
     }
 }
 
-/// Whether every value is finite (without an exit per value, so the check vectorises).
-fn all_finite(v: &[f64]) -> bool {
-    v.iter().fold(true, |ok, x| ok & x.is_finite())
-}
-
-/// The class with the largest log-probability (the first on ties).
-fn argmax(v: &[f64]) -> usize {
-    let mut best = 0;
-    for (j, &x) in v.iter().enumerate() {
-        if x > v[best] {
-            best = j;
-        }
+/// Tiki-Taka's transfer of `reads` rows of P into W (all rows for 0), in turn from the layer's
+/// next row (aihwkit reads one column of its transposed layout at a time), each read through the
+/// ADC with output noise; returns whether the written weights are finite. Out of line: it runs
+/// once per mini-batch.
+#[inline(never)]
+fn transfer_rows(layer: &mut Layer, reads: usize, beta: f64, io: &Io, read: &mut Vec<f64>, rng: &mut SimRng) -> bool {
+    let outs = layer.outputs;
+    let rows = if reads == 0 { layer.inputs } else { reads.min(layer.inputs) };
+    let mut finite = true;
+    for _ in 0..rows {
+        let i = layer.next_read;
+        layer.next_read = (i + 1) % layer.inputs;
+        let span = i * outs..(i + 1) * outs;
+        io.read_row(&layer.p[span.clone()], read, rng);
+        let w_row = &mut layer.w[span];
+        layer.main.write_row(i * outs, w_row, beta, read);
+        finite &= all_finite(w_row);
     }
-    best
+    finite
 }
 
 /// A network being trained by one algorithm in one form.
@@ -239,6 +248,8 @@ pub struct Net {
     pub layers: Vec<Layer>,
     /// Read noise s of the analog MVMs (0 for Digital SGD).
     pub read_noise: f64,
+    /// The converters and output noise of the analog MVMs (exact for Digital SGD).
+    pub io: Io,
     read_rng: SimRng,
     rates: NetRates,
     /// Mini-batches taken.
@@ -263,9 +274,22 @@ impl Net {
         read_noise: f64,
         read_rng: SimRng,
         rates: NetRates,
+        io: Io,
     ) -> Net {
-        let read_noise = if kind == AlgorithmKind::Digital { 0.0 } else { read_noise };
-        Net { kind, form, layers, read_noise, read_rng, rates, batches: 0, scratch: Scratch::default() }
+        let digital = kind == AlgorithmKind::Digital;
+        let read_noise = if digital { 0.0 } else { read_noise };
+        let io = if digital { Io::default() } else { io };
+        Net { kind, form, layers, read_noise, io, read_rng, rates, batches: 0, scratch: Scratch::default() }
+    }
+
+    /// Sets the StepLR factor on α and β (and on P's rate when it follows α).
+    pub fn set_rate_scale(&mut self, scale: f64) {
+        self.rates.scale = scale;
+    }
+
+    /// Whether MVMs need the noise stream (read noise or a non-exact periphery).
+    fn noisy(&self) -> bool {
+        self.read_noise > 0.0 || !self.io.is_exact()
     }
 
     /// Pulses fired by all arrays.
@@ -303,11 +327,7 @@ impl Net {
                 let (ins, outs) = (layer.inputs, layer.outputs);
                 let wt = &mut s.wt[l];
                 wt.resize(ins * outs, 0.0);
-                for (i, row) in w.chunks_exact(outs).enumerate() {
-                    for (j, &v) in row.iter().enumerate() {
-                        wt[j * ins + i] = v;
-                    }
-                }
+                transpose(w, wt, ins, outs);
             }
         }
         s.logits.resize(self.layers[n - 1].outputs, 0.0);
@@ -341,14 +361,16 @@ impl Net {
         let inv_b = 1.0 / b as f64;
         let mut loss_sum = 0.0;
         {
-            let Scratch { acts, deltas, wbar, wt, logits, back, terms, .. } = &mut self.scratch;
+            let noisy = self.noisy();
+            let Scratch { acts, deltas, wbar, wt, logits, back, terms, xq, .. } = &mut self.scratch;
             let wbar = use_wbar.then_some(wbar.as_slice());
-            let mut noise = (self.read_noise > 0.0).then_some((self.read_noise, &mut self.read_rng));
+            let mut noise = noisy.then_some((self.read_noise, &mut self.read_rng));
+            let mut io = Periphery { io: self.io, xq };
             let last = self.layers.len() - 1;
             for (n, &s) in batch.iter().enumerate() {
                 let ins = self.layers[0].inputs;
                 acts[0][n * ins..(n + 1) * ins].copy_from_slice(data.image(s));
-                forward_sample(&self.layers, wbar, n, acts, logits, &mut noise, terms);
+                forward_sample(&self.layers, wbar, n, acts, logits, &mut noise, terms, &mut io);
                 let label = data.labels[s] as usize;
                 loss_sum -= logits[label];
                 // d of the last layer: (softmax − one-hot)/B.
@@ -365,9 +387,35 @@ impl Net {
                     let d_out = &upper[0][n * outs..(n + 1) * outs];
                     back.clear();
                     back.resize(ins, -0.0);
-                    terms_of(d_out.iter().copied(), false, terms);
-                    accumulate(back, terms, &wt[l], ins);
-                    if let Some((s, rng)) = &mut noise {
+                    // Io::mvm spelled out around one product, as in the forward pass.
+                    let periphery = !io.io.is_exact() && noise.is_some();
+                    let mut scale = 1.0;
+                    let mut zero = false;
+                    if periphery {
+                        match Io::input_scale(d_out, back) {
+                            Some(m) => scale = m,
+                            None => zero = true,
+                        }
+                    }
+                    for round in 0..BM_ROUNDS {
+                        if zero {
+                            break;
+                        }
+                        if periphery {
+                            io.io.convert_input(d_out, scale, io.xq);
+                            back.fill(0.0);
+                            terms_of(io.xq.iter().copied(), false, terms);
+                        } else {
+                            terms_of(d_out.iter().copied(), false, terms);
+                        }
+                        accumulate(back, terms, &wt[l], ins);
+                        let Some((s, rng)) = noise.as_mut().filter(|_| periphery) else { break };
+                        if io.io.convert_output(back, io.xq, *s, rng, scale, round + 1 == BM_ROUNDS) {
+                            break;
+                        }
+                        scale *= 2.0;
+                    }
+                    if let (false, Some((s, rng))) = (periphery, &mut noise) {
                         let scale = *s * norm(d_out);
                         for v in back.iter_mut() {
                             let xi: f64 = StandardNormal.sample(*rng);
@@ -385,16 +433,19 @@ impl Net {
         if !loss_sum.is_finite() {
             return BatchResult { loss_sum, finite: false };
         }
-        self.update(b);
-        let finite = self.layers.iter().all(|l| all_finite(&l.w) && all_finite(&l.p) && all_finite(&l.bias));
+        let finite = self.update(b);
         BatchResult { loss_sum, finite }
     }
 
-    /// Writes the batch's gradient according to the algorithm and form.
+    /// Writes the batch's gradient according to the algorithm and form; returns whether every
+    /// weight is still finite. Only what was written is checked (the rest was finite before: a
+    /// track stops at its first non-finite value), so the check stays in cache.
     #[inline(always)]
-    fn update(&mut self, b: usize) {
-        let NetRates { alpha, beta, every, .. } = self.rates;
-        let Scratch { acts, deltas, row, terms, trains, .. } = &mut self.scratch;
+    fn update(&mut self, b: usize) -> bool {
+        let mut finite = true;
+        let NetRates { beta, every, reads, scale, .. } = self.rates;
+        let (alpha, fast, beta) = (self.rates.alpha_now(), self.rates.fast_now(), beta * scale);
+        let Scratch { acts, deltas, row, terms, trains, read, .. } = &mut self.scratch;
         let tt = self.kind == AlgorithmKind::TikiTaka;
         for (l, layer) in self.layers.iter_mut().enumerate() {
             let (ins, outs) = (layer.inputs, layer.outputs);
@@ -410,32 +461,48 @@ impl Net {
             for (bj, g) in layer.bias.iter_mut().zip(row.iter()) {
                 *bj -= alpha * g;
             }
+            finite &= all_finite(&layer.bias);
             let (target, array) = if tt { (&mut layer.p, &mut layer.fast) } else { (&mut layer.w, &mut layer.main) };
+            let rate = if tt { fast } else { alpha };
             let per_batch = self.kind == AlgorithmKind::Digital || self.form == Form::Batch;
             if per_batch {
                 // Row i of the gradient Σₙ xₙ dₙᵀ (summed over the samples in order, zero inputs
-                // skipped), written as soon as it is complete.
+                // skipped), written as soon as it is complete. A row whose input is zero in every
+                // sample (MNIST's border pixels) has a zero gradient, which leaves the weights
+                // exactly as they are in the expected dynamic: it is skipped.
                 for (i, w_row) in target.chunks_exact_mut(outs).enumerate() {
+                    terms_of((0..b).map(|n| x_all[n * ins + i]), true, terms);
+                    if terms.is_empty() {
+                        continue;
+                    }
                     row.clear();
                     row.resize(outs, 0.0);
-                    terms_of((0..b).map(|n| x_all[n * ins + i]), true, terms);
                     accumulate(row, terms, d_all, outs);
-                    array.write_row(i * outs, w_row, -alpha, row);
+                    array.write_row(i * outs, w_row, -rate, row);
+                    finite &= all_finite(w_row);
                 }
             } else {
                 for n in 0..b {
                     let x = &x_all[n * ins..(n + 1) * ins];
                     let d = &d_all[n * outs..(n + 1) * outs];
-                    rank_one_update(array, target, x, d, alpha, trains);
+                    rank_one_update(array, target, x, d, rate, trains);
                 }
+                finite &= all_finite(target);
             }
         }
         self.batches += 1;
         if tt && self.batches.is_multiple_of(every.max(1)) {
+            let io = self.io;
             for layer in &mut self.layers {
-                layer.main.write_row(0, &mut layer.w, beta, &layer.p);
+                if reads == 0 && io.is_exact() {
+                    layer.main.write_row(0, &mut layer.w, beta, &layer.p);
+                    finite &= all_finite(&layer.w);
+                    continue;
+                }
+                finite &= transfer_rows(layer, reads, beta, &io, read, &mut self.read_rng);
             }
         }
+        finite
     }
 
     /// Test loss (mean NLL), accuracy and the predicted class of every image of `data`, through
@@ -461,14 +528,16 @@ impl Net {
     fn evaluate_portable(&mut self, data: &Split, rng: &mut SimRng, predictions: &mut Vec<u8>) -> (f64, f64) {
         self.prepare(1, false);
         let use_wbar = self.uses_wbar();
-        let Scratch { acts, wbar, logits, terms, .. } = &mut self.scratch;
+        let noisy = self.noisy();
+        let Scratch { acts, wbar, logits, terms, xq, .. } = &mut self.scratch;
         let wbar = use_wbar.then_some(wbar.as_slice());
-        let mut noise = (self.read_noise > 0.0).then_some((self.read_noise, rng));
+        let mut noise = noisy.then_some((self.read_noise, rng));
+        let mut io = Periphery { io: self.io, xq };
         predictions.clear();
         let (mut loss, mut right) = (0.0, 0usize);
         for n in 0..data.len() {
             acts[0].copy_from_slice(data.image(n));
-            forward_sample(&self.layers, wbar, 0, acts, logits, &mut noise, terms);
+            forward_sample(&self.layers, wbar, 0, acts, logits, &mut noise, terms, &mut io);
             let label = data.labels[n] as usize;
             loss -= logits[label];
             let guess = argmax(logits);
@@ -483,7 +552,9 @@ impl Net {
         let mut acts: Vec<Vec<f64>> = self.layers.iter().map(|l| vec![0.0; l.inputs]).collect();
         acts[0].copy_from_slice(x);
         let mut logits = vec![0.0; self.layers.last().map_or(0, |l| l.outputs)];
-        forward_sample(&self.layers, None, 0, &mut acts, &mut logits, &mut None, &mut Vec::new());
+        let mut xq = Vec::new();
+        let mut io = Periphery { io: Io::default(), xq: &mut xq };
+        forward_sample(&self.layers, None, 0, &mut acts, &mut logits, &mut None, &mut Vec::new(), &mut io);
         -logits[label]
     }
 
@@ -493,6 +564,7 @@ impl Net {
         let saved = (self.rates, self.layers.clone(), self.batches);
         self.rates.alpha = 0.0;
         self.rates.beta = 0.0;
+        self.rates.fast = Some(0.0);
         self.train_batch(data, batch);
         let b = batch.len();
         let out = self

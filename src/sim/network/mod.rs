@@ -1,14 +1,17 @@
-//! `problem=digits`: a fully connected network on the 8×8 handwritten digits, every layer an
-//! analog tile, trained by Digital SGD, Analog SGD and Tiki-Taka on the same initial weights and
+//! `problem=digits` and `problem=mnist`: a fully connected network on the 8×8 handwritten digits
+//! or on 10,000 real MNIST digits, every layer an analog tile, trained by Digital SGD, Analog SGD and Tiki-Taka on the same initial weights and
 //! the same sample order (common random numbers), in the expected dynamic (per mini-batch or per
 //! sample) and at pulse level.
 //!
-//! * [`data`] — the vendored data set and its fixed split.
-//! * [`mlp`] — layers, forward/backward, the per-algorithm updates.
+//! * [`data`] — the vendored data sets and their fixed splits; [`mnist`] — the MNIST file.
+//! * [`mlp`] — layers, forward/backward, the per-algorithm updates; [`io`] — the MVM periphery.
 //! * this file — a run: tracks, epochs, evaluation, the summary.
 
 pub mod data;
+pub mod io;
+mod kernels;
 pub mod mlp;
+pub mod mnist;
 
 use crate::sim::algorithm::AlgorithmKind;
 use crate::sim::device::{AnalogArray, Device, UpdateMode};
@@ -16,7 +19,8 @@ use crate::sim::ensemble::seed_of;
 use crate::sim::rng::{self, Purpose, SimRng};
 use crate::sim::run::{device_of, pulse_mode_of};
 use crate::sim::scenario::{DeviceKind, PulseMode, Scenario, UpdateForm};
-use data::Digits;
+use data::{Dataset, Digits};
+use io::Io;
 use mlp::{Form, Layer, Net, NetRates};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
@@ -141,6 +145,25 @@ pub struct NetRun {
     shuffle: SimRng,
 }
 
+/// The data set a network scenario trains on.
+pub fn dataset_of(s: &Scenario) -> Dataset {
+    match s.problem {
+        crate::sim::scenario::ProblemKind::Mnist => Dataset::Mnist,
+        _ => Dataset::Digits,
+    }
+}
+
+/// Test images a page's prediction grid shows.
+pub const GRID_IMAGES: usize = 36;
+
+/// The test images of the prediction grid: the first [`GRID_IMAGES`] for the digits, evenly
+/// spread over the test set for MNIST (its test images come class by class).
+pub fn grid_indices(data: &Digits) -> Vec<usize> {
+    let n = data.test.len();
+    let stride = if data.dataset == Dataset::Mnist { (n / GRID_IMAGES).max(1) } else { 1 };
+    (0..GRID_IMAGES.min(n)).map(|k| k * stride).collect()
+}
+
 /// The layer widths of a scenario.
 pub fn widths(s: &Scenario) -> Vec<usize> {
     s.layers.iter().map(|w| *w as usize).collect()
@@ -153,8 +176,11 @@ impl NetRun {
     }
 
     /// A fresh run whose initial weights, sample order and read noise come from `seed`.
+    ///
+    /// Panics if the scenario's data set is not available: only in the browser, where the page
+    /// installs MNIST before it starts a run ([`mnist::install`]).
     pub fn with_seed(scenario: &Scenario, seed: u64) -> NetRun {
-        let data = Digits::embedded();
+        let data = dataset_of(scenario).get().unwrap_or_else(|e| panic!("{e}"));
         let device = device_of(scenario);
         let widths = widths(scenario);
         let rates = NetRates {
@@ -162,7 +188,12 @@ impl NetRun {
             beta: scenario.beta,
             gamma: scenario.gamma,
             every: scenario.every.max(1),
+            fast: (scenario.fast_lr > 0.0).then_some(scenario.fast_lr),
+            reads: scenario.n_reads as usize,
+            scale: 1.0,
         };
+        let io =
+            Io { inp_bits: scenario.inp_res as u32, out_bits: scenario.out_res as u32, out_noise: scenario.out_noise };
         // Initial weights as torch.nn.Linear draws them, U(−1/√I, 1/√I) for W and b, shared by
         // every track and clipped into the device's range.
         let mut init = rng::stream(seed, Purpose::Init);
@@ -207,12 +238,13 @@ impl NetRun {
                                 _ => v,
                             })
                             .collect::<Vec<_>>();
-                        Layer { inputs: io[0], outputs: io[1], p: vec![0.0; w.len()], w, bias: b.clone(), main, fast }
+                        let (inputs, outputs) = (io[0], io[1]);
+                        Layer { inputs, outputs, p: vec![0.0; w.len()], w, bias: b.clone(), main, fast, next_read: 0 }
                     })
                     .collect();
                 let read = rng::substream(seed, Purpose::ReadNoise, 2 * t);
                 NetTrack {
-                    net: Net::new(kind, form, layers, scenario.read_noise, read, rates),
+                    net: Net::new(kind, form, layers, scenario.read_noise, read, rates, io),
                     records: Vec::new(),
                     predictions: Vec::new(),
                     diverged_at_epoch: None,
@@ -290,7 +322,20 @@ impl NetRun {
             self.batch_in_epoch = 0;
             self.epoch += 1;
             self.evaluate();
+            let scale = self.rate_scale();
+            for t in &mut self.tracks {
+                t.net.set_rate_scale(scale);
+            }
         }
+    }
+
+    /// The StepLR factor for the coming epoch: lr_gamma^⌊epochs done / lr_step⌋ (1 without StepLR).
+    pub fn rate_scale(&self) -> f64 {
+        let s = &self.scenario;
+        if s.lr_step == 0 {
+            return 1.0;
+        }
+        s.lr_gamma.powi((self.epoch / s.lr_step).min(i32::MAX as u64) as i32)
     }
 
     /// Steps `n` mini-batches (fewer at the end).

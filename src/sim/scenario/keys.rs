@@ -16,16 +16,28 @@ fn on_quadratic_or_lb(s: &Scenario) -> bool {
     matches!(s.problem, ProblemKind::Quadratic | ProblemKind::LowerBound)
 }
 fn on_stepped(s: &Scenario) -> bool {
-    s.problem != ProblemKind::Digits
+    !s.problem.is_network()
 }
 fn on_digits(s: &Scenario) -> bool {
-    s.problem == ProblemKind::Digits
+    s.problem.is_network()
 }
 fn on_lsq_or_digits(s: &Scenario) -> bool {
-    matches!(s.problem, ProblemKind::Lsq | ProblemKind::Digits)
+    s.problem == ProblemKind::Lsq || s.problem.is_network()
 }
 fn on_digits_expected(s: &Scenario) -> bool {
-    s.problem == ProblemKind::Digits && s.device != DeviceKind::Ideal && s.pulses != PulseMode::On
+    s.problem.is_network() && s.device != DeviceKind::Ideal && s.pulses != PulseMode::On
+}
+fn on_network_tt(s: &Scenario) -> bool {
+    s.problem.is_network() && s.algos.contains(&crate::sim::algorithm::AlgorithmKind::TikiTaka)
+}
+fn on_lr_step(s: &Scenario) -> bool {
+    s.problem.is_network() && s.lr_step > 0
+}
+fn on_network_analog(s: &Scenario) -> bool {
+    s.problem.is_network() && s.device != DeviceKind::Ideal
+}
+fn never(_: &Scenario) -> bool {
+    false
 }
 fn on_lsq(s: &Scenario) -> bool {
     s.problem == ProblemKind::Lsq
@@ -58,7 +70,11 @@ fn on_pulses(s: &Scenario) -> bool {
     s.pulses != PulseMode::Off
 }
 fn runs_any(s: &Scenario, f: fn(AlgorithmKind) -> bool) -> bool {
-    s.problem != ProblemKind::Digits && s.algos.iter().any(|&a| f(a))
+    !s.problem.is_network() && s.algos.iter().any(|&a| f(a))
+}
+/// One key for the transfer's columns per read, on the stepped problems and in the network.
+fn on_n_reads(s: &Scenario) -> bool {
+    on_transfer(s) || on_network_tt(s)
 }
 fn on_transfer(s: &Scenario) -> bool {
     runs_any(s, AlgorithmKind::transfers)
@@ -159,14 +175,14 @@ pub const MAX_QUADRATIC_DIM: usize = 64;
 /// Most layer widths of a `digits` network (input and output included).
 pub const MAX_LAYERS: usize = 8;
 
-use ProblemKind::{Digits as DIGITS, LowerBound as LB, Lsq as LSQ};
+use ProblemKind::{Digits as DIGITS, LowerBound as LB, Lsq as LSQ, Mnist as MNIST};
 
 /// The vocabulary: every key, in canonical order (`problem` first: other defaults depend on it).
-pub static KEYS: [Key; 52] = [
+pub static KEYS: [Key; 59] = [
     key!(
         "problem",
         "problem",
-        Kind::Choice(&["quadratic", "lsq", "lower_bound", "digits"]),
+        Kind::Choice(&["quadratic", "lsq", "lower_bound", "digits", "mnist"]),
         "quadratic",
         &[],
         always,
@@ -178,7 +194,7 @@ pub static KEYS: [Key; 52] = [
                 }
             }
         ),
-        "training problem: 2-D (or n-D) quadratic, the paper's least squares, the Theorem 3 lower-bound instance, or a network on the 8×8 handwritten digits"
+        "training problem: 2-D (or n-D) quadratic, the paper's least squares, the Theorem 3 lower-bound instance, a network on the 8×8 handwritten digits, or the paper's network on 10,000 real MNIST digits"
     ),
     key!(
         "algos",
@@ -247,7 +263,7 @@ pub static KEYS: [Key; 52] = [
         "β",
         Kind::Float { min: 0.0, max: 10.0, log: true },
         "0.1",
-        &[],
+        &[(MNIST, "0.05")],
         always,
         float_key!(beta),
         "transfer rate of Tiki-Taka and the algorithms beyond it: every transfer writes β·P into W (the 2024 paper calls this α; aihwkit: transfer_lr × lr under scale_transfer_lr); buffers accumulate β·P"
@@ -270,10 +286,20 @@ pub static KEYS: [Key; 52] = [
         &[],
         always,
         int_key!(every),
-        "Tiki-Taka transfers P into W once every this many steps (digits: mini-batches)"
+        "Tiki-Taka transfers P into W once every this many steps (digits, mnist: mini-batches)"
     ),
-    key!("n_reads", "reads per transfer", Kind::Int { min: 0, max: 100_000 }, "0", &[], on_transfer, int_key!(n_reads),
-        "columns of P read per transfer (aihwkit n_reads_per_transfer), in order and wrapping; 0 = all. The weights are one tile with one output, so a column is one weight"),
+    key!(
+        "fast_lr",
+        "α_P",
+        Kind::Float { min: 0.0, max: 10.0, log: true },
+        "0",
+        &[(MNIST, "0.01")],
+        on_network_tt,
+        float_key!(fast_lr),
+        "digits, mnist: Tiki-Taka's rate of gradient writes into P (aihwkit fast_lr, the paper's β = 0.01 on MNIST); 0 means α. Not scheduled by StepLR"
+    ),
+    key!("n_reads", "reads per transfer", Kind::Int { min: 0, max: 100_000 }, "0", &[(MNIST, "1")], on_n_reads, int_key!(n_reads),
+        "columns of P read per transfer (aihwkit n_reads_per_transfer), in order and wrapping; 0 = all of P at once. quadratic, lsq: the weights are one tile with one output, so a column is one weight; digits, mnist: a column is one input line of a layer (MNIST's default 1, one per mini-batch as in aihwkit)"),
     key!("transfer_read_noise", "transfer read noise", Kind::Float { min: 0.0, max: 10.0, log: false }, "0", &[], on_transfer, float_key!(transfer_read_noise),
         "std of the additive Gaussian noise on every read of P by a transfer (aihwkit transfer_forward out_noise)"),
     key!("buffer_threshold", "thr", Kind::Float { min: 0.01, max: 1000.0, log: true }, "1", &[], on_buffered, float_key!(buffer_threshold),
@@ -315,30 +341,50 @@ pub static KEYS: [Key; 52] = [
         "layers",
         Kind::List { min: 1.0, max: 1024.0, max_len: MAX_LAYERS },
         "64,32,10",
-        &[],
+        &[(MNIST, "784,256,128,10")],
         on_digits,
         list_key!(layers),
-        "digits: widths of the network's layers, 64 inputs first and 10 classes last (sigmoid hidden units)"
+        "digits, mnist: widths of the network's layers, the pixels first (64 or 784) and 10 classes last (sigmoid hidden units)"
     ),
     key!(
         "batch",
         "B",
-        Kind::Int { min: 1, max: 1437 },
+        Kind::Int { min: 1, max: 8000 },
         "10",
         &[],
         on_digits,
         int_key!(batch),
-        "digits: samples per mini-batch (the loss is their mean)"
+        "digits, mnist: samples per mini-batch (the loss is their mean)"
     ),
     key!(
         "epochs",
         "epochs",
         Kind::Int { min: 1, max: 1000 },
         "60",
-        &[],
+        &[(MNIST, "40")],
         on_digits,
         int_key!(epochs),
-        "digits: passes over the 1437 training images"
+        "digits, mnist: passes over the training images (1437 digits, 8000 MNIST)"
+    ),
+    key!(
+        "lr_step",
+        "StepLR period",
+        Kind::Int { min: 0, max: 1000 },
+        "0",
+        &[],
+        on_digits,
+        int_key!(lr_step),
+        "digits, mnist: StepLR — multiply α and β by lr_gamma every this many epochs (the paper: 35); 0 keeps them constant"
+    ),
+    key!(
+        "lr_gamma",
+        "StepLR factor",
+        Kind::Float { min: 0.0, max: 1.0, log: false },
+        "0.1",
+        &[],
+        on_lr_step,
+        float_key!(lr_gamma),
+        "digits, mnist: the StepLR factor (the paper: 0.1)"
     ),
     key!(
         "seed",
@@ -448,7 +494,7 @@ pub static KEYS: [Key; 52] = [
         "digits, expected dynamic: apply eq. 3 once per mini-batch (batch-mean gradient) or once per sample (B rank-1 updates, as pulse trains do), or both"),
     key!("dw_min", "Δw_min", Kind::Float { min: 1e-7, max: 1.0, log: true }, "0.001", &[], on_dw_min, float_key!(dw_min),
         "pulse mode: nominal weight step of one pulse; also the unit of buffered transfers and of zero-shifting pulses"),
-    key!("bl", "BL", Kind::Int { min: 1, max: 100_000 }, "5000", &[(DIGITS, "31")], on_pulses, int_key!(bl),
+    key!("bl", "BL", Kind::Int { min: 1, max: 100_000 }, "5000", &[(DIGITS, "31"), (MNIST, "31")], on_pulses, int_key!(bl),
         "pulse mode: most pulses per update (pulse-train length)"),
     key!("transfer_bl", "transfer BL", Kind::Int { min: 1, max: 100_000 }, "31", &[], on_transfer_pulses, int_key!(transfer_bl),
         "pulse mode: most pulses per column of a transfer, its own pulse train with update management (aihwkit transfer_update.desired_bl); caps buffered transfers' counts too"),
@@ -460,12 +506,28 @@ pub static KEYS: [Key; 52] = [
         (|s: &Scenario| Value::Choice(s.pulse_noise.key().into()),
          |s: &mut Scenario, v: Value| if let Value::Choice(c) = v { if let Some(m) = PulseNoise::from_key(&c) { s.pulse_noise = m } }),
         "lsq at pulse level: same = every track sees σ and the read noise; read = the paper's Fig. 3 pairing: pulse-level tracks see only the read noise, the expected dynamic and Digital SGD only σ"),
+    key!("inp_res", "DAC bits", Kind::Int { min: 0, max: 24 }, "0", &[], on_network_analog, int_key!(inp_res),
+        "digits, mnist: inputs of every analog MVM are scaled by their max |x| and rounded to 2^(bits−1) − 1 levels per sign (aihwkit inp_res; the paper's device: 7); 0 = exact"),
+    key!("out_res", "ADC bits", Kind::Int { min: 0, max: 24 }, "0", &[], on_network_analog, int_key!(out_res),
+        "digits, mnist: outputs of every analog MVM are clipped to ±12 and rounded to 2^(bits−1) − 1 levels per sign (aihwkit out_res, out_bound 12; the paper's device: 9); 0 = exact"),
+    key!("out_noise", "output noise", Kind::Float { min: 0.0, max: 10.0, log: false }, "0", &[], on_network_analog, float_key!(out_noise),
+        "digits, mnist: std of Gaussian noise added to every analog MVM output before the ADC, in units of the scaled output (aihwkit out_noise; the paper's device: 0.06)"),
     key!("seeds", "seeds", Kind::Int { min: 1, max: 64 }, "1", &[], always, int_key!(seeds),
         "number of noise seeds K (seed, seed + 1, …, seed + K − 1); curves show mean ± 1 std"),
     key!("xstar_scale", "x* scale", Kind::Float { min: 0.0, max: 10.0, log: false }, "0.3", &[], on_lsq, float_key!(xstar_scale),
         "lsq: x* = xstar_scale·randn(D) (paper S2: 0.3; S1: 0.45; S3: 0.5)"),
     key!("a_scale", "A scale", Kind::Float { min: 1e-3, max: 100.0, log: true }, "0.5", &[], on_lsq, float_key!(a_scale),
         "lsq: A = a_scale·randn(N, D) (paper S2: 0.5; S1, S3: 1)"),
+    key!(
+        "preset",
+        "preset",
+        Kind::Choice(&["none", "paper-fcn"]),
+        "none",
+        &[],
+        never,
+        (|_: &Scenario| Value::Choice("none".into()), |_: &mut Scenario, _: Value| {}),
+        "expands into ordinary keys (the link then shows those): paper-fcn = the paper's MNIST FCN with aihwkit's SoftBoundsReference defaults and IO (see README); keys given beside it win"
+    ),
     key!(
         "v",
         "version",

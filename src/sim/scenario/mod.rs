@@ -12,10 +12,13 @@
 //! The table lives in `keys.rs`, the text forms (parsing and formatting values, query strings) in
 //! `text.rs`.
 
+mod consistency;
 mod keys;
+mod preset;
 mod text;
 
 pub use keys::{key, KEYS, MAX_LAYERS, MAX_QUADRATIC_DIM, MAX_SEED};
+pub use preset::PAPER_FCN;
 pub use text::{fmt_f64, percent_decode, split_query};
 
 use crate::sim::algorithm::AlgorithmKind;
@@ -34,17 +37,32 @@ pub enum ProblemKind {
     LowerBound,
     /// A network on the 8×8 handwritten digits.
     Digits,
+    /// The paper's network on 10,000 real 28×28 MNIST digits.
+    Mnist,
 }
 
 impl ProblemKind {
-    pub const ALL: [ProblemKind; 4] =
-        [ProblemKind::Quadratic, ProblemKind::Lsq, ProblemKind::LowerBound, ProblemKind::Digits];
+    pub const ALL: [ProblemKind; 5] =
+        [ProblemKind::Quadratic, ProblemKind::Lsq, ProblemKind::LowerBound, ProblemKind::Digits, ProblemKind::Mnist];
+    /// Whether the problem trains a network on images (epochs, layers, test accuracy).
+    pub fn is_network(self) -> bool {
+        matches!(self, ProblemKind::Digits | ProblemKind::Mnist)
+    }
+    /// The network's input width (pixels per image); 0 for the other problems.
+    pub fn input_width(self) -> usize {
+        match self {
+            ProblemKind::Digits => 64,
+            ProblemKind::Mnist => 784,
+            _ => 0,
+        }
+    }
     pub fn key(self) -> &'static str {
         match self {
             ProblemKind::Quadratic => "quadratic",
             ProblemKind::Lsq => "lsq",
             ProblemKind::LowerBound => "lower_bound",
             ProblemKind::Digits => "digits",
+            ProblemKind::Mnist => "mnist",
         }
     }
     pub fn from_key(s: &str) -> Option<Self> {
@@ -255,6 +273,18 @@ pub struct Scenario {
     pub zero_shift: u64,
     /// Zero-shifting pulses per element.
     pub zs_pulses: u64,
+    /// Networks: Tiki-Taka's rate of gradient writes into P (aihwkit `fast_lr`); 0 means α.
+    pub fast_lr: f64,
+    /// Networks: StepLR period in epochs (0 = constant step sizes).
+    pub lr_step: u64,
+    /// Networks: StepLR factor applied to α and β every `lr_step` epochs.
+    pub lr_gamma: f64,
+    /// Networks: DAC resolution of analog MVM inputs in bits (0 = exact).
+    pub inp_res: u64,
+    /// Networks: ADC resolution of analog MVM outputs in bits (0 = exact).
+    pub out_res: u64,
+    /// Networks: standard deviation of the additive output noise of analog MVMs.
+    pub out_noise: f64,
 }
 
 /// A value of one key.
@@ -385,6 +415,12 @@ impl Scenario {
             reprogram_every: 10,
             zero_shift: 0,
             zs_pulses: 10000,
+            fast_lr: 0.0,
+            lr_step: 0,
+            lr_gamma: 0.1,
+            inp_res: 0,
+            out_res: 0,
+            out_noise: 0.0,
         };
         for k in KEYS.iter().filter(|k| k.name != "problem") {
             k.set_text(&mut s, k.default_for(problem)).expect("vocabulary defaults are valid");
@@ -407,6 +443,8 @@ impl Scenario {
     /// Parses decoded pairs; see [`Scenario::parse`] and [`Scenario::parse_lenient`].
     pub fn parse_pairs(pairs: &[(String, String)], lenient: bool) -> Result<(Scenario, Notices), ScenarioError> {
         let mut notices = Notices::new();
+        let expanded = preset::expand(pairs, lenient, &mut notices)?;
+        let pairs = expanded.as_slice();
         let fail = |e: ScenarioError, notices: &mut Notices| -> Result<(), ScenarioError> {
             if lenient {
                 notices.push(e);
@@ -498,102 +536,6 @@ impl Scenario {
         }
         s.check_consistency(lenient, &mut notices)?;
         Ok((s, notices))
-    }
-
-    /// Cross-key rules (list lengths). Lenient mode repairs them and reports.
-    fn check_consistency(&mut self, lenient: bool, notices: &mut Notices) -> Result<(), ScenarioError> {
-        let mut problems: Vec<ScenarioError> = Vec::new();
-        match self.problem {
-            ProblemKind::Quadratic => {
-                let n = self.wstar.len();
-                for (name, list) in [("h", &mut self.h), ("w0", &mut self.w0)] {
-                    if list.len() != n && list.len() != 1 {
-                        let value = list.iter().map(|x| fmt_f64(*x)).collect::<Vec<_>>().join(",");
-                        let repair = match (lenient, list.len() > n) {
-                            (false, _) => "",
-                            (true, true) => "; the extra values were dropped",
-                            (true, false) => "; its last value was repeated for the missing coordinates",
-                        };
-                        let fix = *list.last().expect("lists are non-empty");
-                        list.resize(n, fix);
-                        let rule = if n == 1 {
-                            "takes one value here, as w* has one coordinate".to_string()
-                        } else {
-                            format!("takes one value (for every coordinate) or {n} values, one per coordinate of w*")
-                        };
-                        problems.push(ScenarioError { key: name.into(), value, message: format!("{name} {rule}{repair}") });
-                    }
-                }
-            }
-            ProblemKind::LowerBound => {
-                if self.wstar.len() != 1 {
-                    let value = self.wstar.iter().map(|x| fmt_f64(*x)).collect::<Vec<_>>().join(",");
-                    self.wstar.truncate(1);
-                    problems.push(ScenarioError {
-                        key: "wstar".into(),
-                        value,
-                        message: "lower_bound takes a single value w* (the optimum is w*·1)".into(),
-                    });
-                }
-            }
-            ProblemKind::Digits => {
-                if self.algos.iter().any(|a| a.beyond_tt()) {
-                    let value = self.algos.iter().map(|a| a.key()).collect::<Vec<_>>().join(",");
-                    self.algos.retain(|a| !a.beyond_tt());
-                    problems.push(ScenarioError {
-                        key: "algos".into(),
-                        value,
-                        message: "digits runs digital, analog and tt only; the algorithms beyond Tiki-Taka run on quadratic, lsq and lower_bound".into(),
-                    });
-                }
-                let value = self.layers.iter().map(|x| fmt_f64(*x)).collect::<Vec<_>>().join(",");
-                let mut message = Vec::new();
-                if self.layers.iter().any(|w| w.fract() != 0.0) {
-                    message.push("widths must be whole numbers".to_string());
-                    for w in &mut self.layers {
-                        *w = w.round().max(1.0);
-                    }
-                }
-                if self.layers.len() < 2 {
-                    message.push("needs at least the input and output widths".to_string());
-                    self.layers = vec![64.0, 10.0];
-                }
-                if self.layers[0] != 64.0 {
-                    message.push(format!("the first width must be 64 (8×8 pixels), not {}", fmt_f64(self.layers[0])));
-                    self.layers[0] = 64.0;
-                }
-                let last = self.layers.len() - 1;
-                if self.layers[last] != 10.0 {
-                    message
-                        .push(format!("the last width must be 10 (one per digit), not {}", fmt_f64(self.layers[last])));
-                    self.layers[last] = 10.0;
-                }
-                if !message.is_empty() {
-                    problems.push(ScenarioError { key: "layers".into(), value, message: message.join("; ") });
-                }
-            }
-            ProblemKind::Lsq => {
-                let n = self.dim as usize;
-                if self.w0.len() != n && self.w0.len() != 1 {
-                    let value = self.w0.iter().map(|x| fmt_f64(*x)).collect::<Vec<_>>().join(",");
-                    let fix = *self.w0.last().expect("lists are non-empty");
-                    self.w0.resize(n, fix);
-                    problems.push(ScenarioError {
-                        key: "w0".into(),
-                        value,
-                        message: format!("w0 takes one value (for every weight) or {n} values, one per weight (D = dim = {n})"),
-                    });
-                }
-            }
-        }
-        for p in problems {
-            if lenient {
-                notices.push(p);
-            } else {
-                return Err(p);
-            }
-        }
-        Ok(())
     }
 
     /// The canonical query: every key that applies, in table order.

@@ -235,7 +235,7 @@ impl App {
 
     /// Whether the digits network is shown (it trains in a worker).
     pub fn is_digits(&self) -> bool {
-        self.scenario.problem == ProblemKind::Digits
+        self.scenario.problem.is_network()
     }
 
     /// Whether the run has reached its end.

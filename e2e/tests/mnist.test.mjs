@@ -1,0 +1,105 @@
+// End-to-end tests of problem=mnist: the default page never requests the MNIST file; choosing
+// MNIST makes the workers fetch it (with a progress line), train an epoch and draw the digits view
+// for 28×28 images, without console errors. Also prints seconds per epoch in the browser (one
+// thread, the page's own wasm) for BENCHMARKS.md.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serveDist, launch, open, screenshot, stats } from '../helpers.mjs';
+
+let server, browser;
+before(async () => { server = await serveDist(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
+const DATA = 'mnist10k.bin.gz';
+
+/** Opens `query` recording every request (workers' included) and every status line shown. */
+async function openWatched(query) {
+  const context = await browser.newContext({ viewport: { width: 1300, height: 1000 } });
+  const requests = [];
+  context.on('request', (r) => requests.push(r.url()));
+  await context.addInitScript(() => {
+    window.__status = [];
+    const watch = () => {
+      const el = document.getElementById('digits-status');
+      if (!el) return requestAnimationFrame(watch);
+      new MutationObserver(() => window.__status.push(el.textContent)).observe(el, { childList: true, characterData: true, subtree: true });
+    };
+    document.addEventListener('DOMContentLoaded', watch);
+  });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(server.url + query);
+  await page.waitForSelector('body[data-ready="1"]', { timeout: 20000 });
+  return { page, context, requests, errors };
+}
+
+test('the default page does not request the MNIST file', async () => {
+  const { page, context, requests, errors } = await openWatched('');
+  await sleep(3000);
+  assert.ok(!requests.some((u) => u.includes(DATA)), requests.join('\n'));
+  assert.equal(await page.isVisible('#panel-digits'), false);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('choosing MNIST loads the data with progress, trains an epoch in a worker and draws 28×28 digits', async () => {
+  const { page, context, requests, errors } = await openWatched('?problem=mnist&epochs=1');
+  await page.waitForFunction(() => window.wasmBindings && JSON.parse(window.wasmBindings.playground_stats()).digits?.finished, null, { timeout: 120000 });
+  assert.equal(requests.filter((u) => u.includes(DATA)).length, 1, 'one worker fetched the data once');
+  const shown = await page.evaluate(() => window.__status);
+  assert.ok(shown.some((t) => /Loading the MNIST digits/.test(t)), shown.join(' | '));
+  assert.match(await page.textContent('#digits-title'), /MNIST \(28×28, 8000 training \/ 2000 test/);
+  const st = await stats(page);
+  assert.equal(st.digits.epoch, 1);
+  // One epoch of the expected dynamic at τ = 1 from the torch-like start: every track has a
+  // measured accuracy (sigmoid nets at α = 0.05 start slowly; Digital SGD is at 12 % natively).
+  for (const k of ['digital', 'analog', 'tt']) assert.ok(st.digits.accuracy[k] > 0.05, `${k}: ${st.digits.accuracy[k]}`);
+  for (const id of ['digits-accuracy', 'digits-grid']) {
+    const inked = await page.evaluate((id) => {
+      const c = document.getElementById(id);
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let differ = 0;
+      for (let i = 0; i < d.length; i += 4 * 97) if (d[i] !== d[0] || d[i + 1] !== d[1] || d[i + 2] !== d[2]) differ++;
+      return differ;
+    }, id);
+    assert.ok(inked > 10, `#${id} is drawn`);
+  }
+  await screenshot(page, 'mnist-epoch');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a damaged MNIST file is refused with a message (browser side)', async () => {
+  const { page, context, errors } = await open(browser, server.url, '?autoplay=0');
+  const msg = await page.evaluate(async (name) => {
+    const bytes = new Uint8Array(await (await fetch(name)).arrayBuffer());
+    try { window.wasmBindings.install_mnist(bytes.slice(0, bytes.length >> 1)); return 'installed'; } catch (e) { return String(e); }
+  }, DATA);
+  assert.match(msg, /^MNIST data: /);
+  assert.equal(await page.evaluate(() => window.wasmBindings.mnist_loaded()), false);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('browser seconds per epoch on MNIST (one thread; printed for BENCHMARKS.md)', async () => {
+  const { page, context } = await open(browser, server.url, '?autoplay=0');
+  const rows = await page.evaluate(async (name) => {
+    const bytes = new Uint8Array(await (await fetch(name)).arrayBuffer());
+    window.wasmBindings.install_mnist(bytes);
+    const out = {};
+    for (const [k, q] of [
+      ['digital', 'problem=mnist&tau=0.7&algos=digital'],
+      ['analog, expected', 'problem=mnist&tau=0.7&algos=analog'],
+      ['tt, expected', 'problem=mnist&tau=0.7&algos=tt'],
+      ['analog, preset=paper-fcn', 'preset=paper-fcn&algos=analog'],
+      ['tt, preset=paper-fcn', 'preset=paper-fcn&algos=tt'],
+    ]) out[k] = window.wasmBindings.benchmark_digits(q, 1);
+    return out;
+  }, DATA);
+  console.log('MNIST browser s/epoch', JSON.stringify(rows));
+  for (const v of Object.values(rows)) assert.ok(v > 0 && v < 60, JSON.stringify(rows));
+  await context.close();
+});

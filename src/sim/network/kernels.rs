@@ -1,0 +1,102 @@
+//! The numeric kernels of the network layers: the ordered, register-blocked sums, the sparse
+//! term lists that feed them, the transpose for the backward pass and the small activations.
+//! Every sum runs in a fixed order, so results are the same on every platform.
+
+#[inline]
+pub(super) fn sigmoid(z: f64) -> f64 {
+    1.0 / (1.0 + libm::exp(-z))
+}
+
+pub(super) fn norm(v: &[f64]) -> f64 {
+    v.iter().map(|x| x * x).sum::<f64>().sqrt()
+}
+
+/// `out[j] += Σ a·rows[k·stride + j]` over the terms (k, a) in order. Each element is summed
+/// exactly as by the plain loop; a block of outputs stays in vector registers for the whole sum
+/// instead of going through memory once per term (widths 32 and 10 run as 32 and 8 + 2).
+#[inline(always)]
+pub(super) fn accumulate(out: &mut [f64], terms: &[(usize, f64)], rows: &[f64], stride: usize) {
+    let j0 = accumulate_blocks::<32>(out, 0, terms, rows, stride);
+    let j0 = accumulate_blocks::<16>(out, j0, terms, rows, stride);
+    let j0 = accumulate_blocks::<8>(out, j0, terms, rows, stride);
+    let j0 = accumulate_blocks::<4>(out, j0, terms, rows, stride);
+    let j0 = accumulate_blocks::<2>(out, j0, terms, rows, stride);
+    accumulate_blocks::<1>(out, j0, terms, rows, stride);
+}
+
+/// [`accumulate`] for the outputs from `j0` on, in blocks of `N` while they fit; returns where
+/// it stopped.
+#[inline(always)]
+pub(super) fn accumulate_blocks<const N: usize>(
+    out: &mut [f64],
+    mut j0: usize,
+    terms: &[(usize, f64)],
+    rows: &[f64],
+    stride: usize,
+) -> usize {
+    while j0 + N <= out.len() {
+        let mut acc: [f64; N] = out[j0..j0 + N].try_into().expect("a block");
+        for &(k, a) in terms {
+            for (s, r) in acc.iter_mut().zip(&rows[k * stride + j0..][..N]) {
+                *s += a * r;
+            }
+        }
+        out[j0..j0 + N].copy_from_slice(&acc);
+        j0 += N;
+    }
+    j0
+}
+
+/// The terms (k, vₖ) of `values`, in order, keeping only vₖ ≠ 0 when `skip_zeros` (without a
+/// branch per value: digit pixels are zero in no predictable pattern).
+#[inline(always)]
+pub(super) fn terms_of(values: impl ExactSizeIterator<Item = f64>, skip_zeros: bool, terms: &mut Vec<(usize, f64)>) {
+    terms.clear();
+    terms.resize(values.len(), (0, 0.0));
+    let mut count = 0;
+    for (k, v) in values.enumerate() {
+        terms[count] = (k, v);
+        count += usize::from(!skip_zeros || v != 0.0);
+    }
+    terms.truncate(count);
+}
+
+/// log-softmax of `z` in place; returns nothing (z becomes log-probabilities).
+pub(super) fn log_softmax(z: &mut [f64]) {
+    let m = z.iter().fold(f64::NEG_INFINITY, |m, &v| m.max(v));
+    let lse = m + libm::log(z.iter().map(|v| libm::exp(v - m)).sum::<f64>());
+    for v in z.iter_mut() {
+        *v -= lse;
+    }
+}
+
+/// `wt` (O × I) = `w` (I × O) transposed, in square tiles so reads and writes both stay in cache
+/// (a plain loop writes with a stride of I values and misses on every element).
+pub(super) fn transpose(w: &[f64], wt: &mut [f64], ins: usize, outs: usize) {
+    const TILE: usize = 16;
+    for i0 in (0..ins).step_by(TILE) {
+        for j0 in (0..outs).step_by(TILE) {
+            for i in i0..(i0 + TILE).min(ins) {
+                for j in j0..(j0 + TILE).min(outs) {
+                    wt[j * ins + i] = w[i * outs + j];
+                }
+            }
+        }
+    }
+}
+
+/// Whether every value is finite (without an exit per value, so the check vectorises).
+pub(super) fn all_finite(v: &[f64]) -> bool {
+    v.iter().fold(true, |ok, x| ok & x.is_finite())
+}
+
+/// The class with the largest log-probability (the first on ties).
+pub(super) fn argmax(v: &[f64]) -> usize {
+    let mut best = 0;
+    for (j, &x) in v.iter().enumerate() {
+        if x > v[best] {
+            best = j;
+        }
+    }
+    best
+}

@@ -1,0 +1,100 @@
+//! Presets: a name that expands into ordinary keys before parsing, so the scenario (and its
+//! canonical link) holds only ordinary keys and any of them can be changed afterwards.
+
+use super::{Notices, ScenarioError};
+
+/// `preset=paper-fcn`: the paper's MNIST FCN run (docs/paper.md §6, S4.1) with aihwkit's
+/// `SoftBoundsReferenceDevice` defaults at τ = 0.7 (Δw_min 1e-3, d2d 0.3, c2c 0.3), its default
+/// IO (7-bit DAC, 9-bit ADC, output noise 0.06), BL 31 with update management, TT-v1 with
+/// fast_lr 0.01, one column read per transfer and transfer lr = α, and StepLR(35, 0.1) over
+/// 80 epochs.
+pub const PAPER_FCN: &str = "problem=mnist&algos=digital,analog,tt&layers=784,256,128,10&batch=10&epochs=80\
+&alpha=0.05&beta=0.05&fast_lr=0.01&gamma=0&every=1&n_reads=1&lr_step=35&lr_gamma=0.1\
+&device=softbounds&tau_max=0.7&tau_min=-0.7&up_down=0&d2d=0.3&pulses=1&dw_min=0.001&bl=31&c2c=0.3\
+&read_noise=0&inp_res=7&out_res=9&out_noise=0.06";
+
+/// The keys of preset `name`, or `None` for `none`.
+fn keys_of(name: &str) -> Option<&'static str> {
+    match name {
+        "paper-fcn" => Some(PAPER_FCN),
+        _ => None,
+    }
+}
+
+/// `pairs` with every `preset=…` replaced by its keys, placed first so keys given beside the
+/// preset win. An unknown preset is an error (lenient: a notice, and it is dropped).
+pub(super) fn expand(
+    pairs: &[(String, String)],
+    lenient: bool,
+    notices: &mut Notices,
+) -> Result<Vec<(String, String)>, ScenarioError> {
+    let mut head = Vec::new();
+    let mut rest = Vec::new();
+    for (k, v) in pairs {
+        if k != "preset" {
+            rest.push((k.clone(), v.clone()));
+            continue;
+        }
+        match keys_of(v) {
+            Some(q) => {
+                let given = |key: &str| pairs.iter().any(|(k, _)| k == key);
+                // The preset's keys only make sense on its own problem.
+                if let Some((_, p)) =
+                    pairs.iter().find(|(k, p)| k == "problem" && !q.contains(&format!("problem={p}&")))
+                {
+                    let e = ScenarioError {
+                        key: k.clone(),
+                        value: v.clone(),
+                        message: format!("this preset is for problem=mnist, not problem={p} (ignored)"),
+                    };
+                    if !lenient {
+                        return Err(e);
+                    }
+                    notices.push(e);
+                    continue;
+                }
+                head.extend(super::split_query(q).into_iter().filter(|(k, _)| !given(k)));
+            }
+            None if v == "none" => {}
+            None => {
+                let e = ScenarioError {
+                    key: k.clone(),
+                    value: v.clone(),
+                    message: "unknown preset (allowed: none, paper-fcn; ignored)".into(),
+                };
+                if !lenient {
+                    return Err(e);
+                }
+                notices.push(e);
+            }
+        }
+    }
+    head.extend(rest);
+    Ok(head)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::sim::scenario::{DeviceKind, ProblemKind, PulseMode, Scenario};
+
+    #[test]
+    fn the_paper_preset_is_ordinary_keys_and_round_trips() {
+        let s = Scenario::parse("preset=paper-fcn").unwrap();
+        assert_eq!(s.problem, ProblemKind::Mnist);
+        assert_eq!((s.device, s.tau_max, s.tau_min, s.pulses), (DeviceKind::SoftBounds, 0.7, -0.7, PulseMode::On));
+        assert_eq!((s.inp_res, s.out_res, s.out_noise, s.bl, s.d2d, s.c2c), (7, 9, 0.06, 31, 0.3, 0.3));
+        assert_eq!((s.alpha, s.fast_lr, s.beta, s.lr_step, s.lr_gamma), (0.05, 0.01, 0.05, 35, 0.1));
+        let q = s.to_query();
+        assert!(!q.contains("preset"), "{q}");
+        assert_eq!(Scenario::parse(&q).unwrap(), s);
+        // Keys beside the preset win, wherever they stand.
+        let t = Scenario::parse("tau_max=0.5&preset=paper-fcn&tau_min=-0.5&epochs=40").unwrap();
+        assert_eq!((t.tau_max, t.tau_min, t.epochs, t.inp_res), (0.5, -0.5, 40, 7));
+        assert!(Scenario::parse("preset=bogus").unwrap_err().to_string().contains("unknown preset"));
+        assert!(Scenario::parse("problem=digits&preset=paper-fcn")
+            .unwrap_err()
+            .to_string()
+            .contains("for problem=mnist"));
+        assert_eq!(Scenario::parse("problem=mnist&preset=paper-fcn").unwrap(), s);
+    }
+}
