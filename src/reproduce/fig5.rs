@@ -67,6 +67,35 @@ fn points(xs: &[f64]) -> String {
 }
 
 impl Ctx<'_> {
+    /// The Fig. 5 pair (digits and MNIST-10k): test accuracy across τ (left) and per epoch at
+    /// one τ (right); the per-epoch rows are appended to the figure's CSV.
+    pub(super) fn accuracy_pair(
+        &mut self,
+        name: &str,
+        titles: &[String; 2],
+        (taus, across): (&[f64], &[EpochSeries]),
+        (at_tau, per_epoch): (f64, &[EpochSeries]),
+        epochs: u64,
+        mut csv: String,
+    ) -> Result<(), String> {
+        csv.push_str(&format!("\n# test accuracy per epoch at tau = {at_tau} (seed mean)\nepoch,track,accuracy\n"));
+        for s in per_epoch {
+            for (e, v) in s.values.iter().enumerate() {
+                csv.push_str(&format!("{e},{},{:.4}\n", s.key, 100.0 * v));
+            }
+        }
+        self.figure_drawn(name, (1120, 440), &csv, |root| {
+            let panels = root.split_evenly((1, 2));
+            let titled = |k: usize| {
+                panels[k].fill(&Theme::LIGHT.bg).map_err(|e| format!("{e:?}"))?;
+                panels[k].titled(&titles[k], ("sans-serif", 13.0 * 1.24)).map_err(|e| format!("{e:?}"))
+            };
+            draw_accuracy_across(&titled(0)?, "τ (device range ±τ)", taus, across, &Theme::LIGHT, 1.0)?;
+            draw_accuracy(&titled(1)?, per_epoch, epochs, &Theme::LIGHT, 1.0)?;
+            Ok(())
+        })
+    }
+
     pub(super) fn fig5_digits(&mut self) -> Result<(), String> {
         let seeds: u64 = if self.quick { 2 } else { 3 };
         let scenarios: Vec<Scenario> = TAUS
@@ -114,31 +143,13 @@ impl Ctx<'_> {
             }
         }
         let per_epoch = accuracy_series(&summaries[0]);
-        csv.push_str(&format!("\n# test accuracy per epoch at tau = {} (seed mean)\n{}", TAUS[0], {
-            let mut rows = String::from("epoch,track,accuracy\n");
-            for s in &per_epoch {
-                for (e, v) in s.values.iter().enumerate() {
-                    rows.push_str(&format!("{e},{},{:.4}\n", s.key, 100.0 * v));
-                }
-            }
-            rows
-        }));
         let titles = [
             format!(
                 "Fig. 5 on the 8×8 digits: mean of the last {LAST_EPOCHS} of {epochs} epochs, {seeds} seeds, ±1 std"
             ),
             format!("Test accuracy per epoch at τ = {}, mean of {seeds} seeds, ±1 std", TAUS[0]),
         ];
-        self.figure_drawn("fig5_digits", (1120, 440), &csv, |root| {
-            let panels = root.split_evenly((1, 2));
-            let titled = |k: usize| {
-                panels[k].fill(&Theme::LIGHT.bg).map_err(|e| format!("{e:?}"))?;
-                panels[k].titled(&titles[k], ("sans-serif", 13.0 * 1.24)).map_err(|e| format!("{e:?}"))
-            };
-            draw_accuracy_across(&titled(0)?, "τ (device range ±τ)", &TAUS, &across, &Theme::LIGHT, 1.0)?;
-            draw_accuracy(&titled(1)?, &per_epoch, epochs, &Theme::LIGHT, 1.0)?;
-            Ok(())
-        })?;
+        self.accuracy_pair("fig5_digits", &titles, (&TAUS, &across), (TAUS[0], &per_epoch), epochs, csv)?;
 
         // The verdict, per form: [dynamic, pulses] as (analog, tt) track indices into TRACKS.
         let digital = means(0);

@@ -7,8 +7,7 @@
 
 use super::fig5::{accuracy, Accuracy, LAST_EPOCHS, PAPER_FCN};
 use super::{list, par_map, Ctx, Section};
-use crate::figures::digits::{accuracy_series, draw_accuracy, draw_accuracy_across, track_label, EpochSeries};
-use crate::figures::Theme;
+use crate::figures::digits::{accuracy_series, track_label, EpochSeries};
 use crate::sim::network::{NetEnsemble, NetRun, NetSummary};
 use crate::sim::scenario::{Scenario, MAX_SEED};
 
@@ -87,31 +86,13 @@ impl Ctx<'_> {
                 csv.push_str(&format!("{tau},{key},{:.3},{:.3}\n", row[k].mean, row[k].sd));
             }
         }
-        csv.push_str(&format!(
-            "\n# test accuracy per epoch at tau = {} (seed mean)\nepoch,track,accuracy\n",
-            TAUS[AT_07]
-        ));
-        for s in &per_epoch {
-            for (e, v) in s.values.iter().enumerate() {
-                csv.push_str(&format!("{e},{},{:.4}\n", s.key, 100.0 * v));
-            }
-        }
         let titles = [
             format!(
                 "MNIST-10k, paper preset: mean of the last {LAST_EPOCHS} of {epochs} epochs, {seeds} seeds, ±1 std"
             ),
             format!("Test accuracy per epoch at τ = {}, mean of {seeds} seeds", TAUS[AT_07]),
         ];
-        self.figure_drawn("fig5_mnist", (1120, 440), &csv, |root| {
-            let panels = root.split_evenly((1, 2));
-            let titled = |k: usize| {
-                panels[k].fill(&Theme::LIGHT.bg).map_err(|e| format!("{e:?}"))?;
-                panels[k].titled(&titles[k], ("sans-serif", 13.0 * 1.24)).map_err(|e| format!("{e:?}"))
-            };
-            draw_accuracy_across(&titled(0)?, "τ (device range ±τ)", &TAUS, &across, &Theme::LIGHT, 1.0)?;
-            draw_accuracy(&titled(1)?, &per_epoch, epochs, &Theme::LIGHT, 1.0)?;
-            Ok(())
-        })?;
+        self.accuracy_pair("fig5_mnist", &titles, (&TAUS, &across), (TAUS[AT_07], &per_epoch), epochs, csv)?;
 
         // The paper's claims at its τ values: Analog SGD fails at 0.7 and recovers by 0.78; Tiki-Taka
         // stays within 1 point of Digital SGD throughout.
