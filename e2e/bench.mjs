@@ -1,5 +1,5 @@
 // Browser benchmark (not a test): frame times while simulating at max speed, browser vs native
-// steps/s on the same scenario, digits epochs, sweeps in Web Workers, wasm size, time to first chart. Writes the results into
+// steps/s on the same scenario, digits and MNIST-10k epochs, sweeps in Web Workers, wasm size, time to first chart. Writes the results into
 // BENCHMARKS.md between the browser-bench markers. Run: cd e2e && npm run bench
 // It builds what it measures first: the release CLI and dist/ (`trunk build --release --offline`,
 // after scripts/setup.sh installed trunk), so it runs on a fresh clone.
@@ -120,6 +120,43 @@ const workers = await dsw.page.evaluate(() => navigator.hardwareConcurrency);
 await dsw.context.close();
 const nativeDigits = JSON.parse(execFileSync(cli, ['sweep', 'problem=digits&epochs=5', '--x', 'tau=0.3:1:log:6', '--y', 'alpha=0.02:0.1:log:4', '--out', '/tmp/bench-digits.csv'])).cells_per_second;
 
+// 5b. MNIST-10k: seconds per epoch (8000 training images + the 2000-image evaluation, one
+// thread) in the browser's main thread against native `playground run` (difference of a 3- and a
+// 1-epoch run, which cancels process start and data loading).
+const mnistCases = [
+  ['digital', 'exact', 'problem=mnist&tau=0.7&algos=digital'],
+  ['analog', 'expected, per batch', 'problem=mnist&tau=0.7&algos=analog'],
+  ['tt', 'expected, per batch', 'problem=mnist&tau=0.7&algos=tt'],
+  ['analog', 'pulse level, `preset=paper-fcn`', 'preset=paper-fcn&algos=analog'],
+  ['tt', 'pulse level, `preset=paper-fcn`', 'preset=paper-fcn&algos=tt'],
+];
+const mnistRows = [];
+{
+  const { page, context } = await open(browser, server.url, '?autoplay=0');
+  await page.evaluate(async () => {
+    const bytes = new Uint8Array(await (await fetch('mnist10k.bin.gz')).arrayBuffer());
+    window.wasmBindings.install_mnist(bytes);
+  });
+  for (const [algo, form, q] of mnistCases) {
+    // One warm-up epoch (baseline-tier wasm), then the best of 2.
+    await page.evaluate((q) => window.wasmBindings.benchmark_digits(q, 1), q);
+    let browserS = Infinity;
+    for (let i = 0; i < 2; i++) browserS = Math.min(browserS, await page.evaluate((q) => window.wasmBindings.benchmark_digits(q, 1), q));
+    const time = (epochs) => {
+      let best = Infinity;
+      for (let i = 0; i < 2; i++) {
+        const t = process.hrtime.bigint();
+        execFileSync(cli, ['run', `${q}&epochs=${epochs}`]);
+        best = Math.min(best, Number(process.hrtime.bigint() - t) / 1e9);
+      }
+      return best;
+    };
+    const nativeS = (time(3) - time(1)) / 2;
+    mnistRows.push(`| ${algo} | ${form} | ${nativeS.toFixed(3)} | ${browserS.toFixed(3)} | ${(nativeS / browserS).toFixed(2)} |`);
+  }
+  await context.close();
+}
+
 // 6. Size of the shipped wasm.
 const wasmName = (await readdir(ROOT + 'dist')).find((f) => f.endsWith('.wasm'));
 const wasm = await readFile(ROOT + 'dist/' + wasmName);
@@ -154,6 +191,13 @@ Digits, milliseconds per epoch (1437 training images + the 360-image evaluation,
 | algorithm | update | native ms/epoch | browser ms/epoch | browser speed / native |
 |---|---|---|---|---|
 ${digitsRows.join('\n')}
+
+MNIST-10k, seconds per epoch (8000 training images + the 2000-image evaluation, one thread; the
+browser on the page's main thread, wall time, so it includes whatever else the machine runs):
+
+| algorithm | update | native s/epoch | browser s/epoch | browser speed / native |
+|---|---|---|---|---|
+${mnistRows.join('\n')}
 <!-- browser-bench:end -->`;
 console.log(block);
 if (errors.length) console.error('page errors:', errors);
