@@ -14,9 +14,8 @@
 //!
 //! At pulse level a non-buffered write is one column's pulse train with the transfer's own BL
 //! (`transfer_bl`) and update management; a buffered write fires its n pulses directly (aihwkit
-//! draws them as a train of mean n; with its default transfer BL of 1 it is one pulse). In both
-//! forms a buffer's n is capped at `transfer_bl`, as aihwkit clips it in the digital logic. In
-//! the expected dynamic both go through [`AnalogArray::write`].
+//! draws them as a train of mean n; with its default transfer BL of 1 it is one pulse), at most
+//! `transfer_bl`. In the expected dynamic both go through [`AnalogArray::write`].
 //!
 //! [`AnalogArray::write`]: crate::sim::device::AnalogArray::write
 
@@ -201,12 +200,15 @@ impl Algorithm {
         }
     }
 
-    /// A pulse count, capped at the transfer's BL. In both forms: aihwkit clips the count in the
-    /// digital buffer logic, before any device sees it.
+    /// A pulse count, capped at the transfer's BL at pulse level.
     #[inline(always)]
     fn clamp_count(&self, n: f64) -> f64 {
-        let bl = f64::from(self.rates.transfer.bl);
-        n.clamp(-bl, bl)
+        if self.pulsed() {
+            let bl = f64::from(self.rates.transfer.bl);
+            n.clamp(-bl, bl)
+        } else {
+            n
+        }
     }
 
     /// n signed pulses of Δw_min into W_i (the expected increment n·Δw_min in the expected dynamic).
