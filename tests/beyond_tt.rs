@@ -61,7 +61,8 @@ fn of(d: &[(AlgorithmKind, f64)], key: &str) -> f64 {
 fn with_the_symmetric_point_at_zero_the_tiki_taka_family_reaches_the_optimum_on_the_2d_scene() {
     // "Reaches" = within 2× of Tiki-Taka's distance (its O(αβ) floor), in both forms. The
     // chopped and tracking algorithms do not at their default settings (aihwkit's chop_prob
-    // 0.1, η = 0.05): see REPRODUCTION.md row B2; their numbers are printed here.
+    // 0.1, η = 0.05): their numbers are printed here, the mechanisms are in REPRODUCTION.md's
+    // notes on row B1 and the noise-free test below separates them.
     for q in ["problem=quadratic", "problem=quadratic&pulses=1"] {
         let d = distances(q, ALL);
         let tt = of(&d, "tt");
