@@ -100,7 +100,9 @@ impl Algorithm {
             Agad => {
                 // The chopper switches every `period` reads of its column (aihwkit's default
                 // in_chop_random = false); after a switch the change of P is measured from the
-                // running mean at the switch, and nothing is written during the first period.
+                // running mean at the switch. W is written only once more than `period` reads
+                // of the column have passed (aihwkit's `transfer_counter > N`): before the first
+                // switch the reference is the initial zero, not a measured mean.
                 let period = (1.0 / t.chop_prob).ceil().max(2.0) as u64;
                 let b = (t.tail_weightening / period as f64).min(1.0);
                 let f = &mut self.fam;
@@ -109,7 +111,7 @@ impl Algorithm {
                     f.switched[i] = false;
                 }
                 let omega = f.h[i] + f.chop[i] * (v - f.past[i]) * beta;
-                let warm = f.reads[i] >= period;
+                let warm = f.reads[i] > period;
                 f.mean[i] = (1.0 - b) * f.mean[i] + b * v;
                 f.reads[i] += 1;
                 if f.reads[i].is_multiple_of(period) {

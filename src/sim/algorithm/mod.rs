@@ -495,3 +495,27 @@ fn chopped_update(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::sim::{Run, Scenario};
+
+    /// RIDER as read here (Q ← (1 − η)Q + η·P, W ← W + β(P − Q)) conserves W − (β/η)Q on an
+    /// ideal device: the transfer is P minus a low-pass of P, whose sum telescopes. W can then
+    /// only reach w* if P parks at Q₀ + (η/β)(w* − W₀), off its symmetric point in general,
+    /// which an asymmetric P resists under gradient noise (REPRODUCTION.md row B1).
+    #[test]
+    fn rider_conserves_w_minus_beta_over_eta_q_on_an_ideal_device() {
+        let s = Scenario::parse("problem=quadratic&device=ideal&algos=rider&steps=3000&eta=0.05&beta=0.1").unwrap();
+        let mut r = Run::new(&s);
+        let w0 = r.tracks[0].algo.w.clone();
+        r.run_to_end();
+        let a = &r.tracks[0].algo;
+        let ratio = a.rates.beta / a.rates.transfer.eta;
+        for i in 0..w0.len() {
+            let moved = a.w[i] - w0[i];
+            assert!(moved.abs() > 0.5, "W moved: {moved}");
+            assert!((moved - ratio * a.fam.q[i]).abs() < 1e-9, "W − W₀ = {moved}, (β/η)·Q = {}", ratio * a.fam.q[i]);
+        }
+    }
+}

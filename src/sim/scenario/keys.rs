@@ -307,7 +307,7 @@ pub static KEYS: [Key; 59] = [
     key!("buffer_momentum", "buffer momentum", Kind::Float { min: 0.0, max: 1.0, log: false }, "0", &[], on_ttv2_family, float_key!(buffer_momentum),
         "ttv2, cttv2, agad: share of the buffer kept after a transfer (aihwkit momentum with forget_buffer; TT-v2's Python default is 0.1)"),
     key!("chop_prob", "chopper probability", Kind::Float { min: 0.0, max: 1.0, log: false }, "0.1", &[], on_chopped, float_key!(chop_prob),
-        "cttv2: each column's chopper flips with this probability after its read (aihwkit in_chop_prob); agad: choppers switch every ⌈1/p⌉ reads; erider: the chopper flips with this probability per step"),
+        "cttv2: each column's chopper flips with this probability after its read (aihwkit in_chop_prob); agad: choppers switch every ⌈1/p⌉ reads (at p = 0 AGAD never writes W); erider: the chopper flips with this probability per step"),
     key!("tail_weightening", "tail weighting", Kind::Float { min: 0.0, max: 100.0, log: false }, "5", &[], on_agad, float_key!(tail_weightening),
         "agad: weight of recent reads in the running mean of P, b = min(tail_weightening/⌈1/chop_prob⌉, 1) (aihwkit tail_weightening)"),
     key!("gamma_r", "γ_r", Kind::Float { min: 0.0, max: 10.0, log: false }, "0.4", &[], on_residual, float_key!(gamma_r),
