@@ -151,6 +151,25 @@ fn every_algorithm_is_deterministic_in_both_forms() {
 }
 
 #[test]
+fn a_track_does_not_change_when_other_algorithms_join_the_list() {
+    // Pulse randomness and the choppers draw from streams named by the algorithm, not by its
+    // place in the list: c-TTv2 and pulse-level Analog SGD alone equal themselves among others.
+    let base = "problem=quadratic&steps=2000&sp=0.2&transfer_read_noise=0.01&pulses=both";
+    let alone = run(&format!("{base}&algos=cttv2"));
+    let among = run(&format!("{base}&algos=digital,analog,tt,cttv2,erider"));
+    let lsq = "problem=lsq&steps=40&pulses=1&bl=31&up_down=0.1";
+    let analog_alone = run(&format!("{lsq}&algos=analog"));
+    let analog_among = run(&format!("{lsq}&algos=digital,analog,tt,agad"));
+    for (a, b) in [(&alone, &among), (&analog_alone, &analog_among)] {
+        for t in &a.tracks {
+            let twin =
+                b.tracks.iter().find(|u| u.algo.kind == t.algo.kind && u.algo.pulsed() == t.algo.pulsed()).unwrap();
+            assert_eq!(t.algo.w, twin.algo.w, "{:?} pulsed={}", t.algo.kind, t.algo.pulsed());
+        }
+    }
+}
+
+#[test]
 fn digits_refuses_the_algorithms_beyond_tiki_taka_in_one_line() {
     let e = Scenario::parse("problem=digits&algos=analog,agad").unwrap_err().to_string();
     assert!(e.contains("digits runs digital, analog and tt only") && !e.contains('\n'), "{e}");

@@ -110,20 +110,23 @@ pub fn problem_of(s: &Scenario) -> Problem {
 
 /// Builds one algorithm with its arrays. Device-to-device variation is drawn per array role
 /// (W, P) from `device_seed`, so Analog SGD's W and Tiki-Taka's W are the same physical devices;
-/// pulse randomness has its own stream per track and array.
+/// pulse randomness (and the choppers' draws) has its own stream per algorithm, form and array,
+/// named by the algorithm rather than its place in the list, so a track's numbers do not change
+/// when other algorithms are added or removed.
 #[allow(clippy::too_many_arguments)]
 fn build_algorithm(
     s: &Scenario,
     noise_seed: u64,
     kind: AlgorithmKind,
     pulsed: bool,
-    track: u64,
     w0: Vec<f64>,
     device: Device,
     rates: Rates,
 ) -> Algorithm {
     let dim = w0.len();
     let mode = if pulsed { pulse_mode_of(s) } else { UpdateMode::Expected };
+    // The enum order names the stream: new algorithms go at its end.
+    let track = 2 * kind as u64 + u64::from(pulsed);
     let pulses = |role: u64| rng::substream(noise_seed, Purpose::Pulses, 2 * track + role);
     let variation = |role: u64| rng::substream(s.device_seed, Purpose::DeviceVariation, role);
     let (main, fast) = if kind == AlgorithmKind::Digital {
@@ -254,9 +257,8 @@ impl Run {
         let window = (65_536 / dim).clamp(64, 4096);
         let tracks = track_plan(scenario)
             .into_iter()
-            .enumerate()
-            .map(|(t, (kind, pulsed))| Track {
-                algo: build_algorithm(scenario, noise_seed, kind, pulsed, t as u64, problem.start(), device, rates),
+            .map(|(kind, pulsed)| Track {
+                algo: build_algorithm(scenario, noise_seed, kind, pulsed, problem.start(), device, rates),
                 loss: History::new(4096, 1024),
                 grad_sq: History::new(4096, 1024),
                 trail: Trail::new(dim, window, 2048),
