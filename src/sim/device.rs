@@ -236,6 +236,49 @@ pub struct AnalogArray {
     fast: FastPath,
     /// r^n of the closed form, when pulse level can use it for every element.
     table: Option<PulseTable>,
+    /// Pulse level with cycle-to-cycle noise on varied soft-bounds elements: what each pulse reads
+    /// of its element, packed (24 bytes instead of a 56-byte [`Element`], so a row of the array
+    /// stays in cache), and the pulse loop specialised to that shape.
+    soft: Option<Vec<SoftElement>>,
+}
+
+/// One train of same-sign pulses on a varied soft-bounds element ([`AnalogArray::pulse_soft`]).
+struct SoftPulses {
+    step: f64,
+    c2c: f64,
+    lo: f64,
+    hi: f64,
+    /// τ of the direction: τ_max up, τ_min down.
+    bound: f64,
+    factor: f64,
+    flip: u64,
+}
+
+impl SoftPulses {
+    #[inline(always)]
+    fn fire<const SYMMETRIC: bool>(&self, rng: &mut SimRng, w: f64, n: u64) -> f64 {
+        let mut w = w.clamp(self.lo, self.hi);
+        for _ in 0..n {
+            let z: f64 = StandardNormal.sample(&mut *rng);
+            let noise = 1.0 + self.c2c * z;
+            let shape_q = 1.0 - w / self.bound;
+            let q = if SYMMETRIC { shape_q } else { self.factor * shape_q };
+            let dw = self.step * q * noise;
+            w += f64::from_bits(dw.to_bits() ^ self.flip);
+            w = w.clamp(self.lo, self.hi);
+        }
+        w
+    }
+}
+
+/// The parameters of one varied soft-bounds element that its pulses use (aligned, so one
+/// element never straddles two cache lines).
+#[derive(Clone, Copy, Debug)]
+#[repr(align(32))]
+struct SoftElement {
+    gain: f64,
+    tau_min: f64,
+    tau_max: f64,
 }
 
 /// The expected-dynamic cases that need neither per-element devices nor q± calls.
@@ -261,7 +304,7 @@ impl AnalogArray {
         variation: &mut SimRng,
         pulse_rng: SimRng,
     ) -> Self {
-        let elements = (d2d > 0.0 && device.shape != Shape::Ideal)
+        let elements: Option<Vec<Element>> = (d2d > 0.0 && device.shape != Shape::Ideal)
             .then(|| (0..dim).map(|_| device.sample_element(d2d, variation)).collect());
         let fast = match (mode, &elements, device.up_down, device.shape) {
             (UpdateMode::Expected, None, 0.0, Shape::Ideal) => FastPath::Ideal,
@@ -272,7 +315,17 @@ impl AnalogArray {
             (UpdateMode::Pulsed { dw_min, bl, c2c: 0.0 }, None) => PulseTable::new(&device, dw_min, bl),
             _ => None,
         };
-        Self { device, elements, mode, rng: pulse_rng, pulses: 0, fast, table }
+        let soft = match (mode, &elements) {
+            (UpdateMode::Pulsed { c2c, .. }, Some(elements)) if c2c > 0.0 => elements
+                .iter()
+                .map(|e| match e.device.shape {
+                    Shape::SoftBounds { tau_max, tau_min } => Some(SoftElement { gain: e.gain, tau_min, tau_max }),
+                    _ => None,
+                })
+                .collect::<Option<Vec<_>>>(),
+            _ => None,
+        };
+        Self { device, elements, mode, rng: pulse_rng, pulses: 0, fast, table, soft }
     }
 
     /// An exact digital array (Digital SGD).
@@ -285,6 +338,7 @@ impl AnalogArray {
             pulses: 0,
             fast: FastPath::Ideal,
             table: None,
+            soft: None,
         }
     }
 
@@ -338,6 +392,33 @@ impl AnalogArray {
         }
     }
 
+    /// [`AnalogArray::write_row`], returning whether every written weight is finite: the check
+    /// rides along in the same pass, while the row is in registers.
+    #[inline(always)]
+    pub fn write_row_finite(&mut self, start: usize, w: &mut [f64], scale: f64, d: &[f64]) -> bool {
+        let mut finite = true;
+        match self.fast {
+            FastPath::Ideal => {
+                for (wj, &dj) in w.iter_mut().zip(d) {
+                    *wj += scale * dj;
+                    finite &= wj.is_finite();
+                }
+            }
+            FastPath::Ald { sp, inv_tau } => {
+                for (wj, &dj) in w.iter_mut().zip(d) {
+                    let (w, dw) = (*wj, scale * dj);
+                    *wj = w + dw - dw.abs() * (w - sp) * inv_tau;
+                    finite &= wj.is_finite();
+                }
+            }
+            FastPath::None => {
+                self.write_row(start, w, scale, d);
+                finite = w.iter().fold(true, |ok, x| ok & x.is_finite());
+            }
+        }
+        finite
+    }
+
     /// [`AnalogArray::write`] for varied elements, other devices and pulse level (kept out of
     /// line so the fast path inlines into the algorithms' loops).
     #[inline(never)]
@@ -380,7 +461,42 @@ impl AnalogArray {
         if n == 0 {
             return w;
         }
+        if self.soft.is_some() {
+            return self.pulse_soft(i, w, n, up);
+        }
         self.pulse_general(i, w, n, up)
+    }
+
+    /// [`AnalogArray::pulse_general`] for varied soft-bounds elements with cycle-to-cycle noise
+    /// (n ≥ 1): the same operations in the same order, reading the packed element. The direction
+    /// is taken without a branch (it is random per element, so a branch would be mispredicted
+    /// half the time) and, without up/down asymmetry, the factor 1 ± c = 1, whose multiplication
+    /// changes no bit, is left out of the chain of dependent pulses.
+    #[inline(never)]
+    fn pulse_soft(&mut self, i: usize, w: f64, n: u64, up: bool) -> f64 {
+        self.pulses += n;
+        let (UpdateMode::Pulsed { dw_min, c2c, .. }, Some(soft)) = (self.mode, &self.soft) else {
+            unreachable!("only built at pulse level")
+        };
+        let e = soft[i];
+        let c = self.device.up_down;
+        let dir = usize::from(up);
+        // q± of Device: (1 ± c)·(1 − w/τ±) for soft bounds.
+        let pulses = SoftPulses {
+            step: dw_min * e.gain,
+            c2c,
+            lo: e.tau_min,
+            hi: e.tau_max,
+            bound: [e.tau_min, e.tau_max][dir],
+            factor: [1.0 - c, 1.0 + c][dir],
+            // w − Δ is w + (−Δ) exactly; the sign bit is flipped for down pulses.
+            flip: u64::from(!up) << 63,
+        };
+        if c == 0.0 {
+            pulses.fire::<true>(&mut self.rng, w, n)
+        } else {
+            pulses.fire::<false>(&mut self.rng, w, n)
+        }
     }
 
     /// [`AnalogArray::pulse`] without the table (n ≥ 1).
@@ -414,6 +530,17 @@ impl AnalogArray {
             w = clip(w);
         }
         w
+    }
+
+    /// Hints the cache to fetch what a pulse at element `i` reads of its element (see
+    /// [`crate::sim::pulse_train`]'s firing loop).
+    #[inline(always)]
+    pub fn prefetch(&self, i: usize) {
+        if let Some(soft) = &self.soft {
+            crate::sim::pulse_train::prefetch(&soft[i]);
+        } else if let Some(elements) = &self.elements {
+            crate::sim::pulse_train::prefetch(&elements[i]);
+        }
     }
 
     /// A uniform draw from this array's pulse stream (used by the layer pulse trains).
@@ -536,6 +663,30 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    #[test]
+    fn packed_soft_bounds_pulses_are_the_general_ones_bit_for_bit() {
+        // The specialised loop against the general one on the same elements and stream, with and
+        // without up/down asymmetry, including weights outside the bounds (clipped first).
+        for up_down in [0.0, 0.15] {
+            let device = Device { shape: Shape::SoftBounds { tau_max: 0.7, tau_min: -0.6 }, up_down };
+            let mode = UpdateMode::Pulsed { dw_min: 0.01, bl: 31, c2c: 0.3 };
+            let mut var = rng::stream(4, Purpose::DeviceVariation);
+            let mut packed = AnalogArray::new(device, mode, 0.3, 16, &mut var, rng::stream(5, Purpose::Pulses));
+            assert!(packed.soft.is_some());
+            let mut general = packed.clone();
+            general.soft = None;
+            for k in 0..400u64 {
+                let i = (k * 7 % 16) as usize;
+                let w = -0.9 + 0.0045 * k as f64;
+                let (n, up) = (1 + k % 5, k % 3 != 0);
+                let (a, b) = (packed.pulse(i, w, n, up), general.pulse(i, w, n, up));
+                assert_eq!(a.to_bits(), b.to_bits(), "c={up_down} i={i} w={w} n={n} up={up}");
+            }
+            assert_eq!(packed.pulses, general.pulses);
+            assert_eq!(packed.uniform().to_bits(), general.uniform().to_bits(), "same draws consumed");
         }
     }
 
