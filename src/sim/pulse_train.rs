@@ -264,10 +264,13 @@ fn bernoulli_bits(p: f64, slots: u64, line: &mut [u64], rng: &mut SimRng) -> boo
     }
 }
 
-/// The m below which a uniform draw m·2⁻⁵³ is less than `p` in [0, 1]: ⌈p·2⁵³⌉.
+/// The m below which a uniform draw m·2⁻⁵³ is less than `p` in [0, 1]: ⌈p·2⁵³⌉, spelled with a
+/// truncating cast (`f64::ceil` is a library call on baseline x86-64; the cast is exact here).
 #[inline(always)]
 fn uniform_threshold(p: f64) -> u64 {
-    (p * (1u64 << 53) as f64).ceil() as u64
+    let scaled = p * (1u64 << 53) as f64;
+    let t = scaled as u64;
+    t + u64::from((t as f64) < scaled)
 }
 
 // n same-sign pulses on one element, in closed form.
