@@ -3,7 +3,8 @@
 //! (a benchmark, not a test). Run with `cargo bench --bench mnist`; results are recorded in
 //! `BENCHMARKS.md`. Each measurement trains one track of a full `NetRun` (shuffle, forward,
 //! backward, update, the 2000-image test evaluation after each epoch); loading the data is not
-//! timed.
+//! timed. `cargo bench --bench mnist -- pulse` runs only the rows whose algorithm and update
+//! contain every given word (e.g. to profile one of them).
 
 use analog_playground::sim::network::NetRun;
 use analog_playground::sim::Scenario;
@@ -57,7 +58,13 @@ fn main() {
         ("analog", "pulse level, preset=paper-fcn", format!("{preset}&algos=analog")),
         ("tt", "pulse level, preset=paper-fcn", format!("{preset}&algos=tt")),
     ];
+    // cargo passes `--bench`; the other arguments select rows.
+    let words: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
     for (algo, form, query) in cases {
+        let label = format!("{algo} {form}");
+        if !words.iter().all(|w| label.contains(w.as_str())) {
+            continue;
+        }
         let (wall, cpu, acc) = seconds_per_epoch(&query, 2);
         println!(
             "| {algo} | {form} | {wall:.3} | {cpu:.3} | {} | {:.1}× | {acc:.3} |",

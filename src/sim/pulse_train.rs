@@ -33,6 +33,8 @@ pub struct PulseTrains {
     active_d: Vec<u32>,
     /// One row's coincidences: (output, pulses, up).
     hits: Vec<(u32, u32, bool)>,
+    /// All coincidences of the update, in firing order: (element of the tile, pulses, up).
+    fired: Vec<(usize, u32, bool)>,
 }
 
 /// `W ← W − lr·x dᵀ` on the tile `w` (layout above), through `array`'s update mode.
@@ -45,17 +47,33 @@ pub fn rank_one_update(
     lr: f64,
     trains: &mut PulseTrains,
 ) {
+    rank_one_update_checked(array, w, x, d, lr, trains);
+}
+
+/// [`rank_one_update`], returning whether every weight it wrote is finite (the others did not
+/// change): the check costs the written elements only, while they are in cache.
+#[inline(always)]
+pub fn rank_one_update_checked(
+    array: &mut AnalogArray,
+    w: &mut [f64],
+    x: &[f64],
+    d: &[f64],
+    lr: f64,
+    trains: &mut PulseTrains,
+) -> bool {
     let outputs = d.len();
     debug_assert_eq!(w.len(), x.len() * outputs);
     if let UpdateMode::Pulsed { bl, .. } = array.mode {
         return pulse_trains_update(array, w, 0, x, d, lr, bl, trains);
     }
+    let mut finite = true;
     for (i, &xi) in x.iter().enumerate() {
         if xi != 0.0 {
             // −lr·xᵢ·dⱼ, evaluated left to right as (−lr·xᵢ)·dⱼ.
-            array.write_row(i * outputs, &mut w[i * outputs..(i + 1) * outputs], -lr * xi, d);
+            finite &= array.write_row_finite(i * outputs, &mut w[i * outputs..(i + 1) * outputs], -lr * xi, d);
         }
     }
+    finite
 }
 
 /// A transfer's pulse-train update of one column of a tile (aihwkit's `transfer_update`): the
@@ -78,7 +96,8 @@ pub fn column_update(
 }
 
 /// The pulse-level [`rank_one_update`] (kept out of line so the expected one inlines); element e
-/// of `w` is element `base + e` of the array, and trains are at most `bl` slots long.
+/// of `w` is element `base + e` of the array, and trains are at most `bl` slots long. Returns
+/// whether every fired weight is finite.
 #[inline(never)]
 #[allow(clippy::too_many_arguments)]
 fn pulse_trains_update(
@@ -90,15 +109,55 @@ fn pulse_trains_update(
     lr: f64,
     bl: u32,
     trains: &mut PulseTrains,
-) {
+) -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::is_x86_feature_detected!("popcnt") {
+            // SAFETY: the CPU has POPCNT, checked just above.
+            return unsafe { pulse_trains_update_popcnt(array, w, base, x, d, lr, bl, trains) };
+        }
+    }
+    pulse_trains_update_portable(array, w, base, x, d, lr, bl, trains)
+}
+
+/// The same code with the POPCNT instruction for the coincidence counts (baseline x86-64 counts
+/// bits with a dozen instructions per word; the count is the same integer).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "popcnt")]
+#[allow(clippy::too_many_arguments)]
+unsafe fn pulse_trains_update_popcnt(
+    array: &mut AnalogArray,
+    w: &mut [f64],
+    base: usize,
+    x: &[f64],
+    d: &[f64],
+    lr: f64,
+    bl: u32,
+    trains: &mut PulseTrains,
+) -> bool {
+    pulse_trains_update_portable(array, w, base, x, d, lr, bl, trains)
+}
+
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn pulse_trains_update_portable(
+    array: &mut AnalogArray,
+    w: &mut [f64],
+    base: usize,
+    x: &[f64],
+    d: &[f64],
+    lr: f64,
+    bl: u32,
+    trains: &mut PulseTrains,
+) -> bool {
     let UpdateMode::Pulsed { dw_min, .. } = array.mode else {
-        return;
+        return true;
     };
     let outputs = d.len();
     let x_max = x.iter().fold(0.0f64, |m, v| m.max(v.abs()));
     let d_max = d.iter().fold(0.0f64, |m, v| m.max(v.abs()));
     if x_max == 0.0 || d_max == 0.0 || lr == 0.0 || !(x_max.is_finite() && d_max.is_finite()) {
-        return;
+        return true;
     }
     let k = lr * x_max * d_max / dw_min;
     let slots = (k.ceil() as u64).clamp(1, bl.max(1) as u64);
@@ -109,11 +168,12 @@ fn pulse_trains_update(
         (1.0 / x_max, k / slots as f64 / d_max)
     };
     let words = slots.div_ceil(64) as usize;
-    let PulseTrains { x_bits, d_bits, active_x, active_d, hits } = trains;
+    let PulseTrains { x_bits, d_bits, active_x, active_d, hits, fired } = trains;
     fill_lines(x, x_scale, slots, words, x_bits, active_x, array.rng());
     fill_lines(d, d_scale, slots, words, d_bits, active_d, array.rng());
     hits.clear();
     hits.resize(active_d.len(), (0, 0, false));
+    fired.clear();
     for &i in active_x.iter() {
         let (i, xi) = (i as usize, x[i as usize]);
         let xb = &x_bits[i * words..(i + 1) * words];
@@ -127,14 +187,39 @@ fn pulse_trains_update(
             count += usize::from(n > 0);
         }
         let row = i * outputs;
-        for &(j, n, up) in &hits[..count] {
-            let e = row + j as usize;
-            w[e] = array.pulse(base + e, w[e], n.into(), up);
-        }
+        fired.extend(hits[..count].iter().map(|&(j, n, up)| (row + j as usize, n, up)));
     }
+    // Fired in order (with cycle-to-cycle noise each pulse draws from the stream). The few hits
+    // are scattered over an array larger than the cache, so the weight and element of the hit
+    // `AHEAD` places on are fetched while this one fires (a hint only: no value changes).
+    const AHEAD: usize = 16;
+    let mut finite = true;
+    for (k, &(e, n, up)) in fired.iter().enumerate() {
+        if let Some(&(next, ..)) = fired.get(k + AHEAD) {
+            prefetch(&w[next]);
+            array.prefetch(base + next);
+        }
+        w[e] = array.pulse(base + e, w[e], n.into(), up);
+        finite &= w[e].is_finite();
+    }
+    finite
+}
+
+/// Asks the CPU to bring `v`'s cache line in (nothing on other targets).
+#[inline(always)]
+pub(crate) fn prefetch<T>(v: &T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch only hints the cache; it never faults and reads no value.
+    unsafe {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        _mm_prefetch::<_MM_HINT_T0>((v as *const T).cast());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = v;
 }
 
 /// The slots in which both lines fire.
+#[inline(always)]
 fn coincidences(a: &[u64], b: &[u64]) -> u32 {
     a.iter().zip(b).map(|(a, b)| (a & b).count_ones()).sum()
 }
@@ -183,10 +268,13 @@ fn bernoulli_bits(p: f64, slots: u64, line: &mut [u64], rng: &mut SimRng) -> boo
     if slots <= 16 || p > 0.5 {
         if slots <= 64 {
             // One word, built in a register without a branch per slot (the outcomes are random,
-            // so a branch would be mispredicted).
+            // so a branch would be mispredicted). A uniform draw is m·2⁻⁵³ with m the top 53 bits
+            // of a u64 (rand's `StandardUniform`), so m·2⁻⁵³ < p exactly when m < ⌈p·2⁵³⌉ (p·2⁵³
+            // is exact): the same outcome from the same draw, compared as integers.
+            let threshold = uniform_threshold(p);
             let mut bits = 0;
             for t in 0..slots {
-                bits |= u64::from(rng.random::<f64>() < p) << t;
+                bits |= u64::from((rng.random::<u64>() >> 11) < threshold) << t;
             }
             line[0] |= bits;
             return bits != 0;
@@ -215,6 +303,15 @@ fn bernoulli_bits(p: f64, slots: u64, line: &mut [u64], rng: &mut SimRng) -> boo
             return any;
         }
     }
+}
+
+/// The m below which a uniform draw m·2⁻⁵³ is less than `p` in [0, 1]: ⌈p·2⁵³⌉, spelled with a
+/// truncating cast (`f64::ceil` is a library call on baseline x86-64; the cast is exact here).
+#[inline(always)]
+fn uniform_threshold(p: f64) -> u64 {
+    let scaled = p * (1u64 << 53) as f64;
+    let t = scaled as u64;
+    t + u64::from((t as f64) < scaled)
 }
 
 // n same-sign pulses on one element, in closed form.
@@ -327,6 +424,21 @@ mod tests {
             &mut var,
             rng::stream(9, Purpose::Pulses),
         )
+    }
+
+    #[test]
+    fn integer_threshold_decides_as_the_uniform_draw_does() {
+        let mut rng = rng::stream(8, Purpose::Pulses);
+        let scale = 1.0 / (1u64 << 53) as f64;
+        for p in [0.0, 1e-300, 3.0 * scale, 0.1, 0.3, 0.5, 0.5 + scale, 0.7, 1.0 - scale, 1.0] {
+            let t = uniform_threshold(p);
+            // Random draws and the values right at the threshold.
+            let near = [t.saturating_sub(1), t, t + 1].map(|m| m.min((1 << 53) - 1) << 11);
+            for u in (0..2000).map(|_| rng.random::<u64>()).chain(near) {
+                let m = u >> 11;
+                assert_eq!(m as f64 * scale < p, m < t, "p={p} m={m}");
+            }
+        }
     }
 
     #[test]

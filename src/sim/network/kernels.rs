@@ -13,10 +13,18 @@ pub(super) fn norm(v: &[f64]) -> f64 {
 
 /// `out[j] += Σ a·rows[k·stride + j]` over the terms (k, a) in order. Each element is summed
 /// exactly as by the plain loop; a block of outputs stays in vector registers for the whole sum
-/// instead of going through memory once per term (widths 32 and 10 run as 32 and 8 + 2).
+/// instead of going through memory once per term (widths 32 and 10 run as 32 and 8 + 2). Blocks
+/// are at most `WIDE` outputs (at least 32): the width the target's registers hold.
 #[inline(always)]
-pub(super) fn accumulate(out: &mut [f64], terms: &[(usize, f64)], rows: &[f64], stride: usize) {
-    let j0 = accumulate_blocks::<32>(out, 0, terms, rows, stride);
+pub(super) fn accumulate<const WIDE: usize>(out: &mut [f64], terms: &[(usize, f64)], rows: &[f64], stride: usize) {
+    let mut j0 = 0;
+    if WIDE >= 128 {
+        j0 = accumulate_blocks::<128>(out, j0, terms, rows, stride);
+    }
+    if WIDE >= 64 {
+        j0 = accumulate_blocks::<64>(out, j0, terms, rows, stride);
+    }
+    let j0 = accumulate_blocks::<32>(out, j0, terms, rows, stride);
     let j0 = accumulate_blocks::<16>(out, j0, terms, rows, stride);
     let j0 = accumulate_blocks::<8>(out, j0, terms, rows, stride);
     let j0 = accumulate_blocks::<4>(out, j0, terms, rows, stride);
@@ -48,17 +56,23 @@ pub(super) fn accumulate_blocks<const N: usize>(
 }
 
 /// The terms (k, vₖ) of `values`, in order, keeping only vₖ ≠ 0 when `skip_zeros` (without a
-/// branch per value: digit pixels are zero in no predictable pattern).
+/// branch per value: digit pixels are zero in no predictable pattern). `terms` is scratch that
+/// only grows, so it is not cleared and refilled on every call.
 #[inline(always)]
-pub(super) fn terms_of(values: impl ExactSizeIterator<Item = f64>, skip_zeros: bool, terms: &mut Vec<(usize, f64)>) {
-    terms.clear();
-    terms.resize(values.len(), (0, 0.0));
+pub(super) fn terms_of(
+    values: impl ExactSizeIterator<Item = f64>,
+    skip_zeros: bool,
+    terms: &mut Vec<(usize, f64)>,
+) -> &[(usize, f64)] {
+    if terms.len() < values.len() {
+        terms.resize(values.len(), (0, 0.0));
+    }
     let mut count = 0;
     for (k, v) in values.enumerate() {
         terms[count] = (k, v);
         count += usize::from(!skip_zeros || v != 0.0);
     }
-    terms.truncate(count);
+    &terms[..count]
 }
 
 /// log-softmax of `z` in place; returns nothing (z becomes log-probabilities).
@@ -70,17 +84,32 @@ pub(super) fn log_softmax(z: &mut [f64]) {
     }
 }
 
-/// `wt` (O × I) = `w` (I × O) transposed, in square tiles so reads and writes both stay in cache
-/// (a plain loop writes with a stride of I values and misses on every element).
+/// `wt` (O × I) = `w` (I × O) transposed, in 8×8 tiles held in registers (a plain loop writes
+/// with a stride of I values and misses on every element; a tile lets the compiler use vector
+/// shuffles). Inlined, so it is compiled for the caller's vector width.
+#[inline(always)]
 pub(super) fn transpose(w: &[f64], wt: &mut [f64], ins: usize, outs: usize) {
-    const TILE: usize = 16;
-    for i0 in (0..ins).step_by(TILE) {
-        for j0 in (0..outs).step_by(TILE) {
-            for i in i0..(i0 + TILE).min(ins) {
-                for j in j0..(j0 + TILE).min(outs) {
-                    wt[j * ins + i] = w[i * outs + j];
+    const T: usize = 8;
+    let (i_end, j_end) = (ins - ins % T, outs - outs % T);
+    for i0 in (0..i_end).step_by(T) {
+        for j0 in (0..j_end).step_by(T) {
+            let mut tile = [[0.0f64; T]; T];
+            for (a, row) in tile.iter_mut().enumerate() {
+                row.copy_from_slice(&w[(i0 + a) * outs + j0..][..T]);
+            }
+            for b in 0..T {
+                let dst = &mut wt[(j0 + b) * ins + i0..][..T];
+                for (a, v) in dst.iter_mut().enumerate() {
+                    *v = tile[a][b];
                 }
             }
+        }
+    }
+    // The edges (a width not a multiple of 8, like the 10 outputs), element by element.
+    for i in 0..ins {
+        let j_start = if i < i_end { j_end } else { 0 };
+        for j in j_start..outs {
+            wt[j * ins + i] = w[i * outs + j];
         }
     }
 }

@@ -12,14 +12,22 @@
 //! s·‖d‖·ξ_i, with fresh standard normal ξ. With converters or output noise configured
 //! ([`Io`]), every analog MVM goes through that periphery instead. Digital SGD computes exactly.
 
+//!
+//! * this file — the layers, the net and its per-algorithm update;
+//! * [`passes`] — the forward and backward passes of training and evaluation, compiled once per
+//!   vector width.
+
+mod passes;
+
+use passes::Periphery;
+
 use crate::sim::algorithm::AlgorithmKind;
 use crate::sim::device::AnalogArray;
 use crate::sim::network::data::Split;
-use crate::sim::network::io::{Io, BM_ROUNDS};
-use crate::sim::network::kernels::{accumulate, all_finite, argmax, log_softmax, norm, sigmoid, terms_of, transpose};
-use crate::sim::pulse_train::{rank_one_update, PulseTrains};
+use crate::sim::network::io::Io;
+use crate::sim::network::kernels::{accumulate, all_finite, terms_of, transpose};
+use crate::sim::pulse_train::{rank_one_update_checked, PulseTrains};
 use crate::sim::rng::SimRng;
-use rand_distr::{Distribution, StandardNormal};
 
 /// How an analog algorithm writes a mini-batch's gradient into its arrays.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -112,113 +120,6 @@ pub struct Scratch {
     pub trains: PulseTrains,
 }
 
-/// The effective weights of layer `l`, which the forward pass reads: W, or W + γP from `wbar`
-/// (Tiki-Taka with γ ≠ 0).
-#[inline(always)]
-fn effective<'a>(layers: &'a [Layer], wbar: Option<&'a [Vec<f64>]>, l: usize) -> &'a [f64] {
-    wbar.map_or(&layers[l].w, |wbar| &wbar[l])
-}
-
-/// The periphery of a net's analog MVMs (converters and output noise) and its scratch for the
-/// converted inputs.
-pub(crate) struct Periphery<'a> {
-    pub io: Io,
-    pub xq: &'a mut Vec<f64>,
-}
-
-/// z = Wᵀx + b (+ read noise): accumulates rows of W scaled by xᵢ in input order, so the sum is
-/// the same on every platform, and skips zero inputs (most digit pixels). Through `io` when it
-/// is not exact (then `noise` carries the stream even without read noise).
-#[inline(always)]
-fn layer_forward(
-    w: &[f64],
-    bias: &[f64],
-    x: &[f64],
-    z: &mut [f64],
-    noise: &mut Option<(f64, &mut SimRng)>,
-    terms: &mut Vec<(usize, f64)>,
-    io: &mut Periphery,
-) {
-    // Through the periphery, Io::mvm is spelled out around the one product below, so the product
-    // stays in this (vectorised) function and is compiled once (it is inlined at every call).
-    let periphery = !io.io.is_exact() && noise.is_some();
-    let mut scale = 1.0;
-    let mut zero = false;
-    if periphery {
-        match Io::input_scale(x, z) {
-            Some(m) => scale = m,
-            None => zero = true,
-        }
-    }
-    for round in 0..BM_ROUNDS {
-        if zero {
-            break;
-        }
-        if periphery {
-            io.io.convert_input(x, scale, io.xq);
-            z.fill(0.0);
-            terms_of(io.xq.iter().copied(), true, terms);
-        } else {
-            z.copy_from_slice(bias);
-            terms_of(x.iter().copied(), true, terms);
-        }
-        accumulate(z, terms, w, bias.len());
-        let Some((s, rng)) = noise.as_mut().filter(|_| periphery) else { break };
-        if io.io.convert_output(z, io.xq, *s, rng, scale, round + 1 == BM_ROUNDS) {
-            break;
-        }
-        scale *= 2.0;
-    }
-    if periphery {
-        for (zj, b) in z.iter_mut().zip(bias) {
-            *zj += b;
-        }
-        return;
-    }
-    if let Some((s, rng)) = noise {
-        let scale = *s * norm(x);
-        for zj in z.iter_mut() {
-            let xi: f64 = StandardNormal.sample(*rng);
-            *zj += scale * xi;
-        }
-    }
-}
-
-/// Runs sample `n` forward: `acts[0]` holds its image at row n, each hidden layer writes its
-/// output straight into row n of the next layer's inputs, the last layer its log-probabilities
-/// into `logits`.
-// The buffers are separate arguments so the caller can keep borrowing the rest of its scratch.
-#[allow(clippy::too_many_arguments)]
-#[inline(always)]
-fn forward_sample(
-    layers: &[Layer],
-    wbar: Option<&[Vec<f64>]>,
-    n: usize,
-    acts: &mut [Vec<f64>],
-    logits: &mut [f64],
-    noise: &mut Option<(f64, &mut SimRng)>,
-    terms: &mut Vec<(usize, f64)>,
-    io: &mut Periphery,
-) {
-    let last = layers.len() - 1;
-    for (l, layer) in layers.iter().enumerate() {
-        let w = effective(layers, wbar, l);
-        let (ins, outs) = (layer.inputs, layer.outputs);
-        let (head, tail) = acts.split_at_mut(l + 1);
-        let x = &head[l][n * ins..(n + 1) * ins];
-        if l < last {
-            let z = &mut tail[0][n * outs..(n + 1) * outs];
-            layer_forward(w, &layer.bias, x, z, noise, terms, io);
-            for v in z.iter_mut() {
-                *v = sigmoid(*v);
-            }
-        } else {
-            layer_forward(w, &layer.bias, x, logits, noise, terms, io);
-            log_softmax(logits);
-        }
-    }
-}
-
 /// Tiki-Taka's transfer of `reads` rows of P into W (all rows for 0), in turn from the layer's
 /// next row (aihwkit reads one column of its transposed layout at a time), each read through the
 /// ADC with output noise; returns whether the written weights are finite. Out of line: it runs
@@ -303,7 +204,8 @@ impl Net {
     }
 
     /// Sizes the buffers for `batch` samples and computes the effective weights (transposed too
-    /// when `backward`).
+    /// when `backward`). Inlined into the vectorised passes that call it.
+    #[inline(always)]
     fn prepare(&mut self, batch: usize, backward: bool) {
         let n = self.layers.len();
         let use_wbar = self.uses_wbar();
@@ -333,115 +235,11 @@ impl Net {
         s.logits.resize(self.layers[n - 1].outputs, 0.0);
     }
 
-    /// Forward and backward over the samples `batch` of `data`, then the update.
-    pub fn train_batch(&mut self, data: &Split, batch: &[usize]) -> BatchResult {
-        #[cfg(target_arch = "x86_64")]
-        {
-            if std::is_x86_feature_detected!("avx2") {
-                // SAFETY: the CPU supports AVX2, checked just above.
-                return unsafe { self.train_batch_avx2(data, batch) };
-            }
-        }
-        self.train_batch_portable(data, batch)
-    }
-
-    /// The same code as the portable version, compiled for 4-wide vectors (identical results:
-    /// element-wise operations only, no fused multiply-add).
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2")]
-    unsafe fn train_batch_avx2(&mut self, data: &Split, batch: &[usize]) -> BatchResult {
-        self.train_batch_portable(data, batch)
-    }
-
-    #[inline(always)]
-    fn train_batch_portable(&mut self, data: &Split, batch: &[usize]) -> BatchResult {
-        let b = batch.len();
-        self.prepare(b, true);
-        let use_wbar = self.uses_wbar();
-        let inv_b = 1.0 / b as f64;
-        let mut loss_sum = 0.0;
-        {
-            let noisy = self.noisy();
-            let Scratch { acts, deltas, wbar, wt, logits, back, terms, xq, .. } = &mut self.scratch;
-            let wbar = use_wbar.then_some(wbar.as_slice());
-            let mut noise = noisy.then_some((self.read_noise, &mut self.read_rng));
-            let mut io = Periphery { io: self.io, xq };
-            let last = self.layers.len() - 1;
-            for (n, &s) in batch.iter().enumerate() {
-                let ins = self.layers[0].inputs;
-                acts[0][n * ins..(n + 1) * ins].copy_from_slice(data.image(s));
-                forward_sample(&self.layers, wbar, n, acts, logits, &mut noise, terms, &mut io);
-                let label = data.labels[s] as usize;
-                loss_sum -= logits[label];
-                // d of the last layer: (softmax − one-hot)/B.
-                let outputs = self.layers[last].outputs;
-                let d = &mut deltas[last][n * outputs..(n + 1) * outputs];
-                for j in 0..outputs {
-                    d[j] = (libm::exp(logits[j]) - if j == label { 1.0 } else { 0.0 }) * inv_b;
-                }
-                // Backward through the hidden layers: back = W d, each sum over j in order from
-                // −0.0 as `Iterator::sum` starts, along the rows of Wᵀ.
-                for l in (1..=last).rev() {
-                    let (ins, outs) = (self.layers[l].inputs, self.layers[l].outputs);
-                    let (lower, upper) = deltas.split_at_mut(l);
-                    let d_out = &upper[0][n * outs..(n + 1) * outs];
-                    back.clear();
-                    back.resize(ins, -0.0);
-                    // Io::mvm spelled out around one product, as in the forward pass.
-                    let periphery = !io.io.is_exact() && noise.is_some();
-                    let mut scale = 1.0;
-                    let mut zero = false;
-                    if periphery {
-                        match Io::input_scale(d_out, back) {
-                            Some(m) => scale = m,
-                            None => zero = true,
-                        }
-                    }
-                    for round in 0..BM_ROUNDS {
-                        if zero {
-                            break;
-                        }
-                        if periphery {
-                            io.io.convert_input(d_out, scale, io.xq);
-                            back.fill(0.0);
-                            terms_of(io.xq.iter().copied(), false, terms);
-                        } else {
-                            terms_of(d_out.iter().copied(), false, terms);
-                        }
-                        accumulate(back, terms, &wt[l], ins);
-                        let Some((s, rng)) = noise.as_mut().filter(|_| periphery) else { break };
-                        if io.io.convert_output(back, io.xq, *s, rng, scale, round + 1 == BM_ROUNDS) {
-                            break;
-                        }
-                        scale *= 2.0;
-                    }
-                    if let (false, Some((s, rng))) = (periphery, &mut noise) {
-                        let scale = *s * norm(d_out);
-                        for v in back.iter_mut() {
-                            let xi: f64 = StandardNormal.sample(*rng);
-                            *v += scale * xi;
-                        }
-                    }
-                    let a = &acts[l][n * ins..(n + 1) * ins];
-                    let d_in = &mut lower[l - 1][n * ins..(n + 1) * ins];
-                    for i in 0..ins {
-                        d_in[i] = back[i] * a[i] * (1.0 - a[i]);
-                    }
-                }
-            }
-        }
-        if !loss_sum.is_finite() {
-            return BatchResult { loss_sum, finite: false };
-        }
-        let finite = self.update(b);
-        BatchResult { loss_sum, finite }
-    }
-
     /// Writes the batch's gradient according to the algorithm and form; returns whether every
     /// weight is still finite. Only what was written is checked (the rest was finite before: a
     /// track stops at its first non-finite value), so the check stays in cache.
     #[inline(always)]
-    fn update(&mut self, b: usize) -> bool {
+    fn update<const WIDE: usize>(&mut self, b: usize) -> bool {
         let mut finite = true;
         let NetRates { beta, every, reads, scale, .. } = self.rates;
         let (alpha, fast, beta) = (self.rates.alpha_now(), self.rates.fast_now(), beta * scale);
@@ -471,23 +269,21 @@ impl Net {
                 // sample (MNIST's border pixels) has a zero gradient, which leaves the weights
                 // exactly as they are in the expected dynamic: it is skipped.
                 for (i, w_row) in target.chunks_exact_mut(outs).enumerate() {
-                    terms_of((0..b).map(|n| x_all[n * ins + i]), true, terms);
+                    let terms = terms_of((0..b).map(|n| x_all[n * ins + i]), true, terms);
                     if terms.is_empty() {
                         continue;
                     }
                     row.clear();
                     row.resize(outs, 0.0);
-                    accumulate(row, terms, d_all, outs);
-                    array.write_row(i * outs, w_row, -rate, row);
-                    finite &= all_finite(w_row);
+                    accumulate::<WIDE>(row, terms, d_all, outs);
+                    finite &= array.write_row_finite(i * outs, w_row, -rate, row);
                 }
             } else {
                 for n in 0..b {
                     let x = &x_all[n * ins..(n + 1) * ins];
                     let d = &d_all[n * outs..(n + 1) * outs];
-                    rank_one_update(array, target, x, d, rate, trains);
+                    finite &= rank_one_update_checked(array, target, x, d, rate, trains);
                 }
-                finite &= all_finite(target);
             }
         }
         self.batches += 1;
@@ -495,56 +291,13 @@ impl Net {
             let io = self.io;
             for layer in &mut self.layers {
                 if reads == 0 && io.is_exact() {
-                    layer.main.write_row(0, &mut layer.w, beta, &layer.p);
-                    finite &= all_finite(&layer.w);
+                    finite &= layer.main.write_row_finite(0, &mut layer.w, beta, &layer.p);
                     continue;
                 }
                 finite &= transfer_rows(layer, reads, beta, &io, read, &mut self.read_rng);
             }
         }
         finite
-    }
-
-    /// Test loss (mean NLL), accuracy and the predicted class of every image of `data`, through
-    /// the analog forward pass (with read noise from `rng` when the net has any).
-    pub fn evaluate(&mut self, data: &Split, rng: &mut SimRng, predictions: &mut Vec<u8>) -> (f64, f64) {
-        #[cfg(target_arch = "x86_64")]
-        {
-            if std::is_x86_feature_detected!("avx2") {
-                // SAFETY: the CPU supports AVX2, checked just above.
-                return unsafe { self.evaluate_avx2(data, rng, predictions) };
-            }
-        }
-        self.evaluate_portable(data, rng, predictions)
-    }
-
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2")]
-    unsafe fn evaluate_avx2(&mut self, data: &Split, rng: &mut SimRng, predictions: &mut Vec<u8>) -> (f64, f64) {
-        self.evaluate_portable(data, rng, predictions)
-    }
-
-    #[inline(always)]
-    fn evaluate_portable(&mut self, data: &Split, rng: &mut SimRng, predictions: &mut Vec<u8>) -> (f64, f64) {
-        self.prepare(1, false);
-        let use_wbar = self.uses_wbar();
-        let noisy = self.noisy();
-        let Scratch { acts, wbar, logits, terms, xq, .. } = &mut self.scratch;
-        let wbar = use_wbar.then_some(wbar.as_slice());
-        let mut noise = noisy.then_some((self.read_noise, rng));
-        let mut io = Periphery { io: self.io, xq };
-        predictions.clear();
-        let (mut loss, mut right) = (0.0, 0usize);
-        for n in 0..data.len() {
-            acts[0].copy_from_slice(data.image(n));
-            forward_sample(&self.layers, wbar, 0, acts, logits, &mut noise, terms, &mut io);
-            let label = data.labels[n] as usize;
-            loss -= logits[label];
-            let guess = argmax(logits);
-            right += usize::from(guess == label);
-            predictions.push(guess as u8);
-        }
-        (loss / data.len() as f64, right as f64 / data.len() as f64)
     }
 
     /// Loss of one sample with the current weights and no read noise (finite-difference checks).
@@ -554,7 +307,16 @@ impl Net {
         let mut logits = vec![0.0; self.layers.last().map_or(0, |l| l.outputs)];
         let mut xq = Vec::new();
         let mut io = Periphery { io: Io::default(), xq: &mut xq };
-        forward_sample(&self.layers, None, 0, &mut acts, &mut logits, &mut None, &mut Vec::new(), &mut io);
+        passes::forward_sample::<32>(
+            &self.layers,
+            None,
+            0,
+            &mut acts,
+            &mut logits,
+            &mut None,
+            &mut Vec::new(),
+            &mut io,
+        );
         -logits[label]
     }
 
