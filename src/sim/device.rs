@@ -236,6 +236,8 @@ pub struct AnalogArray {
     fast: FastPath,
     /// r^n of the closed form, when pulse level can use it for every element.
     table: Option<PulseTable>,
+    /// c2c noise added to the bound factor, q±(w) + c2c·ξ, instead of multiplying it.
+    c2c_add: bool,
 }
 
 /// The expected-dynamic cases that need neither per-element devices nor q± calls.
@@ -272,7 +274,13 @@ impl AnalogArray {
             (UpdateMode::Pulsed { dw_min, bl, c2c: 0.0 }, None) => PulseTable::new(&device, dw_min, bl),
             _ => None,
         };
-        Self { device, elements, mode, rng: pulse_rng, pulses: 0, fast, table }
+        Self { device, elements, mode, rng: pulse_rng, pulses: 0, fast, table, c2c_add: false }
+    }
+
+    /// Sets the form of the c2c noise (`c2c_mult=0`: aihwkit's `mult_noise=False`).
+    pub fn with_additive_c2c(mut self, add: bool) -> Self {
+        self.c2c_add = add;
+        self
     }
 
     /// An exact digital array (Digital SGD).
@@ -285,6 +293,7 @@ impl AnalogArray {
             pulses: 0,
             fast: FastPath::Ideal,
             table: None,
+            c2c_add: false,
         }
     }
 
@@ -403,6 +412,9 @@ impl AnalogArray {
             }
         }
         let mut w = clip(w);
+        if self.c2c_add && c2c > 0.0 {
+            return crate::sim::c2c::additive_pulses(&e.device, w, step, c2c, n, up, &mut self.rng, clip);
+        }
         for _ in 0..n {
             let noise = if c2c > 0.0 {
                 let z: f64 = StandardNormal.sample(&mut self.rng);

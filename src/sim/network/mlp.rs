@@ -21,6 +21,8 @@ use crate::sim::pulse_train::{rank_one_update, PulseTrains};
 use crate::sim::rng::SimRng;
 use rand_distr::{Distribution, StandardNormal};
 
+pub mod tiles;
+
 /// How an analog algorithm writes a mini-batch's gradient into its arrays.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Form {
@@ -255,6 +257,8 @@ pub struct Net {
     /// Mini-batches taken.
     pub batches: u64,
     pub scratch: Scratch,
+    /// aihwkit's tile mapping and learned out scales, when on (see [`tiles`]).
+    pub tiling: Option<tiles::Tiling>,
 }
 
 /// What one mini-batch observed.
@@ -279,7 +283,18 @@ impl Net {
         let digital = kind == AlgorithmKind::Digital;
         let read_noise = if digital { 0.0 } else { read_noise };
         let io = if digital { Io::default() } else { io };
-        Net { kind, form, layers, read_noise, io, read_rng, rates, batches: 0, scratch: Scratch::default() }
+        Net {
+            kind,
+            form,
+            layers,
+            read_noise,
+            io,
+            read_rng,
+            rates,
+            batches: 0,
+            scratch: Scratch::default(),
+            tiling: None,
+        }
     }
 
     /// Sets the StepLR factor on α and β (and on P's rate when it follows α).
@@ -335,6 +350,9 @@ impl Net {
 
     /// Forward and backward over the samples `batch` of `data`, then the update.
     pub fn train_batch(&mut self, data: &Split, batch: &[usize]) -> BatchResult {
+        if self.tiling.is_some() {
+            return self.train_batch_tiled(data, batch);
+        }
         #[cfg(target_arch = "x86_64")]
         {
             if std::is_x86_feature_detected!("avx2") {
@@ -508,6 +526,9 @@ impl Net {
     /// Test loss (mean NLL), accuracy and the predicted class of every image of `data`, through
     /// the analog forward pass (with read noise from `rng` when the net has any).
     pub fn evaluate(&mut self, data: &Split, rng: &mut SimRng, predictions: &mut Vec<u8>) -> (f64, f64) {
+        if self.tiling.is_some() {
+            return self.evaluate_tiled(data, rng, predictions);
+        }
         #[cfg(target_arch = "x86_64")]
         {
             if std::is_x86_feature_detected!("avx2") {
