@@ -226,8 +226,10 @@ impl NetRun {
                             (AnalogArray::ideal(pulses(0)), AnalogArray::ideal(pulses(1)))
                         } else {
                             (
-                                AnalogArray::new(device, mode, scenario.d2d, w.len(), &mut variation(0), pulses(0)),
-                                AnalogArray::new(device, mode, scenario.d2d, w.len(), &mut variation(1), pulses(1)),
+                                AnalogArray::new(device, mode, scenario.d2d, w.len(), &mut variation(0), pulses(0))
+                                    .with_additive_c2c(scenario.c2c_mult == 0),
+                                AnalogArray::new(device, mode, scenario.d2d, w.len(), &mut variation(1), pulses(1))
+                                    .with_additive_c2c(scenario.c2c_mult == 0),
                             )
                         };
                         let w = w
@@ -244,7 +246,14 @@ impl NetRun {
                     .collect();
                 let read = rng::substream(seed, Purpose::ReadNoise, 2 * t);
                 NetTrack {
-                    net: Net::new(kind, form, layers, scenario.read_noise, read, rates, io),
+                    net: Net::new(kind, form, layers, scenario.read_noise, read, rates, io).with_tiling(
+                        mlp::tiles::Tiling::new(
+                            &widths[..widths.len() - 1],
+                            scenario.tile_inputs as usize,
+                            scenario.out_scaling == 1 && scenario.device != DeviceKind::Ideal,
+                            scenario.transfer_bl as u32,
+                        ),
+                    ),
                     records: Vec::new(),
                     predictions: Vec::new(),
                     diverged_at_epoch: None,
