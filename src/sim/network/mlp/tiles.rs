@@ -458,4 +458,26 @@ mod tests {
         assert_eq!(t.layers[1].bounds, vec![0, 256]);
         assert_eq!(t.scales(0), &[1.0, 1.0]);
     }
+
+    /// With exact MVMs and the expected dynamic, splitting a layer into tiles only changes the
+    /// rounding of the summed outputs.
+    #[test]
+    fn tiles_with_exact_mvms_compute_the_untiled_network() {
+        use crate::sim::network::NetRun;
+        use crate::sim::scenario::Scenario;
+        let weights = |q: &str| {
+            let s = Scenario::parse(q).unwrap();
+            let mut run = NetRun::with_seed(&s, 3);
+            for _ in 0..30 {
+                run.step();
+            }
+            run.tracks.iter().map(|t| t.net.layers[0].w.clone()).collect::<Vec<_>>()
+        };
+        let q = "problem=digits&algos=analog,tt&epochs=1&tau=0.5";
+        let (one, split) = (weights(q), weights(&format!("{q}&tile_inputs=20")));
+        for (a, b) in one.iter().zip(&split) {
+            let diff = a.iter().zip(b).map(|(x, y)| (x - y).abs()).fold(0.0, f64::max);
+            assert!(diff < 1e-12, "{diff}");
+        }
+    }
 }
