@@ -305,3 +305,16 @@ fn a_digits_sweep_reports_the_accuracy_playground_run_prints() {
         assert!(e.unwrap_err().contains("does not apply"), "{bad}");
     }
 }
+
+#[test]
+fn a_network_track_does_not_change_when_other_algorithms_join_the_list() {
+    // Pulse and read-noise streams are named by the algorithm and form, not by the place in the
+    // list: pulse-level Analog SGD alone equals itself beside Digital SGD and Tiki-Taka.
+    let base = "problem=digits&epochs=2&tau=0.5&pulses=both&dw_min=0.0005&read_noise=0.02";
+    let alone = summary(&format!("{base}&algos=analog"));
+    let among = summary(&format!("{base}&algos=digital,analog,tt"));
+    for key in ["analog", "analog_pulse"] {
+        let (a, b) = (track(&alone, key), track(&among, key));
+        assert_eq!(serde_json::to_string(a).unwrap(), serde_json::to_string(b).unwrap(), "{key}");
+    }
+}

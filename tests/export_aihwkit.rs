@@ -61,6 +61,7 @@ fn scripts_compile_and_name_every_key() {
         ("digits_pow", "problem=digits&algos=analog,tt&pulses=1&device=pow&g_up=1&g_down=2&d2d=0.1"),
         ("lsq_exp", "problem=lsq&algos=analog&dim=3&rows=4&pulses=1&device=exp&up_down=-0.3"),
         ("lsq_ideal", "problem=lsq&algos=digital,analog,tt&dim=3&rows=4&device=ideal"),
+        ("mnist_paper", MNIST_PAPER),
     ] {
         let (s, out) = export(q);
         assert_compiles(name, &out.text);
@@ -84,6 +85,30 @@ fn unexported_lists_the_keys_without_counterpart() {
     let (_, out) = export("problem=digits&device=ideal&read_noise=0.1");
     assert_eq!(out.unexported, vec!["algos=digital,analog,tt".to_string(), "read_noise=0.1".to_string()]);
     assert!(out.text.contains("ALGOS = [\"digital\", \"analog\"]"));
+}
+
+/// The paper's MNIST setup: every key maps (device_seed aside, aihwkit's variation is its own).
+const MNIST_PAPER: &str = "problem=mnist&preset=paper-fcn&epochs=15";
+
+#[test]
+fn the_paper_mnist_setup_maps_to_its_aihwkit_config() {
+    let (_, out) = export(MNIST_PAPER);
+    assert_eq!(out.unexported, vec!["device_seed=1".to_string()]);
+    let t = &out.text;
+    for want in [
+        "INP_BITS = 7\n",
+        "OUT_BITS = 9\n",
+        "OUT_NOISE = 0.06\n",
+        "LEARN_OUT_SCALING = True\n",
+        "TILE_INPUTS = 512\n",
+        "LR_STEP = 35\n",
+        "mult_noise=False,",
+        "dw_min_std=0.3,",
+        "N_READS = 1\n",
+        "def mnist_split():",
+    ] {
+        assert!(t.contains(want), "{want} missing");
+    }
 }
 
 #[test]

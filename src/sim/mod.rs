@@ -11,6 +11,7 @@
 //! Everything here is deterministic given the scenario and its seeds, on every platform.
 
 pub mod algorithm;
+pub mod c2c;
 pub mod device;
 pub mod ensemble;
 pub mod golden;

@@ -76,6 +76,22 @@ pub fn rank_one_update_checked(
     finite
 }
 
+/// [`rank_one_update`] at pulse level on a block of the array whose first element is `base` (one
+/// tile of a layer mapped onto several, see `network::mlp::tiles`), trains at most `bl` long.
+#[allow(clippy::too_many_arguments)]
+pub fn tile_update(
+    array: &mut AnalogArray,
+    w: &mut [f64],
+    base: usize,
+    x: &[f64],
+    d: &[f64],
+    lr: f64,
+    bl: u32,
+    trains: &mut PulseTrains,
+) {
+    pulse_trains_update(array, w, base, x, d, lr, bl, trains);
+}
+
 /// A transfer's pulse-train update of one column of a tile (aihwkit's `transfer_update`): the
 /// rank-1 update with x = e_col, i.e. `W[col, :] ← W[col, :] − lr·d`, whose train length is capped
 /// at its own `bl` (the transfer's BL, not the array's) with update management. `w_col` is the

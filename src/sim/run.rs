@@ -133,8 +133,8 @@ fn build_algorithm(
         (AnalogArray::ideal(pulses(0)), AnalogArray::ideal(pulses(1)))
     } else {
         (
-            AnalogArray::new(device, mode, s.d2d, dim, &mut variation(0), pulses(0)),
-            AnalogArray::new(device, mode, s.d2d, dim, &mut variation(1), pulses(1)),
+            AnalogArray::new(device, mode, s.d2d, dim, &mut variation(0), pulses(0)).with_additive_c2c(s.c2c_mult == 0),
+            AnalogArray::new(device, mode, s.d2d, dim, &mut variation(1), pulses(1)).with_additive_c2c(s.c2c_mult == 0),
         )
     };
     let mut algorithm = Algorithm::new(kind, w0, main, fast, rates);

@@ -31,9 +31,11 @@ where test_accuracy is the final test accuracy in [0, 1], as our summary.
 #   bl=31                    -> BL: UpdateParameters desired_bl
 #   c2c=0                    -> device(): dw_min_std
 #   read_noise=0             -> FORWARD_W_NOISE (and BACKWARD_W_NOISE on digits): IOParameters w_noise
-#   inp_res=0                -> IOParameters is_perfect: no converters, as ours with 0 bits
-#   out_res=0                -> IOParameters is_perfect: no converters, as ours with 0 bits
+#   inp_res=0                -> IOParameters: no converter, as ours with 0 bits
+#   out_res=0                -> IOParameters: no converter, as ours with 0 bits
 #   out_noise=0              -> IOParameters: no output noise
+#   out_scaling=0            -> LEARN_OUT_SCALING = False
+#   tile_inputs=0            -> TILE_INPUTS: mapping.max_input_size
 #   seeds=3                  -> --seeds
 # Not exported: none.
 
@@ -65,7 +67,7 @@ from aihwkit.simulator.configs import (
 )
 from sklearn.datasets import load_digits
 
-SCENARIO = "v=1&problem=digits&algos=digital,analog,tt&device=ald&tau=0.6&sp=0&alpha=0.05&beta=0.1&gamma=0&every=1&fast_lr=0&n_reads=0&layers=64,32,10&batch=10&epochs=10&lr_step=0&seed=1&up_down=0&d2d=0&pulses=1&dw_min=0.001&bl=31&c2c=0&read_noise=0&inp_res=0&out_res=0&out_noise=0&seeds=3"
+SCENARIO = "v=1&problem=digits&algos=digital,analog,tt&device=ald&tau=0.6&sp=0&alpha=0.05&beta=0.1&gamma=0&every=1&fast_lr=0&n_reads=0&layers=64,32,10&batch=10&epochs=10&lr_step=0&seed=1&up_down=0&d2d=0&pulses=1&dw_min=0.001&bl=31&c2c=0&read_noise=0&inp_res=0&out_res=0&out_noise=0&out_scaling=0&tile_inputs=0&seeds=3"
 ALGOS = ["digital", "analog", "tt"]
 SEED = 1
 SEEDS = 3
@@ -75,6 +77,11 @@ BETA = 0.1
 GAMMA = 0.0
 EVERY = 1
 BL = 31
+INP_BITS = 0
+OUT_BITS = 0
+OUT_NOISE = 0.0
+LEARN_OUT_SCALING = False
+TILE_INPUTS = 0
 FAST_LR = 0.05
 N_READS = 0
 TRANSFER_READ_NOISE = 0.0
@@ -88,6 +95,8 @@ METRIC = "test_accuracy"
 LAYERS = [64, 32, 10]
 BATCH = 10
 EPOCHS = 10
+LR_STEP = 0
+LR_GAMMA = 0.1
 READ_NOISE = 0.0
 FORWARD_W_NOISE = READ_NOISE
 BACKWARD_W_NOISE = READ_NOISE
@@ -170,15 +179,19 @@ def build(algo, generator):
 def train(algo, seed):
     """EPOCHS epochs of mini-batches of BATCH (the last one smaller, not dropped) in a fresh random
     order per epoch; NLL averaged over the mini-batch; biases digital at lr ALPHA. Returns the
-    test accuracy after the last epoch, through the analog forward pass (read noise included)."""
+    test accuracy after the last epoch, through the analog forward pass (read noise included),
+    and prints it after every epoch. StepLR (LR_STEP > 0) multiplies the optimizer's rates by
+    LR_GAMMA every LR_STEP epochs (not fast_lr, a device parameter)."""
     generator = torch.Generator().manual_seed(seed)
     model = build(algo, generator)
     if algo == "digital":
         optimizer = torch.optim.SGD(model.parameters(), lr=ALPHA)
     else:
         optimizer = analog_optimizer(model, algo)
+    scheduler = torch.optim.lr_scheduler.StepLR(optimizer, LR_STEP, LR_GAMMA) if LR_STEP > 0 else None
     n = len(Y_TRAIN)
-    for _ in range(EPOCHS):
+    accuracy = float("nan")
+    for epoch in range(EPOCHS):
         model.train()
         order = torch.randperm(n, generator=generator)
         for start in range(0, n, BATCH):
@@ -189,6 +202,14 @@ def train(algo, seed):
             optimizer.zero_grad()
             objective.backward()
             optimizer.step()
+        if scheduler is not None:
+            scheduler.step()
+        accuracy = test_accuracy(model)
+        print(f"EPOCH algo={algo} seed={seed} epoch={epoch + 1} test_accuracy={accuracy:.9g}", flush=True)
+    return accuracy
+
+
+def test_accuracy(model):
     model.eval()
     with torch.no_grad():
         predicted = model(X_TEST).argmax(dim=1)
@@ -214,27 +235,34 @@ def update_parameters(bl):
     )
 
 
-def io_parameters(w_noise):
-    """An exact MVM plus, when w_noise > 0, our read noise: aihwkit's additive-constant weight
-    noise (output noise of std w_noise * ||x||). No DAC/ADC, bounds, output noise or noise/bound
-    management (a bound or resolution <= 0 means none)."""
+def io_parameters(w_noise, managed=True):
+    """The periphery of an analog MVM, as ours. With INP_BITS = OUT_BITS = 0 and OUT_NOISE = 0: an
+    exact MVM plus, when w_noise > 0, our read noise (aihwkit's additive-constant weight noise,
+    output noise of std w_noise * ||x||), no converters, bounds or management (a bound or
+    resolution <= 0 means none). Otherwise aihwkit's converters as ours: inputs scaled by max|x|
+    (noise management ABS_MAX) and rounded to inp_res = 1/(2^b - 2) of [-1, 1], output noise
+    OUT_NOISE, outputs clipped to +-12 with iterative bound management and rounded to
+    out_res = 1/(2^b - 2) of [-12, 12]; `managed=False` (the transfer reads) turns the noise and
+    bound management off."""
+    exact = INP_BITS == 0 and OUT_BITS == 0 and OUT_NOISE == 0.0
+    bounded = OUT_BITS > 0
     return IOParameters(
-        is_perfect=w_noise == 0.0,
+        is_perfect=exact and w_noise == 0.0,
         mv_type=AnalogMVType.ONE_PASS,
-        inp_bound=0.0,
+        inp_bound=0.0 if exact else 1.0,
         inp_noise=0.0,
-        inp_res=0.0,
+        inp_res=1.0 / max(2**INP_BITS - 2, 1) if INP_BITS > 0 else 0.0,
         inp_sto_round=False,
         inp_asymmetry=0.0,
-        out_bound=0.0,
-        out_noise=0.0,
+        out_bound=12.0 if bounded else 0.0,
+        out_noise=OUT_NOISE,
         out_noise_std=0.0,
-        out_res=0.0,
+        out_res=1.0 / max(2**OUT_BITS - 2, 1) if OUT_BITS > 0 else 0.0,
         out_sto_round=False,
         out_scale=1.0,
         out_asymmetry=0.0,
-        bound_management=BoundManagementType.NONE,
-        noise_management=NoiseManagementType.NONE,
+        bound_management=BoundManagementType.ITERATIVE if bounded and managed else BoundManagementType.NONE,
+        noise_management=NoiseManagementType.ABS_MAX if managed and not exact else NoiseManagementType.NONE,
         w_noise=w_noise,
         w_noise_type=WeightNoiseType.ADDITIVE_CONSTANT if w_noise > 0.0 else WeightNoiseType.NONE,
         ir_drop=0.0,
@@ -276,7 +304,7 @@ def rpu_config(algo, n_inputs):
                 fast_lr=FAST_LR * LR_SCALE,
                 transfer_lr=TRANSFER_LR,
                 scale_transfer_lr=True,
-                transfer_forward=io_parameters(TRANSFER_READ_NOISE),
+                transfer_forward=io_parameters(TRANSFER_READ_NOISE, managed=False),
                 transfer_update=update_parameters(TRANSFER_BL),
             )
         )
@@ -284,13 +312,15 @@ def rpu_config(algo, n_inputs):
         config.forward = io_parameters(FORWARD_W_NOISE)
         config.backward = io_parameters(BACKWARD_W_NOISE)
         config.update = update_parameters(BL)
-    # Plain mapping: digital biases, no weight/output scaling, one tile per layer.
+    # Digital biases and no weight remapping (omega 0, so weight_scaling_columnwise has no effect);
+    # LEARN_OUT_SCALING: one learned scalar per tile; TILE_INPUTS: layers split into tiles of at
+    # most this many inputs (0: one tile per layer); outputs never split, as ours.
     config.mapping.digital_bias = True
     config.mapping.weight_scaling_omega = 0.0
-    config.mapping.weight_scaling_columnwise = False
-    config.mapping.learn_out_scaling = False
+    config.mapping.weight_scaling_columnwise = LEARN_OUT_SCALING
+    config.mapping.learn_out_scaling = LEARN_OUT_SCALING
     config.mapping.out_scaling_columnwise = False
-    config.mapping.max_input_size = 0
+    config.mapping.max_input_size = TILE_INPUTS
     config.mapping.max_output_size = 0
     return config
 

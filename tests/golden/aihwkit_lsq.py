@@ -78,6 +78,11 @@ BETA = 0.1
 GAMMA = 0.0
 EVERY = 1
 BL = 5000
+INP_BITS = 0
+OUT_BITS = 0
+OUT_NOISE = 0.0
+LEARN_OUT_SCALING = False
+TILE_INPUTS = 0
 FAST_LR = 0.03
 N_READS = 0
 TRANSFER_READ_NOISE = 0.0
@@ -237,27 +242,34 @@ def update_parameters(bl):
     )
 
 
-def io_parameters(w_noise):
-    """An exact MVM plus, when w_noise > 0, our read noise: aihwkit's additive-constant weight
-    noise (output noise of std w_noise * ||x||). No DAC/ADC, bounds, output noise or noise/bound
-    management (a bound or resolution <= 0 means none)."""
+def io_parameters(w_noise, managed=True):
+    """The periphery of an analog MVM, as ours. With INP_BITS = OUT_BITS = 0 and OUT_NOISE = 0: an
+    exact MVM plus, when w_noise > 0, our read noise (aihwkit's additive-constant weight noise,
+    output noise of std w_noise * ||x||), no converters, bounds or management (a bound or
+    resolution <= 0 means none). Otherwise aihwkit's converters as ours: inputs scaled by max|x|
+    (noise management ABS_MAX) and rounded to inp_res = 1/(2^b - 2) of [-1, 1], output noise
+    OUT_NOISE, outputs clipped to +-12 with iterative bound management and rounded to
+    out_res = 1/(2^b - 2) of [-12, 12]; `managed=False` (the transfer reads) turns the noise and
+    bound management off."""
+    exact = INP_BITS == 0 and OUT_BITS == 0 and OUT_NOISE == 0.0
+    bounded = OUT_BITS > 0
     return IOParameters(
-        is_perfect=w_noise == 0.0,
+        is_perfect=exact and w_noise == 0.0,
         mv_type=AnalogMVType.ONE_PASS,
-        inp_bound=0.0,
+        inp_bound=0.0 if exact else 1.0,
         inp_noise=0.0,
-        inp_res=0.0,
+        inp_res=1.0 / max(2**INP_BITS - 2, 1) if INP_BITS > 0 else 0.0,
         inp_sto_round=False,
         inp_asymmetry=0.0,
-        out_bound=0.0,
-        out_noise=0.0,
+        out_bound=12.0 if bounded else 0.0,
+        out_noise=OUT_NOISE,
         out_noise_std=0.0,
-        out_res=0.0,
+        out_res=1.0 / max(2**OUT_BITS - 2, 1) if OUT_BITS > 0 else 0.0,
         out_sto_round=False,
         out_scale=1.0,
         out_asymmetry=0.0,
-        bound_management=BoundManagementType.NONE,
-        noise_management=NoiseManagementType.NONE,
+        bound_management=BoundManagementType.ITERATIVE if bounded and managed else BoundManagementType.NONE,
+        noise_management=NoiseManagementType.ABS_MAX if managed and not exact else NoiseManagementType.NONE,
         w_noise=w_noise,
         w_noise_type=WeightNoiseType.ADDITIVE_CONSTANT if w_noise > 0.0 else WeightNoiseType.NONE,
         ir_drop=0.0,
@@ -299,7 +311,7 @@ def rpu_config(algo, n_inputs):
                 fast_lr=FAST_LR * LR_SCALE,
                 transfer_lr=TRANSFER_LR,
                 scale_transfer_lr=True,
-                transfer_forward=io_parameters(TRANSFER_READ_NOISE),
+                transfer_forward=io_parameters(TRANSFER_READ_NOISE, managed=False),
                 transfer_update=update_parameters(TRANSFER_BL),
             )
         )
@@ -307,13 +319,15 @@ def rpu_config(algo, n_inputs):
         config.forward = io_parameters(FORWARD_W_NOISE)
         config.backward = io_parameters(BACKWARD_W_NOISE)
         config.update = update_parameters(BL)
-    # Plain mapping: digital biases, no weight/output scaling, one tile per layer.
+    # Digital biases and no weight remapping (omega 0, so weight_scaling_columnwise has no effect);
+    # LEARN_OUT_SCALING: one learned scalar per tile; TILE_INPUTS: layers split into tiles of at
+    # most this many inputs (0: one tile per layer); outputs never split, as ours.
     config.mapping.digital_bias = True
     config.mapping.weight_scaling_omega = 0.0
-    config.mapping.weight_scaling_columnwise = False
-    config.mapping.learn_out_scaling = False
+    config.mapping.weight_scaling_columnwise = LEARN_OUT_SCALING
+    config.mapping.learn_out_scaling = LEARN_OUT_SCALING
     config.mapping.out_scaling_columnwise = False
-    config.mapping.max_input_size = 0
+    config.mapping.max_input_size = TILE_INPUTS
     config.mapping.max_output_size = 0
     return config
 

@@ -52,6 +52,8 @@ pub fn device_map(s: &Scenario) -> DeviceMap {
     let up_down = 2.0 * c / m;
     // aihwkit's one-sided biases of the step sizes (as in its device construction).
     let down_bias = if up_down > 0.0 { -up_down } else { 0.0 };
+    // c2c_mult: the form of the cycle-to-cycle noise (the exp and pow steps have only theirs).
+    let mult_noise = if s.c2c_mult == 1 { "True" } else { "False" }.to_string();
     let (class, w_max, w_min, mut extra, granularity, doc): (&str, f64, f64, Vec<(&str, String)>, f64, String) = match s
         .device
     {
@@ -60,7 +62,7 @@ pub fn device_map(s: &Scenario) -> DeviceMap {
             s.tau,
             -s.tau,
             vec![
-                ("mult_noise", "True".into()),
+                ("mult_noise", mult_noise.clone()),
                 ("slope_up_dtod", "0.0".into()),
                 ("slope_down_dtod", "0.0".into()),
                 // The reference r is added before the soft-bounds step: g = w + r with
@@ -81,7 +83,7 @@ pub fn device_map(s: &Scenario) -> DeviceMap {
             s.tau_max,
             s.tau_min,
             vec![
-                ("mult_noise", "True".into()),
+                ("mult_noise", mult_noise.clone()),
                 ("reverse_up", "False".into()),
                 ("reverse_down", "False".into()),
                 ("reverse_offset", "0.0".into()),

@@ -22,6 +22,8 @@ use device::{device_map, py};
 const CONFIGS_PY: &str = include_str!("configs.py");
 const LSQ_PY: &str = include_str!("lsq.py");
 const DIGITS_PY: &str = include_str!("digits.py");
+const MNIST_PY: &str = include_str!("mnist.py");
+const NETWORK_PY: &str = include_str!("network.py");
 
 /// The share of steps the `lsq` tail loss averages over (as `Run::new`).
 const TAIL: f64 = 0.2;
@@ -38,9 +40,9 @@ pub struct AihwkitScript {
 /// Writes `scenario` as an aihwkit script, or says why it cannot.
 pub fn script(scenario: &Scenario) -> Result<AihwkitScript, String> {
     let s = scenario;
-    if !matches!(s.problem, ProblemKind::Lsq | ProblemKind::Digits) {
+    if !matches!(s.problem, ProblemKind::Lsq | ProblemKind::Digits | ProblemKind::Mnist) {
         return Err(format!(
-            "the aihwkit export covers problem=lsq and problem=digits, not problem={} (a synthetic \
+            "the aihwkit export covers problem=lsq, digits and mnist, not problem={} (a synthetic \
              quadratic with injected gradient noise has no aihwkit layer)",
             s.problem.key()
         ));
@@ -48,7 +50,7 @@ pub fn script(scenario: &Scenario) -> Result<AihwkitScript, String> {
     let dev = device_map(s);
     // Tiki-Taka on the ideal device has no aihwkit tile (a TransferCompound needs pulsed devices):
     // lsq runs it in exact float64 arithmetic, digits leaves it out.
-    let skip_tt = s.problem == ProblemKind::Digits && !dev.pulsed && s.runs(AlgorithmKind::TikiTaka);
+    let skip_tt = s.problem.is_network() && !dev.pulsed && s.runs(AlgorithmKind::TikiTaka);
     // The Tiki-Taka family beyond TTv1 (TT-v2, c-TTv2, AGAD, residual learning, RIDER) is not
     // mapped to aihwkit's compounds (yet): those algorithms are left out and listed.
     let mapped =
@@ -79,10 +81,17 @@ pub fn script(scenario: &Scenario) -> Result<AihwkitScript, String> {
     let mut text = header(s, &exported, &unexported);
     text.push_str(&constants(s, &algos, &dev)?);
     text.push_str(&dev.code);
-    text.push_str(match s.problem {
-        ProblemKind::Lsq => LSQ_PY,
-        _ => DIGITS_PY,
-    });
+    match s.problem {
+        ProblemKind::Lsq => text.push_str(LSQ_PY),
+        ProblemKind::Mnist => {
+            text.push_str(MNIST_PY);
+            text.push_str(NETWORK_PY);
+        }
+        _ => {
+            text.push_str(DIGITS_PY);
+            text.push_str(NETWORK_PY);
+        }
+    }
     text.push_str(CONFIGS_PY);
     Ok(AihwkitScript { text, unexported: unexported.into_iter().map(|(kv, _)| kv).collect() })
 }
@@ -124,7 +133,7 @@ fn where_key_goes(s: &Scenario, key: &str, pulsed: bool, skip_tt: bool) -> Resul
         "seeds" => "--seeds",
         "dim" | "rows" | "data_seed" | "xstar_scale" | "a_scale" => "A, XSTAR (written into the script)",
         "w0" => "W0",
-        "read_noise" if !pulsed && s.problem == ProblemKind::Digits && s.read_noise > 0.0 => {
+        "read_noise" if !pulsed && s.problem.is_network() && s.read_noise > 0.0 => {
             return Err("FloatingPointRPUConfig (the ideal device) has no read noise".into());
         }
         "read_noise" => "FORWARD_W_NOISE (and BACKWARD_W_NOISE on digits): IOParameters w_noise",
@@ -150,16 +159,25 @@ fn where_key_goes(s: &Scenario, key: &str, pulsed: bool, skip_tt: bool) -> Resul
         "n_reads" => "N_READS: TransferCompound n_reads_per_transfer (0 = all columns)",
         "fast_lr" => "FAST_LR: TransferCompound fast_lr (0 = alpha; in aihwkit 1.1 an absolute rate, as ours)",
         "lr_step" if s.lr_step == 0 => "no StepLR: constant learning rates",
+        "lr_step" | "lr_gamma" if s.problem.is_network() => "LR_STEP, LR_GAMMA: torch StepLR on the optimizer",
         "lr_step" | "lr_gamma" => {
             return Err("the script trains with constant learning rates; StepLR is not carried over".into());
         }
         "inp_res" | "out_res" if (key == "inp_res" && s.inp_res == 0) || (key == "out_res" && s.out_res == 0) => {
-            "IOParameters is_perfect: no converters, as ours with 0 bits"
+            "IOParameters: no converter, as ours with 0 bits"
         }
         "out_noise" if s.out_noise == 0.0 => "IOParameters: no output noise",
+        "inp_res" | "out_res" | "out_noise" if s.problem.is_network() && pulsed => {
+            "INP_BITS, OUT_BITS, OUT_NOISE: IOParameters (ABS_MAX noise, ITERATIVE bound management, out_bound 12)"
+        }
         "inp_res" | "out_res" | "out_noise" => {
             return Err("the script's MVMs are exact; our converter and output-noise model is not carried over".into());
         }
+        "out_scaling" if s.out_scaling == 0 => "LEARN_OUT_SCALING = False",
+        "out_scaling" if pulsed => "LEARN_OUT_SCALING: mapping.learn_out_scaling (one scalar per tile)",
+        "tile_inputs" if s.tile_inputs == 0 || !pulsed => "TILE_INPUTS: mapping.max_input_size",
+        "tile_inputs" => "TILE_INPUTS: mapping.max_input_size (a TileModuleArray)",
+        "out_scaling" => return Err("FloatingPointRPUConfig: out scaling is not exported on the ideal device".into()),
         "transfer_read_noise" => "TRANSFER_READ_NOISE: transfer_forward w_noise (additive, one column read)",
         "transfer_bl" => "TRANSFER_BL: transfer_update desired_bl",
         "zero_shift" if s.zero_shift == 0 => "no zero-shifting (aihwkit's tiles are not calibrated either)",
@@ -169,6 +187,15 @@ fn where_key_goes(s: &Scenario, key: &str, pulsed: bool, skip_tt: bool) -> Resul
         "dw_min" => "device(): dw_min",
         "bl" => "BL: UpdateParameters desired_bl",
         "c2c" => "device(): dw_min_std",
+        "c2c_mult"
+            if matches!(
+                s.device,
+                crate::sim::scenario::DeviceKind::Ald | crate::sim::scenario::DeviceKind::SoftBounds
+            ) =>
+        {
+            "device(): mult_noise"
+        }
+        "c2c_mult" => return Err("aihwkit's power and exponential steps have one c2c form".into()),
         other => return Err(format!("{other} has no aihwkit counterpart")),
     })
 }
@@ -213,8 +240,10 @@ fn header(s: &Scenario, exported: &[(String, &str)], unexported: &[(String, Stri
          \x20   SingleRPUConfig,\n    SoftBoundsDevice,\n    SoftBoundsReferenceDevice,\n    TransferCompound,\n\
          \x20   UnitCellRPUConfig,\n    UpdateParameters,\n    WeightNoiseType,\n)\n",
     );
-    if s.problem == ProblemKind::Digits {
-        h.push_str("from sklearn.datasets import load_digits\n");
+    match s.problem {
+        ProblemKind::Digits => h.push_str("from sklearn.datasets import load_digits\n"),
+        ProblemKind::Mnist => h.push_str("import gzip\nimport os\nimport struct\n"),
+        _ => {}
     }
     h.push('\n');
     h
@@ -250,6 +279,15 @@ fn constants(s: &Scenario, algos: &[&str], dev: &device::DeviceMap) -> Result<St
         s.every
     ));
     c.push_str(&format!("BL = {}\n", s.bl));
+    // The periphery and mapping only exist on the networks' analog tiles.
+    let net = s.problem.is_network() && pulsed;
+    let (inp, out, noise) = if net { (s.inp_res, s.out_res, s.out_noise) } else { (0, 0, 0.0) };
+    c.push_str(&format!("INP_BITS = {inp}\nOUT_BITS = {out}\nOUT_NOISE = {}\n", py(noise)));
+    c.push_str(&format!(
+        "LEARN_OUT_SCALING = {}\nTILE_INPUTS = {}\n",
+        if net && s.out_scaling == 1 { "True" } else { "False" },
+        if net { s.tile_inputs } else { 0 }
+    ));
     c.push_str(&format!("FAST_LR = {}\n", py(if s.fast_lr > 0.0 { s.fast_lr } else { s.alpha })));
     c.push_str(&format!(
         "N_READS = {}\nTRANSFER_READ_NOISE = {}\nTRANSFER_BL = {}\n",
@@ -300,6 +338,7 @@ fn constants(s: &Scenario, algos: &[&str], dev: &device::DeviceMap) -> Result<St
             c.push_str("METRIC = \"test_accuracy\"\n");
             let widths: Vec<String> = s.layers.iter().map(|w| format!("{}", *w as u64)).collect();
             c.push_str(&format!("LAYERS = [{}]\nBATCH = {}\nEPOCHS = {}\n", widths.join(", "), s.batch, s.epochs));
+            c.push_str(&format!("LR_STEP = {}\nLR_GAMMA = {}\n", s.lr_step, py(s.lr_gamma)));
             c.push_str(&format!("READ_NOISE = {}\n", py(s.read_noise)));
             c.push_str("FORWARD_W_NOISE = READ_NOISE\nBACKWARD_W_NOISE = READ_NOISE\n");
             c.push_str(&format!("W_LO, W_HI = {}, {}\n", py_range(lo), py_range(hi)));

@@ -26,6 +26,8 @@ pub struct AnalogArray {
     /// of its element, packed (24 bytes instead of a 56-byte [`Element`], so a row of the array
     /// stays in cache), and the pulse loop specialised to that shape.
     soft: Option<Vec<SoftElement>>,
+    /// c2c noise added to the bound factor, q±(w) + c2c·ξ, instead of multiplying it.
+    c2c_add: bool,
 }
 
 /// One train of same-sign pulses on a varied soft-bounds element ([`AnalogArray::pulse_soft`]).
@@ -42,14 +44,14 @@ struct SoftPulses {
 
 impl SoftPulses {
     #[inline(always)]
-    fn fire<const SYMMETRIC: bool>(&self, rng: &mut SimRng, w: f64, n: u64) -> f64 {
+    fn fire<const SYMMETRIC: bool, const ADDITIVE: bool>(&self, rng: &mut SimRng, w: f64, n: u64) -> f64 {
         let mut w = w.clamp(self.lo, self.hi);
         for _ in 0..n {
             let z: f64 = StandardNormal.sample(&mut *rng);
-            let noise = 1.0 + self.c2c * z;
             let shape_q = 1.0 - w / self.bound;
             let q = if SYMMETRIC { shape_q } else { self.factor * shape_q };
-            let dw = self.step * q * noise;
+            // The two forms of crate::sim::c2c, operation for operation.
+            let dw = if ADDITIVE { self.step * (q + self.c2c * z) } else { self.step * q * (1.0 + self.c2c * z) };
             w += f64::from_bits(dw.to_bits() ^ self.flip);
             w = w.clamp(self.lo, self.hi);
         }
@@ -111,7 +113,13 @@ impl AnalogArray {
                 .collect::<Option<Vec<_>>>(),
             _ => None,
         };
-        Self { device, elements, mode, rng: pulse_rng, pulses: 0, fast, table, soft }
+        Self { device, elements, mode, rng: pulse_rng, pulses: 0, fast, table, soft, c2c_add: false }
+    }
+
+    /// Sets the form of the c2c noise (`c2c_mult=0`: aihwkit's `mult_noise=False`).
+    pub fn with_additive_c2c(mut self, add: bool) -> Self {
+        self.c2c_add = add;
+        self
     }
 
     /// An exact digital array (Digital SGD).
@@ -125,6 +133,7 @@ impl AnalogArray {
             fast: FastPath::Ideal,
             table: None,
             soft: None,
+            c2c_add: false,
         }
     }
 
@@ -278,10 +287,11 @@ impl AnalogArray {
             // w − Δ is w + (−Δ) exactly; the sign bit is flipped for down pulses.
             flip: u64::from(!up) << 63,
         };
-        if c == 0.0 {
-            pulses.fire::<true>(&mut self.rng, w, n)
-        } else {
-            pulses.fire::<false>(&mut self.rng, w, n)
+        match (c == 0.0, self.c2c_add) {
+            (true, false) => pulses.fire::<true, false>(&mut self.rng, w, n),
+            (false, false) => pulses.fire::<false, false>(&mut self.rng, w, n),
+            (true, true) => pulses.fire::<true, true>(&mut self.rng, w, n),
+            (false, true) => pulses.fire::<false, true>(&mut self.rng, w, n),
         }
     }
 
@@ -305,6 +315,9 @@ impl AnalogArray {
             }
         }
         let mut w = clip(w);
+        if self.c2c_add && c2c > 0.0 {
+            return crate::sim::c2c::additive_pulses(&e.device, w, step, c2c, n, up, &mut self.rng, clip);
+        }
         for _ in 0..n {
             let noise = if c2c > 0.0 {
                 let z: f64 = StandardNormal.sample(&mut self.rng);
@@ -348,12 +361,14 @@ mod tests {
     #[test]
     fn packed_soft_bounds_pulses_are_the_general_ones_bit_for_bit() {
         // The specialised loop against the general one on the same elements and stream, with and
-        // without up/down asymmetry, including weights outside the bounds (clipped first).
-        for up_down in [0.0, 0.15] {
+        // without up/down asymmetry, with either form of c2c noise, including weights outside
+        // the bounds (clipped first).
+        for (up_down, additive) in [(0.0, false), (0.15, false), (0.0, true), (0.15, true)] {
             let device = Device { shape: Shape::SoftBounds { tau_max: 0.7, tau_min: -0.6 }, up_down };
             let mode = UpdateMode::Pulsed { dw_min: 0.01, bl: 31, c2c: 0.3 };
             let mut var = rng::stream(4, Purpose::DeviceVariation);
-            let mut packed = AnalogArray::new(device, mode, 0.3, 16, &mut var, rng::stream(5, Purpose::Pulses));
+            let mut packed = AnalogArray::new(device, mode, 0.3, 16, &mut var, rng::stream(5, Purpose::Pulses))
+                .with_additive_c2c(additive);
             assert!(packed.soft.is_some());
             let mut general = packed.clone();
             general.soft = None;
@@ -362,7 +377,7 @@ mod tests {
                 let w = -0.9 + 0.0045 * k as f64;
                 let (n, up) = (1 + k % 5, k % 3 != 0);
                 let (a, b) = (packed.pulse(i, w, n, up), general.pulse(i, w, n, up));
-                assert_eq!(a.to_bits(), b.to_bits(), "c={up_down} i={i} w={w} n={n} up={up}");
+                assert_eq!(a.to_bits(), b.to_bits(), "c={up_down} add={additive} i={i} w={w} n={n} up={up}");
             }
             assert_eq!(packed.pulses, general.pulses);
             assert_eq!(packed.uniform().to_bits(), general.uniform().to_bits(), "same draws consumed");

@@ -209,9 +209,10 @@ impl NetRun {
             .collect();
         let tracks = net_track_plan(scenario)
             .into_iter()
-            .enumerate()
-            .map(|(t, (kind, form))| {
-                let t = t as u64;
+            .map(|(kind, form)| {
+                // Streams named by the algorithm and form (enum orders; new ones go at the end),
+                // not by the place in the list: a track does not change when others join.
+                let t = 4 * kind as u64 + form as u64;
                 let mode = if form == Form::Pulse { pulse_mode_of(scenario) } else { UpdateMode::Expected };
                 let layers = widths
                     .windows(2)
@@ -226,8 +227,10 @@ impl NetRun {
                             (AnalogArray::ideal(pulses(0)), AnalogArray::ideal(pulses(1)))
                         } else {
                             (
-                                AnalogArray::new(device, mode, scenario.d2d, w.len(), &mut variation(0), pulses(0)),
-                                AnalogArray::new(device, mode, scenario.d2d, w.len(), &mut variation(1), pulses(1)),
+                                AnalogArray::new(device, mode, scenario.d2d, w.len(), &mut variation(0), pulses(0))
+                                    .with_additive_c2c(scenario.c2c_mult == 0),
+                                AnalogArray::new(device, mode, scenario.d2d, w.len(), &mut variation(1), pulses(1))
+                                    .with_additive_c2c(scenario.c2c_mult == 0),
                             )
                         };
                         let w = w
@@ -244,7 +247,14 @@ impl NetRun {
                     .collect();
                 let read = rng::substream(seed, Purpose::ReadNoise, 2 * t);
                 NetTrack {
-                    net: Net::new(kind, form, layers, scenario.read_noise, read, rates, io),
+                    net: Net::new(kind, form, layers, scenario.read_noise, read, rates, io).with_tiling(
+                        mlp::tiles::Tiling::new(
+                            &widths[..widths.len() - 1],
+                            scenario.tile_inputs as usize,
+                            scenario.out_scaling == 1 && scenario.device != DeviceKind::Ideal,
+                            scenario.transfer_bl as u32,
+                        ),
+                    ),
                     records: Vec::new(),
                     predictions: Vec::new(),
                     diverged_at_epoch: None,

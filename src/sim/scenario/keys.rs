@@ -69,6 +69,9 @@ fn on_d2d(s: &Scenario) -> bool {
 fn on_pulses(s: &Scenario) -> bool {
     s.pulses != PulseMode::Off
 }
+fn on_c2c(s: &Scenario) -> bool {
+    on_pulses(s) && s.device != DeviceKind::Ideal && s.c2c > 0.0
+}
 fn runs_any(s: &Scenario, f: fn(AlgorithmKind) -> bool) -> bool {
     !s.problem.is_network() && s.algos.iter().any(|&a| f(a))
 }
@@ -178,7 +181,7 @@ pub const MAX_LAYERS: usize = 8;
 use ProblemKind::{Digits as DIGITS, LowerBound as LB, Lsq as LSQ, Mnist as MNIST};
 
 /// The vocabulary: every key, in canonical order (`problem` first: other defaults depend on it).
-pub static KEYS: [Key; 59] = [
+pub static KEYS: [Key; 62] = [
     key!(
         "problem",
         "problem",
@@ -500,6 +503,8 @@ pub static KEYS: [Key; 59] = [
         "pulse mode: most pulses per column of a transfer, its own pulse train with update management (aihwkit transfer_update.desired_bl); caps buffered transfers' counts too"),
     key!("c2c", "c2c", Kind::Float { min: 0.0, max: 5.0, log: false }, "0", &[], on_pulses, float_key!(c2c),
         "pulse mode: cycle-to-cycle noise, relative std of every pulse"),
+    key!("c2c_mult", "c2c multiplicative", Kind::Int { min: 0, max: 1 }, "1", &[], on_c2c, int_key!(c2c_mult),
+        "pulse mode: 1 = a pulse steps dw_min·q±(w)·(1 + c2c·ξ) (aihwkit mult_noise=True, SoftBoundsDevice's default); 0 = dw_min·(q±(w) + c2c·ξ), so the noise stays at the bounds (mult_noise=False, SoftBoundsReferenceDevice's default, the paper's device)"),
     key!("read_noise", "read noise", Kind::Float { min: 0.0, max: 10.0, log: false }, "0", &[], on_lsq_or_digits, float_key!(read_noise),
         "lsq: weight read noise s of every forward MVM; digits: of every analog forward and backward MVM (aihwkit w_noise, additive constant)"),
     key!("pulse_noise", "pulse noise", Kind::Choice(&["same", "read"]), "same", &[], on_lsq_pulses,
@@ -512,6 +517,10 @@ pub static KEYS: [Key; 59] = [
         "digits, mnist: outputs of every analog MVM are clipped to ±12 and rounded to 2^(bits−1) − 1 levels per sign (aihwkit out_res, out_bound 12; the paper's device: 9); 0 = exact"),
     key!("out_noise", "output noise", Kind::Float { min: 0.0, max: 10.0, log: false }, "0", &[], on_network_analog, float_key!(out_noise),
         "digits, mnist: std of Gaussian noise added to every analog MVM output before the ADC, in units of the scaled output (aihwkit out_noise; the paper's device: 0.06)"),
+    key!("out_scaling", "learned out scaling", Kind::Int { min: 0, max: 1 }, "0", &[], on_network_analog, int_key!(out_scaling),
+        "digits, mnist: 1 = every analog tile's output is multiplied by a learned scalar (aihwkit mapping.learn_out_scaling: initial 1, trained by SGD at α like the biases; it also scales the error the tile's update sees)"),
+    key!("tile_inputs", "tile inputs", Kind::Int { min: 0, max: 100_000 }, "0", &[], on_network_analog, int_key!(tile_inputs),
+        "digits, mnist: most inputs of one analog tile (aihwkit mapping.max_input_size, its default 512): a layer with more is split into equal tiles, each with its own periphery (noise/bound management, output noise), pulse trains, Tiki-Taka P and transfer counter and learned out scale, their outputs summed; 0 = one tile per layer"),
     key!("seeds", "seeds", Kind::Int { min: 1, max: 64 }, "1", &[], always, int_key!(seeds),
         "number of noise seeds K (seed, seed + 1, …, seed + K − 1); curves show mean ± 1 std"),
     key!("xstar_scale", "x* scale", Kind::Float { min: 0.0, max: 10.0, log: false }, "0.3", &[], on_lsq, float_key!(xstar_scale),

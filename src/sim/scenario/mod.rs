@@ -285,6 +285,12 @@ pub struct Scenario {
     pub out_res: u64,
     /// Networks: standard deviation of the additive output noise of analog MVMs.
     pub out_noise: f64,
+    /// Networks: learned digital output scale per analog tile (aihwkit `learn_out_scaling`), 0 or 1.
+    pub out_scaling: u64,
+    /// Networks: largest tile side (aihwkit `max_input_size`/`max_output_size`); 0 = one tile.
+    pub tile_inputs: u64,
+    /// Pulse level: cycle-to-cycle noise multiplies the bound factor (1) or adds to it (0).
+    pub c2c_mult: u64,
 }
 
 /// A value of one key.
@@ -421,6 +427,9 @@ impl Scenario {
             inp_res: 0,
             out_res: 0,
             out_noise: 0.0,
+            out_scaling: 0,
+            tile_inputs: 0,
+            c2c_mult: 1,
         };
         for k in KEYS.iter().filter(|k| k.name != "problem") {
             k.set_text(&mut s, k.default_for(problem)).expect("vocabulary defaults are valid");

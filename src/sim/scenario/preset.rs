@@ -7,11 +7,13 @@ use super::{Notices, ScenarioError};
 /// `SoftBoundsReferenceDevice` defaults at τ = 0.7 (Δw_min 1e-3, d2d 0.3, c2c 0.3), its default
 /// IO (7-bit DAC, 9-bit ADC, output noise 0.06), BL 31 with update management, TT-v1 with
 /// fast_lr 0.01, one column read per transfer and transfer lr = α, and StepLR(35, 0.1) over
-/// 80 epochs.
+/// 80 epochs. Also aihwkit's mapping as the paper's code leaves it: `learn_out_scaling=True`
+/// (one learned scale per tile), layers split into tiles of at most 512 inputs (its default
+/// `max_input_size`), and the device's additive cycle-to-cycle noise (`mult_noise=False`).
 pub const PAPER_FCN: &str = "problem=mnist&algos=digital,analog,tt&layers=784,256,128,10&batch=10&epochs=80\
 &alpha=0.05&beta=0.05&fast_lr=0.01&gamma=0&every=1&n_reads=1&lr_step=35&lr_gamma=0.1\
 &device=softbounds&tau_max=0.7&tau_min=-0.7&up_down=0&d2d=0.3&pulses=1&dw_min=0.001&bl=31&c2c=0.3\
-&read_noise=0&inp_res=7&out_res=9&out_noise=0.06";
+&read_noise=0&inp_res=7&out_res=9&out_noise=0.06&out_scaling=1&tile_inputs=512&c2c_mult=0";
 
 /// The keys of preset `name`, or `None` for `none`.
 fn keys_of(name: &str) -> Option<&'static str> {
@@ -84,6 +86,7 @@ mod tests {
         assert_eq!((s.device, s.tau_max, s.tau_min, s.pulses), (DeviceKind::SoftBounds, 0.7, -0.7, PulseMode::On));
         assert_eq!((s.inp_res, s.out_res, s.out_noise, s.bl, s.d2d, s.c2c), (7, 9, 0.06, 31, 0.3, 0.3));
         assert_eq!((s.alpha, s.fast_lr, s.beta, s.lr_step, s.lr_gamma), (0.05, 0.01, 0.05, 35, 0.1));
+        assert_eq!((s.out_scaling, s.tile_inputs, s.c2c_mult), (1, 512, 0));
         let q = s.to_query();
         assert!(!q.contains("preset"), "{q}");
         assert_eq!(Scenario::parse(&q).unwrap(), s);

@@ -29,6 +29,8 @@ use crate::sim::network::kernels::{accumulate, all_finite, terms_of, transpose};
 use crate::sim::pulse_train::{rank_one_update_checked, PulseTrains};
 use crate::sim::rng::SimRng;
 
+pub mod tiles;
+
 /// How an analog algorithm writes a mini-batch's gradient into its arrays.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Form {
@@ -156,6 +158,8 @@ pub struct Net {
     /// Mini-batches taken.
     pub batches: u64,
     pub scratch: Scratch,
+    /// aihwkit's tile mapping and learned out scales, when on (see [`tiles`]).
+    pub tiling: Option<tiles::Tiling>,
 }
 
 /// What one mini-batch observed.
@@ -180,7 +184,18 @@ impl Net {
         let digital = kind == AlgorithmKind::Digital;
         let read_noise = if digital { 0.0 } else { read_noise };
         let io = if digital { Io::default() } else { io };
-        Net { kind, form, layers, read_noise, io, read_rng, rates, batches: 0, scratch: Scratch::default() }
+        Net {
+            kind,
+            form,
+            layers,
+            read_noise,
+            io,
+            read_rng,
+            rates,
+            batches: 0,
+            scratch: Scratch::default(),
+            tiling: None,
+        }
     }
 
     /// Sets the StepLR factor on α and β (and on P's rate when it follows α).

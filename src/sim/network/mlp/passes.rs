@@ -129,6 +129,9 @@ pub(super) fn forward_sample<const WIDE: usize>(
 impl Net {
     /// Forward and backward over the samples `batch` of `data`, then the update.
     pub fn train_batch(&mut self, data: &Split, batch: &[usize]) -> BatchResult {
+        if self.tiling.is_some() {
+            return self.train_batch_tiled(data, batch);
+        }
         #[cfg(target_arch = "x86_64")]
         {
             if std::is_x86_feature_detected!("avx512f") {
@@ -246,6 +249,9 @@ impl Net {
     /// Test loss (mean NLL), accuracy and the predicted class of every image of `data`, through
     /// the analog forward pass (with read noise from `rng` when the net has any).
     pub fn evaluate(&mut self, data: &Split, rng: &mut SimRng, predictions: &mut Vec<u8>) -> (f64, f64) {
+        if self.tiling.is_some() {
+            return self.evaluate_tiled(data, rng, predictions);
+        }
         #[cfg(target_arch = "x86_64")]
         {
             if std::is_x86_feature_detected!("avx512f") {

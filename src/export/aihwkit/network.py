@@ -1,0 +1,60 @@
+def build(algo, generator):
+    """LAYERS widths, sigmoid hidden units, log-softmax output. Initial weights and biases are
+    torch.nn.Linear's law U(-1/sqrt(I), 1/sqrt(I)), drawn from `generator` in the same order for
+    every algorithm; analog weights are clipped into the device range [W_LO, W_HI]."""
+    modules = []
+    for i, (n_in, n_out) in enumerate(zip(LAYERS[:-1], LAYERS[1:])):
+        bound = 1.0 / math.sqrt(n_in)
+        w = (torch.rand(n_out, n_in, generator=generator) * 2.0 - 1.0) * bound
+        b = (torch.rand(n_out, generator=generator) * 2.0 - 1.0) * bound
+        if algo == "digital":
+            layer = torch.nn.Linear(n_in, n_out)
+            with torch.no_grad():
+                layer.weight.copy_(w)
+                layer.bias.copy_(b)
+        else:
+            layer = AnalogLinear(n_in, n_out, bias=True, rpu_config=rpu_config(algo, n_in))
+            layer.set_weights(w.clamp(W_LO, W_HI), b)
+        modules.append(layer)
+        modules.append(torch.nn.Sigmoid() if i < len(LAYERS) - 2 else torch.nn.LogSoftmax(dim=1))
+    return torch.nn.Sequential(*modules)
+
+
+def train(algo, seed):
+    """EPOCHS epochs of mini-batches of BATCH (the last one smaller, not dropped) in a fresh random
+    order per epoch; NLL averaged over the mini-batch; biases digital at lr ALPHA. Returns the
+    test accuracy after the last epoch, through the analog forward pass (read noise included),
+    and prints it after every epoch. StepLR (LR_STEP > 0) multiplies the optimizer's rates by
+    LR_GAMMA every LR_STEP epochs (not fast_lr, a device parameter)."""
+    generator = torch.Generator().manual_seed(seed)
+    model = build(algo, generator)
+    if algo == "digital":
+        optimizer = torch.optim.SGD(model.parameters(), lr=ALPHA)
+    else:
+        optimizer = analog_optimizer(model, algo)
+    scheduler = torch.optim.lr_scheduler.StepLR(optimizer, LR_STEP, LR_GAMMA) if LR_STEP > 0 else None
+    n = len(Y_TRAIN)
+    accuracy = float("nan")
+    for epoch in range(EPOCHS):
+        model.train()
+        order = torch.randperm(n, generator=generator)
+        for start in range(0, n, BATCH):
+            idx = order[start : start + BATCH]
+            objective = torch.nn.functional.nll_loss(model(X_TRAIN[idx]), Y_TRAIN[idx])
+            if not torch.isfinite(objective):
+                return float("nan")
+            optimizer.zero_grad()
+            objective.backward()
+            optimizer.step()
+        if scheduler is not None:
+            scheduler.step()
+        accuracy = test_accuracy(model)
+        print(f"EPOCH algo={algo} seed={seed} epoch={epoch + 1} test_accuracy={accuracy:.9g}", flush=True)
+    return accuracy
+
+
+def test_accuracy(model):
+    model.eval()
+    with torch.no_grad():
+        predicted = model(X_TEST).argmax(dim=1)
+    return float((predicted == Y_TEST).float().mean())
