@@ -424,7 +424,13 @@ impl Net {
                         }
                     }
                 }
-                finite &= all_finite(block);
+                // Only the rows of inputs nonzero in some sample were written (the rest was finite
+                // before: a track stops at its first non-finite value).
+                for i in i0..i1 {
+                    if (0..b).any(|n| x_all[n * ins + i] != 0.0) {
+                        finite &= all_finite(&block[(i - i0) * outs..(i - i0 + 1) * outs]);
+                    }
+                }
             }
             // The out scales step after the weights saw the old ones (as torch: backward, then step).
             if tiling.learn {
