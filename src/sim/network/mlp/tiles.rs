@@ -17,12 +17,12 @@
 //! vectorised single-tile path in `mlp.rs`); its Tiki-Taka transfer writes each read column as
 //! aihwkit's `transfer_update` does, a pulse train with the transfer's BL and update management.
 
-use super::{Form, Net};
+use super::{BatchResult, Form, Net, Scratch};
 use crate::sim::algorithm::AlgorithmKind;
 use crate::sim::device::UpdateMode;
 use crate::sim::network::data::Split;
-use crate::sim::network::io::Io;
-use crate::sim::network::kernels::{all_finite, argmax, log_softmax, sigmoid};
+use crate::sim::network::io::{Io, BM_ROUNDS};
+use crate::sim::network::kernels::{accumulate, all_finite, argmax, log_softmax, sigmoid, terms_of};
 use crate::sim::pulse_train::{column_update, tile_update};
 use crate::sim::rng::SimRng;
 
@@ -38,6 +38,11 @@ pub struct Tiling {
     buf: Vec<f64>,
     dt: Vec<f64>,
     back: Vec<f64>,
+    /// Scratch: per layer, the tiles' unscaled outputs of every sample of the batch (for ∂L/∂α);
+    /// a layer's input and output.
+    kept: Vec<Vec<f64>>,
+    x: Vec<f64>,
+    z: Vec<f64>,
 }
 
 #[derive(Clone, Debug)]
@@ -80,7 +85,17 @@ impl Tiling {
                 LayerTiles { next_read: bounds[..t].to_vec(), bounds, scales: vec![1.0; t], grads: vec![0.0; t] }
             })
             .collect();
-        Some(Tiling { layers, learn, transfer_bl, buf: Vec::new(), dt: Vec::new(), back: Vec::new() })
+        Some(Tiling {
+            layers,
+            learn,
+            transfer_bl,
+            buf: Vec::new(),
+            dt: Vec::new(),
+            back: Vec::new(),
+            kept: Vec::new(),
+            x: Vec::new(),
+            z: Vec::new(),
+        })
     }
 
     /// The out scales α_t of layer `l`.
@@ -89,45 +104,102 @@ impl Tiling {
     }
 }
 
+/// The widest register block of the sums, per build (as in `passes.rs`).
+const PORTABLE: usize = 32;
+#[cfg(target_arch = "x86_64")]
+const AVX2: usize = 32;
+#[cfg(target_arch = "x86_64")]
+const AVX512: usize = 128;
+
+/// `out[j] += Σₖ x[k]·rows[k·stride + j]` over the terms of x (its nonzero entries with
+/// `skip_zeros`), in order.
+struct Product<'a> {
+    rows: &'a [f64],
+    stride: usize,
+    skip_zeros: bool,
+    terms: &'a mut Vec<(usize, f64)>,
+}
+
+impl Product<'_> {
+    /// Inlined into the caller's (vectorised) build; a closure would be compiled apart, for the
+    /// baseline target.
+    #[inline(always)]
+    fn add<const WIDE: usize>(&mut self, x: &[f64], out: &mut [f64]) {
+        let list = terms_of(x.iter().copied(), self.skip_zeros, self.terms);
+        accumulate::<WIDE>(out, list, self.rows, self.stride);
+    }
+}
+
 /// One tile's MVM: `out` (zeroed here) = M x through the periphery when `noise` is given, exactly
-/// otherwise; `product(x̂, out)` adds M x̂.
-fn tile_mvm(
+/// otherwise; `product(x̂, out)` adds M x̂. `Io::mvm` spelled out, so the product stays in the
+/// caller's (vectorised) build.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn tile_mvm<const WIDE: usize>(
     io: &Io,
     x: &[f64],
     out: &mut [f64],
     xq: &mut Vec<f64>,
     noise: Option<(f64, &mut SimRng)>,
-    product: impl FnMut(&[f64], &mut [f64]),
+    mut product: Product,
 ) {
     match noise {
-        Some((s, rng)) => io.mvm(x, out, xq, s, rng, product),
-        None => {
-            let mut product = product;
-            out.fill(0.0);
-            product(x, out);
-        }
-    }
-}
-
-/// Adds Wₜᵀ x (W input-major, `outs` per row) into `out`, in input order, zero inputs skipped.
-fn forward_product(w: &[f64], outs: usize) -> impl Fn(&[f64], &mut [f64]) + '_ {
-    move |x, out| {
-        for (i, &v) in x.iter().enumerate() {
-            if v != 0.0 {
-                for (o, wv) in out.iter_mut().zip(&w[i * outs..(i + 1) * outs]) {
-                    *o += v * wv;
+        Some((s, rng)) => {
+            let Some(mut scale) = Io::input_scale(x, out) else { return };
+            for round in 0..BM_ROUNDS {
+                io.convert_input(x, scale, xq);
+                out.fill(0.0);
+                product.add::<WIDE>(xq, out);
+                if io.convert_output(out, xq, s, rng, scale, round + 1 == BM_ROUNDS) {
+                    return;
                 }
+                scale *= 2.0;
             }
         }
+        None => {
+            out.fill(0.0);
+            product.add::<WIDE>(x, out);
+        }
     }
 }
 
-/// Adds Wₜ d into `out` (one entry per input row), each a sum over the outputs in order.
-fn backward_product(w: &[f64], outs: usize) -> impl Fn(&[f64], &mut [f64]) + '_ {
-    move |d, out| {
-        for (i, o) in out.iter_mut().enumerate() {
-            *o += w[i * outs..(i + 1) * outs].iter().zip(d).map(|(a, b)| a * b).sum::<f64>();
+/// Layer output z (before the activation) of input `x` through the tiles `lt` of weights `w`
+/// (input-major); with `kept`, each tile's unscaled output is appended to it (for ∂L/∂α). Each
+/// tile's sum runs over its nonzero inputs in order, as the plain loop.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn tiled_layer_forward<const WIDE: usize>(
+    io: &Io,
+    w: &[f64],
+    bias: &[f64],
+    lt: &LayerTiles,
+    buf: &mut Vec<f64>,
+    x: &[f64],
+    z: &mut [f64],
+    mut kept: Option<&mut Vec<f64>>,
+    noise: &mut Option<(f64, &mut SimRng)>,
+    xq: &mut Vec<f64>,
+    terms: &mut Vec<(usize, f64)>,
+) {
+    let outs = bias.len();
+    z.fill(0.0);
+    buf.resize(outs, 0.0);
+    for t in 0..lt.scales.len() {
+        let (i0, i1) = (lt.bounds[t], lt.bounds[t + 1]);
+        let rows = &w[i0 * outs..i1 * outs];
+        let tile_noise = noise.as_mut().map(|(s, r)| (*s, &mut **r));
+        let product = Product { rows, stride: outs, skip_zeros: true, terms: &mut *terms };
+        tile_mvm::<WIDE>(io, &x[i0..i1], buf, xq, tile_noise, product);
+        let a = lt.scales[t];
+        for (zj, y) in z.iter_mut().zip(buf.iter()) {
+            *zj += a * y;
         }
+        if let Some(k) = kept.as_deref_mut() {
+            k.extend_from_slice(buf);
+        }
+    }
+    for (zj, b) in z.iter_mut().zip(bias) {
+        *zj += b;
     }
 }
 
@@ -140,149 +212,145 @@ impl Net {
         self
     }
 
-    /// Layer `l`'s output for sample row `n` of `acts[l]` into `z` (before the activation);
-    /// with `keep`, each tile's unscaled output is stored in `tile_outs` (T × O) for ∂L/∂α.
-    #[allow(clippy::too_many_arguments)]
-    fn tiled_layer_forward(
-        &mut self,
-        tiling: &mut Tiling,
-        l: usize,
-        x: &[f64],
-        z: &mut [f64],
-        tile_outs: Option<&mut Vec<f64>>,
-        rng: Option<&mut SimRng>,
-    ) {
-        let layer = &self.layers[l];
-        let outs = layer.outputs;
-        let w: &[f64] = if self.uses_wbar() { &self.scratch.wbar[l] } else { &layer.w };
-        let lt = &tiling.layers[l];
-        let noisy = self.noisy();
-        let mut rng = rng;
-        z.fill(0.0);
-        let mut kept = tile_outs;
-        if let Some(k) = kept.as_deref_mut() {
-            k.clear();
-        }
-        tiling.buf.resize(outs, 0.0);
-        for t in 0..lt.scales.len() {
-            let (i0, i1) = (lt.bounds[t], lt.bounds[t + 1]);
-            let noise = if noisy { rng.as_deref_mut().map(|r| (self.read_noise, r)) } else { None };
-            tile_mvm(
-                &self.io,
-                &x[i0..i1],
-                &mut tiling.buf,
-                &mut self.scratch.xq,
-                noise,
-                forward_product(&w[i0 * outs..i1 * outs], outs),
-            );
-            let a = lt.scales[t];
-            for (zj, y) in z.iter_mut().zip(&tiling.buf) {
-                *zj += a * y;
-            }
-            if let Some(k) = kept.as_deref_mut() {
-                k.extend_from_slice(&tiling.buf);
-            }
-        }
-        for (zj, b) in z.iter_mut().zip(&layer.bias) {
-            *zj += b;
-        }
-    }
-
     /// [`Net::train_batch`] for a tiled net.
-    pub(super) fn train_batch_tiled(&mut self, data: &Split, batch: &[usize]) -> super::BatchResult {
+    pub(super) fn train_batch_tiled(&mut self, data: &Split, batch: &[usize]) -> BatchResult {
         let mut tiling = self.tiling.take().expect("a tiled net");
-        let result = self.train_tiled(&mut tiling, data, batch);
+        let result = self.train_tiled_any(&mut tiling, data, batch);
         self.tiling = Some(tiling);
         result
     }
 
-    fn train_tiled(&mut self, tiling: &mut Tiling, data: &Split, batch: &[usize]) -> super::BatchResult {
+    fn train_tiled_any(&mut self, tiling: &mut Tiling, data: &Split, batch: &[usize]) -> BatchResult {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::is_x86_feature_detected!("avx512f") {
+                // SAFETY: the CPU supports AVX-512F, checked just above.
+                return unsafe { self.train_tiled_avx512(tiling, data, batch) };
+            }
+            if std::is_x86_feature_detected!("avx2") {
+                // SAFETY: the CPU supports AVX2, checked just above.
+                return unsafe { self.train_tiled_avx2(tiling, data, batch) };
+            }
+        }
+        self.train_tiled::<PORTABLE>(tiling, data, batch)
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn train_tiled_avx2(&mut self, tiling: &mut Tiling, data: &Split, batch: &[usize]) -> BatchResult {
+        self.train_tiled::<AVX2>(tiling, data, batch)
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx512f")]
+    unsafe fn train_tiled_avx512(&mut self, tiling: &mut Tiling, data: &Split, batch: &[usize]) -> BatchResult {
+        self.train_tiled::<AVX512>(tiling, data, batch)
+    }
+
+    #[inline(always)]
+    fn train_tiled<const WIDE: usize>(&mut self, tiling: &mut Tiling, data: &Split, batch: &[usize]) -> BatchResult {
         let b = batch.len();
-        self.prepare(b, false);
+        self.prepare(b, true);
+        let use_wbar = self.uses_wbar();
+        let noisy = self.noisy();
+        let (io, read_noise) = (self.io, self.read_noise);
         let inv_b = 1.0 / b as f64;
         let last = self.layers.len() - 1;
         let mut loss_sum = 0.0;
-        for lt in &mut tiling.layers {
-            lt.grads.fill(0.0);
-        }
-        // Per layer, per sample: the tiles' unscaled outputs (for ∂L/∂α).
-        let mut tile_outs: Vec<Vec<f64>> = vec![Vec::new(); self.layers.len()];
-        let mut kept = Vec::new();
-        let mut logits = std::mem::take(&mut self.scratch.logits);
-        let mut read_rng = self.read_rng.clone();
-        for (n, &s) in batch.iter().enumerate() {
-            let ins0 = self.layers[0].inputs;
-            self.scratch.acts[0][n * ins0..(n + 1) * ins0].copy_from_slice(data.image(s));
-            for l in 0..=last {
-                let (ins, outs) = (self.layers[l].inputs, self.layers[l].outputs);
-                let x = self.scratch.acts[l][n * ins..(n + 1) * ins].to_vec();
-                let mut z = vec![0.0; outs];
-                self.tiled_layer_forward(tiling, l, &x, &mut z, Some(&mut kept), Some(&mut read_rng));
-                tile_outs[l].extend_from_slice(&kept);
-                if l < last {
-                    for v in z.iter_mut() {
-                        *v = sigmoid(*v);
-                    }
-                    self.scratch.acts[l + 1][n * outs..(n + 1) * outs].copy_from_slice(&z);
-                } else {
-                    log_softmax(&mut z);
-                    logits.copy_from_slice(&z);
-                }
+        {
+            let Tiling { layers: tl, buf, dt, back, kept, z, .. } = &mut *tiling;
+            for lt in tl.iter_mut() {
+                lt.grads.fill(0.0);
             }
-            let label = data.labels[s] as usize;
-            loss_sum -= logits[label];
-            let outputs = self.layers[last].outputs;
-            for j in 0..outputs {
-                self.scratch.deltas[last][n * outputs + j] =
-                    (libm::exp(logits[j]) - if j == label { 1.0 } else { 0.0 }) * inv_b;
+            // Per layer, per sample: the tiles' unscaled outputs (for ∂L/∂α).
+            kept.resize(self.layers.len(), Vec::new());
+            for k in kept.iter_mut() {
+                k.clear();
             }
-            // Backward: each tile sees α_t·δ and returns its inputs' share.
-            for l in (0..=last).rev() {
-                let (ins, outs) = (self.layers[l].inputs, self.layers[l].outputs);
-                let d = self.scratch.deltas[l][n * outs..(n + 1) * outs].to_vec();
-                let t_count = tiling.layers[l].scales.len();
-                for t in 0..t_count {
-                    let y = &tile_outs[l][(n * t_count + t) * outs..(n * t_count + t + 1) * outs];
-                    tiling.layers[l].grads[t] += d.iter().zip(y).map(|(a, b)| a * b).sum::<f64>();
-                }
-                if l == 0 {
-                    continue;
-                }
-                let w: &[f64] = if self.uses_wbar() { &self.scratch.wbar[l] } else { &self.layers[l].w };
-                let noisy = self.noisy();
-                tiling.back.clear();
-                tiling.back.resize(ins, 0.0);
-                let lt = &tiling.layers[l];
-                for t in 0..t_count {
-                    let (i0, i1) = (lt.bounds[t], lt.bounds[t + 1]);
-                    tiling.dt.clear();
-                    tiling.dt.extend(d.iter().map(|v| lt.scales[t] * v));
-                    let noise = noisy.then_some((self.read_noise, &mut read_rng));
-                    tile_mvm(
-                        &self.io,
-                        &tiling.dt,
-                        &mut tiling.back[i0..i1],
-                        &mut self.scratch.xq,
-                        noise,
-                        backward_product(&w[i0 * outs..i1 * outs], outs),
+            let Scratch { acts, deltas, wbar, wt, logits, terms, xq, .. } = &mut self.scratch;
+            let rng = &mut self.read_rng;
+            for (n, &s) in batch.iter().enumerate() {
+                let ins0 = self.layers[0].inputs;
+                acts[0][n * ins0..(n + 1) * ins0].copy_from_slice(data.image(s));
+                for l in 0..=last {
+                    let layer = &self.layers[l];
+                    let (ins, outs) = (layer.inputs, layer.outputs);
+                    let w: &[f64] = if use_wbar { &wbar[l] } else { &layer.w };
+                    let (head, tail) = acts.split_at_mut(l + 1);
+                    let x = &head[l][n * ins..(n + 1) * ins];
+                    z.clear();
+                    z.resize(outs, 0.0);
+                    let mut noise = noisy.then_some((read_noise, &mut *rng));
+                    tiled_layer_forward::<WIDE>(
+                        &io,
+                        w,
+                        &layer.bias,
+                        &tl[l],
+                        buf,
+                        x,
+                        z,
+                        Some(&mut kept[l]),
+                        &mut noise,
+                        xq,
+                        terms,
                     );
+                    if l < last {
+                        for (o, v) in tail[0][n * outs..(n + 1) * outs].iter_mut().zip(z.iter()) {
+                            *o = sigmoid(*v);
+                        }
+                    } else {
+                        log_softmax(z);
+                        logits.copy_from_slice(z);
+                    }
                 }
-                let a = &self.scratch.acts[l][n * ins..(n + 1) * ins];
-                let lower = &mut self.scratch.deltas[l - 1][n * ins..(n + 1) * ins];
-                for i in 0..ins {
-                    lower[i] = tiling.back[i] * a[i] * (1.0 - a[i]);
+                let label = data.labels[s] as usize;
+                loss_sum -= logits[label];
+                let outputs = self.layers[last].outputs;
+                for j in 0..outputs {
+                    deltas[last][n * outputs + j] = (libm::exp(logits[j]) - if j == label { 1.0 } else { 0.0 }) * inv_b;
+                }
+                // Backward: each tile sees α_t·δ and returns its inputs' share, each a sum over
+                // the outputs in order along the rows of Wᵀ.
+                for l in (0..=last).rev() {
+                    let (ins, outs) = (self.layers[l].inputs, self.layers[l].outputs);
+                    let (lower, upper) = deltas.split_at_mut(l);
+                    let d = &upper[0][n * outs..(n + 1) * outs];
+                    let lt = &mut tl[l];
+                    let t_count = lt.scales.len();
+                    for t in 0..t_count {
+                        let y = &kept[l][(n * t_count + t) * outs..(n * t_count + t + 1) * outs];
+                        lt.grads[t] += d.iter().zip(y).map(|(a, b)| a * b).sum::<f64>();
+                    }
+                    if l == 0 {
+                        continue;
+                    }
+                    back.clear();
+                    back.resize(ins, 0.0);
+                    for t in 0..t_count {
+                        let (i0, i1) = (lt.bounds[t], lt.bounds[t + 1]);
+                        dt.clear();
+                        dt.extend(d.iter().map(|v| lt.scales[t] * v));
+                        let noise = noisy.then_some((read_noise, &mut *rng));
+                        let rows = &wt[l][i0..];
+                        let product = Product { rows, stride: ins, skip_zeros: false, terms: &mut *terms };
+                        tile_mvm::<WIDE>(&io, dt, &mut back[i0..i1], xq, noise, product);
+                    }
+                    let a = &acts[l][n * ins..(n + 1) * ins];
+                    let lower = &mut lower[l - 1][n * ins..(n + 1) * ins];
+                    for i in 0..ins {
+                        lower[i] = back[i] * a[i] * (1.0 - a[i]);
+                    }
                 }
             }
         }
-        self.read_rng = read_rng;
-        self.scratch.logits = logits;
         if !loss_sum.is_finite() {
-            return super::BatchResult { loss_sum, finite: false };
+            return BatchResult { loss_sum, finite: false };
         }
         let finite = self.update_tiled(tiling, b);
-        super::BatchResult { loss_sum, finite }
+        BatchResult { loss_sum, finite }
     }
 
+    #[inline(always)]
     fn update_tiled(&mut self, tiling: &mut Tiling, b: usize) -> bool {
         let mut finite = true;
         let rates = self.rates;
@@ -356,7 +424,13 @@ impl Net {
                         }
                     }
                 }
-                finite &= all_finite(block);
+                // Only the rows of inputs nonzero in some sample were written (the rest was finite
+                // before: a track stops at its first non-finite value).
+                for i in i0..i1 {
+                    if (0..b).any(|n| x_all[n * ins + i] != 0.0) {
+                        finite &= all_finite(&block[(i - i0) * outs..(i - i0 + 1) * outs]);
+                    }
+                }
             }
             // The out scales step after the weights saw the old ones (as torch: backward, then step).
             if tiling.learn {
@@ -410,34 +484,96 @@ impl Net {
     /// [`Net::evaluate`] for a tiled net.
     pub(super) fn evaluate_tiled(&mut self, data: &Split, rng: &mut SimRng, predictions: &mut Vec<u8>) -> (f64, f64) {
         let mut tiling = self.tiling.take().expect("a tiled net");
+        let result = self.evaluate_tiled_any(&mut tiling, data, rng, predictions);
+        self.tiling = Some(tiling);
+        result
+    }
+
+    fn evaluate_tiled_any(
+        &mut self,
+        tiling: &mut Tiling,
+        data: &Split,
+        rng: &mut SimRng,
+        predictions: &mut Vec<u8>,
+    ) -> (f64, f64) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::is_x86_feature_detected!("avx512f") {
+                // SAFETY: the CPU supports AVX-512F, checked just above.
+                return unsafe { self.evaluate_tiled_avx512(tiling, data, rng, predictions) };
+            }
+            if std::is_x86_feature_detected!("avx2") {
+                // SAFETY: the CPU supports AVX2, checked just above.
+                return unsafe { self.evaluate_tiled_avx2(tiling, data, rng, predictions) };
+            }
+        }
+        self.evaluate_tiled_portable::<PORTABLE>(tiling, data, rng, predictions)
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn evaluate_tiled_avx2(
+        &mut self,
+        tiling: &mut Tiling,
+        data: &Split,
+        rng: &mut SimRng,
+        predictions: &mut Vec<u8>,
+    ) -> (f64, f64) {
+        self.evaluate_tiled_portable::<AVX2>(tiling, data, rng, predictions)
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx512f")]
+    unsafe fn evaluate_tiled_avx512(
+        &mut self,
+        tiling: &mut Tiling,
+        data: &Split,
+        rng: &mut SimRng,
+        predictions: &mut Vec<u8>,
+    ) -> (f64, f64) {
+        self.evaluate_tiled_portable::<AVX512>(tiling, data, rng, predictions)
+    }
+
+    #[inline(always)]
+    fn evaluate_tiled_portable<const WIDE: usize>(
+        &mut self,
+        tiling: &mut Tiling,
+        data: &Split,
+        rng: &mut SimRng,
+        predictions: &mut Vec<u8>,
+    ) -> (f64, f64) {
         self.prepare(1, false);
+        let use_wbar = self.uses_wbar();
+        let noisy = self.noisy();
         let last = self.layers.len() - 1;
+        let Tiling { layers: tl, buf, x, z, .. } = tiling;
+        let Scratch { wbar, terms, xq, .. } = &mut self.scratch;
         predictions.clear();
         let (mut loss, mut right) = (0.0, 0usize);
-        let mut x = Vec::new();
         for n in 0..data.len() {
             x.clear();
             x.extend_from_slice(data.image(n));
-            let mut z = Vec::new();
             for l in 0..=last {
+                let layer = &self.layers[l];
+                let w: &[f64] = if use_wbar { &wbar[l] } else { &layer.w };
                 z.clear();
-                z.resize(self.layers[l].outputs, 0.0);
-                self.tiled_layer_forward(&mut tiling, l, &x, &mut z, None, Some(&mut *rng));
+                z.resize(layer.outputs, 0.0);
+                let mut noise = noisy.then_some((self.read_noise, &mut *rng));
+                tiled_layer_forward::<WIDE>(&self.io, w, &layer.bias, &tl[l], buf, x, z, None, &mut noise, xq, terms);
                 if l < last {
                     for v in z.iter_mut() {
                         *v = sigmoid(*v);
                     }
-                    std::mem::swap(&mut x, &mut z);
+                    std::mem::swap(x, z);
                 }
             }
-            log_softmax(&mut z);
+            log_softmax(z);
             let label = data.labels[n] as usize;
             loss -= z[label];
-            let guess = argmax(&z);
+            let guess = argmax(z);
             right += usize::from(guess == label);
             predictions.push(guess as u8);
         }
-        self.tiling = Some(tiling);
         (loss / data.len() as f64, right as f64 / data.len() as f64)
     }
 }
