@@ -79,9 +79,9 @@ test('moving the τ slider by keyboard updates the URL and restarts', async () =
 });
 
 test('a permalink restores every control', async () => {
-  const q = '?v=1&problem=quadratic&algos=analog,tt&device=ald&tau=0.7&sp=0.1&alpha=0.02&beta=0.3&gamma=0.2&every=3&n_reads=2&transfer_read_noise=0.01&sigma=0.8&steps=5000&seed=7&h=2,1&wstar=0.3,0.2&w0=-0.4,-0.1&up_down=0.05&d2d=0.1&device_seed=3&pulses=1&zero_shift=0&dw_min=0.002&bl=300&transfer_bl=20&c2c=0.2&seeds=1&speed=100&logx=1';
+  const q = '?v=1&problem=quadratic&algos=analog,tt&device=ald&tau=0.7&sp=0.1&alpha=0.02&beta=0.3&gamma=0.2&every=3&n_reads=2&transfer_read_noise=0.01&sigma=0.8&steps=5000&seed=7&h=2,1&wstar=0.3,0.2&w0=-0.4,-0.1&up_down=0.05&d2d=0.1&device_seed=3&pulses=1&zero_shift=0&dw_min=0.002&bl=300&transfer_bl=20&c2c=0.2&c2c_mult=0&seeds=1&speed=100&logx=1';
   const { page, errors, context } = await open(browser, server.url, q);
-  const expect = { tau: '0.7', sp: '0.1', alpha: '0.02', beta: '0.3', gamma: '0.2', every: '3', sigma: '0.8', steps: '5000', seed: '7', h: '2,1', wstar: '0.3,0.2', w0: '-0.4,-0.1', up_down: '0.05', d2d: '0.1', device_seed: '3', dw_min: '0.002', bl: '300', c2c: '0.2', n_reads: '2', transfer_read_noise: '0.01', transfer_bl: '20' };
+  const expect = { tau: '0.7', sp: '0.1', alpha: '0.02', beta: '0.3', gamma: '0.2', every: '3', sigma: '0.8', steps: '5000', seed: '7', h: '2,1', wstar: '0.3,0.2', w0: '-0.4,-0.1', up_down: '0.05', d2d: '0.1', device_seed: '3', dw_min: '0.002', bl: '300', c2c: '0.2', c2c_mult: '0', n_reads: '2', transfer_read_noise: '0.01', transfer_bl: '20' };
   for (const [k, v] of Object.entries(expect)) assert.equal(await page.inputValue(`#in-${k}`), v, k);
   assert.equal(await page.inputValue('#in-problem'), 'quadratic');
   assert.equal(await page.inputValue('#in-device'), 'ald');

@@ -24,7 +24,7 @@ enum Widget {
     Algos,
 }
 
-const CONTROLS: [(&str, Widget); 54] = [
+const CONTROLS: [(&str, Widget); 57] = [
     ("problem", Widget::Select),
     ("algos", Widget::Algos),
     ("device", Widget::Select),
@@ -58,6 +58,7 @@ const CONTROLS: [(&str, Widget); 54] = [
     ("bl", Widget::Number),
     ("transfer_bl", Widget::Number),
     ("c2c", Widget::Slider(0.0, 2.0)),
+    ("c2c_mult", Widget::Number),
     ("read_noise", Widget::Slider(0.0, 0.1)),
     ("pulse_noise", Widget::Select),
     ("update", Widget::Select),
@@ -67,6 +68,8 @@ const CONTROLS: [(&str, Widget); 54] = [
     ("inp_res", Widget::Number),
     ("out_res", Widget::Number),
     ("out_noise", Widget::Slider(0.0, 0.2)),
+    ("out_scaling", Widget::Number),
+    ("tile_inputs", Widget::Number),
     ("layers", Widget::Text),
     ("batch", Widget::Number),
     ("epochs", Widget::Number),
