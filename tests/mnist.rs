@@ -48,7 +48,7 @@ fn tiki_taka_beats_analog_sgd_by_15_points_at_tau_half_with_the_paper_preset() {
     // preset=paper-fcn at τ = 0.5 (SoftBoundsReference defaults with additive c2c, 7/9-bit IO with
     // output noise 0.06, BL 31, StepLR at 35, aihwkit's mapping: learned out scales, 512-input
     // tiles), 40 epochs, seeds 1 and 2, pulse level. Measured: Analog SGD 11.25 %, Tiki-Taka
-    // 94.95 %; at epoch 10: 10.72 % vs 59.02 %. Analog SGD sits at chance because the output
+    // 95.12 %; at epoch 10: 10.70 % vs 55.60 %. Analog SGD sits at chance because the output
     // tile's learned scale collapses to ~0 in the first epoch (as in aihwkit 1.1 with this config,
     // docs/PARITY.md, MNIST section); Tiki-Taka starts slowly and climbs from epoch ~6.
     let runs = seed_summaries("preset=paper-fcn&tau_max=0.5&tau_min=-0.5&epochs=40&algos=analog,tt&seeds=2");
