@@ -49,7 +49,7 @@ pub fn rates_of(s: &Scenario) -> Rates {
             tail_weightening: s.tail_weightening,
             gamma_r: s.gamma_r,
             eta: s.eta,
-            reprogram_every: s.reprogram_every.max(1),
+            reprogram_every: s.reprogram_every,
         },
     }
 }

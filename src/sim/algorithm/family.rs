@@ -133,19 +133,25 @@ impl Algorithm {
     }
 
     /// Per-step work of E-RIDER: its chopper flips with probability `chop_prob`, and the analog
-    /// copy of Q is reprogrammed every `reprogram_every` steps.
+    /// copy of Q is reprogrammed at the flip (`reprogram_every=0`, Algorithm 3 of the paper) or
+    /// every `reprogram_every` steps.
     #[inline(always)]
     pub(super) fn after_step(&mut self) {
         if self.kind != ERider {
             return;
         }
         let t = self.rates.transfer;
-        if self.chopper_flips(0) {
+        let flipped = self.chopper_flips(0);
+        if flipped {
             for c in &mut self.fam.chop {
                 *c = -*c;
             }
         }
-        if (self.k + 1).is_multiple_of(t.reprogram_every.max(1)) {
+        let reprogram = match t.reprogram_every {
+            0 => flipped,
+            n => (self.k + 1).is_multiple_of(n),
+        };
+        if reprogram {
             self.fam.q_analog.copy_from_slice(&self.fam.q);
         }
     }

@@ -57,13 +57,14 @@ pub enum AlgorithmKind {
     /// Residual learning v2 (same paper): a digital filter H ← (1 − β)H + β read(P); whole Δw_min
     /// steps of H are written into W (and taken off H) where |H| ≥ `buffer_threshold`·Δw_min.
     RlV2,
-    /// RIDER (Xiao et al. 2026, dynamic symmetric-point tracking): a digital running mean
-    /// Q ← (1 − η)Q + η read(P) tracks P's symmetric point; gradients at W̄ = W + γ_r(P − Q) and
-    /// W ← W + β(read(P) − Q).
+    /// RIDER (Xiao et al. 2026, dynamic symmetric-point tracking, Algorithm 2; eqs. 11a, 11b, 12
+    /// as the appendix proofs write them out): a digital running mean Q ← (1 − η)Q + η read(P)
+    /// tracks P's symmetric point; gradients at W̄ = W + γ_r(P − Q) and W ← W + β(read(P) − Q).
     Rider,
-    /// E-RIDER (same paper): RIDER with a global chopper c (flips with probability `chop_prob`
-    /// per step) on P's gradient, the mixing and the transfer; P is read against an analog copy
-    /// of Q reprogrammed every `reprogram_every` steps.
+    /// E-RIDER (same paper, Algorithm 3): RIDER with a global chopper c (flips with probability
+    /// `chop_prob` per step) on P's gradient, the mixing and the transfer; P is read against an
+    /// analog copy Q̃ of Q, reprogrammed from Q at each chopper flip (`reprogram_every=0`) or
+    /// every `reprogram_every` steps.
     ERider,
 }
 
@@ -190,7 +191,8 @@ pub struct TransferParams {
     pub gamma_r: f64,
     /// η, RIDER's tracking rate (`eta`).
     pub eta: f64,
-    /// E-RIDER's reprogramming period of the analog copy of Q, in steps (`reprogram_every`).
+    /// E-RIDER's reprogramming period of the analog copy of Q, in steps (`reprogram_every`; 0 =
+    /// at each chopper flip, the paper's Algorithm 3).
     pub reprogram_every: u64,
 }
 
@@ -207,7 +209,7 @@ impl Default for TransferParams {
             tail_weightening: 5.0,
             gamma_r: 0.4,
             eta: 0.05,
-            reprogram_every: 10,
+            reprogram_every: 0,
         }
     }
 }
@@ -517,5 +519,29 @@ mod tests {
             assert!(moved.abs() > 0.5, "W moved: {moved}");
             assert!((moved - ratio * a.fam.q[i]).abs() < 1e-9, "W − W₀ = {moved}, (β/η)·Q = {}", ratio * a.fam.q[i]);
         }
+    }
+
+    /// E-RIDER with `reprogram_every=0` follows Algorithm 3 of the RIDER paper: the analog copy
+    /// Q̃ is reprogrammed from the digital Q exactly when the chopper changes sign, and holds
+    /// between flips.
+    #[test]
+    fn erider_reprograms_its_analog_q_at_each_chopper_flip() {
+        let s = Scenario::parse("problem=quadratic&algos=erider&steps=2000&chop_prob=0.05&reprogram_every=0").unwrap();
+        let mut r = Run::new(&s);
+        let (mut flips, mut held) = (0, 0);
+        while !r.finished() {
+            let (chop, q_analog) = (r.tracks[0].algo.fam.chop[0], r.tracks[0].algo.fam.q_analog.clone());
+            r.step();
+            let a = &r.tracks[0].algo;
+            if a.fam.chop[0] != chop {
+                flips += 1;
+                assert_eq!(a.fam.q_analog, a.fam.q, "reprogrammed at the flip");
+            } else {
+                held += 1;
+                assert_eq!(a.fam.q_analog, q_analog, "held between flips");
+            }
+        }
+        assert!(flips > 50 && held > 1000, "{flips} flips, {held} steps without");
+        assert!(r.tracks[0].algo.fam.q.iter().all(|q| *q != 0.0), "Q moved");
     }
 }

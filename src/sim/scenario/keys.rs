@@ -317,8 +317,8 @@ pub static KEYS: [Key; 62] = [
         "rl, rlv2, rider, erider: mixing, gradients at W + γ_r·(P − Q) (Q = 0 for residual learning; NeurIPS 2025 Fig. 2: 0.4)"),
     key!("eta", "η", Kind::Float { min: 0.0, max: 1.0, log: false }, "0.05", &[], on_rider, float_key!(eta),
         "rider, erider: rate of the digital running mean Q ← (1 − η)Q + η·P that tracks P's symmetric point"),
-    key!("reprogram_every", "reprogramming period", Kind::Int { min: 1, max: 1_000_000 }, "10", &[], on_erider, int_key!(reprogram_every),
-        "erider: the analog copy of Q that P is read against is reprogrammed from the digital Q every this many steps"),
+    key!("reprogram_every", "reprogramming period", Kind::Int { min: 0, max: 1_000_000 }, "0", &[], on_erider, int_key!(reprogram_every),
+        "erider: the analog copy of Q that P is read against is reprogrammed from the digital Q every this many steps; 0 = at each chopper flip (the paper's Algorithm 3)"),
     key!(
         "sigma",
         "σ",

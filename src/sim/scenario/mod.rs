@@ -418,7 +418,7 @@ impl Scenario {
             tail_weightening: 5.0,
             gamma_r: 0.4,
             eta: 0.05,
-            reprogram_every: 10,
+            reprogram_every: 0,
             zero_shift: 0,
             zs_pulses: 10000,
             fast_lr: 0.0,
