@@ -14,16 +14,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-VENV=.venv-aihwkit
-PY="$VENV/bin/python"
 export K="${K:-5}" KD="${KD:-3}"
-
-if ! "$PY" -c 'import aihwkit, torch, sklearn; assert aihwkit.__version__ == "1.1.0"; assert torch.__version__.startswith("2.10.0")' 2>/dev/null; then
-    echo "== installing aihwkit 1.1.0 + torch 2.10.0 into $VENV (a few minutes)"
-    python3 -m venv "$VENV"
-    "$PY" -m pip install --quiet --upgrade pip
-    "$PY" -m pip install --quiet aihwkit==1.1.0 torch==2.10.0 numpy scikit-learn
-fi
+source scripts/aihwkit-venv.sh
 
 echo "== building the playground"
 cargo build --release --quiet --bin playground

@@ -41,6 +41,7 @@ where test_accuracy is the final test accuracy in [0, 1], as our summary.
 
 import argparse
 import math
+import time
 
 import numpy as np
 import torch
@@ -180,7 +181,8 @@ def train(algo, seed):
     """EPOCHS epochs of mini-batches of BATCH (the last one smaller, not dropped) in a fresh random
     order per epoch; NLL averaged over the mini-batch; biases digital at lr ALPHA. Returns the
     test accuracy after the last epoch, through the analog forward pass (read noise included),
-    and prints it after every epoch. StepLR (LR_STEP > 0) multiplies the optimizer's rates by
+    and prints it after every epoch with the seconds of the epoch's training and test pass (one
+    thread with --threads 1: the figures `cargo bench --bench mnist` compares with). StepLR (LR_STEP > 0) multiplies the optimizer's rates by
     LR_GAMMA every LR_STEP epochs (not fast_lr, a device parameter)."""
     generator = torch.Generator().manual_seed(seed)
     model = build(algo, generator)
@@ -192,6 +194,7 @@ def train(algo, seed):
     n = len(Y_TRAIN)
     accuracy = float("nan")
     for epoch in range(EPOCHS):
+        started = time.perf_counter()
         model.train()
         order = torch.randperm(n, generator=generator)
         for start in range(0, n, BATCH):
@@ -204,8 +207,10 @@ def train(algo, seed):
             optimizer.step()
         if scheduler is not None:
             scheduler.step()
+        trained = time.perf_counter()
         accuracy = test_accuracy(model)
-        print(f"EPOCH algo={algo} seed={seed} epoch={epoch + 1} test_accuracy={accuracy:.9g}", flush=True)
+        seconds = f"train_seconds={trained - started:.3f} test_seconds={time.perf_counter() - trained:.3f}"
+        print(f"EPOCH algo={algo} seed={seed} epoch={epoch + 1} test_accuracy={accuracy:.9g} {seconds}", flush=True)
     return accuracy
 
 

@@ -233,7 +233,7 @@ fn header(s: &Scenario, exported: &[(String, &str)], unexported: &[(String, Stri
         }
     }
     h.push_str(
-        "\nimport argparse\nimport math\n\nimport numpy as np\nimport torch\n\nfrom aihwkit.nn import AnalogLinear\n\
+        "\nimport argparse\nimport math\nimport time\n\nimport numpy as np\nimport torch\n\nfrom aihwkit.nn import AnalogLinear\n\
          from aihwkit.optim import AnalogSGD\nfrom aihwkit.optim.context import AnalogContext\n\
          from aihwkit.simulator.configs import (\n    AnalogMVType,\n    BoundManagementType,\n    ExpStepDevice,\n\
          \x20   FloatingPointRPUConfig,\n    IOParameters,\n    NoiseManagementType,\n    PowStepDevice,\n    PulseType,\n\

@@ -14,8 +14,11 @@ pub(super) fn norm(v: &[f64]) -> f64 {
 /// `out[j] += Σ a·rows[k·stride + j]` over the terms (k, a) in order. Each element is summed
 /// exactly as by the plain loop; a block of outputs stays in vector registers for the whole sum
 /// instead of going through memory once per term (widths 32 and 10 run as 32 and 8 + 2). Blocks
-/// are at most `WIDE` outputs (at least 32): the width the target's registers hold.
-#[inline(always)]
+/// are at most `WIDE` outputs (at least 32): the width the target's registers hold. Inlined
+/// natively, where each caller is compiled per vector width; one copy in wasm, whose features are
+/// the module's (inlined at every call site it cost ~40 KiB of the module).
+#[cfg_attr(target_arch = "wasm32", inline(never))]
+#[cfg_attr(not(target_arch = "wasm32"), inline(always))]
 pub(super) fn accumulate<const WIDE: usize>(out: &mut [f64], terms: &[(usize, f64)], rows: &[f64], stride: usize) {
     let mut j0 = 0;
     if WIDE >= 128 {
