@@ -3,10 +3,10 @@
 // BENCHMARKS.md between the browser-bench markers. Run: cd e2e && npm run bench
 // It builds what it measures first: the release CLI and dist/ (`trunk build --release --offline`,
 // after scripts/setup.sh installed trunk), so it runs on a fresh clone.
-import { readFile, writeFile, readdir } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { execFileSync } from 'node:child_process';
-import { serveDist, launch, open, stats } from './helpers.mjs';
+import { serveDist, launch, open, stats, loadTrainer } from './helpers.mjs';
 
 const ROOT = new URL('../', import.meta.url).pathname;
 const env = { ...process.env, PATH: `${process.env.HOME}/.cargo/bin:${process.env.PATH}` };
@@ -82,15 +82,16 @@ const digitsCases = [
 const digitsRows = [];
 {
   const { page, context } = await open(browser, server.url, '?autoplay=0');
+  await loadTrainer(page);
   // Warm up every code path first: the browser compiles wasm with a baseline tier and optimises
   // hot functions later.
   for (const [, , query] of digitsCases) {
-    await page.evaluate((q) => window.wasmBindings.benchmark_digits(q, 10), 'problem=digits&' + query);
+    await page.evaluate((q) => window.trainer.benchmark_digits(q, 10), 'problem=digits&' + query);
   }
   for (const [algo, form, query] of digitsCases) {
     const q = 'problem=digits&' + query;
     let browserS = Infinity;
-    for (let i = 0; i < 3; i++) browserS = Math.min(browserS, await page.evaluate((q) => window.wasmBindings.benchmark_digits(q, 10), q));
+    for (let i = 0; i < 3; i++) browserS = Math.min(browserS, await page.evaluate((q) => window.trainer.benchmark_digits(q, 10), q));
     const time = (epochs) => {
       let best = Infinity;
       for (let i = 0; i < 3; i++) {
@@ -133,15 +134,16 @@ const mnistCases = [
 const mnistRows = [];
 {
   const { page, context } = await open(browser, server.url, '?autoplay=0');
+  await loadTrainer(page);
   await page.evaluate(async () => {
     const bytes = new Uint8Array(await (await fetch('mnist10k.bin.gz')).arrayBuffer());
-    window.wasmBindings.install_mnist(bytes);
+    window.trainer.install_mnist(bytes);
   });
   for (const [algo, form, q] of mnistCases) {
     // One warm-up epoch (baseline-tier wasm), then the best of 2.
-    await page.evaluate((q) => window.wasmBindings.benchmark_digits(q, 1), q);
+    await page.evaluate((q) => window.trainer.benchmark_digits(q, 1), q);
     let browserS = Infinity;
-    for (let i = 0; i < 2; i++) browserS = Math.min(browserS, await page.evaluate((q) => window.wasmBindings.benchmark_digits(q, 1), q));
+    for (let i = 0; i < 2; i++) browserS = Math.min(browserS, await page.evaluate((q) => window.trainer.benchmark_digits(q, 1), q));
     const time = (epochs) => {
       let best = Infinity;
       for (let i = 0; i < 2; i++) {
@@ -158,9 +160,11 @@ const mnistRows = [];
 }
 
 // 6. Size of the shipped wasm.
-const wasmName = (await readdir(ROOT + 'dist')).find((f) => f.endsWith('.wasm'));
-const wasm = await readFile(ROOT + 'dist/' + wasmName);
+// The page's module, and the workers' module (fetched by the first worker: networks, sweeps).
+const wasm = await readFile(ROOT + 'dist/analog-playground_bg.wasm');
 const gz = gzipSync(wasm, { level: 9 }).length;
+const trainerWasm = await readFile(ROOT + 'dist/trainer_bg.wasm');
+const trainerGz = gzipSync(trainerWasm, { level: 9 }).length;
 
 await browser.close();
 await server.close();
@@ -178,7 +182,8 @@ ${rows.join('\n')}
 | browser steps/s, \`${q}\` (3 algorithms in lockstep, no drawing) | ${browserSps.toExponential(3)} |
 | native steps/s, same scenario (\`playground run\`, best of 3, incl. process start) | ${nativeSps.toExponential(3)} |
 | browser / native | ${(browserSps / nativeSps).toFixed(2)} |
-| wasm size raw / gzip -9 | ${(wasm.length / 1024).toFixed(0)} KiB / ${(gz / 1024).toFixed(0)} KiB |
+| wasm size raw / gzip -9, the page's module | ${(wasm.length / 1024).toFixed(0)} KiB / ${(gz / 1024).toFixed(0)} KiB |
+| wasm size raw / gzip -9, the workers' module (first network run or sweep) | ${(trainerWasm.length / 1024).toFixed(0)} KiB / ${(trainerGz / 1024).toFixed(0)} KiB |
 | first chart drawn after load (performance.now) | ${first.toFixed(0)} ms |
 | lsq sweep cells/s, 8 × 8 cells × 2,500 steps — browser (Web Workers, live view paused): first sweep after load / again | ${browserCellsCold.toFixed(1)} / ${browserCells.toFixed(1)} |
 | lsq sweep cells/s, same grid — native \`playground sweep\`, 1 thread / 2 threads | ${nativeCells['1'].toFixed(1)} / ${nativeCells['2'].toFixed(1)} |

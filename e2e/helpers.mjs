@@ -46,6 +46,16 @@ export async function open(browser, base, query = '', options = {}) {
   return { page, errors, context };
 }
 
+/** Loads the workers' wasm module (trainer.js) into the page as `window.trainer`, for tests and
+ * benchmarks that call its exports directly; the app itself only loads it in its workers. */
+export async function loadTrainer(page) {
+  await page.evaluate(async () => {
+    const trainer = await import('./trainer.js');
+    await trainer.default();
+    window.trainer = trainer;
+  });
+}
+
 export async function stepCount(page) {
   return Number(await page.getAttribute('#step-count', 'data-step'));
 }

@@ -15,6 +15,8 @@ step "cargo clippy (native, all targets)"
 cargo clippy --all-targets -- -D warnings
 step "cargo clippy (wasm32: the browser layer)"
 cargo clippy --target wasm32-unknown-unknown --lib --test wasm -- -D warnings
+step "cargo clippy (wasm32: the workers' module)"
+cargo clippy --target wasm32-unknown-unknown --bin trainer --no-default-features --features worker -- -D warnings
 step "native tests"
 cargo test
 step "wasm tests in headless Chromium"

@@ -16,5 +16,5 @@ pub mod reproduce;
 pub mod scenes;
 pub mod sim;
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "page"))]
 mod web;

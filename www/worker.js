@@ -1,5 +1,6 @@
-// A Web Worker with its own instance of the playground's wasm module: it trains the digits
-// network and computes sweep cells off the main thread, so the page never janks. The page
+// A Web Worker running the workers' wasm module (trainer.js, built from src/web/trainer.rs with
+// the same core code as the page and the CLI): it trains the digits and MNIST networks and
+// computes sweep cells off the main thread, so the page never janks. The page
 // starts one worker per core (navigator.hardwareConcurrency). Messages:
 //   page → worker  {type: "train", token, query} | {type: "pause", token} | {type: "resume", token}
 //                  {type: "epoch", token} (one more epoch, then pause) | {type: "stop"}
@@ -8,7 +9,7 @@
 //                  {type: "progress", token, loaded, total} | {type: "error", token|id, message}
 // problem=mnist needs mnist10k.bin.gz (about 1.6 MB, served next to this script): it is fetched
 // the first time a scenario asks for it, never before, with progress messages to the page.
-import init, { Trainer, sweep_cell, install_mnist, mnist_loaded } from "./analog-playground.js";
+import init, { Trainer, sweep_cell, install_mnist, mnist_loaded } from "./trainer.js";
 
 const ready = init();
 let mnist = null;

@@ -4,7 +4,7 @@
 // `npm run bench`, not here.)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launch, open, screenshot, stats } from '../helpers.mjs';
+import { serveDist, launch, open, screenshot, stats, loadTrainer } from '../helpers.mjs';
 
 let server, browser;
 before(async () => { server = await serveDist(); browser = await launch(); });
@@ -36,10 +36,13 @@ async function openWatched(query) {
   return { page, context, requests, errors };
 }
 
-test('the default page does not request the MNIST file', async () => {
+test('the default page does not request the MNIST file, nor the workers\' module', async () => {
   const { page, context, requests, errors } = await openWatched('');
   await sleep(3000);
   assert.ok(!requests.some((u) => u.includes(DATA)), requests.join('\n'));
+  // Network training and sweeps live in trainer_bg.wasm, which only a worker fetches.
+  assert.ok(!requests.some((u) => /trainer(_bg\.wasm|\.js)$/.test(u)), requests.join('\n'));
+  assert.ok(requests.some((u) => u.endsWith('/analog-playground_bg.wasm')), requests.join('\n'));
   assert.equal(await page.isVisible('#panel-digits'), false);
   assert.deepEqual(errors, []);
   await context.close();
@@ -74,12 +77,13 @@ test('choosing MNIST loads the data with progress, trains an epoch in a worker a
 
 test('a damaged MNIST file is refused with a message (browser side)', async () => {
   const { page, context, errors } = await open(browser, server.url, '?autoplay=0');
+  await loadTrainer(page);
   const msg = await page.evaluate(async (name) => {
     const bytes = new Uint8Array(await (await fetch(name)).arrayBuffer());
-    try { window.wasmBindings.install_mnist(bytes.slice(0, bytes.length >> 1)); return 'installed'; } catch (e) { return String(e); }
+    try { window.trainer.install_mnist(bytes.slice(0, bytes.length >> 1)); return 'installed'; } catch (e) { return String(e); }
   }, DATA);
   assert.match(msg, /^MNIST data: /);
-  assert.equal(await page.evaluate(() => window.wasmBindings.mnist_loaded()), false);
+  assert.equal(await page.evaluate(() => window.trainer.mnist_loaded()), false);
   assert.deepEqual(errors, []);
   await context.close();
 });

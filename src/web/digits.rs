@@ -4,10 +4,10 @@
 
 use super::app::Layer;
 use super::dom;
-use super::worker::{DigitsSnapshot, GridImages};
 use super::workers::{Incoming, Workers};
-use crate::figures::digits::{self as figs, track_label};
+use crate::figures::digits::{self as figs, track_label, GridImages};
 use crate::figures::{fmt_num, Theme};
+use crate::sim::network::DigitsSnapshot;
 use crate::sim::scenario::Scenario;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;

@@ -11,7 +11,6 @@ mod sweep;
 mod sweep_form;
 mod tour;
 mod view;
-mod worker;
 mod workers;
 
 use crate::scenes::{scene, SCENES};
@@ -48,8 +47,8 @@ fn round_sig(v: f64, digits: i32) -> f64 {
 pub fn start() -> Result<(), JsValue> {
     // A panic becomes a readable console error instead of a bare "unreachable".
     std::panic::set_hook(Box::new(|info| web_sys::console::error_1(&JsValue::from_str(&info.to_string()))));
-    // Inside a Web Worker (www/worker.js) there is no page to drive, and the wasm test harness
-    // loads this module without ours: do nothing there.
+    // The wasm test harness loads this module without our page (and a worker, should one ever
+    // load it, has no window): do nothing there.
     if js_sys::global().dyn_into::<web_sys::Window>().is_err()
         || dom::document().get_element_by_id("controls").is_none()
     {
@@ -214,21 +213,6 @@ pub fn benchmark_steps(query: &str, n: u32) -> f64 {
     let t = dom::now();
     run.step_n(n as u64);
     n as f64 / ((dom::now() - t) / 1000.0)
-}
-
-/// Trains `query` (a digits scenario) for `epochs` epochs on this thread as fast as possible;
-/// returns seconds per epoch (benchmark hook: the page itself trains in a worker).
-#[wasm_bindgen]
-pub fn benchmark_digits(query: &str, epochs: u32) -> f64 {
-    let Ok(mut s) = Scenario::parse(query) else { return f64::NAN };
-    if !s.problem.is_network() || epochs == 0 {
-        return f64::NAN;
-    }
-    s.epochs = epochs as u64;
-    let mut run = crate::sim::network::NetRun::new(&s);
-    let t = dom::now();
-    run.run_to_end();
-    (dom::now() - t) / 1000.0 / epochs as f64
 }
 
 /// Starts the run, or under prefers-reduced-motion computes it to its end at once (when that is

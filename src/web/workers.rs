@@ -1,5 +1,5 @@
 //! The page's Web Workers: one per core (`navigator.hardwareConcurrency`, at most
-//! [`MAX_WORKERS`]), each a module worker (`worker.js`) with its own instance of this wasm
+//! [`MAX_WORKERS`]), each a module worker (`worker.js`) with its own instance of the workers' wasm
 //! module. Started on first use, so the 2-D views never pay for them. Messages from the workers
 //! wait in an inbox that the animation frame drains; nothing is handled inside the callback, so
 //! no borrow of the app is ever held across an event.

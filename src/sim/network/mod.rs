@@ -10,8 +10,11 @@
 pub mod data;
 pub mod io;
 mod kernels;
+mod message;
 pub mod mlp;
 pub mod mnist;
+
+pub use message::DigitsSnapshot;
 
 use crate::sim::algorithm::AlgorithmKind;
 use crate::sim::device::{AnalogArray, Device, UpdateMode};

@@ -1,0 +1,128 @@
+//! The Web Workers' module (the `trainer` binary, wasm only; Trunk builds it apart from the
+//! page's module, see www/index.html, and `www/worker.js` loads it): training the digits and MNIST
+//! networks and computing sweep cells, with the same core code as the native CLI, so the numbers
+//! are the CLI's. The page's module carries none of this code.
+
+#[cfg(target_arch = "wasm32")]
+mod exports {
+    use analog_playground::figures::digits::GridImages;
+    use analog_playground::sim::network::{dataset_of, grid_indices, mnist, DigitsSnapshot, NetEnsemble, NetRun};
+    use analog_playground::sim::scenario::Scenario;
+    use analog_playground::sim::sweep::run_outcome;
+    use wasm_bindgen::prelude::*;
+
+    #[wasm_bindgen]
+    extern "C" {
+        /// `performance.now()` of whichever global runs the module (a worker or the page).
+        #[wasm_bindgen(js_namespace = performance, js_name = now)]
+        fn performance_now() -> f64;
+    }
+
+    /// A digits training run living in a worker.
+    #[wasm_bindgen]
+    pub struct Trainer {
+        ens: NetEnsemble,
+    }
+
+    #[wasm_bindgen]
+    impl Trainer {
+        /// Parses `query` strictly (the page sends canonical scenarios) and prepares every seed's
+        /// run.
+        #[wasm_bindgen(constructor)]
+        pub fn new(query: &str) -> Result<Trainer, JsValue> {
+            let s = Scenario::parse(query).map_err(|e| JsValue::from_str(&e.to_string()))?;
+            if !s.problem.is_network() {
+                return Err(JsValue::from_str("the trainer runs problem=digits and problem=mnist only"));
+            }
+            if let Err(e) = dataset_of(&s).get() {
+                return Err(JsValue::from_str(&e.to_string()));
+            }
+            Ok(Trainer { ens: NetEnsemble::new(&s) })
+        }
+
+        /// One mini-batch of every seed's run; true when an epoch ended (or the run is finished).
+        pub fn step(&mut self) -> bool {
+            let before = self.ens.first().epoch;
+            self.ens.step_n(1);
+            self.ens.first().epoch != before || self.ens.finished()
+        }
+
+        pub fn finished(&self) -> bool {
+            self.ens.finished()
+        }
+
+        /// The [`GridImages`] (the test images of the prediction grid; the page never holds the
+        /// data sets) as JSON, sent once per run.
+        pub fn grid(&self) -> String {
+            let data = self.ens.first().data;
+            let at = grid_indices(data);
+            let grid = GridImages {
+                side: data.dataset.side(),
+                max_level: data.dataset.max_level(),
+                images: at.iter().map(|&i| data.test.image_levels(i).to_vec()).collect(),
+                labels: at.iter().map(|&i| data.test.labels[i]).collect(),
+            };
+            serde_json::to_string(&grid).unwrap_or_default()
+        }
+
+        /// The [`DigitsSnapshot`] as JSON.
+        pub fn snapshot(&self) -> String {
+            let first = self.ens.first();
+            let at = grid_indices(first.data);
+            let snap = DigitsSnapshot {
+                summary: self.ens.summary(),
+                progress: first.progress(),
+                finished: self.ens.finished(),
+                predictions: first
+                    .tracks
+                    .iter()
+                    .map(|t| at.iter().filter_map(|&i| t.predictions.get(i).copied()).collect())
+                    .collect(),
+            };
+            serde_json::to_string(&snap).unwrap_or_default()
+        }
+    }
+
+    /// Installs the MNIST file the worker fetched (`mnist10k.bin.gz`); a damaged or truncated
+    /// file is an error with a message, and nothing is installed.
+    #[wasm_bindgen]
+    pub fn install_mnist(bytes: &[u8]) -> Result<(), JsValue> {
+        mnist::install(bytes).map_err(|e| JsValue::from_str(&e.to_string()))
+    }
+
+    /// Whether MNIST is installed in this instance of the module.
+    #[wasm_bindgen]
+    pub fn mnist_loaded() -> bool {
+        mnist::loaded()
+    }
+
+    /// Runs one sweep cell (any problem) to its end, exactly as `playground run` would, and
+    /// returns its `Outcome` as JSON.
+    #[wasm_bindgen]
+    pub fn sweep_cell(query: &str) -> Result<String, JsValue> {
+        let s = Scenario::parse(query).map_err(|e| JsValue::from_str(&e.to_string()))?;
+        serde_json::to_string(&run_outcome(&s)).map_err(|e| JsValue::from_str(&e.to_string()))
+    }
+
+    /// Trains `query` (a network scenario) for `epochs` epochs on this thread as fast as possible;
+    /// returns seconds per epoch (benchmark hook for `npm run bench`, which imports this module
+    /// into the page).
+    #[wasm_bindgen]
+    pub fn benchmark_digits(query: &str, epochs: u32) -> f64 {
+        let Ok(mut s) = Scenario::parse(query) else { return f64::NAN };
+        if !s.problem.is_network() || epochs == 0 {
+            return f64::NAN;
+        }
+        s.epochs = epochs as u64;
+        let mut run = NetRun::new(&s);
+        let t = performance_now();
+        run.run_to_end();
+        (performance_now() - t) / 1000.0 / epochs as f64
+    }
+}
+
+fn main() {
+    // The module's exports above are its interface; native builds have nothing to run.
+    #[cfg(not(target_arch = "wasm32"))]
+    eprintln!("trainer: the Web Workers' wasm module; build it with Trunk (www/index.html)");
+}
