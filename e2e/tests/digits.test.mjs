@@ -2,7 +2,8 @@
 // drawing frames, the readouts and caption follow it, and a digits sweep fills from the workers.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launch, open, screenshot, stats } from '../helpers.mjs';
+import { readFile } from 'node:fs/promises';
+import { serveDist, launch, open, screenshot, stats, loadTrainer } from '../helpers.mjs';
 
 let server, browser;
 before(async () => { server = await serveDist(); browser = await launch(); });
@@ -156,6 +157,26 @@ test('digits under reduced motion: no intermediate frames, the finished run is s
   await sleep(300);
   assert.ok((await inked()) > 10, 'the finished run is drawn');
   assert.match(await page.textContent('#digits-status'), /epoch 60 \/ 60/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the workers\' module trains the golden digits scenarios to the native fixture\'s numbers, bit for bit', async () => {
+  // The workers run their own build (the trainer binary); the wasm golden test covers the page's
+  // build of the same core. Same scenarios, same fixture (tests/golden/summaries.json).
+  const fixture = JSON.parse(await readFile(new URL('../../tests/golden/summaries.json', import.meta.url), 'utf8'));
+  const digits = fixture.filter((s) => /(^|&)problem=digits(&|$)/.test(s.scenario));
+  assert.ok(digits.length >= 2, 'the fixture has digits scenarios');
+  const { page, context, errors } = await open(browser, server.url, '?autoplay=0');
+  await loadTrainer(page);
+  for (const want of digits) {
+    const got = await page.evaluate((q) => {
+      const t = new window.trainer.Trainer(q);
+      while (!t.finished()) t.step();
+      return JSON.parse(t.snapshot()).summary;
+    }, want.scenario);
+    assert.deepEqual(got, want, want.scenario);
+  }
   assert.deepEqual(errors, []);
   await context.close();
 });
