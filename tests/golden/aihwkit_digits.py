@@ -41,7 +41,6 @@ where test_accuracy is the final test accuracy in [0, 1], as our summary.
 
 import argparse
 import math
-import time
 
 import numpy as np
 import torch
@@ -66,6 +65,8 @@ from aihwkit.simulator.configs import (
     UpdateParameters,
     WeightNoiseType,
 )
+import time
+
 from sklearn.datasets import load_digits
 
 SCENARIO = "v=1&problem=digits&algos=digital,analog,tt&device=ald&tau=0.6&sp=0&alpha=0.05&beta=0.1&gamma=0&every=1&fast_lr=0&n_reads=0&layers=64,32,10&batch=10&epochs=10&lr_step=0&seed=1&up_down=0&d2d=0&pulses=1&dw_min=0.001&bl=31&c2c=0&read_noise=0&inp_res=0&out_res=0&out_noise=0&out_scaling=0&tile_inputs=0&seeds=3"

@@ -43,7 +43,6 @@ where tail_loss is the mean of f(W_k) - f* over the last 20 % of steps, as our s
 
 import argparse
 import math
-import time
 
 import numpy as np
 import torch

@@ -233,7 +233,7 @@ fn header(s: &Scenario, exported: &[(String, &str)], unexported: &[(String, Stri
         }
     }
     h.push_str(
-        "\nimport argparse\nimport math\nimport time\n\nimport numpy as np\nimport torch\n\nfrom aihwkit.nn import AnalogLinear\n\
+        "\nimport argparse\nimport math\n\nimport numpy as np\nimport torch\n\nfrom aihwkit.nn import AnalogLinear\n\
          from aihwkit.optim import AnalogSGD\nfrom aihwkit.optim.context import AnalogContext\n\
          from aihwkit.simulator.configs import (\n    AnalogMVType,\n    BoundManagementType,\n    ExpStepDevice,\n\
          \x20   FloatingPointRPUConfig,\n    IOParameters,\n    NoiseManagementType,\n    PowStepDevice,\n    PulseType,\n\
@@ -241,8 +241,9 @@ fn header(s: &Scenario, exported: &[(String, &str)], unexported: &[(String, Stri
          \x20   UnitCellRPUConfig,\n    UpdateParameters,\n    WeightNoiseType,\n)\n",
     );
     match s.problem {
-        ProblemKind::Digits => h.push_str("from sklearn.datasets import load_digits\n"),
-        ProblemKind::Mnist => h.push_str("import gzip\nimport os\nimport struct\n"),
+        // `time`: the network scripts print each epoch's seconds.
+        ProblemKind::Digits => h.push_str("import time\n\nfrom sklearn.datasets import load_digits\n"),
+        ProblemKind::Mnist => h.push_str("import gzip\nimport os\nimport struct\nimport time\n"),
         _ => {}
     }
     h.push('\n');
