@@ -182,6 +182,8 @@ fn sweeps_take_the_new_keys_and_keep_algorithms_apart() {
     let base = Scenario::parse("problem=quadratic&steps=300&algos=analog,ttv2,agad&sp=0.4").unwrap();
     let sweep =
         Sweep::new(base, Axis::parse("chop_prob=0.01:0.1:log:2").unwrap(), Axis::parse("beta=0.05:0.1:log:2").unwrap())
+            .unwrap()
+            .with_metric(analog_playground::sim::sweep::Metric::TailLoss)
             .unwrap();
     let cells = sweep.run_all(1);
     let csv = sweep.csv(&cells);
@@ -190,7 +192,7 @@ fn sweeps_take_the_new_keys_and_keep_algorithms_apart() {
         "{csv}"
     );
     for c in &cells {
-        assert!(c.tail_loss(TikiTaka).is_none() && c.ratio().is_none());
-        assert!(c.tail_loss(AlgorithmKind::Agad).is_some());
+        assert!(c.value(TikiTaka).is_none() && c.comparison().is_none());
+        assert!(c.value(AlgorithmKind::Agad).is_some());
     }
 }

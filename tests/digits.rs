@@ -274,14 +274,14 @@ fn a_digits_sweep_reports_the_accuracy_playground_run_prints() {
         let printed: serde_json::Value = serde_json::from_str(&cli).unwrap();
         for (a, o) in printed["algorithms"].as_array().unwrap().iter().zip(&c.outcome.algorithms) {
             assert_eq!(a["algorithm"], o.algorithm.as_str());
-            let v = o.value.unwrap();
+            let v = o.measures.accuracy.unwrap();
             assert!((a["final_accuracy"].as_f64().unwrap() - v).abs() <= 1e-15, "{a} vs {o:?}");
             assert!(v > 0.1, "{o:?} learned something in 5 epochs");
         }
         // The comparison is in points.
-        let diff = c.tt_minus_analog().unwrap();
-        assert!((diff - 100.0 * (c.accuracy(TT).unwrap() - c.accuracy(ANALOG).unwrap())).abs() < 1e-12);
-        assert!(c.ratio().is_none() && c.tail_loss(ANALOG).is_none());
+        let diff = c.comparison().unwrap();
+        assert!((diff - 100.0 * (c.value(TT).unwrap() - c.value(ANALOG).unwrap())).abs() < 1e-12);
+        assert!(c.outcome.clone().with_metric(Metric::TailLoss).value(ANALOG).is_none());
     }
     let csv = sweep.csv(&cells);
     let lines: Vec<&str> = csv.lines().collect();
@@ -294,9 +294,9 @@ fn a_digits_sweep_reports_the_accuracy_playground_run_prints() {
     for (line, c) in lines[1..].iter().zip(&cells) {
         let fields: Vec<&str> = line.split(',').collect();
         assert_eq!(fields.len(), 9);
-        assert_eq!(fields[4].parse::<f64>().unwrap(), c.accuracy(ANALOG).unwrap());
+        assert_eq!(fields[4].parse::<f64>().unwrap(), c.value(ANALOG).unwrap());
         assert_eq!(fields[5], "false");
-        assert_eq!(fields[8].parse::<f64>().unwrap(), c.tt_minus_analog().unwrap());
+        assert_eq!(fields[8].parse::<f64>().unwrap(), c.comparison().unwrap());
     }
     // Keys that do not apply to digits cannot be swept.
     let base = Scenario::parse("problem=digits").unwrap();

@@ -64,7 +64,7 @@ fn merged_shards_equal_the_unsharded_sweep_byte_for_byte() {
     let (full_svg, merged_svg) = (dir.join("full.svg"), dir.join("merged.svg"));
     let full = ok(&playground(&["sweep", QUERY, "--x", X, "--y", Y, "--threads", "2", "--svg", path(&full_svg)]));
     // The unsharded CSV is the plain grid: header, then one row per cell.
-    assert!(full.starts_with("tau,alpha,analog_tail_loss,analog_diverged,tt_tail_loss,"), "{full}");
+    assert!(full.starts_with("tau,alpha,analog_avg_distance,analog_diverged,tt_avg_distance,"), "{full}");
     assert_eq!(full.lines().count(), 1 + 12);
     // 3 shards split 12 cells evenly, 5 unevenly (3, 3, 2, 2, 2), 13 leave the last one empty.
     for n in [3, 5, 13] {
@@ -100,9 +100,10 @@ fn a_shard_file_names_its_grid_and_cells_and_holds_the_grids_rows() {
     assert!(lines[3].starts_with("# scenario=v=1&problem=lsq") && lines[3].contains("steps=300"), "{}", lines[3]);
     assert_eq!(lines[4], format!("# x={X}"));
     assert_eq!(lines[5], format!("# y={Y}"));
+    assert_eq!(lines[6], "# metric=avg_distance");
     // 1-based and strided: shard 2 of 5 holds cells 1, 6, 11 (0-based, row-major).
-    assert_eq!(lines[6], "# cells=1,6,11");
-    assert_eq!(&lines[7..], &[full_rows[0], full_rows[2], full_rows[7], full_rows[12]]);
+    assert_eq!(lines[7], "# cells=1,6,11");
+    assert_eq!(&lines[8..], &[full_rows[0], full_rows[2], full_rows[7], full_rows[12]]);
 }
 
 #[test]

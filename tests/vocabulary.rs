@@ -144,7 +144,11 @@ fn cli_writes_csv_every_k_steps() {
     let csv = std::fs::read_to_string(&path).unwrap();
     std::fs::remove_file(&path).ok();
     let lines: Vec<&str> = csv.lines().collect();
-    assert_eq!(lines[0], "step,analog_loss,analog_grad_sq,analog_w0,analog_w1,tt_loss,tt_grad_sq,tt_w0,tt_w1");
+    assert_eq!(
+        lines[0],
+        "step,analog_loss,analog_grad_sq,analog_avg_loss,analog_avg_distance,analog_w0,analog_w1,\
+         tt_loss,tt_grad_sq,tt_avg_loss,tt_avg_distance,tt_w0,tt_w1"
+    );
     assert_eq!(lines.len(), 1 + 11);
     assert!(lines[11].starts_with("1000,"));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();

@@ -4,7 +4,7 @@
 
 use super::{clear, draw_frame, err, fmt_num, font, FigureError, Mapping, Theme};
 use crate::sim::algorithm::AlgorithmKind::{Analog, TikiTaka};
-use crate::sim::sweep::{Cell, Metric, Sweep};
+use crate::sim::sweep::{Cell, Sweep};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -55,6 +55,9 @@ pub struct Heatmap {
     /// Row-major from the bottom row: `cells[j * x.len() + i]`.
     pub cells: Vec<CellValue>,
     pub scale: ColorScale,
+    /// Words for the colour bar's top and bottom ends (which colour means which algorithm did
+    /// better), written along the bar.
+    pub bar_ends: Option<(String, String)>,
 }
 
 fn lerp(a: (f64, f64, f64), b: (f64, f64, f64), t: f64) -> (f64, f64, f64) {
@@ -279,6 +282,17 @@ pub fn draw_heatmap<DB: DrawingBackend>(
         let y = (m.rect.1 + m.rect.3) / 2.0;
         area.draw(&Text::new(centre.to_string(), (px(br + 2.0 * scale), px(y - 5.0 * scale)), label)).map_err(err)?;
     }
+    if let Some((top, bottom)) = &hm.bar_ends {
+        // Along the bar, reading upwards: each half names what its colours mean.
+        let words = font(10.5, scale, theme.fg)
+            .transform(FontTransform::Rotate270)
+            .pos(super::text_anchor::Pos::new(super::text_anchor::HPos::Center, super::text_anchor::VPos::Top));
+        let x = px(br + 12.0 * scale);
+        let quarter = (m.rect.3 - m.rect.1) / 4.0;
+        for (text, y) in [(top, m.rect.1 + quarter), (bottom, m.rect.3 - quarter)] {
+            area.draw(&Text::new(text.clone(), (x, px(y)), words.clone())).map_err(err)?;
+        }
+    }
     Ok(m)
 }
 
@@ -309,12 +323,13 @@ pub fn sweep_maps_svg(sweep: &Sweep, cells: &[Option<Cell>], theme: &Theme) -> R
 
 /// The three heatmaps of a sweep. `cells[j * nx + i]` is `None` until computed.
 ///
-/// * `quadratic`, `lsq`, `lower_bound`: Analog SGD's and Tiki-Taka's tail loss (one shared log
-///   colour scale, lower is better) and their ratio TT / Analog (diverging, centred on 1).
-/// * `digits`: Analog SGD's and Tiki-Taka's final test accuracy in % (sequential 0–100 %, higher
-///   is better) and the difference TT − Analog in points (diverging, centred on 0).
+/// * Losses, distances, ‖∇f‖² (the stepped problems' metrics, test loss): Analog SGD's and
+///   Tiki-Taka's value (one shared log colour scale) and their ratio TT / Analog (diverging,
+///   centred on 1).
+/// * Accuracies: in % (sequential 0–100 %, higher is better) and the difference TT − Analog in
+///   points (diverging, centred on 0).
 ///
-/// On both, blue on the third map means Tiki-Taka does better.
+/// On both, blue on the third map means Tiki-Taka does better, and its colour bar says so.
 pub fn sweep_heatmaps(sweep: &Sweep, cells: &[Option<Cell>]) -> Vec<Heatmap> {
     let key_title = |k: &str| {
         crate::sim::scenario::key(k).map_or(k.to_string(), |s| {
@@ -327,7 +342,7 @@ pub fn sweep_heatmaps(sweep: &Sweep, cells: &[Option<Cell>]) -> Vec<Heatmap> {
     };
     let metric = sweep.metric();
     // Accuracies are shown in %.
-    let unit = if metric == Metric::Accuracy { 100.0 } else { 1.0 };
+    let unit = if metric.compares_by_difference() { 100.0 } else { 1.0 };
     let value = |c: &Option<Cell>, kind| match c {
         None => CellValue::Pending,
         Some(c) if c.diverged(kind) => CellValue::Diverged,
@@ -346,22 +361,32 @@ pub fn sweep_heatmaps(sweep: &Sweep, cells: &[Option<Cell>]) -> Vec<Heatmap> {
     let finite = |v: &[CellValue]| {
         v.iter().filter_map(|c| if let CellValue::Value(x) = c { Some(*x) } else { None }).collect::<Vec<_>>()
     };
-    let (shared, compare_scale, titles) = match metric {
-        Metric::TailLoss => (
-            ColorScale::fit_log(finite(&analog).into_iter().chain(finite(&tt))),
-            ColorScale::fit_ratio(finite(&comparison).into_iter()),
-            ["Analog SGD: tail loss", "Tiki-Taka: tail loss", "Tiki-Taka / Analog SGD"],
-        ),
-        Metric::Accuracy => (
+    let short = metric.short();
+    let (shared, compare_scale, titles, ends) = if metric.compares_by_difference() {
+        (
             ColorScale::Linear { lo: 0.0, hi: 100.0 },
             ColorScale::fit_difference(finite(&comparison).into_iter()),
             [
-                "Analog SGD: test accuracy % (higher = better)",
-                "Tiki-Taka: test accuracy % (higher = better)",
-                "Tiki-Taka − Analog SGD (points; > 0: TT better)",
+                format!("Analog SGD: {short} % (higher = better)"),
+                format!("Tiki-Taka: {short} % (higher = better)"),
+                format!("Tiki-Taka − Analog SGD: {short} (points)"),
             ],
-        ),
+            ("Tiki-Taka better", "Analog SGD better"),
+        )
+    } else {
+        let better = if metric.higher_is_better() { "higher" } else { "lower" };
+        (
+            ColorScale::fit_log(finite(&analog).into_iter().chain(finite(&tt))),
+            ColorScale::fit_ratio(finite(&comparison).into_iter()),
+            [
+                format!("Analog SGD: {short} ({better} = better)"),
+                format!("Tiki-Taka: {short} ({better} = better)"),
+                format!("Tiki-Taka / Analog SGD: {short}"),
+            ],
+            ("Analog SGD better", "Tiki-Taka better"),
+        )
     };
+    let better_ends = if metric.higher_is_better() { ("better", "worse") } else { ("worse", "better") };
     let base = Heatmap {
         title: String::new(),
         x_title: key_title(sweep.x.key),
@@ -372,11 +397,19 @@ pub fn sweep_heatmaps(sweep: &Sweep, cells: &[Option<Cell>]) -> Vec<Heatmap> {
         log_y: sweep.y.log,
         cells: vec![],
         scale: shared,
+        bar_ends: Some((better_ends.0.to_string(), better_ends.1.to_string())),
     };
+    let [analog_title, tt_title, compare_title] = titles;
     vec![
-        Heatmap { title: titles[0].into(), cells: analog, ..base.clone() },
-        Heatmap { title: titles[1].into(), cells: tt, ..base.clone() },
-        Heatmap { title: titles[2].into(), scale: compare_scale, cells: comparison, ..base },
+        Heatmap { title: analog_title, cells: analog, ..base.clone() },
+        Heatmap { title: tt_title, cells: tt, ..base.clone() },
+        Heatmap {
+            title: compare_title,
+            scale: compare_scale,
+            cells: comparison,
+            bar_ends: Some((ends.0.to_string(), ends.1.to_string())),
+            ..base
+        },
     ]
 }
 
@@ -411,6 +444,7 @@ mod tests {
                 CellValue::Value(2e-2),
             ],
             scale: ColorScale::fit_log([1e-3, 1e-1].into_iter()),
+            bar_ends: Some(("worse".into(), "better".into())),
         };
         let svg = heatmap_svg(&hm, 400, 300).unwrap();
         assert!(svg.contains("<svg"));
@@ -438,15 +472,16 @@ mod tests {
     #[test]
     fn digits_sweeps_map_accuracy_in_percent_and_the_difference_in_points() {
         use crate::sim::scenario::Scenario;
-        use crate::sim::sweep::{AlgoOutcome, Axis, Outcome};
+        use crate::sim::sweep::{AlgoOutcome, Axis, Measures, Metric, Outcome};
         let base = Scenario::parse("problem=digits&algos=analog,tt").unwrap();
         let sweep = Sweep::new(base, Axis::parse("tau=0.3:1:log:2").unwrap(), Axis::parse("epochs=1:2:lin:1").unwrap())
             .unwrap();
+        let measures = |v: Option<f64>| Measures { accuracy: v, ..Measures::default() };
         let outcome = |analog: Option<f64>, diverged: bool| Outcome {
             metric: Metric::Accuracy,
             algorithms: vec![
-                AlgoOutcome { algorithm: "analog".into(), value: analog, diverged },
-                AlgoOutcome { algorithm: "tt".into(), value: Some(0.875), diverged: false },
+                AlgoOutcome { algorithm: "analog".into(), measures: measures(analog), diverged },
+                AlgoOutcome { algorithm: "tt".into(), measures: measures(Some(0.875)), diverged: false },
             ],
         };
         let cell = |i, o| Some(Cell { i, j: 0, scenario: sweep.cell_scenario(i, 0), outcome: o });
@@ -458,6 +493,7 @@ mod tests {
         assert_eq!(maps[1].cells, vec![CellValue::Value(87.5), CellValue::Value(87.5)]);
         assert_eq!(maps[2].cells, vec![CellValue::Value(37.5), CellValue::Diverged]);
         assert_eq!(maps[2].scale, ColorScale::Difference { span: 40.0 });
+        assert_eq!(maps[2].bar_ends, Some(("Tiki-Taka better".into(), "Analog SGD better".into())));
         for hm in &maps {
             assert!(heatmap_svg(hm, 440, 380).unwrap().contains("<svg"));
         }

@@ -82,6 +82,9 @@ impl Ensemble {
             let tail_loss = stat(&|s| s.tail_loss);
             let tail_grad_sq = stat(&|s| s.tail_grad_sq);
             let s_k = stat(&|s| s.s_k);
+            let avg_distance = stat(&|s| s.avg_distance);
+            let avg_loss = stat(&|s| s.avg_loss);
+            let avg_w = vec_stat(&|s| &s.avg_w);
             let tail_w = vec_stat(&|s| &s.tail_w_mean);
             let final_w = vec_stat(&|s| &s.final_w);
             let pulses = all.iter().map(|s| s.pulses).sum::<u64>() / k as u64;
@@ -93,6 +96,9 @@ impl Ensemble {
             a.tail_loss = tail_loss.0;
             a.tail_grad_sq = tail_grad_sq.0;
             a.s_k = s_k.0;
+            a.avg_distance = avg_distance.0;
+            a.avg_loss = avg_loss.0;
+            a.avg_w = avg_w.0;
             a.tail_w_mean = tail_w.0;
             a.final_w = final_w.0;
             a.final_p = None;
@@ -107,6 +113,8 @@ impl Ensemble {
                 tail_loss: tail_loss.1,
                 tail_grad_sq: tail_grad_sq.1,
                 tail_w_mean: tail_w.1,
+                avg_distance: avg_distance.1,
+                avg_loss: avg_loss.1,
                 final_w: final_w.1,
                 s_k: s_k.1,
             });

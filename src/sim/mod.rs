@@ -24,6 +24,7 @@ pub mod rng;
 pub mod run;
 pub mod scenario;
 pub mod sweep;
+pub mod table;
 pub mod theory;
 
 pub use ensemble::Ensemble;

@@ -166,7 +166,14 @@ pub struct Track {
     pub average: AveragedIterate,
     /// Distance of the averaged iterate to the optimum, per step (the distance panel).
     pub distance: History,
+    /// f(W̄_k) − f* of the averaged iterate, per step (the loss panel's bold line). On problems
+    /// with more than [`AVG_LOSS_EXACT_DIM`] weights it is evaluated every `dim / 8` steps and
+    /// held in between (an evaluation costs a Hessian product); summaries evaluate it afresh.
+    pub avg_loss: History,
 }
+
+/// Up to this many weights the averaged iterate's loss is evaluated every step.
+pub const AVG_LOSS_EXACT_DIM: usize = 8;
 
 /// A running average of the iterate W_k: the exact mean of all iterates for the first
 /// [`AVERAGE_WINDOW`] steps, then an exponential average with that time constant, so it settles
@@ -233,6 +240,8 @@ pub struct Run {
     pub step: u64,
     noise_rng: SimRng,
     noise: NoiseDraw,
+    /// Scratch for evaluating f at the averaged iterates.
+    eval_scratch: (Vec<f64>, Vec<f64>),
 }
 
 impl Run {
@@ -266,6 +275,7 @@ impl Run {
                 diverged_at: None,
                 average: AveragedIterate::new(dim, scenario.steps),
                 distance: History::new(4096, 1024),
+                avg_loss: History::new(4096, 1024),
             })
             .collect();
         let theory = Theory::predict(&problem, &device, scenario.alpha);
@@ -280,6 +290,7 @@ impl Run {
             optimum,
             step: 0,
             noise_rng: rng::stream(noise_seed, Purpose::GradientNoise),
+            eval_scratch: (vec![0.0; dim], vec![0.0; dim]),
         }
     }
 
@@ -293,17 +304,23 @@ impl Run {
     pub fn step(&mut self) {
         self.problem.draw_noise(&mut self.noise_rng, &mut self.noise);
         let tau = self.device.tau();
+        let problem = &self.problem;
+        let dim = problem.dim();
+        let avg_loss_every = if dim <= AVG_LOSS_EXACT_DIM { 1 } else { (dim / AVG_LOSS_EXACT_DIM) as u64 };
+        let (scratch, grad) = &mut self.eval_scratch;
         for t in &mut self.tracks {
-            let Track { algo, loss, grad_sq, trail, tail, diverged_at, average, distance } = t;
+            let Track { algo, loss, grad_sq, trail, tail, diverged_at, average, distance, avg_loss } = t;
             let optimum = &self.optimum;
             let k = algo.k;
-            let stepped = algo.step(&self.problem, &self.noise, |w: &[f64], obs: Observation| {
+            let stepped = algo.step(problem, &self.noise, |w: &[f64], obs: Observation| {
                 loss.push(obs.loss);
                 grad_sq.push(obs.grad_sq);
                 trail.push(w);
                 tail.push(k, w, obs.loss, obs.grad_sq, tau);
                 average.push(w);
                 distance.push(average.distance_to(optimum));
+                let held = avg_loss.last().filter(|_| !k.is_multiple_of(avg_loss_every));
+                avg_loss.push(held.unwrap_or_else(|| problem.eval(&average.mean, scratch, grad)));
             });
             if !stepped && diverged_at.is_none() && algo.diverged {
                 *diverged_at = Some(k);
@@ -337,6 +354,8 @@ impl Run {
 
     /// The summary of the run so far.
     pub fn summary(&self) -> Summary {
+        let dim = self.problem.dim();
+        let (mut scratch, mut grad) = (vec![0.0; dim], vec![0.0; dim]);
         Summary {
             scenario: self.scenario.to_query(),
             steps: self.step,
@@ -352,6 +371,9 @@ impl Run {
                     tail_grad_sq: t.tail.grad_sq_mean(),
                     tail_w_mean: t.tail.w_mean(),
                     tail_steps: t.tail.count,
+                    avg_w: t.average.mean.clone(),
+                    avg_distance: t.average.distance_to(&self.optimum),
+                    avg_loss: self.problem.eval(&t.average.mean, &mut scratch, &mut grad),
                     final_w: t.algo.w.clone(),
                     final_p: t.algo.kind.transfers().then(|| t.algo.p.clone()),
                     zero_shift_pulses: t.algo.sp_estimate.is_some().then_some(t.algo.zero_shift_pulses),
@@ -401,12 +423,18 @@ pub struct AlgorithmSummary {
     pub final_loss: f64,
     /// Mean of f(W_k) − f* over the tail steps.
     pub tail_loss: f64,
-    /// Mean of ‖∇f(W_k)‖² over the tail steps.
+    /// Mean of ‖∇f(W_k)‖² over the tail steps: the quantity the paper's theorems bound.
     pub tail_grad_sq: f64,
     /// Mean of W_k over the tail steps.
     pub tail_w_mean: Vec<f64>,
     /// How many steps the tail means cover.
     pub tail_steps: u64,
+    /// The averaged iterate W̄ (see [`AveragedIterate`]: what the landscape draws).
+    pub avg_w: Vec<f64>,
+    /// ‖W̄ − w*‖ (x* on `lsq`): where the iterates settle, the quantity the theorems are about.
+    pub avg_distance: f64,
+    /// f(W̄) − f*.
+    pub avg_loss: f64,
     pub final_w: Vec<f64>,
     /// The fast array P at the end (algorithms with a transfer).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -439,6 +467,8 @@ pub struct SeedSpread {
     pub tail_loss: f64,
     pub tail_grad_sq: f64,
     pub tail_w_mean: Vec<f64>,
+    pub avg_distance: f64,
+    pub avg_loss: f64,
     pub final_w: Vec<f64>,
     pub s_k: f64,
 }

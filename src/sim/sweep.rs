@@ -1,7 +1,8 @@
 //! Parameter sweeps: a grid over two numeric keys of the vocabulary, every cell one
 //! `playground run` of its scenario (same code, bit-identical summary), reduced to an
-//! [`Outcome`]: per algorithm the tail loss (`quadratic`, `lsq`, `lower_bound`) or the final test
-//! accuracy (`digits`).
+//! [`Outcome`]: per algorithm every [`Metric`] of its problem, of which the sweep's chosen one
+//! colours the maps (by default the averaged iterate's distance to the optimum on the stepped
+//! problems, the final test accuracy on networks).
 //!
 //! An axis is written `key=lo:hi:log|lin:n`, e.g. `tau=0.5:10:log:24`; the browser permalink
 //! carries `sweep=tau:0.5:10:log:24,alpha:0.001:0.1:log:24`.
@@ -110,37 +111,186 @@ pub struct Sweep {
     pub base: Scenario,
     pub x: Axis,
     pub y: Axis,
+    /// What the maps colour and the CSV reports.
+    pub metric: Metric,
 }
 
-/// What a cell measures: the tail loss (`quadratic`, `lsq`, `lower_bound`; lower is better) or
-/// the final test accuracy (`digits`; higher is better).
+/// What a sweep's maps colour. Stepped problems (`quadratic`, `lsq`, `lower_bound`) default to
+/// the averaged iterate's distance to the optimum — where the iterates settle, the quantity the
+/// paper's theorems are about; networks to the final test accuracy.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Metric {
-    /// Mean f(W_k) − f* over the tail steps (mean over seeds).
+    /// ‖W̄ − w*‖ of the averaged iterate W̄ at the end (mean over seeds).
+    AvgDistance,
+    /// Mean f(W_k) − f* of the raw iterates over the tail steps (mean over seeds).
     TailLoss,
+    /// f(W̄) − f* of the averaged iterate at the end (mean over seeds).
+    AvgLoss,
+    /// Mean ‖∇f(W_k)‖² over the tail steps, the theorems' quantity (mean over seeds).
+    GradSq,
     /// Share of test images classified right after the last epoch, in [0, 1] (mean over seeds).
     Accuracy,
+    /// The best test accuracy of any epoch, in [0, 1] (mean over seeds).
+    BestAccuracy,
+    /// Mean NLL on the test images after the last epoch (mean over seeds).
+    TestLoss,
 }
 
 impl Metric {
-    /// The metric of a problem.
+    pub const ALL: [Metric; 7] = [
+        Metric::AvgDistance,
+        Metric::TailLoss,
+        Metric::AvgLoss,
+        Metric::GradSq,
+        Metric::Accuracy,
+        Metric::BestAccuracy,
+        Metric::TestLoss,
+    ];
+
+    /// The default metric of a problem.
     pub fn of(problem: ProblemKind) -> Metric {
-        match problem {
-            ProblemKind::Digits | ProblemKind::Mnist => Metric::Accuracy,
-            ProblemKind::Quadratic | ProblemKind::Lsq | ProblemKind::LowerBound => Metric::TailLoss,
+        if problem.is_network() {
+            Metric::Accuracy
+        } else {
+            Metric::AvgDistance
         }
     }
 
-    /// The CSV column suffix: `tail_loss` or `test_accuracy`.
-    pub fn key(self) -> &'static str {
+    /// Whether the metric is measured on `problem`.
+    pub fn applies_to(self, problem: ProblemKind) -> bool {
+        let net = matches!(self, Metric::Accuracy | Metric::BestAccuracy | Metric::TestLoss);
+        net == problem.is_network()
+    }
+
+    /// The metrics of `problem`, its default first.
+    pub fn for_problem(problem: ProblemKind) -> Vec<Metric> {
+        Metric::ALL.into_iter().filter(|m| m.applies_to(problem)).collect()
+    }
+
+    /// The name `--metric` and the link's `metric=` take.
+    pub fn name(self) -> &'static str {
         match self {
+            Metric::AvgDistance => "avg_distance",
             Metric::TailLoss => "tail_loss",
+            Metric::AvgLoss => "avg_loss",
+            Metric::GradSq => "grad_sq",
+            Metric::Accuracy => "accuracy",
+            Metric::BestAccuracy => "best_accuracy",
+            Metric::TestLoss => "test_loss",
+        }
+    }
+
+    /// Parses a metric name for `problem`; a clear message when it is unknown or does not apply.
+    pub fn parse(name: &str, problem: ProblemKind) -> Result<Metric, String> {
+        let names = || Metric::for_problem(problem).iter().map(|m| m.name()).collect::<Vec<_>>().join(", ");
+        let m = Metric::ALL
+            .into_iter()
+            .find(|m| m.name() == name.trim())
+            .ok_or_else(|| format!("metric {name:?}: unknown (on problem={} choose {})", problem.key(), names()))?;
+        if !m.applies_to(problem) {
+            return Err(format!("metric {}: not measured on problem={} (choose {})", m.name(), problem.key(), names()));
+        }
+        Ok(m)
+    }
+
+    /// What it is, in words (menus, colour bars).
+    pub fn label(self) -> &'static str {
+        match self {
+            Metric::AvgDistance => "distance of the averaged iterate to the optimum ‖W̄ − w*‖",
+            Metric::TailLoss => "raw iterate's tail loss f(W) − f*",
+            Metric::AvgLoss => "averaged iterate's loss f(W̄) − f*",
+            Metric::GradSq => "mean ‖∇f(W)‖² over the tail (the theorems' quantity)",
+            Metric::Accuracy => "final test accuracy",
+            Metric::BestAccuracy => "best test accuracy",
+            Metric::TestLoss => "final test loss (NLL)",
+        }
+    }
+
+    /// A short form for map titles.
+    pub fn short(self) -> &'static str {
+        match self {
+            Metric::AvgDistance => "‖W̄ − w*‖",
+            Metric::TailLoss => "tail f(W) − f*",
+            Metric::AvgLoss => "f(W̄) − f*",
+            Metric::GradSq => "tail ‖∇f‖²",
+            Metric::Accuracy => "test accuracy",
+            Metric::BestAccuracy => "best test accuracy",
+            Metric::TestLoss => "test loss",
+        }
+    }
+
+    /// The CSV column suffix (`<algo>_<column>`).
+    pub fn column(self) -> &'static str {
+        match self {
+            Metric::AvgDistance => "avg_distance",
+            Metric::TailLoss => "tail_loss",
+            Metric::AvgLoss => "avg_loss",
+            Metric::GradSq => "tail_grad_sq",
             Metric::Accuracy => "test_accuracy",
+            Metric::BestAccuracy => "best_test_accuracy",
+            Metric::TestLoss => "test_loss",
         }
     }
 
     pub fn higher_is_better(self) -> bool {
-        self == Metric::Accuracy
+        matches!(self, Metric::Accuracy | Metric::BestAccuracy)
+    }
+
+    /// Whether Tiki-Taka is compared with Analog SGD as a difference in percentage points
+    /// (accuracies) rather than a ratio.
+    pub fn compares_by_difference(self) -> bool {
+        self.higher_is_better()
+    }
+
+    /// The comparison's CSV column: `tt_over_analog` or `tt_minus_analog`.
+    pub fn comparison_column(self) -> &'static str {
+        if self.compares_by_difference() {
+            "tt_minus_analog"
+        } else {
+            "tt_over_analog"
+        }
+    }
+}
+
+/// Every sweep metric of one track.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Measures {
+    pub avg_distance: Option<f64>,
+    pub tail_loss: Option<f64>,
+    pub avg_loss: Option<f64>,
+    pub grad_sq: Option<f64>,
+    pub accuracy: Option<f64>,
+    pub best_accuracy: Option<f64>,
+    pub test_loss: Option<f64>,
+}
+
+impl Measures {
+    /// The value of `m`, `None` when not measured or not finite.
+    pub fn get(&self, m: Metric) -> Option<f64> {
+        match m {
+            Metric::AvgDistance => self.avg_distance,
+            Metric::TailLoss => self.tail_loss,
+            Metric::AvgLoss => self.avg_loss,
+            Metric::GradSq => self.grad_sq,
+            Metric::Accuracy => self.accuracy,
+            Metric::BestAccuracy => self.best_accuracy,
+            Metric::TestLoss => self.test_loss,
+        }
+        .filter(|v| v.is_finite())
+    }
+
+    /// Sets the value of `m`.
+    pub fn set(&mut self, m: Metric, v: Option<f64>) {
+        let slot = match m {
+            Metric::AvgDistance => &mut self.avg_distance,
+            Metric::TailLoss => &mut self.tail_loss,
+            Metric::AvgLoss => &mut self.avg_loss,
+            Metric::GradSq => &mut self.grad_sq,
+            Metric::Accuracy => &mut self.accuracy,
+            Metric::BestAccuracy => &mut self.best_accuracy,
+            Metric::TestLoss => &mut self.test_loss,
+        };
+        *slot = v.filter(|v| v.is_finite());
     }
 }
 
@@ -149,52 +299,64 @@ impl Metric {
 pub struct AlgoOutcome {
     /// The track key of the summary: `analog`, `tt_pulse`, `analog_sample`, …
     pub algorithm: String,
-    /// The metric, `None` when it is not a finite number.
-    pub value: Option<f64>,
+    /// Every metric of the problem (so the page can switch metric without re-running).
+    pub measures: Measures,
     /// Whether the track diverged (in any seed).
     pub diverged: bool,
 }
 
-/// The result of running one scenario to its end, reduced to the sweep's metric: small,
+/// The result of running one scenario to its end, reduced to the sweep's metrics: small,
 /// serialisable (the browser's Web Workers send it back as JSON).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Outcome {
+    /// The metric [`Outcome::value`] and the comparisons read.
     pub metric: Metric,
     /// Every track of the summary, in its order.
     pub algorithms: Vec<AlgoOutcome>,
 }
 
 impl Outcome {
-    /// The tail losses of a `quadratic`, `lsq` or `lower_bound` summary.
+    /// Every metric of a `quadratic`, `lsq` or `lower_bound` summary.
     pub fn from_summary(s: &Summary) -> Outcome {
         Outcome {
-            metric: Metric::TailLoss,
+            metric: Metric::AvgDistance,
             algorithms: s
                 .algorithms
                 .iter()
-                .map(|a| AlgoOutcome {
-                    algorithm: a.algorithm.clone(),
-                    value: Some(a.tail_loss).filter(|v| v.is_finite()),
-                    diverged: a.diverged,
+                .map(|a| {
+                    let mut measures = Measures::default();
+                    measures.set(Metric::AvgDistance, Some(a.avg_distance));
+                    measures.set(Metric::TailLoss, Some(a.tail_loss));
+                    measures.set(Metric::AvgLoss, Some(a.avg_loss));
+                    measures.set(Metric::GradSq, Some(a.tail_grad_sq));
+                    AlgoOutcome { algorithm: a.algorithm.clone(), measures, diverged: a.diverged }
                 })
                 .collect(),
         }
     }
 
-    /// The final test accuracies of a `digits` summary.
+    /// Every metric of a network summary.
     pub fn from_net_summary(s: &NetSummary) -> Outcome {
         Outcome {
             metric: Metric::Accuracy,
             algorithms: s
                 .algorithms
                 .iter()
-                .map(|a| AlgoOutcome {
-                    algorithm: a.algorithm.clone(),
-                    value: Some(a.final_accuracy).filter(|v| v.is_finite()),
-                    diverged: a.diverged,
+                .map(|a| {
+                    let mut measures = Measures::default();
+                    measures.set(Metric::Accuracy, Some(a.final_accuracy));
+                    measures.set(Metric::BestAccuracy, Some(a.best_accuracy));
+                    measures.set(Metric::TestLoss, a.epochs.last().map(|e| e.test_loss));
+                    AlgoOutcome { algorithm: a.algorithm.clone(), measures, diverged: a.diverged }
                 })
                 .collect(),
         }
+    }
+
+    /// The same outcome read through metric `m`.
+    pub fn with_metric(mut self, m: Metric) -> Outcome {
+        self.metric = m;
+        self
     }
 
     /// The track that stands for algorithm `a`: its expected-dynamic (per mini-batch) track if
@@ -212,7 +374,7 @@ impl Outcome {
 
     /// The metric of algorithm `a`, `None` when it does not run or diverged.
     pub fn value(&self, a: AlgorithmKind) -> Option<f64> {
-        self.track(a).filter(|t| !t.diverged).and_then(|t| t.value)
+        self.track(a).filter(|t| !t.diverged).and_then(|t| t.measures.get(self.metric))
     }
 
     /// Whether algorithm `a` diverged.
@@ -220,34 +382,18 @@ impl Outcome {
         self.track(a).is_some_and(|t| t.diverged)
     }
 
-    /// Tail loss of algorithm `a` (`None` on `digits`).
-    pub fn tail_loss(&self, a: AlgorithmKind) -> Option<f64> {
-        self.value(a).filter(|_| self.metric == Metric::TailLoss)
-    }
-
-    /// Final test accuracy of algorithm `a` in [0, 1] (`None` unless on `digits`).
-    pub fn accuracy(&self, a: AlgorithmKind) -> Option<f64> {
-        self.value(a).filter(|_| self.metric == Metric::Accuracy)
-    }
-
-    /// Tiki-Taka's tail loss over Analog SGD's (below 1: Tiki-Taka better; `None` on `digits`).
-    pub fn ratio(&self) -> Option<f64> {
-        Some(self.tail_loss(AlgorithmKind::TikiTaka)? / self.tail_loss(AlgorithmKind::Analog)?)
-    }
-
-    /// Tiki-Taka's test accuracy minus Analog SGD's, in percentage points (above 0: Tiki-Taka
-    /// better; `None` unless on `digits`).
-    pub fn tt_minus_analog(&self) -> Option<f64> {
-        Some(100.0 * (self.accuracy(AlgorithmKind::TikiTaka)? - self.accuracy(AlgorithmKind::Analog)?))
-    }
-
-    /// The comparison of Tiki-Taka with Analog SGD the metric calls for: [`Outcome::ratio`] or
-    /// [`Outcome::tt_minus_analog`].
+    /// The comparison of Tiki-Taka with Analog SGD on the metric: on accuracies Tiki-Taka's
+    /// minus Analog SGD's in percentage points (above 0: Tiki-Taka better), otherwise
+    /// Tiki-Taka's value over Analog SGD's (below 1: Tiki-Taka better).
     pub fn comparison(&self) -> Option<f64> {
-        match self.metric {
-            Metric::TailLoss => self.ratio(),
-            Metric::Accuracy => self.tt_minus_analog(),
-        }
+        let (t, a) = (self.value(AlgorithmKind::TikiTaka)?, self.value(AlgorithmKind::Analog)?);
+        Some(if self.metric.compares_by_difference() { 100.0 * (t - a) } else { t / a })
+    }
+
+    /// Whether Tiki-Taka did better than Analog SGD on the metric (`None` when either is missing).
+    pub fn tiki_taka_better(&self) -> Option<bool> {
+        let c = self.comparison()?;
+        Some(if self.metric.compares_by_difference() { c > 0.0 } else { c < 1.0 })
     }
 }
 
@@ -329,21 +475,9 @@ impl Cell {
     pub fn diverged(&self, a: AlgorithmKind) -> bool {
         self.outcome.diverged(a)
     }
-    /// See [`Outcome::tail_loss`].
-    pub fn tail_loss(&self, a: AlgorithmKind) -> Option<f64> {
-        self.outcome.tail_loss(a)
-    }
-    /// See [`Outcome::accuracy`].
-    pub fn accuracy(&self, a: AlgorithmKind) -> Option<f64> {
-        self.outcome.accuracy(a)
-    }
-    /// See [`Outcome::ratio`].
-    pub fn ratio(&self) -> Option<f64> {
-        self.outcome.ratio()
-    }
-    /// See [`Outcome::tt_minus_analog`].
-    pub fn tt_minus_analog(&self) -> Option<f64> {
-        self.outcome.tt_minus_analog()
+    /// See [`Outcome::comparison`].
+    pub fn comparison(&self) -> Option<f64> {
+        self.outcome.comparison()
     }
 }
 
@@ -359,7 +493,15 @@ impl Sweep {
                 return Err(format!("sweep axis {}: the key does not apply to this scenario", a.key));
             }
         }
-        Ok(Sweep { base, x, y })
+        let metric = Metric::of(base.problem);
+        Ok(Sweep { base, x, y, metric })
+    }
+
+    /// The sweep measured by `metric` (refused when the problem does not measure it).
+    pub fn with_metric(mut self, metric: Metric) -> Result<Sweep, String> {
+        Metric::parse(metric.name(), self.base.problem)?;
+        self.metric = metric;
+        Ok(self)
     }
 
     /// Number of cells.
@@ -387,13 +529,13 @@ impl Sweep {
 
     /// The metric of every cell.
     pub fn metric(&self) -> Metric {
-        Metric::of(self.base.problem)
+        self.metric
     }
 
     /// Runs cell (i, j) exactly as `playground run` does.
     pub fn run_cell(&self, i: usize, j: usize) -> Cell {
         let scenario = self.cell_scenario(i, j);
-        Cell { i, j, outcome: run_outcome(&scenario), scenario }
+        Cell { i, j, outcome: run_outcome(&scenario).with_metric(self.metric), scenario }
     }
 
     /// Runs every cell on `threads` threads (natively); cells come back in index order.
@@ -431,9 +573,8 @@ impl Sweep {
     }
 
     /// The grid as CSV: the two keys, then per algorithm its metric and whether it diverged
-    /// (`<algo>_tail_loss,<algo>_diverged` or, on `digits`, `<algo>_test_accuracy` in [0, 1]),
-    /// then the comparison: `tt_over_analog` (tail-loss ratio) or, on `digits`,
-    /// `tt_minus_analog` (test accuracy, in percentage points).
+    /// (`<algo>_avg_distance,<algo>_diverged`, …; accuracies in [0, 1]), then the comparison:
+    /// `tt_over_analog` (a ratio) or, for accuracies, `tt_minus_analog` (percentage points).
     pub fn csv(&self, cells: &[Cell]) -> String {
         let mut out = self.csv_header();
         for c in cells {
@@ -452,12 +593,9 @@ impl Sweep {
         let metric = self.metric();
         let mut out = format!("{},{}", self.x.key, self.y.key);
         for a in self.csv_algorithms() {
-            out.push_str(&format!(",{k}_{m},{k}_diverged", k = a.key(), m = metric.key()));
+            out.push_str(&format!(",{k}_{m},{k}_diverged", k = a.key(), m = metric.column()));
         }
-        out.push_str(match metric {
-            Metric::TailLoss => ",tt_over_analog\n",
-            Metric::Accuracy => ",tt_minus_analog\n",
-        });
+        out.push_str(&format!(",{}\n", metric.comparison_column()));
         out
     }
 

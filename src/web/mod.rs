@@ -493,8 +493,8 @@ fn wire_transport(app: &Shared) -> Result<(), JsValue> {
     on::<Event>(&by_id::<HtmlElement>("export-csv")?, "click", move |_| {
         let x = a.borrow();
         let csv = match (&x.digits.snapshot, x.is_digits()) {
-            (Some(d), true) => crate::sim::network::epochs_csv(&d.summary),
-            _ => history_csv(x.run()),
+            (Some(d), true) => crate::sim::table::epochs_csv(&d.summary),
+            _ => crate::sim::table::history_csv(x.run()),
         };
         let _ = download("run.csv", "text/csv", &csv);
     })?;
@@ -590,30 +590,6 @@ fn wire_canvases(app: &Shared) -> Result<(), JsValue> {
         x.request_redraw();
     })?;
     Ok(())
-}
-
-/// The loss history of every algorithm as CSV: one row per recorded bucket (full resolution for
-/// short runs, merged buckets of equal length for long ones) with mean, min and max of f − f*.
-fn history_csv(run: &crate::sim::Run) -> String {
-    let mut out = String::from("step,steps");
-    for t in &run.tracks {
-        let k = crate::sim::run::track_key(&t.algo);
-        out.push_str(&format!(",{k}_loss_mean,{k}_loss_min,{k}_loss_max"));
-    }
-    out.push('\n');
-    let rows = run.tracks.iter().map(|t| t.loss.buckets().len()).max().unwrap_or(0);
-    for r in 0..rows {
-        let Some(first) = run.tracks.iter().find_map(|t| t.loss.buckets().get(r)) else { break };
-        out.push_str(&format!("{},{}", first.start, first.len));
-        for t in &run.tracks {
-            match t.loss.buckets().get(r) {
-                Some(b) => out.push_str(&format!(",{:e},{:e},{:e}", b.mean(), b.min, b.max)),
-                None => out.push_str(",,,"),
-            }
-        }
-        out.push('\n');
-    }
-    out
 }
 
 /// Offers `text` as a file download of MIME type `mime`.

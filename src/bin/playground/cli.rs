@@ -16,10 +16,11 @@ Examples:
   playground export aihwkit 'problem=lsq&tau=0.8' --out lsq.py
 
 The scenario query uses the keys listed by `playground keys`. --every K and --tail FRACTION apply to
-quadratic, lsq and lower_bound (a CSV row every K steps, tail means over the last FRACTION of steps);
+quadratic, lsq and lower_bound (a trajectory row every K steps, tail means over the last FRACTION of steps);
 on digits the CSV has one row per epoch and track, and the summary reports final and best test
-accuracy. A sweep cell's metric is the tail loss, or on digits the final test accuracy (mean over
-seeds). Bad input exits with code 2 and one line on stderr.";
+accuracy. A sweep cell's metric (--metric) is by default the averaged iterate's distance to the
+optimum, or on networks the final test accuracy (mean over seeds). Bad input exits with code 2 and
+one line on stderr.";
 
 /// Live simulator of training on analog in-memory computing hardware: Analog SGD vs Tiki-Taka.
 #[derive(Parser, Debug)]
@@ -40,8 +41,9 @@ pub enum Command {
     /// Run a grid over two keys (or one shard of it) and write one CSV row per cell
     ///
     /// Every cell runs exactly as `playground run` of its scenario (bit-identical summary); its row
-    /// has each algorithm's tail loss (on digits: final test accuracy), whether it diverged, and
-    /// Tiki-Taka over Analog SGD (on digits: Tiki-Taka minus Analog SGD, in points).
+    /// has each algorithm's metric (--metric; default: the averaged iterate's distance to the
+    /// optimum, on networks the final test accuracy), whether it diverged, and Tiki-Taka over
+    /// Analog SGD (accuracies: Tiki-Taka minus Analog SGD, in points).
     Sweep(SweepArgs),
     /// Join the shard CSVs of a sweep into the unsharded sweep's CSV (and SVG)
     ///
@@ -116,11 +118,14 @@ pub struct RunArgs {
     /// The scenario as a query, e.g. 'problem=lsq&tau=0.8' (keys: `playground keys`; empty: defaults)
     #[arg(value_name = "SCENARIO", default_value = "", hide_default_value = true)]
     pub query: String,
-    /// Write the first seed's trajectory as CSV: per algorithm the loss f − f*, ‖∇f‖² and the weights
-    /// (on digits: one row per epoch and track)
+    /// Write the first seed's recorded curves as CSV, as the page's CSV button does: per track the
+    /// raw loss f − f* (mean, min, max), the averaged iterate's f(W̄) − f* and ‖W̄ − w*‖; with
+    /// --every, the trajectory every K steps with ‖∇f‖² and the weights (on digits: one row per
+    /// epoch and track)
     #[arg(long, value_name = "FILE")]
     pub csv: Option<PathBuf>,
-    /// One CSV row every K steps, and the last step [default: 1] (not on digits)
+    /// Write the trajectory table instead: one CSV row every K steps, and the last step (not on
+    /// digits)
     #[arg(long, value_name = "K", value_parser = at_least_one)]
     pub every: Option<u64>,
     /// Tail means over the last FRACTION of steps, in (0, 1] [default: 0.2] (not on digits)
@@ -150,6 +155,12 @@ pub struct SweepArgs {
     /// Also draw the three heatmaps (each algorithm's metric and the comparison) as one SVG
     #[arg(long, value_name = "FILE")]
     pub svg: Option<PathBuf>,
+    /// What each cell reports: avg_distance (‖W̄ − w*‖ of the averaged iterate; the default),
+    /// tail_loss (raw iterates' mean f − f* over the tail), avg_loss (f(W̄) − f*), grad_sq (mean
+    /// ‖∇f‖² over the tail); on networks accuracy (final test accuracy; the default),
+    /// best_accuracy, test_loss
+    #[arg(long, value_name = "METRIC")]
+    pub metric: Option<String>,
     /// Worker threads [default: all cores]
     #[arg(long, value_name = "N", value_parser = at_least_one_usize)]
     pub threads: Option<usize>,

@@ -2,9 +2,9 @@
 
 use crate::cli::RunArgs;
 use crate::print_out;
-use analog_playground::sim::network::{epochs_csv, NetEnsemble};
+use analog_playground::sim::network::NetEnsemble;
 use analog_playground::sim::scenario::Scenario;
-use analog_playground::sim::{Ensemble, Run};
+use analog_playground::sim::{table, Ensemble, Run};
 use std::io::Write;
 
 pub fn run(opts: RunArgs) -> Result<(), String> {
@@ -19,9 +19,16 @@ pub fn run(opts: RunArgs) -> Result<(), String> {
             let shown = path.display();
             let file = std::fs::File::create(path).map_err(|e| format!("--csv {shown}: {e}"))?;
             let mut out = std::io::BufWriter::new(file);
-            // The CSV follows the first seed's run; the summary covers every seed.
-            write_csv(&mut sim.runs[0], opts.every.unwrap_or(1), &mut out)
-                .map_err(|e| format!("--csv {shown}: {e}"))?;
+            // The CSV follows the first seed's run; the summary covers every seed. Without
+            // --every it is the recorded curves, as the page's CSV button writes them.
+            match opts.every {
+                Some(every) => write_trajectory(&mut sim.runs[0], every, &mut out),
+                None => {
+                    sim.run_to_end();
+                    out.write_all(table::history_csv(&sim.runs[0]).as_bytes()).and_then(|_| out.flush())
+                }
+            }
+            .map_err(|e| format!("--csv {shown}: {e}"))?;
             sim.run_to_end();
         }
         None => sim.run_to_end(),
@@ -44,39 +51,23 @@ fn run_digits(scenario: &Scenario, opts: &RunArgs) -> Result<(), String> {
     sim.run_to_end();
     let summary = sim.summary();
     if let Some(path) = &opts.csv {
-        std::fs::write(path, epochs_csv(&summary)).map_err(|e| format!("--csv {}: {e}", path.display()))?;
+        std::fs::write(path, table::epochs_csv(&summary)).map_err(|e| format!("--csv {}: {e}", path.display()))?;
     }
     let json = serde_json::to_string_pretty(&summary).map_err(|e| e.to_string())?;
     print_out(&format!("{json}\n"));
     Ok(())
 }
 
-/// Steps the run to its end, writing one CSV row every `every` steps (and the last step):
-/// the step k, then per algorithm f(W_k) − f*, ‖∇f(W_k)‖² and the weights W_k.
-fn write_csv(sim: &mut Run, every: u64, out: &mut impl Write) -> std::io::Result<()> {
+/// Steps the run to its end, writing one row of the trajectory table every `every` steps (and
+/// the last step).
+fn write_trajectory(sim: &mut Run, every: u64, out: &mut impl Write) -> std::io::Result<()> {
     let dim = sim.problem.dim();
-    let mut header = vec!["step".to_string()];
-    for t in &sim.tracks {
-        let a = t.algo.kind.key();
-        header.push(format!("{a}_loss"));
-        header.push(format!("{a}_grad_sq"));
-        header.extend((0..dim).map(|i| format!("{a}_w{i}")));
-    }
-    writeln!(out, "{}", header.join(","))?;
-    let mut scratch = vec![0.0; dim];
-    let mut grad = vec![0.0; dim];
+    writeln!(out, "{}", table::trajectory_header(sim))?;
+    let (mut scratch, mut grad) = (vec![0.0; dim], vec![0.0; dim]);
     loop {
         let at_end = sim.finished();
         if sim.step.is_multiple_of(every) || at_end {
-            let mut row = vec![sim.step.to_string()];
-            for t in &sim.tracks {
-                let loss = sim.problem.eval(&t.algo.w, &mut scratch, &mut grad);
-                let gsq: f64 = grad.iter().map(|g| g * g).sum();
-                row.push(format!("{loss:e}"));
-                row.push(format!("{gsq:e}"));
-                row.extend(t.algo.w.iter().map(|w| format!("{w}")));
-            }
-            writeln!(out, "{}", row.join(","))?;
+            writeln!(out, "{}", table::trajectory_row(sim, &mut scratch, &mut grad))?;
         }
         if at_end {
             break;

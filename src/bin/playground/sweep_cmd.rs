@@ -4,12 +4,16 @@ use crate::cli::{MergeArgs, SweepArgs};
 use crate::{print_out, progress_bar, threads_default};
 use analog_playground::sim::scenario::Scenario;
 use analog_playground::sim::sweep::shard::{merge as merge_shards, Shard};
-use analog_playground::sim::sweep::{Cell, Sweep};
+use analog_playground::sim::sweep::{Cell, Metric, Sweep};
 use std::path::Path;
 
 pub fn sweep(args: SweepArgs) -> Result<(), String> {
     let base = Scenario::parse(&args.query).map_err(|e| e.to_string())?;
-    let sweep = Sweep::new(base, args.x, args.y)?;
+    let problem = base.problem;
+    let mut sweep = Sweep::new(base, args.x, args.y)?;
+    if let Some(name) = &args.metric {
+        sweep = sweep.with_metric(Metric::parse(name, problem)?)?;
+    }
     if let (Some(_), Some(_)) = (&args.shard, &args.svg) {
         return Err("--svg draws the whole grid: give it to `playground merge` of the shards instead".into());
     }
@@ -37,6 +41,7 @@ pub fn sweep(args: SweepArgs) -> Result<(), String> {
                 "scenario": sweep.base.to_query(),
                 "x": sweep.x.to_text(),
                 "y": sweep.y.to_text(),
+                "metric": sweep.metric.name(),
                 "cells": cells.len(),
                 "seconds": secs,
                 "cells_per_second": cells.len() as f64 / secs,

@@ -558,18 +558,3 @@ impl NetEnsemble {
         out
     }
 }
-
-/// The per-epoch curves of a summary as CSV (`playground run --csv`, the page's CSV export): one
-/// row per track and epoch.
-pub fn epochs_csv(summary: &NetSummary) -> String {
-    let mut out = String::from("algorithm,epoch,train_loss,test_loss,test_accuracy,max_saturation,pulses\n");
-    for a in &summary.algorithms {
-        for r in &a.epochs {
-            out.push_str(&format!(
-                "{},{},{},{},{},{},{}\n",
-                a.algorithm, r.epoch, r.train_loss, r.test_loss, r.test_accuracy, r.max_saturation, r.pulses
-            ));
-        }
-    }
-    out
-}

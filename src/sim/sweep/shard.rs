@@ -17,15 +17,16 @@
 //! # scenario=v=1&problem=lsq&…
 //! # x=tau=0.5:4:log:3
 //! # y=alpha=0.001:0.01:log:4
+//! # metric=avg_distance
 //! # cells=1,4,7,10
-//! tau,alpha,analog_tail_loss,…
+//! tau,alpha,analog_avg_distance,…
 //! ```
 //!
 //! The merge checks every file against the grid the preamble describes: the same version, scenario
-//! and axes in every file, the cell list of its shard, one row per cell whose text equals what the
+//! axes and metric in every file, the cell list of its shard, one row per cell whose text equals what the
 //! sweep writes for the cell read back from it, no cell twice and none missing.
 
-use super::{AlgoOutcome, Cell, Outcome, Sweep};
+use super::{AlgoOutcome, Cell, Measures, Metric, Outcome, Sweep};
 use crate::sim::scenario::Scenario;
 use crate::sim::sweep::Axis;
 
@@ -69,12 +70,13 @@ impl Sweep {
     pub fn shard_csv(&self, shard: Shard, cells: &[Cell]) -> String {
         let list: Vec<String> = shard.cells(self.len()).iter().map(usize::to_string).collect();
         format!(
-            "{MAGIC}\n# shard={}\n# version={}\n# scenario={}\n# x={}\n# y={}\n# cells={}\n{}",
+            "{MAGIC}\n# shard={}\n# version={}\n# scenario={}\n# x={}\n# y={}\n# metric={}\n# cells={}\n{}",
             shard.to_text(),
             env!("CARGO_PKG_VERSION"),
             self.base.to_query(),
             self.x.to_text(),
             self.y.to_text(),
+            self.metric.name(),
             list.join(","),
             self.csv(cells)
         )
@@ -109,9 +111,10 @@ pub fn parse_shard(text: &str) -> Result<ShardFile, String> {
     let shard = Shard::parse(&field("shard")?)?;
     let version = field("version")?;
     let scenario = field("scenario")?;
-    let (x, y, list) = (field("x")?, field("y")?, field("cells")?);
+    let (x, y, metric, list) = (field("x")?, field("y")?, field("metric")?, field("cells")?);
     let base = Scenario::parse(&scenario).map_err(|e| format!("scenario: {e}"))?;
-    let sweep = Sweep::new(base, Axis::parse(&x)?, Axis::parse(&y)?)?;
+    let metric = Metric::parse(&metric, base.problem)?;
+    let sweep = Sweep::new(base, Axis::parse(&x)?, Axis::parse(&y)?)?.with_metric(metric)?;
     let expected = shard.cells(sweep.len());
     let listed: Vec<usize> = if list.is_empty() {
         vec![]
@@ -152,7 +155,9 @@ fn read_row(sweep: &Sweep, c: usize, row: &str) -> Option<Cell> {
         .iter()
         .zip(fields[2..].chunks(2))
         .map(|(a, f)| {
-            Some(AlgoOutcome { algorithm: a.key().to_string(), value: value(f[0])?, diverged: f[1].parse().ok()? })
+            let mut measures = Measures::default();
+            measures.set(sweep.metric, value(f[0])?);
+            Some(AlgoOutcome { algorithm: a.key().to_string(), measures, diverged: f[1].parse().ok()? })
         })
         .collect::<Option<Vec<_>>>()?;
     let (i, j) = sweep.index(c);
@@ -177,6 +182,7 @@ pub fn merge(files: &[(String, String)]) -> Result<(Sweep, Vec<Cell>), String> {
             ("scenario", f.sweep.base != first.sweep.base),
             ("x axis", f.sweep.x != first.sweep.x),
             ("y axis", f.sweep.y != first.sweep.y),
+            ("metric", f.sweep.metric != first.sweep.metric),
             ("playground version", f.version != first.version),
         ];
         if let Some((what, _)) = differs.iter().find(|d| d.1) {
