@@ -65,6 +65,13 @@ pub fn set_hidden(id: &str, hidden: bool) {
     }
 }
 
+/// Scrolls the element `id` to the top of the viewport (if it exists).
+pub fn scroll_into_view(id: &str) {
+    if let Ok(e) = by_id::<HtmlElement>(id) {
+        e.scroll_into_view_with_bool(true);
+    }
+}
+
 /// Whether a media query matches.
 pub fn media(query: &str) -> bool {
     window().match_media(query).ok().flatten().is_some_and(|m| m.matches())

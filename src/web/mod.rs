@@ -289,11 +289,12 @@ fn sync_all(app: &Shared) {
         let a = app.borrow();
         (a.scenario.problem, a.sweep_problem, a.sweep.running, a.view.sweep.is_some())
     };
-    if prev != Some(problem) {
-        let refill = prev.is_some() || (!from_link && problem.is_network());
-        sweep_form_for(problem, refill && !running);
-        app.borrow_mut().sweep_problem = Some(problem);
+    let refill = prev.is_some_and(|p| p != problem) || (prev.is_none() && !from_link && problem.is_network());
+    {
+        let a = app.borrow();
+        sweep_form_for(&a.scenario, a.view.sweep_metric.as_deref(), refill && !running);
     }
+    app.borrow_mut().sweep_problem = Some(problem);
 }
 
 fn show_notices(notices: &[String]) -> Result<(), JsValue> {

@@ -7,7 +7,7 @@ use super::dom;
 use super::workers::{Incoming, Workers};
 use crate::figures::heatmap::{draw_heatmap, sweep_heatmaps, Heatmap};
 use crate::figures::{fmt_num, Mapping, Theme};
-use crate::sim::sweep::{Cell, Outcome, Sweep};
+use crate::sim::sweep::{Cell, Metric, Outcome, Sweep};
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use wasm_bindgen::{Clamped, JsCast, JsValue};
@@ -41,6 +41,8 @@ pub struct SweepView {
     scratch: HtmlCanvasElement,
     dirty: bool,
     last_draw: f64,
+    /// The cell last clicked (loaded into the live view), outlined on every map.
+    selected: Option<(usize, usize)>,
 }
 
 impl SweepView {
@@ -61,6 +63,7 @@ impl SweepView {
             scratch: dom::document().create_element("canvas")?.dyn_into()?,
             dirty: true,
             last_draw: f64::NEG_INFINITY,
+            selected: None,
         })
     }
 
@@ -68,6 +71,7 @@ impl SweepView {
     pub fn start(&mut self, sweep: Sweep) {
         self.cells = vec![None; sweep.len()];
         self.sweep = Some(sweep);
+        self.selected = None;
         self.next = 0;
         self.pending.clear();
         self.running = true;
@@ -139,6 +143,7 @@ impl SweepView {
         match parsed {
             Some(Ok(outcome)) => {
                 let (i, j) = sweep.index(idx);
+                let outcome = outcome.with_metric(sweep.metric);
                 self.cells[idx] = Some(Cell { i, j, scenario: sweep.cell_scenario(i, j), outcome });
             }
             _ => {
@@ -155,6 +160,27 @@ impl SweepView {
 
     pub fn mark_dirty(&mut self) {
         self.dirty = true;
+    }
+
+    /// Reads every cell through `metric` (each holds all of its problem's metrics) and redraws.
+    pub fn set_metric(&mut self, metric: Metric) {
+        let Some(sweep) = &mut self.sweep else { return };
+        if !metric.applies_to(sweep.base.problem) {
+            return;
+        }
+        sweep.metric = metric;
+        for c in self.cells.iter_mut().flatten() {
+            c.outcome.metric = metric;
+        }
+        self.dirty = true;
+        self.last_draw = f64::NEG_INFINITY;
+    }
+
+    /// Outlines cell (i, j) on every map (the run loaded from it) and redraws now.
+    pub fn select(&mut self, i: usize, j: usize) {
+        self.selected = Some((i, j));
+        self.dirty = true;
+        self.last_draw = f64::NEG_INFINITY;
     }
 
     /// Redraws the heatmaps if cells completed (at most four times a second, so drawing leaves the cores to the workers) or sizes changed.
@@ -176,6 +202,12 @@ impl SweepView {
         self.heatmaps = sweep_heatmaps(sweep, &self.cells);
         for k in 0..3 {
             self.maps[k] = self.draw_one(k, theme, dpr).ok();
+        }
+        dom::set_text("sweep-legend", &legend(sweep.metric));
+        if let Ok(maps) = dom::by_id::<web_sys::HtmlElement>("heatmaps") {
+            let selected = self.selected.map_or(String::new(), |(i, j)| format!("{i},{j}"));
+            let _ = maps.set_attribute("data-selected", &selected);
+            let _ = maps.set_attribute("data-metric", sweep.metric.name());
         }
     }
 
@@ -205,8 +237,19 @@ impl SweepView {
         )?;
         let area =
             CanvasBackend::with_canvas_object(layer.canvas.clone()).ok_or("no canvas backend")?.into_drawing_area();
-        draw_heatmap(&area, hm, theme, dpr, false).map_err(|e| JsValue::from_str(&e))
+        let m = draw_heatmap(&area, hm, theme, dpr, false).map_err(|e| JsValue::from_str(&e))?;
+        if let Some((i, j)) = self.selected.filter(|&(i, j)| i < hm.x.len() && j < hm.y.len()) {
+            let (l, t, r, b) = hm.cell_rect(&m, i, j);
+            ctx.set_stroke_style_str(&crate::figures::theme::css(theme.fg));
+            ctx.set_line_width(2.5 * dpr);
+            ctx.stroke_rect(l + dpr, t + dpr, r - l - 2.0 * dpr, b - t - 2.0 * dpr);
+            ctx.set_stroke_style_str(&crate::figures::theme::css(theme.bg));
+            ctx.set_line_width(1.0 * dpr);
+            ctx.stroke_rect(l + 2.5 * dpr, t + 2.5 * dpr, r - l - 5.0 * dpr, b - t - 5.0 * dpr);
+        }
+        Ok(m)
     }
+
 
     fn write_progress(&self) {
         let total = self.sweep.as_ref().map_or(0, Sweep::len);
@@ -249,5 +292,16 @@ impl SweepView {
         let sweep = self.sweep.as_ref()?;
         let done: Vec<Cell> = self.cells.iter().flatten().cloned().collect();
         Some(sweep.csv(&done))
+    }
+}
+
+/// The maps' key in words (under the maps, for readers and screen readers alike).
+fn legend(metric: Metric) -> String {
+    let what = metric.label();
+    if metric.compares_by_difference() {
+        format!("Colours: {what}. Right map, Tiki-Taka − Analog SGD in points: blue = Tiki-Taka better, red = Analog SGD better; crossed cells diverged.")
+    } else {
+        let better = if metric.higher_is_better() { "higher" } else { "lower" };
+        format!("Colours: {what} ({better} is better). Right map, Tiki-Taka / Analog SGD: blue (below 1) = Tiki-Taka better, red (above 1) = Analog SGD better; crossed cells diverged.")
     }
 }

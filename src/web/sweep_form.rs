@@ -5,19 +5,50 @@ use super::dom::{self, by_id, create, on};
 use super::{download, scenario_changed, sweep, Shared};
 use crate::figures::fmt_num;
 use crate::sim::algorithm::AlgorithmKind;
-use crate::sim::scenario::{fmt_f64, Kind, ProblemKind};
+use crate::sim::scenario::{fmt_f64, Kind, ProblemKind, Scenario};
+use crate::sim::sweep::Metric;
 use wasm_bindgen::JsValue;
 use web_sys::{Event, HtmlElement, HtmlInputElement, HtmlSelectElement, PointerEvent};
 
-/// Numeric keys a sweep can vary, in table order.
-fn sweepable_keys() -> Vec<&'static crate::sim::scenario::Key> {
+/// Numeric keys a sweep can vary for `scenario` (those that apply to it), in table order.
+fn sweepable_keys(scenario: &Scenario) -> Vec<&'static crate::sim::scenario::Key> {
     crate::sim::scenario::KEYS
         .iter()
         .filter(|k| {
             matches!(k.kind, Kind::Float { .. } | Kind::Int { .. })
                 && !matches!(k.name, "v" | "steps" | "seeds" | "epochs")
+                && (k.applies)(scenario)
         })
         .collect()
+}
+
+/// Fills a `<select>` with (value, label) options, keeping its current value when it is still
+/// offered (else `fallback`).
+fn fill_select(id: &str, options: &[(String, String)], fallback: &str) {
+    let Ok(sel) = by_id::<HtmlSelectElement>(id) else { return };
+    let current = sel.value();
+    let shape: String = options.iter().map(|o| o.0.as_str()).collect::<Vec<_>>().join(",");
+    if sel.get_attribute("data-options").as_deref() != Some(shape.as_str()) {
+        sel.set_inner_html("");
+        for (value, label) in options {
+            if let Ok(opt) = create("option", "") {
+                let _ = opt.set_attribute("value", value);
+                opt.set_text_content(Some(label));
+                let _ = sel.append_child(&opt);
+            }
+        }
+        let _ = sel.set_attribute("data-options", &shape);
+    }
+    let keep = options.iter().any(|o| o.0 == current);
+    sel.set_value(if keep { &current } else { fallback });
+}
+
+/// The metric the sweep form has chosen for `problem` (its default when none applies).
+pub(super) fn chosen_metric(problem: ProblemKind) -> Metric {
+    by_id::<HtmlSelectElement>("sweep-metric")
+        .ok()
+        .and_then(|s| Metric::parse(&s.value(), problem).ok())
+        .unwrap_or_else(|| Metric::of(problem))
 }
 
 const DEFAULT_SWEEP: &str = "tau:0.2:5:log:24,alpha:0.003:0.3:log:24";
@@ -29,19 +60,34 @@ const DEFAULT_DIGITS_EPOCHS: u64 = 20;
 const DEFAULT_MNIST_SWEEP: &str = "tau:0.3:1.5:log:4,alpha:0.02:0.1:log:3";
 const DEFAULT_MNIST_EPOCHS: u64 = 3;
 
-/// Refills the sweep form with the defaults of `problem` (called when the problem changes and
-/// no sweep is running) and names the metric in the panel's title.
-pub(super) fn sweep_form_for(problem: ProblemKind, refill: bool) {
+/// Offers the keys and metrics that apply to `scenario` (keeping the chosen ones where they still
+/// apply; `metric` is the link's choice), names the metric in the panel's title, and refills the
+/// form with the problem's defaults when `refill` (the problem changed, no sweep running).
+pub(super) fn sweep_form_for(scenario: &Scenario, metric: Option<&str>, refill: bool) {
+    let problem = scenario.problem;
     let digits = problem.is_network();
     dom::set_text("sweep-steps-label", if digits { "epochs" } else { "steps" });
-    dom::set_text(
-        "sweep-title",
-        if digits {
-            "Sensitivity sweep: test accuracy over two parameters"
-        } else {
-            "Sensitivity sweep: tail loss over two parameters"
-        },
-    );
+    let keys: Vec<(String, String)> = sweepable_keys(scenario)
+        .into_iter()
+        .map(|k| {
+            let label = if k.symbol == k.name { k.name.to_string() } else { format!("{} ({})", k.symbol, k.name) };
+            (k.name.to_string(), label)
+        })
+        .collect();
+    for axis in ["x", "y"] {
+        let fallback = if axis == "x" { "tau" } else { "alpha" };
+        fill_select(&format!("sweep-{axis}-key"), &keys, fallback);
+    }
+    let metrics: Vec<(String, String)> =
+        Metric::for_problem(problem).into_iter().map(|m| (m.name().to_string(), m.label().to_string())).collect();
+    let default = metric.and_then(|m| Metric::parse(m, problem).ok()).unwrap_or_else(|| Metric::of(problem));
+    if let (Some(m), Ok(sel)) = (metric, by_id::<HtmlSelectElement>("sweep-metric")) {
+        if Metric::parse(m, problem).is_ok() {
+            sel.set_value(m);
+        }
+    }
+    fill_select("sweep-metric", &metrics, default.name());
+    write_sweep_title(chosen_metric(problem));
     if refill {
         if problem == ProblemKind::Mnist {
             fill_sweep_form(DEFAULT_MNIST_SWEEP, DEFAULT_MNIST_EPOCHS, 1);
@@ -51,6 +97,11 @@ pub(super) fn sweep_form_for(problem: ProblemKind, refill: bool) {
             fill_sweep_form(DEFAULT_SWEEP, DEFAULT_SWEEP_STEPS, 1);
         }
     }
+}
+
+/// The sweep panel's title names what the maps colour.
+fn write_sweep_title(metric: Metric) {
+    dom::set_text("sweep-title", &format!("Sensitivity sweep: {} over two parameters", metric.label()));
 }
 
 fn input(id: &str) -> Option<HtmlInputElement> {
@@ -123,7 +174,8 @@ fn start_sweep(app: &Shared) {
             base.steps = steps;
         }
         base.seeds = seeds;
-        Ok((crate::sim::sweep::Sweep::new(base, x, y)?, steps, seeds))
+        let metric = chosen_metric(base.problem);
+        Ok((crate::sim::sweep::Sweep::new(base, x, y)?.with_metric(metric)?, steps, seeds))
     })();
     match result {
         Ok((sweep, steps, seeds)) => {
@@ -132,6 +184,7 @@ fn start_sweep(app: &Shared) {
             a.view.sweep = Some(axes);
             a.view.sweep_steps = Some(steps);
             a.view.sweep_seeds = Some(seeds);
+            a.view.sweep_metric = Some(sweep.metric.name().to_string());
             a.url_dirty_at = Some(dom::now());
             a.sweep.start(sweep);
         }
@@ -143,15 +196,9 @@ fn start_sweep(app: &Shared) {
 }
 
 pub(super) fn build_sweep(app: &Shared) -> Result<(), JsValue> {
-    for axis in ["x", "y"] {
-        let sel = by_id::<HtmlSelectElement>(&format!("sweep-{axis}-key"))?;
-        for k in sweepable_keys() {
-            let opt = create("option", "")?;
-            opt.set_attribute("value", k.name)?;
-            let label = if k.symbol == k.name { k.name.to_string() } else { format!("{} ({})", k.symbol, k.name) };
-            opt.set_text_content(Some(&label));
-            sel.append_child(&opt)?;
-        }
+    {
+        let a = app.borrow();
+        sweep_form_for(&a.scenario, a.view.sweep_metric.as_deref(), false);
     }
     let (text, steps, seeds, autostart) = {
         let a = app.borrow();
@@ -167,6 +214,18 @@ pub(super) fn build_sweep(app: &Shared) -> Result<(), JsValue> {
     on::<Event>(&by_id::<HtmlElement>("sweep-start")?, "click", move |_| start_sweep(&a))?;
     let a = app.clone();
     on::<Event>(&by_id::<HtmlElement>("sweep-cancel")?, "click", move |_| a.borrow_mut().sweep.cancel())?;
+    // A new metric recolours the maps at once: every cell holds all of its problem's metrics.
+    let a = app.clone();
+    on::<Event>(&by_id::<HtmlElement>("sweep-metric")?, "change", move |_| {
+        let mut x = a.borrow_mut();
+        let metric = chosen_metric(x.scenario.problem);
+        write_sweep_title(metric);
+        x.sweep.set_metric(metric);
+        if x.view.sweep.is_some() {
+            x.view.sweep_metric = Some(metric.name().to_string());
+            x.url_dirty_at = Some(dom::now());
+        }
+    })?;
     let a = app.clone();
     on::<Event>(&by_id::<HtmlElement>("sweep-csv")?, "click", move |_| {
         if let Some(csv) = a.borrow().sweep.csv() {
@@ -183,11 +242,12 @@ pub(super) fn build_sweep(app: &Shared) -> Result<(), JsValue> {
             let Ok(tip) = by_id::<HtmlElement>("heat-tip") else { return };
             match (x.sweep.cell_at(k, px, py), x.sweep.sweep.as_ref()) {
                 (Some(cell), Some(sw)) => {
-                    let accuracy = cell.outcome.metric == crate::sim::sweep::Metric::Accuracy;
+                    let metric = cell.outcome.metric;
+                    let accuracy = metric.compares_by_difference();
                     let v = |kind| match (accuracy, cell.value(kind)) {
                         (_, None) => "diverged / —".to_string(),
-                        (true, Some(a)) => format!("{:.1} % test accuracy", 100.0 * a),
-                        (false, Some(l)) => fmt_num(l),
+                        (true, Some(a)) => format!("{:.1} % {}", 100.0 * a, metric.short()),
+                        (false, Some(l)) => format!("{} = {}", metric.short(), fmt_num(l)),
                     };
                     let comparison = match (accuracy, cell.outcome.comparison()) {
                         (_, None) => "—".to_string(),
@@ -219,15 +279,18 @@ pub(super) fn build_sweep(app: &Shared) -> Result<(), JsValue> {
         on::<PointerEvent>(&canvas, "pointerleave", |_| dom::set_hidden("heat-tip", true))?;
         let a = app.clone();
         on::<PointerEvent>(&canvas, "click", move |e| {
-            let scenario = {
+            let picked = {
                 let x = a.borrow();
                 let (px, py) = (e.offset_x() as f64 * x.dpr, e.offset_y() as f64 * x.dpr);
-                x.sweep.cell_at(k, px, py).map(|c| c.scenario.clone())
+                x.sweep.cell_at(k, px, py).map(|c| (c.scenario.clone(), c.i, c.j))
             };
-            if let Some(s) = scenario {
+            if let Some((s, i, j)) = picked {
+                a.borrow_mut().sweep.select(i, j);
                 a.borrow_mut().scenario = s;
                 scenario_changed(&a);
                 a.borrow_mut().set_playing(true);
+                // Bring the loaded run into view: the first figure of the live view.
+                dom::scroll_into_view("figures");
             }
         })?;
     }

@@ -76,6 +76,8 @@ pub struct View {
     pub sweep: Option<String>,
     pub sweep_steps: Option<u64>,
     pub sweep_seeds: Option<u64>,
+    /// The sweep's metric by name (`sweep_metric=`; checked against the problem when used).
+    pub sweep_metric: Option<String>,
 }
 
 pub const DEFAULT_SPEED: Speed = Speed::StepsPerSecond(2000.0);
@@ -97,6 +99,7 @@ impl View {
             sweep: None,
             sweep_steps: None,
             sweep_seeds: None,
+            sweep_metric: None,
         };
         let mut rest = Vec::new();
         let mut notices = Vec::new();
@@ -135,6 +138,13 @@ impl View {
                 "sweep_steps" => match v.parse::<u64>() {
                     Ok(n) if (1..=1_000_000_000).contains(&n) => view.sweep_steps = Some(n),
                     _ => notices.push(format!("sweep_steps={v}: expected an integer in [1, 1000000000]; ignored")),
+                },
+                "sweep_metric" => match crate::sim::sweep::Metric::ALL.iter().find(|m| m.name() == v) {
+                    Some(m) => view.sweep_metric = Some(m.name().to_string()),
+                    None => notices.push(format!(
+                        "sweep_metric={v}: expected one of {}; using the problem's default",
+                        crate::sim::sweep::Metric::ALL.map(|m| m.name()).join(", ")
+                    )),
                 },
                 "sweep_seeds" => match v.parse::<u64>() {
                     Ok(n) if (1..=64).contains(&n) => view.sweep_seeds = Some(n),
@@ -183,6 +193,9 @@ impl View {
             }
             if let Some(n) = self.sweep_seeds {
                 parts.push(format!("sweep_seeds={n}"));
+            }
+            if let Some(m) = &self.sweep_metric {
+                parts.push(format!("sweep_metric={m}"));
             }
         }
         parts.join("&")
