@@ -87,19 +87,19 @@ pub const SCENES: [Scene; 13] = [
         id: "digits",
         title: "Real digits: Analog SGD fails at small τ, Tiki-Taka holds",
         query: "problem=digits&tau=0.3",
-        caption: "A 64-32-10 network on 8×8 handwritten digits, every layer an analog array with τ = {tau}; same initial weights and sample order for all. After {epoch} epochs Analog SGD classifies {analog_acc} of the test digits, Tiki-Taka {tt_acc} ({tt_minus_analog} points more), Digital SGD {digital_acc}. The histograms show where the weights end: each asymmetric write pulls Analog SGD's towards the symmetric point 0, while Tiki-Taka's W uses the whole range ±τ. Raise τ and Analog SGD recovers — the paper's Fig. 5 on a small scale.",
+        caption: "After {epoch} epochs Analog SGD classifies {analog_acc} of the test digits, Tiki-Taka {tt_acc} ({tt_minus_analog} points more), Digital SGD {digital_acc}, with every layer an analog array of τ = {tau} (same initial weights and sample order for all). The histograms show why: each asymmetric write pulls Analog SGD's weights towards the symmetric point 0, while Tiki-Taka's W uses the whole range ±τ. Raise τ and Analog SGD recovers — the paper's Fig. 5 on a small scale.",
     },
     Scene {
         id: "digits-forms",
         title: "Digits: eq. 3 per mini-batch, per sample, and pulses",
         query: "problem=digits&algos=analog,tt&tau=0.5&update=both&pulses=both&dw_min=0.0005&epochs=30",
-        caption: "Analog SGD at τ = {tau} with the gradient written once per mini-batch (the paper's eq. 3: {analog_acc}), once per sample ({analog_sample_acc}) and as aihwkit-style pulse trains ({analog_pulse_acc}, Δw_min = {dw_min}). Per-sample writes sum |Δw| over the batch, so the asymmetry bites harder, and pulses add quantisation on top. Tiki-Taka holds in every form ({tt_pulse_acc} at pulse level).",
+        caption: "Analog SGD at τ = {tau} reaches {analog_acc} with the gradient written once per mini-batch (the paper's eq. 3), {analog_sample_acc} once per sample and {analog_pulse_acc} as aihwkit-style pulse trains (Δw_min = {dw_min}); Tiki-Taka holds in every form ({tt_pulse_acc} at pulse level). Per-sample writes sum |Δw| over the batch, so the asymmetry bites harder, and pulses add quantisation on top.",
     },
     Scene {
         id: "paper-mnist",
         title: "The paper's MNIST network, on real MNIST digits",
         query: "preset=paper-fcn&tau_max=0.5&tau_min=-0.5&epochs=40",
-        caption: "The paper's own experiment (Fig. 5): its 784-256-128-10 network on 8000 real MNIST digits, tested on 2000 more, with aihwkit's SoftBoundsReference device (range ±{tau_max}, Δw_min = {dw_min}, 30 % device-to-device and cycle-to-cycle variation), 7-bit inputs, 9-bit outputs with noise {out_noise} and pulse trains of BL {bl}. After {epoch} epochs Analog SGD classifies {analog_pulse_acc} of the test digits, Tiki-Taka {tt_pulse_acc}, Digital SGD {digital_acc}. Analog SGD stays at chance: aihwkit's learned output scale of the last tile (on, as in the paper's code) shrinks to about 0 in the first epoch and takes the error signal with it — aihwkit 1.1 does the same. Tiki-Taka starts slowly — its gradients go into P at 0.01 and reach W one row per tile and mini-batch — then climbs past 90 %.",
+        caption: "Analog SGD stays at chance ({analog_pulse_acc} after {epoch} epochs) because the last tile's learned output scale (on, as in the paper's code) collapses to about 0 in the first epoch and takes the error signal with it — aihwkit 1.1 does the same; it is not the asymmetry bias alone (the next scene turns the scale off). Tiki-Taka {tt_pulse_acc}, Digital SGD {digital_acc}: Tiki-Taka starts slowly — its gradients go into P at 0.01 and reach W one row per tile and mini-batch — then climbs past 90 %. The paper's own experiment (Fig. 5) with aihwkit's SoftBoundsReference device (30 % device-to-device and cycle-to-cycle variation).",
     },
 ];
 
@@ -159,6 +159,44 @@ pub const TOUR: [TourStep; 7] = [
         text: "The same effect in a network on real handwritten digits, every layer an analog array with τ = {tau}. After {epoch} epochs Analog SGD classifies {analog_acc} of the test digits, Tiki-Taka {tt_acc}, Digital SGD {digital_acc}. Raise τ and Analog SGD recovers.",
     },
 ];
+
+/// A network scenario's configuration in one line (network, data, device, periphery, update,
+/// schedule), appended to every network caption so a figure says what it was run with.
+pub fn network_config(s: &crate::sim::Scenario) -> String {
+    use crate::sim::scenario::{fmt_f64, DeviceKind, ProblemKind, PulseMode, UpdateForm};
+    let layers: Vec<String> = s.layers.iter().map(|l| format!("{l}")).collect();
+    let data = match s.problem {
+        ProblemKind::Mnist => "MNIST (8,000 train / 2,000 test)",
+        _ => "8×8 digits (1,437 train / 360 test)",
+    };
+    let device = match s.device {
+        DeviceKind::Ideal => "ideal device".to_string(),
+        DeviceKind::Ald => format!("ALD device τ = {}", fmt_f64(s.tau)),
+        DeviceKind::SoftBounds => {
+            format!("soft-bounds device [{}, {}]", fmt_f64(s.tau_min), fmt_f64(s.tau_max))
+        }
+        DeviceKind::Pow => format!("power device [{}, {}]", fmt_f64(s.tau_min), fmt_f64(s.tau_max)),
+        DeviceKind::Exp => format!("exponential device [{}, {}]", fmt_f64(s.tau_min), fmt_f64(s.tau_max)),
+    };
+    let update = match (s.pulses, s.update) {
+        (PulseMode::On, _) => format!("pulse trains (BL {}, Δw_min {})", s.bl, fmt_f64(s.dw_min)),
+        (PulseMode::Both, _) => format!("expected dynamic and pulse trains (BL {})", s.bl),
+        (PulseMode::Off, UpdateForm::Sample) => "eq. 3 per sample".into(),
+        (PulseMode::Off, UpdateForm::Both) => "eq. 3 per mini-batch and per sample".into(),
+        (PulseMode::Off, UpdateForm::Batch) => "eq. 3 per mini-batch".into(),
+    };
+    let mut parts = vec![format!("{} on {data}", layers.join("-")), device, update];
+    if s.inp_res > 0 || s.out_res > 0 {
+        parts.push(format!("{}-bit in / {}-bit out", s.inp_res, s.out_res));
+    }
+    parts.push(format!("learned out scaling {}", if s.out_scaling == 1 { "on" } else { "off" }));
+    let mut schedule = format!("batch {}, α = {}", s.batch, fmt_f64(s.alpha));
+    if s.lr_step > 0 {
+        schedule.push_str(&format!(" (×{} every {} epochs)", fmt_f64(s.lr_gamma), s.lr_step));
+    }
+    parts.push(schedule);
+    format!("Setup: {}.", parts.join(", "))
+}
 
 /// A scene by id.
 pub fn scene(id: &str) -> Option<&'static Scene> {

@@ -79,7 +79,7 @@ pub fn draw_device<DB: DrawingBackend>(
         let style = ShapeStyle::from(&theme.muted).stroke_width(scale.max(1.0) as u32);
         dashed_line(area, (x, m.rect.1), (x, m.rect.3), (4.0 * scale, 3.0 * scale), style)?;
         area.draw(&Text::new(
-            "w◇".to_string(),
+            "× symmetric point".to_string(),
             ((x + 3.0 * scale) as i32, (m.rect.3 - 16.0 * scale) as i32),
             font(10.5, scale, theme.muted),
         ))

@@ -216,9 +216,9 @@ pub fn draw_landscape_overlay<DB: DrawingBackend>(
             let (x, y) = px(sp, sp);
             area.draw(&Cross::new((x, y), r, thin)).map_err(err)?;
             let label = font(10.5, scale, theme.muted).pos(text::Pos::new(text::HPos::Left, text::VPos::Top));
-            area.draw(&Text::new("symmetric point".to_string(), (x + r, y + r), label)).map_err(err)?;
+            area.draw(&Text::new("× symmetric point".to_string(), (x + r, y + r), label)).map_err(err)?;
         } else {
-            edge_mark(area, &m, [sp, sp], "symmetric point", theme, scale)?;
+            edge_mark(area, &m, [sp, sp], "× symmetric point", theme, scale)?;
         }
     }
     if contains(view, l.w0) {
@@ -233,27 +233,117 @@ pub fn draw_landscape_overlay<DB: DrawingBackend>(
     } else {
         edge_mark(area, &m, l.w0, "W₀", theme, scale)?;
     }
-    if let Some(t) = l.analog_theory {
-        let (x, y) = px(t[0], t[1]);
-        let d = (11.0 * scale) as i32;
-        let diamond = vec![(x, y - d), (x + d, y), (x, y + d), (x - d, y), (x, y - d)];
-        let style = ShapeStyle::from(&theme.analog).stroke_width((2.0 * scale).round() as u32);
-        area.draw(&PathElement::new(diamond, style)).map_err(err)?;
-        let label = font(11.0, scale, theme.analog).pos(text::Pos::new(text::HPos::Left, text::VPos::Top));
-        area.draw(&Text::new("Analog SGD theory".to_string(), (x + d + 2, y + 2), label)).map_err(err)?;
-    }
-    let (x, y) = px(l.wstar[0], l.wstar[1]);
-    let star = ShapeStyle::from(&theme.fg).stroke_width((2.0 * scale).round() as u32);
-    let s = (7.0 * scale) as i32;
-    area.draw(&PathElement::new(vec![(x - s, y), (x + s, y)], star)).map_err(err)?;
-    area.draw(&PathElement::new(vec![(x, y - s), (x, y + s)], star)).map_err(err)?;
-    area.draw(&Text::new(
-        "w*".to_string(),
-        (x + s, y - s),
-        font(12.0, scale, theme.fg).pos(text::Pos::new(text::HPos::Left, text::VPos::Bottom)),
-    ))
-    .map_err(err)?;
+    // w* and Analog SGD's theory point ◇ are drawn last, over the moving layer: see
+    // [`draw_landmarks`].
     Ok(m)
+}
+
+/// A text box in pixels (left, top, right, bottom).
+type TextBox = (f64, f64, f64, f64);
+
+fn overlaps(a: TextBox, b: TextBox) -> bool {
+    a.0 < b.2 && b.0 < a.2 && a.1 < b.3 && b.1 < a.3
+}
+
+/// Where to put a label of `width × height` pixels next to a glyph at `at` (radius `r`): the first
+/// of eight places around it that stays inside the plot and clear of `avoid`; with none clear,
+/// one farther out (the caller then draws a leader line to the glyph). Returns the box and
+/// whether it was pushed out.
+fn place_label(at: (f64, f64), r: f64, width: f64, height: f64, plot: TextBox, avoid: &[TextBox]) -> (TextBox, bool) {
+    let boxes = |d: f64| -> Vec<TextBox> {
+        let (x, y) = at;
+        vec![
+            (x + d, y - d - height, x + d + width, y - d),
+            (x + d, y + d, x + d + width, y + d + height),
+            (x - d - width, y - d - height, x - d, y - d),
+            (x - d - width, y + d, x - d, y + d + height),
+            (x + d, y - height / 2.0, x + d + width, y + height / 2.0),
+            (x - d - width, y - height / 2.0, x - d, y + height / 2.0),
+            (x - width / 2.0, y - d - height, x + width / 2.0, y - d),
+            (x - width / 2.0, y + d, x + width / 2.0, y + d + height),
+        ]
+    };
+    let inside = |b: &TextBox| b.0 >= plot.0 && b.2 <= plot.2 && b.1 >= plot.1 && b.3 <= plot.3;
+    for (d, pushed) in [(r + 2.0, false), (r + 2.0 + 2.5 * height, true), (r + 2.0 + 5.0 * height, true)] {
+        if let Some(b) = boxes(d).into_iter().find(|b| inside(b) && !avoid.iter().any(|a| overlaps(*a, *b))) {
+            return (b, pushed);
+        }
+    }
+    (boxes(r + 2.0)[0], false)
+}
+
+/// The landmarks the landscape is about, drawn last so no marker hides them: the optimum w* and
+/// Analog SGD's theory point ◇, each a hollow ring (with a halo in the background colour) and a
+/// label placed clear of the other landmark, the symmetric point and the averaged iterates'
+/// markers `markers` (pixels), with a leader line where it had to move away.
+pub fn draw_landmarks<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    l: &Landscape,
+    m: &Mapping,
+    markers: &[(f64, f64)],
+    theme: &Theme,
+    scale: f64,
+) -> Result<(), FigureError> {
+    let plot = (m.rect.0, m.rect.1, m.rect.2, m.rect.3);
+    let glyph = 11.0 * scale;
+    let at = |p: [f64; 2]| (m.px(p[0]), m.py(p[1]));
+    let wstar = at(l.wstar);
+    let theory = l.analog_theory.map(at).filter(|p| m.contains(p.0, p.1));
+    let square = |p: (f64, f64), r: f64| (p.0 - r, p.1 - r, p.0 + r, p.1 + r);
+    let mut avoid: Vec<TextBox> = markers.iter().map(|p| square(*p, 9.0 * scale)).collect();
+    avoid.push(square(wstar, glyph));
+    if let Some(t) = theory {
+        avoid.push(square(t, glyph));
+    }
+    if let Some(sp) = l.symmetric_point.filter(|sp| contains(l.view, [*sp, *sp])) {
+        let p = at([sp, sp]);
+        avoid.push((p.0 - 6.0 * scale, p.1 - 6.0 * scale, p.0 + 100.0 * scale, p.1 + 20.0 * scale));
+    }
+    let halo = |w: f64| ShapeStyle::from(&theme.bg.mix(0.9)).stroke_width((w * scale).round().max(1.0) as u32);
+    let px = |p: (f64, f64)| (p.0.round() as i32, p.1.round() as i32);
+    let mut labels: Vec<(String, (f64, f64), f64, RGBColor)> = Vec::new();
+    if let Some(t) = theory {
+        let d = glyph;
+        let diamond =
+            vec![px((t.0, t.1 - d)), px((t.0 + d, t.1)), px((t.0, t.1 + d)), px((t.0 - d, t.1)), px((t.0, t.1 - d))];
+        area.draw(&PathElement::new(diamond.clone(), halo(5.0))).map_err(err)?;
+        let style = ShapeStyle::from(&theme.analog).stroke_width((2.2 * scale).round() as u32);
+        area.draw(&PathElement::new(diamond, style)).map_err(err)?;
+        labels.push(("◇ Analog SGD theory".to_string(), t, d, theme.analog));
+    }
+    if m.contains(wstar.0, wstar.1) {
+        let r = (8.0 * scale).round() as i32;
+        area.draw(&Circle::new(px(wstar), r, halo(5.0))).map_err(err)?;
+        let ring = ShapeStyle::from(&theme.fg).stroke_width((2.2 * scale).round() as u32);
+        area.draw(&Circle::new(px(wstar), r, ring)).map_err(err)?;
+        let s = 4.0 * scale;
+        let thin = ShapeStyle::from(&theme.fg).stroke_width((1.5 * scale).round().max(1.0) as u32);
+        area.draw(&PathElement::new(vec![px((wstar.0 - s, wstar.1)), px((wstar.0 + s, wstar.1))], thin))
+            .map_err(err)?;
+        area.draw(&PathElement::new(vec![px((wstar.0, wstar.1 - s)), px((wstar.0, wstar.1 + s))], thin))
+            .map_err(err)?;
+        labels.insert(0, ("w*".to_string(), wstar, 8.0 * scale, theme.fg));
+    }
+    let size = 12.0;
+    for (text, p, r, color) in labels {
+        let (w, h) = (0.62 * size * scale * text.chars().count() as f64, 1.25 * size * scale);
+        let (b, pushed) = place_label(p, r, w, h, plot, &avoid);
+        if pushed {
+            let c = (0.5 * (b.0 + b.2), 0.5 * (b.1 + b.3));
+            let (dx, dy) = (c.0 - p.0, c.1 - p.1);
+            let len = (dx * dx + dy * dy).sqrt().max(1e-9);
+            let from = (p.0 + dx / len * r, p.1 + dy / len * r);
+            let to = (b.0.max(from.0.min(b.2)), b.1.max(from.1.min(b.3)));
+            let style = ShapeStyle::from(&color.mix(0.8)).stroke_width(scale.max(1.0) as u32);
+            area.draw(&PathElement::new(vec![px(from), px(to)], style)).map_err(err)?;
+        }
+        area.draw(&Rectangle::new([px((b.0 - 2.0, b.1)), px((b.2 + 2.0, b.3))], theme.bg.mix(0.75).filled()))
+            .map_err(err)?;
+        let style = font(size, scale, color).pos(text::Pos::new(text::HPos::Left, text::VPos::Top));
+        area.draw(&Text::new(text, px((b.0, b.1 + 0.1 * h)), style)).map_err(err)?;
+        avoid.push(b);
+    }
+    Ok(())
 }
 
 /// A point outside the window: a small arrowhead on the window's edge pointing towards it, labelled.

@@ -97,7 +97,7 @@ pub fn draw_line_static<DB: DrawingBackend>(
         tick(l.w0, theme.muted, "W₀", 0.0)?;
     }
     if let Some(sp) = l.symmetric_point.filter(|v| inside(*v)) {
-        tick(sp, theme.muted, "symmetric point", 2.0)?;
+        tick(sp, theme.muted, "× symmetric point", 2.0)?;
     }
     tick(l.wstar, theme.fg, "w*", 0.0)?;
     if let Some(t) = l.analog_theory.filter(|v| inside(*v)) {

@@ -5,7 +5,7 @@
 //! layers on a canvas itself (per frame, cheaper), but from the same views, ranges, theory
 //! lines and column bands defined here.
 
-use super::landscape::{contains, draw_contour_cells, draw_landscape_overlay, Landscape, ViewBox};
+use super::landscape::{contains, draw_contour_cells, draw_landmarks, draw_landscape_overlay, Landscape, ViewBox};
 use super::line::{draw_line_static, Line1d};
 use super::loss::{draw_loss_axes, LossAxes, TheoryLine};
 use super::theme::{dash, marker, Marker};
@@ -79,6 +79,12 @@ impl Curve {
     }
 }
 
+/// The loss panel's bold line: the averaged iterate's f(W̄_k) − f*, where the iterates settle
+/// (the raw iterates' f(W_k) − f* is the faint band under it).
+pub fn avg_loss_history(t: &Track) -> &History {
+    &t.avg_loss
+}
+
 /// How a panel is drawn besides the run.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct PanelOptions {
@@ -110,7 +116,11 @@ pub fn loss_lines(s: &Scenario, run: &Run, theme: &Theme) -> Vec<TheoryLine> {
     let mut lines = Vec::new();
     if s.runs(AlgorithmKind::Digital) {
         if let Some(v) = t.digital_floor {
-            lines.push(TheoryLine { label: "Digital SGD floor (theory)".into(), value: v, color: theme.digital });
+            lines.push(TheoryLine {
+                label: "Digital SGD raw noise floor (theory)".into(),
+                value: v,
+                color: theme.digital,
+            });
         }
     }
     if let (true, Some(w), Problem::LowerBound(b)) = (s.runs(AlgorithmKind::Analog), t.lower_bound_w, &run.problem) {
@@ -122,10 +132,12 @@ pub fn loss_lines(s: &Scenario, run: &Run, theme: &Theme) -> Vec<TheoryLine> {
         });
     }
     if s.runs(AlgorithmKind::Analog) {
-        if let (Some(bias), Some(floor)) = (t.analog_stationary_loss, t.digital_floor) {
+        // The bold curves are the averaged iterates', so the line to compare with is the loss
+        // at Analog SGD's stationary point ◇ itself: its bias, without the raw noise floor.
+        if let Some(bias) = t.analog_stationary_loss {
             lines.push(TheoryLine {
-                label: "Analog SGD stationary: bias + noise floor (theory)".into(),
-                value: bias + floor,
+                label: "Analog SGD's ◇: f(◇) − f* (theory)".into(),
+                value: bias,
                 color: theme.analog,
             });
         }
@@ -170,8 +182,12 @@ pub fn curve_y_range(run: &Run, curve: Curve, lines: &[TheoryLine]) -> (f64, f64
         hi = hi.max(l.value * 3.0);
     }
     let (mut lo, mut hi) = decade_range(lo, hi);
-    for t in &run.tracks {
-        for b in curve.history(t).buckets() {
+    let histories = run.tracks.iter().flat_map(|t| {
+        let avg = (curve == Curve::Loss).then(|| avg_loss_history(t));
+        std::iter::once(curve.history(t)).chain(avg)
+    });
+    for history in histories {
+        for b in history.buckets() {
             if b.max.is_finite() && b.max > hi {
                 hi = b.max;
             }
@@ -192,7 +208,7 @@ pub fn curve_axes(s: &Scenario, run: &Run, curve: Curve, lines: Vec<TheoryLine>,
         log_x: curve == Curve::Distance || log_x,
         y_range: curve_y_range(run, curve, &lines),
         y_title: match curve {
-            Curve::Loss => "f(W) − f*",
+            Curve::Loss => "f − f*",
             Curve::Distance => "‖W̄ − w*‖",
         },
         lines,
@@ -213,6 +229,18 @@ pub fn curve_bands(
     steps: u64,
     cols: &mut Vec<Column>,
 ) -> Vec<Band> {
+    series_bands(ens, k, |t| curve.history(t), m, steps, cols)
+}
+
+/// As [`curve_bands`] for any per-step series of a track (`pick`), e.g. [`avg_loss_history`].
+pub fn series_bands(
+    ens: &Ensemble,
+    k: usize,
+    pick: impl Fn(&Track) -> &History,
+    m: &Mapping,
+    steps: u64,
+    cols: &mut Vec<Column>,
+) -> Vec<Band> {
     let columns = m.width().max(1.0) as usize;
     let seeds = ens.runs.len();
     let mut band: Vec<Band> = Vec::new();
@@ -221,9 +249,9 @@ pub fn curve_bands(
         let t = &run.tracks[k];
         if m.log_x {
             let col_of = |s: u64| ((m.px(s as f64 + 1.0) - m.rect.0).max(0.0)) as usize;
-            curve.history(t).columns_by(0, steps, columns, col_of, cols);
+            pick(t).columns_by(0, steps, columns, col_of, cols);
         } else {
-            curve.history(t).columns(0, steps, columns, cols);
+            pick(t).columns(0, steps, columns, cols);
         }
         let x_of = |c: &Column| {
             let x = if m.log_x { m.px(c.step as f64 + 1.0) } else { m.px(c.step as f64) };
@@ -245,6 +273,16 @@ pub fn curve_bands(
             .collect();
     }
     band
+}
+
+/// Where the averaged iterates' markers are drawn, in pixels (the landmarks' labels keep clear).
+pub fn average_markers(run: &Run, m: &Mapping) -> Vec<(f64, f64)> {
+    run.tracks
+        .iter()
+        .filter(|t| t.algo.k > 0)
+        .map(|t| (m.px(t.average.mean[0]), m.py(t.average.mean.get(1).copied().unwrap_or(0.0))))
+        .filter(|p| m.contains(p.0, p.1))
+        .collect()
 }
 
 /// The window that holds w*, W₀, the symmetric point and (when not huge) the device range.
@@ -368,7 +406,8 @@ pub fn render_panel<DB: DrawingBackend>(
             super::clear(area, theme)?;
             draw_contour_cells(area, &spec, &m, 64, theme)?;
             let m = draw_landscape_overlay(area, &spec, theme, 1.0, None)?;
-            draw_landscape_moving(area, &m, run, theme)
+            draw_landscape_moving(area, &m, run, theme)?;
+            draw_landmarks(area, &spec, &m, &average_markers(run, &m), theme, 1.0)
         }
         PanelKind::Weights => {
             let (range, level) = weights_range(run);
@@ -388,9 +427,20 @@ pub fn render_panel<DB: DrawingBackend>(
             axes.labels = true;
             let m = draw_loss_axes(area, &axes, theme, 1.0)?;
             let mut cols = Vec::new();
+            let seeds = ens.runs.len() > 1;
+            // On the loss panel the raw iterates recede (a faint band and line) under the bold
+            // averaged iterate's f(W̄) − f*.
+            let raw = if curve == Curve::Loss { Emphasis::Faint } else { Emphasis::Bold };
             for (k, t) in run.tracks.iter().enumerate() {
                 let band = curve_bands(ens, k, curve, &m, s.steps, &mut cols);
-                draw_band(area, &m, &band, t.algo.kind, t.algo.pulsed(), ens.runs.len() > 1, theme)?;
+                draw_band(area, &m, &band, t.algo.kind, t.algo.pulsed(), seeds, raw, theme)?;
+            }
+            if curve == Curve::Loss {
+                for (k, t) in run.tracks.iter().enumerate() {
+                    let band = series_bands(ens, k, avg_loss_history, &m, s.steps, &mut cols);
+                    let line: Vec<Band> = band.iter().map(|b| (b.0, b.2, b.2, b.2)).collect();
+                    draw_band(area, &m, &line, t.algo.kind, t.algo.pulsed(), seeds, Emphasis::Bold, theme)?;
+                }
             }
             Ok(())
         }
@@ -607,7 +657,7 @@ fn draw_landscape_moving<DB: DrawingBackend>(
     for t in &run.tracks {
         let n = t.trail.recent_len();
         let points: Vec<(f64, f64)> = (n.saturating_sub(RAW_TRAIL)..n).map(|i| px(t.trail.recent(i))).collect();
-        let style = ShapeStyle::from(&theme.algo(t.algo.kind).mix(0.28)).stroke_width(1);
+        let style = ShapeStyle::from(&theme.algo(t.algo.kind).mix(0.18)).stroke_width(1);
         polyline(area, m, &points, &[], style)?;
     }
     for t in &run.tracks {
@@ -662,7 +712,25 @@ fn draw_line_moving<DB: DrawingBackend>(
     Ok(())
 }
 
+/// How strongly a curve is drawn: the quantity a panel is about in bold, context faint.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Emphasis {
+    Bold,
+    Faint,
+}
+
+impl Emphasis {
+    /// (line opacity, line width, band opacity with one seed, with several).
+    pub fn style(self) -> (f64, f64, f64, f64) {
+        match self {
+            Emphasis::Bold => (0.95, 2.0, 0.10, 0.18),
+            Emphasis::Faint => (0.22, 1.0, 0.06, 0.10),
+        }
+    }
+}
+
 /// A track's curve: the band (translucent) and the line.
+#[allow(clippy::too_many_arguments)]
 fn draw_band<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     m: &Mapping,
@@ -670,8 +738,10 @@ fn draw_band<DB: DrawingBackend>(
     kind: AlgorithmKind,
     pulsed: bool,
     seeds: bool,
+    emphasis: Emphasis,
     theme: &Theme,
 ) -> Result<(), FigureError> {
+    let (line_alpha, width, one, several) = emphasis.style();
     if band.is_empty() {
         return Ok(());
     }
@@ -681,8 +751,9 @@ fn draw_band<DB: DrawingBackend>(
     if band.iter().any(|b| b.3 > b.1) {
         let mut outline: Vec<(i32, i32)> = band.iter().map(|b| to_px((b.0, y(b.3)))).collect();
         outline.extend(band.iter().rev().map(|b| to_px((b.0, y(if b.1 > 0.0 { b.1 } else { lo })))));
-        area.draw(&Polygon::new(outline, color.mix(if seeds { 0.18 } else { 0.10 }).filled())).map_err(err)?;
+        area.draw(&Polygon::new(outline, color.mix(if seeds { several } else { one }).filled())).map_err(err)?;
     }
     let points: Vec<(f64, f64)> = band.iter().map(|b| (b.0, y(b.2))).collect();
-    polyline(area, m, &points, track_dash(kind, pulsed), ShapeStyle::from(&color.mix(0.95)).stroke_width(2))
+    let style = ShapeStyle::from(&color.mix(line_alpha)).stroke_width(width.round() as u32);
+    polyline(area, m, &points, track_dash(kind, pulsed), style)
 }

@@ -174,10 +174,18 @@ pub(super) fn build_controls(app: &Shared) -> Result<(), JsValue> {
                 on::<Event>(&sel, "change", move |e| {
                     if let Some(t) = e.target().and_then(|t| t.dyn_into::<HtmlSelectElement>().ok()) {
                         if name == "problem" {
-                            // A new problem starts from that problem's defaults.
+                            // A new problem starts from that problem's defaults; MNIST from the
+                            // paper's configuration (its device, periphery and Tiki-Taka), not
+                            // the generic device, so it shows what the paper's run shows.
                             let keep_algos = app2.borrow().scenario.algos.clone();
-                            if let Ok(mut s) = Scenario::parse(&format!("problem={}", t.value())) {
-                                s.algos = keep_algos;
+                            let query = match t.value().as_str() {
+                                "mnist" => "preset=paper-fcn".to_string(),
+                                other => format!("problem={other}"),
+                            };
+                            if let Ok(mut s) = Scenario::parse(&query) {
+                                if s.problem != crate::sim::scenario::ProblemKind::Mnist {
+                                    s.algos = keep_algos;
+                                }
                                 app2.borrow_mut().scenario = s;
                                 scenario_changed(&app2);
                             }
@@ -244,7 +252,7 @@ pub(super) fn choice_label(o: &str) -> &str {
         "lsq" => "least squares (paper, D = 40)",
         "lower_bound" => "lower-bound instance (Thm 3)",
         "digits" => "handwritten digits (a network)",
-        "mnist" => "MNIST (10k), the paper's network",
+        "mnist" => "MNIST (10k), the paper's network and device",
         "batch" => "eq. 3 once per mini-batch",
         "sample" => "eq. 3 once per sample",
         "ideal" => "ideal (exact updates)",

@@ -15,7 +15,7 @@ mod workers;
 
 use crate::scenes::{scene, SCENES};
 use crate::sim::algorithm::AlgorithmKind;
-use crate::sim::scenario::{fmt_f64, split_query, Scenario};
+use crate::sim::scenario::{fmt_f64, split_query, DeviceKind, PulseMode, Scenario};
 use app::{quantile, App};
 use controls::{build_controls, set_key, sync_controls};
 use dom::{by_id, create, on};
@@ -112,8 +112,15 @@ pub fn start() -> Result<(), JsValue> {
     }
     by_id::<HtmlInputElement>("logx")?.set_checked(view.log_x);
     by_id::<HtmlInputElement>("full-range")?.set_checked(view.full_range);
+    if view.embed && view.at.is_none() && (view.scene.is_some() || view.tour.is_some()) {
+        // An embedded scene shows its result: the caption's numbers are the end's.
+        app.borrow_mut().view.at = Some(view::At::End);
+    }
     if view.autoplay {
-        play_or_show_result(&app);
+        if let Some(n) = play_or_show_result(&app) {
+            notices.push(n);
+            show_notices(&notices)?;
+        }
     } else {
         app.borrow_mut().set_playing(false);
     }
@@ -215,25 +222,45 @@ pub fn benchmark_steps(query: &str, n: u32) -> f64 {
     n as f64 / ((dom::now() - t) / 1000.0)
 }
 
-/// Starts the run, or under prefers-reduced-motion computes it to its end at once (when that is
-/// quick) and shows the result paused: nothing animates.
-fn play_or_show_result(app: &Shared) {
+/// The most work (steps × seeds × weights) computed before the page shows a result.
+const SHOW_AT_BUDGET: u64 = 200_000_000;
+
+/// Starts the run, or computes it to a step first and shows the result paused: to `at=` of the
+/// link (scenes and embeds: the end, so their numbers do not depend on when they are read), or
+/// under prefers-reduced-motion to the end (nothing animates). Returns a notice when `at=` could
+/// not be honoured.
+fn play_or_show_result(app: &Shared) -> Option<String> {
     let mut a = app.borrow_mut();
+    let reduced = dom::media("(prefers-reduced-motion: reduce)");
     if a.is_digits() {
         // The worker trains either way; under reduced motion the panels show only the end state.
-        a.digits.final_only = dom::media("(prefers-reduced-motion: reduce)");
+        a.digits.final_only = reduced;
         a.set_playing(true);
-        return;
+        return a.view.at.filter(|_| !a.view.embed).map(|at| {
+            format!("at={}: networks train live, epoch by epoch; showing the training as it goes", at.key())
+        });
     }
-    if dom::media("(prefers-reduced-motion: reduce)") {
-        let work = a.scenario.steps.saturating_mul(a.scenario.seeds).saturating_mul(a.run().problem.dim() as u64);
-        if work <= 20_000_000 {
-            let steps = a.scenario.steps;
-            a.step_by(steps);
-        }
-        a.set_playing(false);
-    } else {
+    let steps = a.scenario.steps;
+    let at = a.view.at.or(reduced.then_some(view::At::End));
+    let Some(at) = at else {
         a.set_playing(true);
+        return None;
+    };
+    let target = at.step(steps);
+    let work = target.saturating_mul(a.scenario.seeds).saturating_mul(a.run().problem.dim() as u64);
+    if work > SHOW_AT_BUDGET {
+        a.set_playing(true);
+        return Some(format!(
+            "at={}: {target} steps are too many to compute before showing; the run plays live instead",
+            at.key()
+        ));
+    }
+    let now = a.ens.step();
+    a.step_by(target.saturating_sub(now));
+    a.set_playing(false);
+    match at {
+        view::At::Step(n) if n > steps => Some(format!("at={n}: the run has {steps} steps; showing its end")),
+        _ => None,
     }
 }
 
@@ -275,6 +302,8 @@ fn write_url(app: &App) {
 fn scenario_changed(app: &Shared) {
     {
         let mut a = app.borrow_mut();
+        // A changed scenario is a new run, watched live.
+        a.view.at = None;
         a.restart();
         a.url_dirty_at = Some(dom::now());
     }
@@ -324,7 +353,12 @@ fn build_scenes(app: &Shared) -> Result<(), JsValue> {
             if let Ok(sc) = Scenario::parse(query) {
                 app.borrow_mut().scenario = sc;
                 scenario_changed(&app);
-                play_or_show_result(&app);
+                // A scene shows its result at the end (its caption's numbers are the end's);
+                // Play replays it from the start.
+                app.borrow_mut().view.at = Some(view::At::End);
+                if let Some(n) = play_or_show_result(&app) {
+                    let _ = show_notices(&[n]);
+                }
             }
         })?;
     }
@@ -341,11 +375,16 @@ fn sync_caption(app: &App) {
             }
         }
     }
-    let text = match (tour::caption(app), current) {
+    let mut text = match (tour::caption(app), current) {
         (Some(t), _) => t.to_string(),
         (None, Some(s)) => s.caption.to_string(),
         (None, None) => custom_caption(app),
     };
+    if app.is_digits() {
+        // Every network caption says what it was run with, in one line.
+        text.push(' ');
+        text.push_str(&crate::scenes::network_config(&app.scenario));
+    }
     let html = bind_placeholders(&text);
     if let Ok(c) = by_id::<HtmlElement>("caption") {
         c.set_inner_html(&html);
@@ -356,6 +395,21 @@ fn sync_caption(app: &App) {
 fn custom_caption(app: &App) -> String {
     let s = &app.scenario;
     let mut parts = vec!["Your scenario.".to_string()];
+    if app.is_digits() && s.out_scaling == 1 && s.runs(AlgorithmKind::Analog) && s.device != DeviceKind::Ideal {
+        // Lead with the cause of what the figure shows (the paper's MNIST configuration).
+        let acc = if s.pulses == PulseMode::Off { "{analog_acc}" } else { "{analog_pulse_acc}" };
+        parts = vec![format!(
+            "With learned output scaling on (as in the paper's code), Analog SGD can stay at chance ({acc} after {{epoch}} epochs): the last tile's learned scale collapses to about 0 in the first epoch and takes the error signal with it — aihwkit 1.1 does the same; it is not the asymmetry bias alone (set out_scaling to 0 to see the slow climb)."
+        )];
+        if s.runs(AlgorithmKind::TikiTaka) {
+            parts.push("Tiki-Taka {tt_acc},".into());
+        }
+        if s.runs(AlgorithmKind::Digital) {
+            parts.push("Digital SGD {digital_acc}.".into());
+        }
+        return parts.join(" ").trim_end_matches(',').to_string()
+            + if s.runs(AlgorithmKind::Digital) { "" } else { "." };
+    }
     if app.is_digits() {
         parts.push("After {epoch} epochs:".into());
         for (a, text) in [

@@ -250,7 +250,6 @@ impl SweepView {
         Ok(m)
     }
 
-
     fn write_progress(&self) {
         let total = self.sweep.as_ref().map_or(0, Sweep::len);
         if let Ok(p) = dom::by_id::<web_sys::HtmlProgressElement>("sweep-progress") {

@@ -57,6 +57,38 @@ fn parse_panels(v: &str) -> (Vec<String>, Option<String>) {
 }
 
 /// View options parsed from the URL.
+/// `at=`: run to this step before showing (paused), so a link's numbers do not depend on when
+/// they are read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum At {
+    End,
+    Step(u64),
+}
+
+impl At {
+    pub fn parse(v: &str) -> Option<At> {
+        match v {
+            "end" => Some(At::End),
+            _ => v.parse::<u64>().ok().map(At::Step),
+        }
+    }
+
+    pub fn key(self) -> String {
+        match self {
+            At::End => "end".into(),
+            At::Step(n) => n.to_string(),
+        }
+    }
+
+    /// The step to show for a run of `steps` steps.
+    pub fn step(self, steps: u64) -> u64 {
+        match self {
+            At::End => steps,
+            At::Step(n) => n.min(steps),
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct View {
     pub embed: bool,
@@ -76,6 +108,9 @@ pub struct View {
     pub sweep: Option<String>,
     pub sweep_steps: Option<u64>,
     pub sweep_seeds: Option<u64>,
+    /// `at=end` / `at=N`: computed to that step and shown paused (scenes and embeds default to
+    /// the end).
+    pub at: Option<At>,
     /// The sweep's metric by name (`sweep_metric=`; checked against the problem when used).
     pub sweep_metric: Option<String>,
 }
@@ -100,6 +135,7 @@ impl View {
             sweep_steps: None,
             sweep_seeds: None,
             sweep_metric: None,
+            at: None,
         };
         let mut rest = Vec::new();
         let mut notices = Vec::new();
@@ -138,6 +174,12 @@ impl View {
                 "sweep_steps" => match v.parse::<u64>() {
                     Ok(n) if (1..=1_000_000_000).contains(&n) => view.sweep_steps = Some(n),
                     _ => notices.push(format!("sweep_steps={v}: expected an integer in [1, 1000000000]; ignored")),
+                },
+                "at" => match At::parse(&v) {
+                    Some(at) => view.at = Some(at),
+                    None => notices.push(format!(
+                        "at={v}: expected at=end or a step number (e.g. at=20000); showing the run live"
+                    )),
                 },
                 "sweep_metric" => match crate::sim::sweep::Metric::ALL.iter().find(|m| m.name() == v) {
                     Some(m) => view.sweep_metric = Some(m.name().to_string()),
@@ -185,6 +227,9 @@ impl View {
         }
         if let Some(i) = self.tour {
             parts.push(format!("tour={}", i + 1));
+        }
+        if let Some(at) = self.at {
+            parts.push(format!("at={}", at.key()));
         }
         if let Some(s) = &self.sweep {
             parts.push(format!("sweep={s}"));

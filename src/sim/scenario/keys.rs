@@ -249,7 +249,7 @@ pub static KEYS: [Key; 62] = [
         &[],
         on_ald,
         float_key!(sp),
-        "the device's symmetric point w◇ (0 in the paper; nonzero breaks Tiki-Taka)"
+        "the device's symmetric point (× in the figures; 0 in the paper; nonzero breaks Tiki-Taka)"
     ),
     key!(
         "alpha",

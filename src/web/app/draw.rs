@@ -250,7 +250,8 @@ impl App {
             let n = t.trail.recent_len();
             if n > 1 {
                 let from = n.saturating_sub(RAW_TRAIL);
-                self.stroke_style(ctx, t.algo.kind, t.algo.pulsed(), 0.28, 1.0);
+                // The raw iterates recede: the averages are the story.
+                self.stroke_style(ctx, t.algo.kind, t.algo.pulsed(), 0.18, 1.0);
                 ctx.begin_path();
                 let mut first = true;
                 for i in from..n {
@@ -291,7 +292,7 @@ impl App {
                 self.arrow(ctx, (x, y), (px, py), t.algo.kind);
             }
             if x.is_finite() && y.is_finite() {
-                ctx.set_global_alpha(0.55);
+                ctx.set_global_alpha(0.4);
                 self.draw_marker(ctx, t.algo.kind, t.algo.pulsed(), x, y, 3.5);
                 ctx.set_global_alpha(1.0);
             }
@@ -303,6 +304,12 @@ impl App {
             }
         }
         ctx.restore();
+        // w* and ◇ last, over every marker, with labels clear of them (shared with the SVG).
+        if let Some(area) = CanvasBackend::with_canvas_object(layer.canvas.clone()).map(|b| b.into_drawing_area()) {
+            let markers = panels::average_markers(self.run(), &m);
+            let spec = self.landscape_spec();
+            let _ = crate::figures::landscape::draw_landmarks(&area, &spec, &m, &markers, &self.theme, self.dpr);
+        }
     }
 
     /// The 1-D view's moving layer: recent raw iterates as faint dots on the curve, each
@@ -404,6 +411,10 @@ impl App {
         let (lo, hi) = m.y_range;
         let clampy = |v: f64| m.py(if v.is_finite() { v.clamp(lo, hi) } else { hi });
         let seeds = self.ens.runs.len();
+        // On the loss panel the raw iterates recede (faint band and line) under the bold
+        // averaged iterate's f(W̄) − f*; the distance panel is about W̄ already.
+        let raw = if curve == Curve::Loss { panels::Emphasis::Faint } else { panels::Emphasis::Bold };
+        let (line_alpha, width, one, several) = raw.style();
         for k in 0..self.run().tracks.len() {
             let kind = self.run().tracks[k].algo.kind;
             let pulsed = self.run().tracks[k].algo.pulsed();
@@ -412,7 +423,7 @@ impl App {
                 continue;
             }
             if band.iter().any(|b| b.3 > b.1) {
-                ctx.set_fill_style_str(&css_alpha(self.theme.algo(kind), if seeds > 1 { 0.18 } else { 0.10 }));
+                ctx.set_fill_style_str(&css_alpha(self.theme.algo(kind), if seeds > 1 { several } else { one }));
                 ctx.begin_path();
                 for (i, b) in band.iter().enumerate() {
                     if i == 0 {
@@ -427,16 +438,16 @@ impl App {
                 ctx.close_path();
                 ctx.fill();
             }
-            self.stroke_style(&ctx, kind, pulsed, 0.95, 1.6);
-            ctx.begin_path();
-            for (i, b) in band.iter().enumerate() {
-                if i == 0 {
-                    ctx.move_to(b.0, clampy(b.2));
-                } else {
-                    ctx.line_to(b.0, clampy(b.2));
-                }
+            self.stroke_line(&ctx, &band, kind, pulsed, line_alpha, width * 0.8, &clampy);
+        }
+        if curve == Curve::Loss {
+            let (line_alpha, width, _, _) = panels::Emphasis::Bold.style();
+            for k in 0..self.run().tracks.len() {
+                let kind = self.run().tracks[k].algo.kind;
+                let pulsed = self.run().tracks[k].algo.pulsed();
+                let band = panels::series_bands(&self.ens, k, panels::avg_loss_history, &m, self.scenario.steps, cols);
+                self.stroke_line(&ctx, &band, kind, pulsed, line_alpha, width * 1.2, &clampy);
             }
-            ctx.stroke();
         }
         // Theory labels on top of the curves, on a translucent plate so they stay readable.
         ctx.set_font(&format!("{}px sans-serif", (11.0 * self.dpr).round()));
@@ -454,6 +465,33 @@ impl App {
             let _ = ctx.fill_text(&line.label, x, y);
         }
         ctx.restore();
+    }
+
+    /// A curve's line through the middle value of each band column.
+    #[allow(clippy::too_many_arguments)]
+    fn stroke_line(
+        &self,
+        ctx: &CanvasRenderingContext2d,
+        band: &[panels::Band],
+        kind: AlgorithmKind,
+        pulsed: bool,
+        alpha: f64,
+        width: f64,
+        y: &dyn Fn(f64) -> f64,
+    ) {
+        if band.is_empty() {
+            return;
+        }
+        self.stroke_style(ctx, kind, pulsed, alpha, width);
+        ctx.begin_path();
+        for (i, b) in band.iter().enumerate() {
+            if i == 0 {
+                ctx.move_to(b.0, y(b.2));
+            } else {
+                ctx.line_to(b.0, y(b.2));
+            }
+        }
+        ctx.stroke();
     }
 
     /// The hover line and tooltip of the loss panel.
@@ -483,13 +521,14 @@ impl App {
         let step = if m.log_x { (x - 1.0).max(0.0) } else { x.max(0.0) }.round() as u64;
         let mut html = format!("step {step}");
         for t in &self.run().tracks {
-            if let Some(v) = t.loss.value_at(step) {
+            if let (Some(raw), Some(avg)) = (t.loss.value_at(step), t.avg_loss.value_at(step)) {
                 // A class, not a style attribute: the page's CSP allows no inline styles.
                 html.push_str(&format!(
-                    "<br><span class=\"algo-{}\">{}</span>: {}",
+                    "<br><span class=\"algo-{}\">{}</span>: f(W̄) − f* {} <span class=\"muted\">(raw {})</span>",
                     t.algo.kind.key(),
                     crate::figures::digits::track_label(&crate::sim::run::track_key(&t.algo)),
-                    fmt_num(v)
+                    fmt_num(avg),
+                    fmt_num(raw)
                 ));
             }
         }

@@ -99,7 +99,11 @@ pub struct Readout {
     pub key: String,
     pub kind: AlgorithmKind,
     pub pulsed: bool,
+    /// Recent mean of the raw iterates' f − f*.
     pub loss: f64,
+    /// f(W̄) − f* of the averaged iterate.
+    pub avg_loss: f64,
+    /// ‖W̄ − w*‖.
     pub dist: f64,
     pub pulses_per_step: f64,
     pub diverged: bool,
@@ -283,17 +287,17 @@ impl App {
         dom::set_text(
             "loss-title",
             &if seeds > 1 {
-                format!("Loss f − f* (log scale): mean and ±1 std over {seeds} noise seeds, with theory")
+                format!("Loss f − f* with theory: bold, the averaged iterate's f(W̄) − f*; faint, the raw iterates (mean ± 1 std over {seeds} noise seeds)")
             } else {
-                "Loss f − f* (log scale, mean per pixel column and range) with theory".to_string()
+                "Loss f − f* with theory: bold, the averaged iterate's f(W̄) − f*; faint, the raw iterates (mean and range)".to_string()
             },
         );
         dom::set_text(
             "readout-note",
             &if seeds > 1 {
-                format!("Means over the last 1,000 steps and {seeds} seeds.")
+                format!("Raw loss: mean over the last 1,000 steps. W̄: the averaged iterate the landscape draws (exact mean of the first 1,000 steps, then an exponential average over 1,000). Means over {seeds} seeds.")
             } else {
-                "Means over the last 1,000 steps.".into()
+                "Raw loss: mean over the last 1,000 steps. W̄: the averaged iterate the landscape draws (exact mean of the first 1,000 steps, then an exponential average over 1,000).".into()
             },
         );
         let landscape = self.shows_landscape() || self.shows_line();
@@ -447,24 +451,22 @@ impl App {
     }
 }
 
-/// Mean f − f* over the recent steps and the distance of the recent mean weights to `optimum`.
-fn recent_loss_and_distance(t: &crate::sim::run::Track, optimum: &[f64]) -> (f64, f64) {
+/// A track's recent raw loss (mean over the last [`RECENT`] steps), and its averaged iterate's
+/// loss f(W̄) − f* and distance ‖W̄ − w*‖ (the quantities the theorems are about).
+fn track_readout(
+    t: &crate::sim::run::Track,
+    problem: &crate::sim::problem::Problem,
+    optimum: &[f64],
+) -> (f64, f64, f64) {
     let recent = t.loss.recent();
     let n = recent.len().min(RECENT);
     let loss = if n == 0 { f64::NAN } else { recent.iter().rev().take(n).sum::<f64>() / n as f64 };
-    let held = t.trail.recent_len();
-    let m = held.min(RECENT);
-    let mut mean = vec![0.0; t.trail.dim()];
-    if m == 0 {
-        mean.clone_from(&t.algo.w);
-    } else {
-        for i in held - m..held {
-            for (s, v) in mean.iter_mut().zip(t.trail.recent(i)) {
-                *s += v / m as f64;
-            }
-        }
-    }
-    (loss, mean.iter().zip(optimum).map(|(a, b)| (a - b).powi(2)).sum::<f64>().sqrt())
+    let dim = optimum.len();
+    let (mut scratch, mut grad) = (vec![0.0; dim], vec![0.0; dim]);
+    let w = if t.average.count() == 0 { &t.algo.w } else { &t.average.mean };
+    let avg_loss = problem.eval(w, &mut scratch, &mut grad);
+    let dist = w.iter().zip(optimum).map(|(a, b)| (a - b).powi(2)).sum::<f64>().sqrt();
+    (loss, avg_loss, dist)
 }
 
 fn push_ring(ring: &mut std::collections::VecDeque<f64>, v: f64, cap: usize) {

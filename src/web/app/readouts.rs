@@ -10,10 +10,11 @@ impl App {
         self.readouts = (0..self.run().tracks.len())
             .map(|k| {
                 let t = &self.run().tracks[k];
-                let (mut loss, mut dist) = (0.0, 0.0);
+                let (mut loss, mut avg_loss, mut dist) = (0.0, 0.0, 0.0);
                 for run in &self.ens.runs {
-                    let (l, d) = recent_loss_and_distance(&run.tracks[k], &optimum);
+                    let (l, a, d) = track_readout(&run.tracks[k], &run.problem, &optimum);
                     loss += l / seeds;
+                    avg_loss += a / seeds;
                     dist += d / seeds;
                 }
                 Readout {
@@ -21,6 +22,7 @@ impl App {
                     kind: t.algo.kind,
                     pulsed: t.algo.pulsed(),
                     loss,
+                    avg_loss,
                     dist,
                     pulses_per_step: t.algo.pulses() as f64 / t.algo.k.max(1) as f64,
                     diverged: self.ens.runs.iter().any(|r| r.tracks[k].algo.diverged),
@@ -55,7 +57,7 @@ impl App {
                 .map(|r| {
                     let pulses = if any_pulses { format!("<td id=\"pulses-{}\"></td>", r.key) } else { String::new() };
                     format!(
-                        "<tr id=\"row-{k}\"><td><span class=\"swatch {kind}{p}\"></span>{label}</td><td id=\"loss-{k}\"></td><td id=\"dist-{k}\"></td>{pulses}</tr>",
+                        "<tr id=\"row-{k}\"><td><span class=\"swatch {kind}{p}\"></span>{label}</td><td id=\"loss-{k}\"></td><td id=\"avgloss-{k}\"></td><td id=\"dist-{k}\"></td>{pulses}</tr>",
                         k = r.key,
                         kind = r.kind.key(),
                         p = if r.pulsed { " pulsed" } else { "" },
@@ -67,16 +69,18 @@ impl App {
             let _ = body.set_attribute("data-tracks", &shape);
         }
         for r in &self.readouts {
-            let (loss, dist) = if r.diverged {
-                ("diverged".to_string(), "—".to_string())
+            let (loss, avg_loss, dist) = if r.diverged {
+                ("diverged".to_string(), "—".to_string(), "—".to_string())
             } else if !r.loss.is_finite() {
-                ("—".to_string(), fmt_num(r.dist)) // no step taken yet
+                ("—".to_string(), fmt_num(r.avg_loss), fmt_num(r.dist)) // no step taken yet
             } else {
-                (fmt_num(r.loss), fmt_num(r.dist))
+                (fmt_num(r.loss), fmt_num(r.avg_loss), fmt_num(r.dist))
             };
-            for (id, text, value) in
-                [(format!("loss-{}", r.key), loss, r.loss), (format!("dist-{}", r.key), dist, r.dist)]
-            {
+            for (id, text, value) in [
+                (format!("loss-{}", r.key), loss, r.loss),
+                (format!("avgloss-{}", r.key), avg_loss, r.avg_loss),
+                (format!("dist-{}", r.key), dist, r.dist),
+            ] {
                 dom::set_text(&id, &text);
                 if let Ok(cell) = by_id::<web_sys::HtmlElement>(&id) {
                     let _ = cell.set_attribute("data-value", &value.to_string());
