@@ -19,87 +19,132 @@ pub struct Scene {
     pub query: &'static str,
     /// What to look for, with `{placeholders}`.
     pub caption: &'static str,
+    /// The heading the scene is listed under.
+    pub group: SceneGroup,
+}
+
+/// The headings the scenes are listed under, in order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SceneGroup {
+    BiasAndRemedy,
+    Devices,
+    BeyondTikiTaka,
+    RealData,
+}
+
+impl SceneGroup {
+    pub const ALL: [SceneGroup; 4] =
+        [SceneGroup::BiasAndRemedy, SceneGroup::Devices, SceneGroup::BeyondTikiTaka, SceneGroup::RealData];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            SceneGroup::BiasAndRemedy => "The bias and its remedy",
+            SceneGroup::Devices => "Devices",
+            SceneGroup::BeyondTikiTaka => "Beyond Tiki-Taka",
+            SceneGroup::RealData => "Real data",
+        }
+    }
 }
 
 /// All scenes; the first is the page's default.
-pub const SCENES: [Scene; 13] = [
+pub const SCENES: [Scene; 14] = [
     Scene {
         id: "stall",
         title: "Analog SGD stalls",
         query: "problem=quadratic",
-        caption: "Same noise, three algorithms. Analog SGD (▲, dashed) settles {analog_dist} away from w*, on the ◇ theory point ({theory_dist}): asymmetric updates plus noise pull it towards the symmetric point. Tiki-Taka (●) ends {ratio}× closer ({tt_dist}).",
+        caption: "Analog SGD (▲, dashed) settles {analog_dist} from w*, on the ◇ theory point ({theory_dist}); Tiki-Taka (●) ends {ratio}× closer ({tt_dist}). Same noise for all three algorithms: asymmetric updates plus noise pull Analog SGD towards the symmetric point.",
+        group: SceneGroup::BiasAndRemedy,
     },
     Scene {
         id: "tiki-taka",
         title: "Tiki-Taka reaches the optimum",
         query: "problem=quadratic&algos=analog,tt&alpha=0.01&beta=0.1&steps=100000",
-        caption: "With a smaller step α = {alpha}, Tiki-Taka's residual bias shrinks ({tt_dist} from w*) while Analog SGD stays {analog_dist} away: its bias does not go away with α.",
+        caption: "Analog SGD stays {analog_dist} from w* while Tiki-Taka's residual bias shrinks to {tt_dist} with the smaller step α = {alpha}: Analog SGD's bias does not go away with α.",
+        group: SceneGroup::BiasAndRemedy,
     },
     Scene {
         id: "symmetric",
         title: "A more symmetric device (larger τ)",
         query: "problem=quadratic&tau=5",
-        caption: "τ = {tau}: up and down steps are nearly equal inside the range, so Analog SGD's bias falls to {analog_dist} (theory {theory_dist}). The error grows as τ shrinks — try the τ slider.",
+        caption: "Analog SGD's bias falls to {analog_dist} (theory {theory_dist}) at τ = {tau}, where up and down steps are nearly equal inside the range; Tiki-Taka's averaged iterate is {tt_dist} from w*. Its raw iterate fluctuates more (the faint band of the loss panel: a noise floor, not a bias). The error grows as τ shrinks — try the τ slider.",
+        group: SceneGroup::Devices,
     },
     Scene {
         id: "no-noise",
         title: "No noise, no bias (Theorem 9)",
         query: "problem=quadratic&sigma=0&steps=5000",
-        caption: "σ = 0: Analog gradient descent converges exactly ({analog_dist} from w*). The bias needs asymmetry and noise together.",
+        caption: "Analog gradient descent converges exactly ({analog_dist} from w*) without noise (σ = 0): the bias needs asymmetry and noise together.",
+        group: SceneGroup::BiasAndRemedy,
     },
     Scene {
         id: "slow-transfer",
         title: "Transfer too slow (small β)",
         query: "problem=quadratic&beta=0.00001&steps=40000",
-        caption: "β = {beta}: P fills up (the arrow) to the edge of its range, but is transferred into W so slowly that Tiki-Taka is still {tt_dist} from w* (Analog SGD: {analog_dist}). Raise β to watch it catch up.",
+        caption: "Tiki-Taka is still {tt_dist} from w* (Analog SGD: {analog_dist}) with β = {beta}: P fills up (the arrow) to the edge of its range, but is transferred into W too slowly. Raise β to watch it catch up.",
+        group: SceneGroup::BiasAndRemedy,
     },
     Scene {
         id: "sp-off-zero",
         title: "Symmetric point off zero: Tiki-Taka breaks",
         query: "problem=quadratic&sp=0.4&algos=digital,analog,tt&steps=40000",
-        caption: "The device's symmetric point sits at sp = {sp}. P now drifts towards sp instead of 0, so Tiki-Taka is biased too ({tt_dist} from w*; Analog SGD {analog_dist}) — the NeurIPS 2025 follow-up's point: Tiki-Taka needs a zero-shifted device.",
+        caption: "Tiki-Taka is biased too ({tt_dist} from w*; Analog SGD {analog_dist}) with the device's symmetric point at sp = {sp}: P drifts towards sp instead of 0 — the NeurIPS 2025 follow-up's point: Tiki-Taka needs a zero-shifted device.",
+        group: SceneGroup::Devices,
     },
     Scene {
         id: "sp-off-zero-recovers",
         title: "Symmetric point off zero: Tiki-Taka breaks, and what recovers",
         query: "problem=quadratic&sp=0.4&algos=analog,tt,cttv2,agad,rider,erider&chop_prob=0.02&steps=40000",
-        caption: "Symmetric point at sp = {sp}, every algorithm on the same noise. Tiki-Taka transfers P's drift towards sp as if it were signal ({tt_dist} from w*; Analog SGD {analog_dist}). Choppers flip the sign of P's gradient so the drift cancels in a digital buffer: AGAD, which measures P against its value at the last chopper switch, ends {agad_dist} away, c-TTv2 {cttv2_dist}. E-RIDER tracks the symmetric point with a chopped running mean ({erider_dist}); RIDER, the same without the chopper, {rider_dist}: as its paper writes it, its transfer keeps W − (β/η)Q fixed, so W lands where its start puts it. Set zero_shift=1 to calibrate P by random pulses before training and Tiki-Taka recovers. Rasch et al. (2024) report c-TTv2 and AGAD tolerating such offsets; the RIDER paper finds E-RIDER clearly better than RIDER (its Fig. 5).",
+        caption: "With the symmetric point at sp = {sp} Tiki-Taka ends {tt_dist} from w* (Analog SGD {analog_dist}; every algorithm on the same noise): it transfers P's drift towards sp as if it were signal. Choppers flip the sign of P's gradient so the drift cancels in a digital buffer: AGAD, which measures P against its value at the last chopper switch, ends {agad_dist} away, c-TTv2 {cttv2_dist}. E-RIDER tracks the symmetric point with a chopped running mean ({erider_dist}); RIDER, the same without the chopper, {rider_dist}: as its paper writes it, its transfer keeps W − (β/η)Q fixed, so W lands where its start puts it. Set zero_shift=1 to calibrate P by random pulses before training and Tiki-Taka recovers. Rasch et al. (2024) report c-TTv2 and AGAD tolerating such offsets; the RIDER paper finds E-RIDER clearly better than RIDER (its Fig. 5).",
+        group: SceneGroup::BeyondTikiTaka,
     },
     Scene {
         id: "lsq",
         title: "The paper's least squares (Fig. 3 setting)",
         query: "problem=lsq&algos=digital,analog&tau=1&alpha=0.03&sigma=0.1&steps=2500",
-        caption: "D = 40 weights, τ = {tau}, α = {alpha}, σ = {sigma}: Analog SGD plateaus at {analog_loss}, above Digital SGD's {digital_loss} (theory floor {digital_floor}). The weights view shows each wᵢ against its w*ᵢ.",
+        caption: "Analog SGD plateaus at {analog_loss}, above Digital SGD's {digital_loss} (theory floor {digital_floor}), with D = 40 weights, τ = {tau}, α = {alpha}, σ = {sigma}. The weights view shows each wᵢ against its w*ᵢ.",
+        group: SceneGroup::BiasAndRemedy,
     },
     Scene {
         id: "fig3-pulses",
         title: "Fig. 3: the dynamic vs the pulse simulation",
         query: "problem=lsq&algos=digital,analog&tau=1&alpha=0.03&sigma=0.1&steps=2500&pulses=both&dw_min=0.00333&bl=5000&read_noise=0.021&pulse_noise=read",
-        caption: "Like with like, as in the paper: Analog SGD as the expected dynamic (dashed) with gradient noise σ = {sigma}, and simulated pulse by pulse like aihwkit (dash-dot; Δw_min = τ/300, {analog_pulses} pulses per step) with σ = 0 and read noise {read_noise} ≈ 0.1/s_A on every forward pass instead. Plateaus {analog_loss} and {analog_pulse_loss} agree, both above Digital SGD's {digital_loss}. Try τ = 1.5, 2, 2.5 with Δw_min = τ/300: the pulse simulation stays at or below the dynamic.",
+        caption: "Analog SGD's plateaus agree, {analog_loss} as the expected dynamic and {analog_pulse_loss} simulated pulse by pulse like aihwkit, both above Digital SGD's {digital_loss}. Like with like, as in the paper: the dynamic (dashed) with gradient noise σ = {sigma}; the pulses (dash-dot; Δw_min = τ/300, {analog_pulses} pulses per step) with σ = 0 and read noise {read_noise} ≈ 0.1/s_A on every forward pass instead. Try τ = 1.5, 2, 2.5 with Δw_min = τ/300: the pulse simulation stays at or below the dynamic.",
+        group: SceneGroup::Devices,
     },
     Scene {
         id: "lower-bound",
         title: "The lower-bound instance (Theorem 3)",
         query: "problem=lower_bound&algos=analog&alpha=0.01&steps=40000",
-        caption: "Skewed two-point noise makes Analog SGD's bias tight: w settles at the dashed theory level {lb_w}, where E‖∇f‖² = σ²S = {lb_grad_sq} (measured so far: {analog_grad_sq}; the paper states 4σ²S = {lb_grad_sq_paper}, which the instance does not attain).",
+        caption: "Analog SGD's w settles at the dashed theory level {lb_w}, where E‖∇f‖² = σ²S = {lb_grad_sq} (measured so far: {analog_grad_sq}; the paper states 4σ²S = {lb_grad_sq_paper}, which the instance does not attain): skewed two-point noise makes its bias tight.",
+        group: SceneGroup::BiasAndRemedy,
     },
     Scene {
         id: "digits",
         title: "Real digits: Analog SGD fails at small τ, Tiki-Taka holds",
         query: "problem=digits&tau=0.3",
         caption: "After {epoch} epochs Analog SGD classifies {analog_acc} of the test digits, Tiki-Taka {tt_acc} ({tt_minus_analog} points more), Digital SGD {digital_acc}, with every layer an analog array of τ = {tau} (same initial weights and sample order for all). The histograms show why: each asymmetric write pulls Analog SGD's weights towards the symmetric point 0, while Tiki-Taka's W uses the whole range ±τ. Raise τ and Analog SGD recovers — the paper's Fig. 5 on a small scale.",
+        group: SceneGroup::RealData,
     },
     Scene {
         id: "digits-forms",
         title: "Digits: eq. 3 per mini-batch, per sample, and pulses",
         query: "problem=digits&algos=analog,tt&tau=0.5&update=both&pulses=both&dw_min=0.0005&epochs=30",
         caption: "Analog SGD at τ = {tau} reaches {analog_acc} with the gradient written once per mini-batch (the paper's eq. 3), {analog_sample_acc} once per sample and {analog_pulse_acc} as aihwkit-style pulse trains (Δw_min = {dw_min}); Tiki-Taka holds in every form ({tt_pulse_acc} at pulse level). Per-sample writes sum |Δw| over the batch, so the asymmetry bites harder, and pulses add quantisation on top.",
+        group: SceneGroup::RealData,
     },
     Scene {
         id: "paper-mnist",
         title: "The paper's MNIST network, on real MNIST digits",
         query: "preset=paper-fcn&tau_max=0.5&tau_min=-0.5&epochs=40",
         caption: "Analog SGD stays at chance ({analog_pulse_acc} after {epoch} epochs) because the last tile's learned output scale (on, as in the paper's code) collapses to about 0 in the first epoch and takes the error signal with it — aihwkit 1.1 does the same; it is not the asymmetry bias alone (the next scene turns the scale off). Tiki-Taka {tt_pulse_acc}, Digital SGD {digital_acc}: Tiki-Taka starts slowly — its gradients go into P at 0.01 and reach W one row per tile and mini-batch — then climbs past 90 %. The paper's own experiment (Fig. 5) with aihwkit's SoftBoundsReference device (30 % device-to-device and cycle-to-cycle variation).",
+        group: SceneGroup::RealData,
+    },
+    Scene {
+        id: "mnist-no-scaling",
+        title: "MNIST without learned output scaling",
+        query: "preset=paper-fcn&tau_max=0.5&tau_min=-0.5&epochs=40&out_scaling=0",
+        caption: "With the learned output scale off, nothing collapses in epoch 1 and Analog SGD climbs, slowly: {analog_pulse_acc} after {epoch} epochs, Tiki-Taka {tt_pulse_acc}, Digital SGD {digital_acc} (measured natively after 20 epochs: 27.0 %, 37.4 % and 91.3 %). So the previous scene's Analog SGD at chance is the learned scale's collapse; what remains here is a slow climb for both analog algorithms.",
+        group: SceneGroup::RealData,
     },
 ];
 

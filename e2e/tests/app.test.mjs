@@ -131,7 +131,7 @@ test('embed=1 shows only the figure and a minimal control row; hide= hides chose
 test('each scene loads from its button and draws', async () => {
   const { page, errors, context } = await open(browser, server.url);
   const ids = await page.$$eval('#scenes button', (bs) => bs.map((b) => b.dataset.scene));
-  assert.equal(ids.length, 13);
+  assert.equal(ids.length, 14);
   for (const id of ids) {
     await page.click(`#scenes button[data-scene="${id}"]`);
     await sleep(400);

@@ -243,6 +243,20 @@ pub(super) fn build_controls(app: &Shared) -> Result<(), JsValue> {
         }
         root.append_child(&row)?;
     }
+    // The keys of other problems stay out of the way until asked for.
+    let toggle = create("label", "show-other small")?;
+    toggle.set_id("show-other-label");
+    let cb: HtmlInputElement = create("input", "")?.dyn_into()?;
+    cb.set_type("checkbox");
+    cb.set_id("show-other");
+    toggle.append_child(&cb)?;
+    toggle.append_with_str_1(" show the keys of other problems (disabled)")?;
+    root.append_child(&toggle)?;
+    let root2 = root.clone();
+    on::<Event>(&cb, "change", move |e| {
+        let on = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()).is_some_and(|c| c.checked());
+        let _ = root2.class_list().toggle_with_force("show-other", on);
+    })?;
     Ok(())
 }
 
@@ -308,11 +322,38 @@ pub(super) fn set_key(app: &Shared, name: &str, text: &str) {
 
 pub(super) fn sync_controls(app: &App) {
     let s = &app.scenario;
+    let mut others = 0;
     for (name, widget) in CONTROLS {
         let Some(key) = vocab_key(name) else { continue };
-        let applies = (key.applies)(s);
+        let why = crate::sim::scenario::inapplicable(key, s);
         if let Ok(row) = by_id::<HtmlElement>(&format!("ctl-{name}")) {
-            row.set_hidden(!applies);
+            // A key that does nothing here is disabled and says why; keys of other problems
+            // fold away (shown, disabled, on request).
+            let classes = row.class_list();
+            let _ = classes.toggle_with_force("inapplicable", why.is_some());
+            let other = why.as_ref().is_some_and(|w| !w.on_this_problem);
+            let _ = classes.toggle_with_force("other-problem", other);
+            others += usize::from(other && !classes.contains("hidden-control"));
+            match &why {
+                Some(w) => {
+                    let _ = row.set_attribute("title", &w.reason);
+                    let _ = row.set_attribute("aria-disabled", "true");
+                }
+                None => {
+                    let _ = row.remove_attribute("title");
+                    let _ = row.remove_attribute("aria-disabled");
+                }
+            }
+            if let Ok(inputs) = row.query_selector_all("input, select") {
+                for i in 0..inputs.length() {
+                    let Some(node) = inputs.item(i) else { continue };
+                    if let Ok(input) = node.clone().dyn_into::<HtmlInputElement>() {
+                        input.set_disabled(why.is_some());
+                    } else if let Ok(select) = node.dyn_into::<HtmlSelectElement>() {
+                        select.set_disabled(why.is_some());
+                    }
+                }
+            }
         }
         let text = key.format(s);
         match widget {
@@ -347,6 +388,12 @@ pub(super) fn sync_controls(app: &App) {
                     }
                 }
             }
+        }
+    }
+    if let Ok(label) = by_id::<HtmlElement>("show-other-label") {
+        label.set_hidden(others == 0);
+        if let Some(text) = label.last_child() {
+            text.set_text_content(Some(&format!(" show the {others} keys of other problems (disabled)")));
         }
     }
 }

@@ -168,6 +168,7 @@ pub fn playground_stats() -> String {
             "scenario": app.scenario.to_query(),
             "distances": dists,
             "averaged": averaged_stats(&app),
+            "landmarks": landmark_pixels(&app),
             "digits": app.digits.snapshot.as_ref().map(|d| serde_json::json!({
                 "epoch": d.summary.epochs,
                 "progress": d.progress,
@@ -206,6 +207,18 @@ fn averaged_stats(app: &App) -> serde_json::Value {
         "to_wstar": to_wstar,
         "analog_to_theory": analog.zip(theory).map(|(t, w)| t.average.distance_to(w)),
         "theory_bias": theory.map(|w| w.iter().zip(&optimum).map(|(a, b)| (a - b).powi(2)).sum::<f64>().sqrt()),
+    })
+}
+
+/// Where w* and Analog SGD's theory point ◇ are drawn on the landscape, in CSS pixels of its
+/// canvas (for the end-to-end test that they stay visible).
+fn landmark_pixels(app: &App) -> serde_json::Value {
+    let Some(m) = app.landscape_map.filter(|_| app.shows_landscape()) else { return serde_json::Value::Null };
+    let run = app.run();
+    let css = |p: [f64; 2]| serde_json::json!([m.px(p[0]) / app.dpr, m.py(p[1]) / app.dpr]);
+    serde_json::json!({
+        "wstar": css(crate::figures::panels::point2(&app.scenario.wstar)),
+        "theory": run.theory.analog_stationary_w.as_ref().filter(|_| app.scenario.runs(AlgorithmKind::Analog)).map(|w| css(crate::figures::panels::point2(w))),
     })
 }
 
@@ -340,27 +353,36 @@ fn show_notices(notices: &[String]) -> Result<(), JsValue> {
 
 fn build_scenes(app: &Shared) -> Result<(), JsValue> {
     let nav = by_id::<HtmlElement>("scenes")?;
-    for s in SCENES.iter() {
-        let b = create("button", "")?;
-        b.set_attribute("type", "button")?;
-        b.set_attribute("data-scene", s.id)?;
-        b.set_attribute("aria-pressed", "false")?;
-        b.set_text_content(Some(s.title));
-        nav.append_child(&b)?;
-        let app = app.clone();
-        let query = s.query;
-        on::<Event>(&b, "click", move |_| {
-            if let Ok(sc) = Scenario::parse(query) {
-                app.borrow_mut().scenario = sc;
-                scenario_changed(&app);
-                // A scene shows its result at the end (its caption's numbers are the end's);
-                // Play replays it from the start.
-                app.borrow_mut().view.at = Some(view::At::End);
-                if let Some(n) = play_or_show_result(&app) {
-                    let _ = show_notices(&[n]);
+    for group in crate::scenes::SceneGroup::ALL {
+        let list = create("div", "scene-group")?;
+        list.set_attribute("role", "group")?;
+        list.set_attribute("aria-label", group.title())?;
+        let heading = create("span", "scene-group-title")?;
+        heading.set_text_content(Some(group.title()));
+        list.append_child(&heading)?;
+        nav.append_child(&list)?;
+        for s in SCENES.iter().filter(|s| s.group == group) {
+            let b = create("button", "")?;
+            b.set_attribute("type", "button")?;
+            b.set_attribute("data-scene", s.id)?;
+            b.set_attribute("aria-pressed", "false")?;
+            b.set_text_content(Some(s.title));
+            list.append_child(&b)?;
+            let app = app.clone();
+            let query = s.query;
+            on::<Event>(&b, "click", move |_| {
+                if let Ok(sc) = Scenario::parse(query) {
+                    app.borrow_mut().scenario = sc;
+                    scenario_changed(&app);
+                    // A scene shows its result at the end (its caption's numbers are the end's);
+                    // Play replays it from the start.
+                    app.borrow_mut().view.at = Some(view::At::End);
+                    if let Some(n) = play_or_show_result(&app) {
+                        let _ = show_notices(&[n]);
+                    }
                 }
-            }
-        })?;
+            })?;
+        }
     }
     Ok(())
 }

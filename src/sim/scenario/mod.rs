@@ -17,7 +17,7 @@ mod keys;
 mod preset;
 mod text;
 
-pub use keys::{key, KEYS, MAX_LAYERS, MAX_QUADRATIC_DIM, MAX_SEED};
+pub use keys::{inapplicable, key, why_not_applies, Inapplicable, KEYS, MAX_LAYERS, MAX_QUADRATIC_DIM, MAX_SEED};
 pub use preset::PAPER_FCN;
 pub use text::{fmt_f64, percent_decode, split_query};
 

@@ -129,7 +129,7 @@ pub struct App {
     contour: HtmlCanvasElement,
     /// Last static keys of the landscape, the device inset and the weights view.
     keys: [Option<StaticKey>; 3],
-    landscape_map: Option<Mapping>,
+    pub landscape_map: Option<Mapping>,
     /// The zoomed landscape window: around the action at the start, widened when an averaged
     /// iterate settles outside it (never narrowed mid-run).
     landscape_view: Option<ViewBox>,
