@@ -158,7 +158,7 @@ test('exports the scenario as JSON and the run as CSV', async () => {
   assert.equal(json.summary.algorithms.length, 3);
   const [c] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
   const lines = fs.readFileSync(await c.path(), 'utf8').trim().split('\n');
-  assert.equal(lines[0], 'step,steps,digital_loss_mean,digital_loss_min,digital_loss_max,analog_loss_mean,analog_loss_min,analog_loss_max,tt_loss_mean,tt_loss_min,tt_loss_max');
+  assert.equal(lines[0], 'step,steps,digital_loss_mean,digital_loss_min,digital_loss_max,digital_avg_loss,digital_avg_distance,analog_loss_mean,analog_loss_min,analog_loss_max,analog_avg_loss,analog_avg_distance,tt_loss_mean,tt_loss_min,tt_loss_max,tt_avg_loss,tt_avg_distance');
   assert.ok(lines.length > 100, `${lines.length} rows`);
   assert.deepEqual(errors, []);
   await context.close();
@@ -259,7 +259,7 @@ test('a sweep link reopens the heatmap; several seeds draw bands', async () => {
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#sweep-csv')]);
   const path = await download.path();
   const csv = (await import('node:fs')).readFileSync(path, 'utf8');
-  assert.equal(csv.split('\n')[0], 'tau,alpha,digital_tail_loss,digital_diverged,analog_tail_loss,analog_diverged,tt_tail_loss,tt_diverged,tt_over_analog');
+  assert.equal(csv.split('\n')[0], 'tau,alpha,digital_avg_distance,digital_diverged,analog_avg_distance,analog_diverged,tt_avg_distance,tt_diverged,tt_over_analog');
   assert.equal(csv.trim().split('\n').length, 10);
   await screenshot(page, 'sweep-link');
   assert.deepEqual(errors, []);

@@ -192,6 +192,9 @@ pub struct AveragedIterate {
 /// Time constant of the exponential average, in steps (the readouts average the same span).
 pub const AVERAGE_WINDOW: u64 = 1000;
 
+/// The one definition of the averaged iterate W̄, in words (for `playground keys` and the docs).
+pub const AVERAGED_ITERATE: &str = "W̄ (the averaged iterate, the bold marker of the landscape): the exact mean of W_0 … W_{k−1} for the first 1,000 steps, then an exponential average with a time constant of 1,000 steps, W̄ ← W̄ + (W_k − W̄)/1000. Summaries report avg_distance = ‖W̄ − w*‖ (lsq: x*), avg_loss = f(W̄) − f* and avg_w = W̄ at the end, beside tail_loss (mean f(W_k) − f* of the raw iterates over the tail) and tail_grad_sq (mean ‖∇f(W_k)‖² over the tail, the quantity the paper's theorems bound).";
+
 impl AveragedIterate {
     fn new(dim: usize, steps: u64) -> Self {
         AveragedIterate {

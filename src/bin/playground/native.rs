@@ -32,6 +32,7 @@ fn main() -> ExitCode {
         Command::Figure(a) => figure_cmd::figure(a),
         Command::Keys => {
             print_out(&analog_playground::sim::scenario::keys_table());
+            print_out(&format!("\n# {}\n", analog_playground::sim::run::AVERAGED_ITERATE));
             Ok(())
         }
     };
