@@ -157,6 +157,32 @@ pub struct TourStep {
     /// The scenario key whose control the step points at.
     pub focus: &'static str,
     pub text: &'static str,
+    /// The symbol on the landscape the text names (ringed while the step is open).
+    pub mark: Option<Landmark>,
+}
+
+/// A symbol of the landscape a tour step can point at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Landmark {
+    /// The optimum w*.
+    Optimum,
+    /// Analog SGD's theory point ◇.
+    TheoryPoint,
+    /// The tip of Tiki-Taka's fast array P, drawn as an arrow from W.
+    FastArray,
+    /// The device's symmetric point ×.
+    SymmetricPoint,
+}
+
+impl Landmark {
+    pub fn name(self) -> &'static str {
+        match self {
+            Landmark::Optimum => "wstar",
+            Landmark::TheoryPoint => "theory",
+            Landmark::FastArray => "p",
+            Landmark::SymmetricPoint => "sp",
+        }
+    }
 }
 
 /// The guided tour, in the order a lecture would tell it (`tour=N` opens step N, from 1).
@@ -166,42 +192,49 @@ pub const TOUR: [TourStep; 7] = [
         query: "problem=quadratic&algos=digital&steps=20000",
         focus: "sigma",
         text: "Plain SGD on a 2-D quadratic with gradient noise σ = {sigma}. The raw iterate (faint) jitters around w*, but its average (bold ■) sits on w*: {digital_dist} away. Noise alone causes no bias — try a larger σ.",
+        mark: Some(Landmark::Optimum),
     },
     TourStep {
         title: "An asymmetric device",
         query: "problem=quadratic&algos=digital,analog&steps=20000",
         focus: "tau",
         text: "Now each weight is a device conductance: an up step and a down step of the same size change it by different amounts, except at the symmetric point (×). τ = {tau} sets how strong that asymmetry is (the device inset draws q⁺ and q⁻). Analog SGD's average (▲) stops {analog_dist} from w*.",
+        mark: Some(Landmark::SymmetricPoint),
     },
     TourStep {
         title: "The theory point ◇",
         query: "problem=quadratic&algos=digital,analog&steps=40000",
         focus: "sigma",
         text: "The paper predicts where Analog SGD settles: the ◇, {theory_dist} from w*. Its averaged iterate lands there ({analog_dist}), and in the distance panel its error levels off on the dashed theory line. Noise and asymmetry together make the bias: set σ to 0 and it goes away.",
+        mark: Some(Landmark::TheoryPoint),
     },
     TourStep {
         title: "Tiki-Taka",
         query: "problem=quadratic",
         focus: "beta",
         text: "Tiki-Taka writes gradients into a fast array P (the arrow) and transfers P into W at rate β = {beta}. On the same noise its average (●) goes to w* ({tt_dist}) while Analog SGD's stays on the ◇ ({analog_dist}): {ratio}× closer.",
+        mark: Some(Landmark::FastArray),
     },
     TourStep {
         title: "A smaller step does not remove the bias",
         query: "problem=quadratic&algos=analog,tt&alpha=0.01&steps=100000",
         focus: "alpha",
         text: "With α = {alpha} Tiki-Taka's remaining error shrinks ({tt_dist}) but Analog SGD's does not ({analog_dist}; theory {theory_dist}): its asymptotic error is set by the device and the noise, and no step size removes it.",
+        mark: Some(Landmark::TheoryPoint),
     },
     TourStep {
         title: "Symmetric point off zero",
         query: "problem=quadratic&sp=0.4&algos=digital,analog,tt&steps=40000",
         focus: "sp",
         text: "Move the device's symmetric point to sp = {sp} and Tiki-Taka is biased too ({tt_dist} from w*): P drifts towards sp instead of 0. This is why later work calibrates the symmetric point (zero-shifting) or tracks it.",
+        mark: Some(Landmark::SymmetricPoint),
     },
     TourStep {
         title: "Real digits",
         query: "problem=digits&tau=0.3",
         focus: "tau",
         text: "The same effect in a network on real handwritten digits, every layer an analog array with τ = {tau}. After {epoch} epochs Analog SGD classifies {analog_acc} of the test digits, Tiki-Taka {tt_acc}, Digital SGD {digital_acc}. Raise τ and Analog SGD recovers.",
+        mark: None,
     },
 ];
 

@@ -149,3 +149,35 @@ test('on a phone the first figure is on the first screen and nothing overflows',
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('the tour on a projector: each step\'s text, figure and outlined control are in view at once', async () => {
+  for (const [width, height] of [[1280, 720], [1024, 768]]) {
+    const { page, errors, context } = await open(browser, server.url, '', { viewport: { width, height } });
+    await page.click('#tour-start');
+    for (let i = 1; i <= 7; i++) {
+      await sleep(i === 7 ? 1500 : 700);
+      const view = await page.evaluate((step) => {
+        const r = (sel) => { const b = document.querySelector(sel).getBoundingClientRect(); return { top: b.top, bottom: b.bottom, left: b.left, right: b.right }; };
+        const figure = step === 7 ? '#panel-digits' : '#panel-landscape';
+        const side = document.querySelector('.side').getBoundingClientRect();
+        return { tour: r('#tour'), caption: r('#caption'), figure: r(figure), control: r('.control.tour-focus'), side: { top: side.top, bottom: side.bottom }, scenes: document.querySelector('#scenes').offsetParent !== null };
+      }, i);
+      const H = height;
+      assert.ok(view.tour.top >= -2 && view.caption.bottom <= H, `${width}×${height} step ${i}: the text is in view ${JSON.stringify(view)}`);
+      // At least 60 % of the figure's height (or 300 px of it) is on screen.
+      const shown = Math.min(view.figure.bottom, H) - Math.max(view.figure.top, 0);
+      assert.ok(shown >= Math.min(300, 0.6 * (view.figure.bottom - view.figure.top)), `${width}×${height} step ${i}: figure ${JSON.stringify(view.figure)}`);
+      assert.ok(view.control.top >= Math.max(0, view.side.top) - 4 && view.control.bottom <= Math.min(H, view.side.bottom) + 4, `${width}×${height} step ${i}: control ${JSON.stringify(view.control)}`);
+      assert.equal(view.scenes, false, 'the scene list is folded away during the tour');
+      if (i === 3 || i === 4) {
+        const mark = (await stats(page)).landmarks?.tour_mark;
+        assert.equal(mark?.name, i === 3 ? 'theory' : 'p', `step ${i} rings the symbol it names`);
+      }
+      if (width === 1280 && (i === 3 || i === 4)) await page.screenshot({ path: new URL(`../artifacts/tour-1280x720-step-${i}.png`, import.meta.url).pathname });
+      if (i < 7) await page.click('#tour-next');
+    }
+    await page.keyboard.press('Escape');
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
+});

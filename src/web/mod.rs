@@ -216,7 +216,10 @@ fn landmark_pixels(app: &App) -> serde_json::Value {
     let Some(m) = app.landscape_map.filter(|_| app.shows_landscape()) else { return serde_json::Value::Null };
     let run = app.run();
     let css = |p: [f64; 2]| serde_json::json!([m.px(p[0]) / app.dpr, m.py(p[1]) / app.dpr]);
+    let mark =
+        app.tour_mark_at(&m).map(|(l, p)| serde_json::json!({"name": l.name(), "at": [p.0 / app.dpr, p.1 / app.dpr]}));
     serde_json::json!({
+        "tour_mark": mark,
         "wstar": css(crate::figures::panels::point2(&app.scenario.wstar)),
         "theory": run.theory.analog_stationary_w.as_ref().filter(|_| app.scenario.runs(AlgorithmKind::Analog)).map(|w| css(crate::figures::panels::point2(w))),
     })

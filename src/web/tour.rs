@@ -40,6 +40,7 @@ pub(super) fn build_tour(app: &Shared) -> Result<(), JsValue> {
     if let Some(n) = asked {
         show_box(n);
         super::sync_caption(&app.borrow());
+        bring_into_view(n);
     }
     Ok(())
 }
@@ -65,12 +66,44 @@ pub(super) fn show_step(app: &Shared, index: usize) {
     scenario_changed(app);
     play_or_show_result(app);
     show_box(index);
+    bring_into_view(index);
+}
+
+/// On a projector the step's text, its figure and its control must be visible at once: the page
+/// scrolls the tour box to the top (the scene list is folded away while touring) and the
+/// parameters column (sticky while touring) scrolls the outlined control into its view.
+fn bring_into_view(index: usize) {
+    if let Ok(tour) = by_id::<HtmlElement>("tour") {
+        tour.scroll_into_view_with_bool(true);
+    }
+    // The parameters column ends at the bottom of the screen and scrolls by itself.
+    if let Some(side) =
+        dom::document().query_selector(".side").ok().flatten().and_then(|e| e.dyn_into::<HtmlElement>().ok())
+    {
+        let height = dom::window().inner_height().ok().and_then(|h| h.as_f64()).unwrap_or(800.0);
+        let top = side.get_bounding_client_rect().top().max(0.0);
+        let _ = side.style().set_property("max-height", &format!("{}px", (height - top - 8.0).max(200.0)));
+    }
+    if let Some(el) = dom::document().get_element_by_id(&format!("ctl-{}", TOUR[index].focus)) {
+        let options = web_sys::ScrollIntoViewOptions::new();
+        options.set_block(web_sys::ScrollLogicalPosition::Nearest);
+        el.scroll_into_view_with_scroll_into_view_options(&options);
+    }
+}
+
+/// The landscape symbol the open step names, while its scenario is the one shown.
+pub(super) fn mark(app: &super::App) -> Option<crate::scenes::Landmark> {
+    caption(app)?;
+    TOUR[app.view.tour?].mark
 }
 
 /// Shows the tour box at step `index` and outlines its control.
 fn show_box(index: usize) {
     let step = &TOUR[index];
     dom::set_hidden("tour", false);
+    if let Some(body) = dom::document().body() {
+        let _ = body.class_list().add_1("touring");
+    }
     dom::set_text("tour-count", &format!("Guided tour · step {} of {}", index + 1, TOUR.len()));
     dom::set_text("tour-title", step.title);
     set_disabled("tour-back", index == 0);
@@ -91,6 +124,14 @@ fn close(app: &Shared) {
         a.url_dirty_at = Some(dom::now());
     }
     dom::set_hidden("tour", true);
+    if let Some(body) = dom::document().body() {
+        let _ = body.class_list().remove_1("touring");
+    }
+    if let Some(side) =
+        dom::document().query_selector(".side").ok().flatten().and_then(|e| e.dyn_into::<HtmlElement>().ok())
+    {
+        let _ = side.style().remove_property("max-height");
+    }
     highlight(None);
     super::sync_caption(&app.borrow());
     if let Ok(b) = by_id::<HtmlElement>("tour-start") {

@@ -310,6 +310,47 @@ impl App {
             let spec = self.landscape_spec();
             let _ = crate::figures::landscape::draw_landmarks(&area, &spec, &m, &markers, &self.theme, self.dpr);
         }
+        self.draw_tour_mark(ctx, &m);
+    }
+
+    /// Where the open tour step's symbol is on the landscape, in canvas pixels (if in view).
+    pub fn tour_mark_at(&self, m: &Mapping) -> Option<(crate::scenes::Landmark, (f64, f64))> {
+        use crate::scenes::Landmark;
+        let mark = super::super::tour::mark(self)?;
+        let run = self.run();
+        let p = match mark {
+            Landmark::Optimum => panels::point2(&self.scenario.wstar),
+            Landmark::TheoryPoint => panels::point2(run.theory.analog_stationary_w.as_ref()?),
+            Landmark::FastArray => {
+                let t = run.track(AlgorithmKind::TikiTaka)?;
+                [t.algo.w[0] + t.algo.p[0], t.algo.w[1] + t.algo.p[1]]
+            }
+            Landmark::SymmetricPoint => {
+                let sp = run.device.symmetric_point()?;
+                [sp, sp]
+            }
+        };
+        let at = (m.px(p[0]), m.py(p[1]));
+        m.contains(at.0, at.1).then_some((mark, at))
+    }
+
+    /// A ring that pulses around the symbol the open tour step names (still under reduced motion).
+    fn draw_tour_mark(&self, ctx: &CanvasRenderingContext2d, m: &Mapping) {
+        let Some((_, (x, y))) = self.tour_mark_at(m) else { return };
+        let still = dom::media("(prefers-reduced-motion: reduce)");
+        let phase = if still { 0.0 } else { (dom::now() / 300.0).sin() };
+        let r = (20.0 + 4.0 * phase) * self.dpr;
+        let _ = ctx.set_line_dash(&js_sys::Array::new());
+        ctx.set_stroke_style_str(&css_alpha(self.theme.bg, 0.9));
+        ctx.set_line_width(6.0 * self.dpr);
+        ctx.begin_path();
+        let _ = ctx.arc(x, y, r, 0.0, std::f64::consts::TAU);
+        ctx.stroke();
+        ctx.set_stroke_style_str(&css(self.theme.fg));
+        ctx.set_line_width(3.0 * self.dpr);
+        ctx.begin_path();
+        let _ = ctx.arc(x, y, r, 0.0, std::f64::consts::TAU);
+        ctx.stroke();
     }
 
     /// The 1-D view's moving layer: recent raw iterates as faint dots on the curve, each
