@@ -12,6 +12,7 @@
 
 pub mod export;
 pub mod figures;
+pub mod notation;
 pub mod reproduce;
 pub mod scenes;
 pub mod sim;

@@ -181,3 +181,24 @@ test('the tour on a projector: each step\'s text, figure and outlined control ar
     await context.close();
   }
 });
+
+test('notation=paper writes Tiki-Taka\'s rates in the paper\'s letters, kept in the link', async () => {
+  const { page, errors, context } = await open(browser, server.url, '?scene=slow-transfer');
+  assert.equal(await page.textContent('#ctl-beta label .sym'), 'β');
+  assert.match(await page.textContent('#caption'), /β = /);
+  assert.match(await page.textContent('#notation-note'), /aihwkit/);
+  await page.check('#notation-paper');
+  await sleep(500);
+  assert.equal(params(page).get('notation'), 'paper');
+  assert.equal(await page.textContent('#ctl-beta label .sym'), 'α');
+  assert.equal(await page.textContent('#ctl-alpha label .sym'), 'α = β');
+  assert.match(await page.textContent('#caption'), /with α = /);
+  assert.doesNotMatch(await page.textContent('#caption'), /β = 1e-5/);
+  assert.match(await page.textContent('#notation-note'), /2024 paper/);
+  const linked = await open(browser, server.url, '?notation=paper&algos=tt');
+  assert.equal(await linked.page.textContent('#ctl-alpha label .sym'), 'β');
+  assert.equal(await linked.page.isChecked('#notation-paper'), true);
+  assert.deepEqual([...errors, ...linked.errors], []);
+  await context.close();
+  await linked.context.close();
+});

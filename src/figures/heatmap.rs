@@ -3,6 +3,7 @@
 //! log colour scales, accuracies (`digits`) linear ones.
 
 use super::{clear, draw_frame, err, fmt_num, font, FigureError, Mapping, Theme};
+use crate::notation::Notation;
 use crate::sim::algorithm::AlgorithmKind::{Analog, TikiTaka};
 use crate::sim::sweep::{Cell, Sweep};
 use plotters::coord::Shift;
@@ -310,8 +311,13 @@ pub fn heatmap_svg(hm: &Heatmap, width: u32, height: u32) -> Result<String, Figu
 /// The sweep's heatmaps side by side (tail losses and their ratio, or on `digits` test
 /// accuracies and their difference; unfinished cells blank) as SVG, 440 × 380 pixels per map,
 /// with the base scenario's link and the axes in its metadata.
-pub fn sweep_maps_svg(sweep: &Sweep, cells: &[Option<Cell>], theme: &Theme) -> Result<String, FigureError> {
-    let maps = sweep_heatmaps(sweep, cells);
+pub fn sweep_maps_svg(
+    sweep: &Sweep,
+    cells: &[Option<Cell>],
+    theme: &Theme,
+    notation: Notation,
+) -> Result<String, FigureError> {
+    let maps = sweep_heatmaps(sweep, cells, notation);
     let title = format!("sweep over {} and {}", sweep.x.key, sweep.y.key);
     super::panels::svg_document(440 * maps.len().max(1) as u32, 380, &title, &sweep.base.to_query(), |root| {
         for (area, hm) in root.split_evenly((1, maps.len().max(1))).iter().zip(&maps) {
@@ -330,13 +336,13 @@ pub fn sweep_maps_svg(sweep: &Sweep, cells: &[Option<Cell>], theme: &Theme) -> R
 ///   points (diverging, centred on 0).
 ///
 /// On both, blue on the third map means Tiki-Taka does better, and its colour bar says so.
-pub fn sweep_heatmaps(sweep: &Sweep, cells: &[Option<Cell>]) -> Vec<Heatmap> {
+pub fn sweep_heatmaps(sweep: &Sweep, cells: &[Option<Cell>], notation: Notation) -> Vec<Heatmap> {
     let key_title = |k: &str| {
         crate::sim::scenario::key(k).map_or(k.to_string(), |s| {
             if s.symbol == s.name {
                 k.to_string()
             } else {
-                format!("{} ({k})", s.symbol)
+                format!("{} ({k})", notation.symbol(k, &sweep.base, s.symbol))
             }
         })
     };
@@ -485,7 +491,8 @@ mod tests {
             ],
         };
         let cell = |i, o| Some(Cell { i, j: 0, scenario: sweep.cell_scenario(i, 0), outcome: o });
-        let maps = sweep_heatmaps(&sweep, &[cell(0, outcome(Some(0.5), false)), cell(1, outcome(None, true))]);
+        let maps =
+            sweep_heatmaps(&sweep, &[cell(0, outcome(Some(0.5), false)), cell(1, outcome(None, true))], Notation::Ours);
         assert_eq!(maps.len(), 3);
         assert!(maps[0].title.contains("test accuracy") && maps[0].title.contains("higher = better"));
         assert_eq!(maps[0].scale, ColorScale::Linear { lo: 0.0, hi: 100.0 });
@@ -498,7 +505,7 @@ mod tests {
             assert!(heatmap_svg(hm, 440, 380).unwrap().contains("<svg"));
         }
         // Pending cells stay empty.
-        let maps = sweep_heatmaps(&sweep, &[None, None]);
+        let maps = sweep_heatmaps(&sweep, &[None, None], Notation::Ours);
         assert!(maps.iter().all(|m| m.cells == vec![CellValue::Pending; 2]));
     }
 }

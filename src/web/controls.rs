@@ -2,7 +2,7 @@
 //! selects, text lists and the algorithm checkboxes; every edit goes through the same lenient
 //! parse as a link.
 
-use super::dom::{by_id, create, on};
+use super::dom::{self, by_id, create, on};
 use super::{escape, round_sig, scenario_changed, show_notices, App, Shared};
 use crate::figures::fmt_num;
 use crate::sim::algorithm::AlgorithmKind;
@@ -243,6 +243,23 @@ pub(super) fn build_controls(app: &Shared) -> Result<(), JsValue> {
         }
         root.append_child(&row)?;
     }
+    // The letters: ours (aihwkit's) or the 2024 paper's, kept in the link.
+    let paper = by_id::<HtmlInputElement>("notation-paper")?;
+    paper.set_checked(app.borrow().view.notation == crate::notation::Notation::Paper);
+    dom::set_text("notation-note", app.borrow().view.notation.describe());
+    let a = app.clone();
+    on::<Event>(&paper, "change", move |e| {
+        let on = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()).is_some_and(|c| c.checked());
+        let notation = if on { crate::notation::Notation::Paper } else { crate::notation::Notation::Ours };
+        {
+            let mut x = a.borrow_mut();
+            x.view.notation = notation;
+            x.url_dirty_at = Some(dom::now());
+            x.sweep.mark_dirty();
+        }
+        dom::set_text("notation-note", notation.describe());
+        super::sync_all(&a);
+    })?;
     // The keys of other problems stay out of the way until asked for.
     let toggle = create("label", "show-other small")?;
     toggle.set_id("show-other-label");
@@ -352,6 +369,15 @@ pub(super) fn sync_controls(app: &App) {
                     } else if let Ok(select) = node.dyn_into::<HtmlSelectElement>() {
                         select.set_disabled(why.is_some());
                     }
+                }
+            }
+        }
+        if matches!(name, "alpha" | "beta") {
+            // The rates' letters follow the chosen notation (the keys stay alpha and beta).
+            let symbol = app.view.notation.symbol(name, s, key.symbol);
+            if let Some(sym) = dom::document().query_selector(&format!("#ctl-{name} label .sym")).ok().flatten() {
+                if sym.text_content().as_deref() != Some(symbol.as_str()) {
+                    sym.set_text_content(Some(&symbol));
                 }
             }
         }

@@ -54,7 +54,7 @@ fn export_svg(app: &Shared, figure: &str) -> Result<(), JsValue> {
         let (w, h) = SVG_SIZE;
         if figure == "sweep" {
             let sweep = a.sweep.sweep.as_ref().ok_or("no sweep yet")?;
-            crate::figures::heatmap::sweep_maps_svg(sweep, &a.sweep.cells, &a.theme)?
+            crate::figures::heatmap::sweep_maps_svg(sweep, &a.sweep.cells, &a.theme, a.view.notation)?
         } else if a.is_digits() && DIGITS_PANELS.contains(&figure) {
             let snap = a.digits.snapshot.as_ref().ok_or("no epoch trained yet")?;
             digits_panel_svg(figure, &snap.summary, a.scenario.epochs, &a.scenario.to_query(), &a.theme, w, h)?

@@ -337,7 +337,7 @@ fn sync_all(app: &Shared) {
     let refill = prev.is_some_and(|p| p != problem) || (prev.is_none() && !from_link && problem.is_network());
     {
         let a = app.borrow();
-        sweep_form_for(&a.scenario, a.view.sweep_metric.as_deref(), refill && !running);
+        sweep_form_for(&a.scenario, a.view.sweep_metric.as_deref(), a.view.notation, refill && !running);
     }
     app.borrow_mut().sweep_problem = Some(problem);
 }
@@ -410,6 +410,7 @@ fn sync_caption(app: &App) {
         text.push(' ');
         text.push_str(&crate::scenes::network_config(&app.scenario));
     }
+    let text = app.view.notation.text(&text, &app.scenario);
     let html = bind_placeholders(&text);
     if let Ok(c) = by_id::<HtmlElement>("caption") {
         c.set_inner_html(&html);

@@ -184,7 +184,7 @@ impl SweepView {
     }
 
     /// Redraws the heatmaps if cells completed (at most four times a second, so drawing leaves the cores to the workers) or sizes changed.
-    pub fn draw(&mut self, theme: &Theme, dpr: f64, now: f64) {
+    pub fn draw(&mut self, theme: &Theme, notation: crate::notation::Notation, dpr: f64, now: f64) {
         let resized = self.layers.iter().fold(false, |r, l| l.fit(dpr) | r);
         if !(resized || self.dirty && now - self.last_draw > 250.0) {
             return;
@@ -199,7 +199,7 @@ impl SweepView {
             }
             return;
         };
-        self.heatmaps = sweep_heatmaps(sweep, &self.cells);
+        self.heatmaps = sweep_heatmaps(sweep, &self.cells, notation);
         for k in 0..3 {
             self.maps[k] = self.draw_one(k, theme, dpr).ok();
         }

@@ -27,7 +27,7 @@ fn sweepable_keys(scenario: &Scenario) -> Vec<&'static crate::sim::scenario::Key
 fn fill_select(id: &str, options: &[(String, String)], fallback: &str) {
     let Ok(sel) = by_id::<HtmlSelectElement>(id) else { return };
     let current = sel.value();
-    let shape: String = options.iter().map(|o| o.0.as_str()).collect::<Vec<_>>().join(",");
+    let shape: String = options.iter().map(|o| format!("{}={}", o.0, o.1)).collect::<Vec<_>>().join(",");
     if sel.get_attribute("data-options").as_deref() != Some(shape.as_str()) {
         sel.set_inner_html("");
         for (value, label) in options {
@@ -63,14 +63,20 @@ const DEFAULT_MNIST_EPOCHS: u64 = 3;
 /// Offers the keys and metrics that apply to `scenario` (keeping the chosen ones where they still
 /// apply; `metric` is the link's choice), names the metric in the panel's title, and refills the
 /// form with the problem's defaults when `refill` (the problem changed, no sweep running).
-pub(super) fn sweep_form_for(scenario: &Scenario, metric: Option<&str>, refill: bool) {
+pub(super) fn sweep_form_for(
+    scenario: &Scenario,
+    metric: Option<&str>,
+    notation: crate::notation::Notation,
+    refill: bool,
+) {
     let problem = scenario.problem;
     let digits = problem.is_network();
     dom::set_text("sweep-steps-label", if digits { "epochs" } else { "steps" });
     let keys: Vec<(String, String)> = sweepable_keys(scenario)
         .into_iter()
         .map(|k| {
-            let label = if k.symbol == k.name { k.name.to_string() } else { format!("{} ({})", k.symbol, k.name) };
+            let symbol = notation.symbol(k.name, scenario, k.symbol);
+            let label = if k.symbol == k.name { k.name.to_string() } else { format!("{symbol} ({})", k.name) };
             (k.name.to_string(), label)
         })
         .collect();
@@ -198,7 +204,7 @@ fn start_sweep(app: &Shared) {
 pub(super) fn build_sweep(app: &Shared) -> Result<(), JsValue> {
     {
         let a = app.borrow();
-        sweep_form_for(&a.scenario, a.view.sweep_metric.as_deref(), false);
+        sweep_form_for(&a.scenario, a.view.sweep_metric.as_deref(), a.view.notation, false);
     }
     let (text, steps, seeds, autostart) = {
         let a = app.borrow();

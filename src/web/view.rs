@@ -111,6 +111,8 @@ pub struct View {
     /// `at=end` / `at=N`: computed to that step and shown paused (scenes and embeds default to
     /// the end).
     pub at: Option<At>,
+    /// `notation=paper`: the 2024 paper's letters for the rates.
+    pub notation: crate::notation::Notation,
     /// The sweep's metric by name (`sweep_metric=`; checked against the problem when used).
     pub sweep_metric: Option<String>,
 }
@@ -136,6 +138,7 @@ impl View {
             sweep_seeds: None,
             sweep_metric: None,
             at: None,
+            notation: crate::notation::Notation::Ours,
         };
         let mut rest = Vec::new();
         let mut notices = Vec::new();
@@ -174,6 +177,10 @@ impl View {
                 "sweep_steps" => match v.parse::<u64>() {
                     Ok(n) if (1..=1_000_000_000).contains(&n) => view.sweep_steps = Some(n),
                     _ => notices.push(format!("sweep_steps={v}: expected an integer in [1, 1000000000]; ignored")),
+                },
+                "notation" => match crate::notation::Notation::parse(&v) {
+                    Some(n) => view.notation = n,
+                    None => notices.push(format!("notation={v}: expected notation=paper or notation=ours; using ours")),
                 },
                 "at" => match At::parse(&v) {
                     Some(at) => view.at = Some(at),
@@ -227,6 +234,9 @@ impl View {
         }
         if let Some(i) = self.tour {
             parts.push(format!("tour={}", i + 1));
+        }
+        if self.notation == crate::notation::Notation::Paper {
+            parts.push("notation=paper".into());
         }
         if let Some(at) = self.at {
             parts.push(format!("at={}", at.key()));

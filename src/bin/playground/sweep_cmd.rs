@@ -87,6 +87,11 @@ fn write(path: &Path, option: &str, text: &str) -> Result<(), String> {
 /// The sweep's heatmaps side by side, as SVG (the chart code the page's SVG button uses).
 fn write_sweep_svg(sweep: &Sweep, cells: &[Cell], path: &Path) -> Result<(), String> {
     let grid: Vec<Option<_>> = cells.iter().cloned().map(Some).collect();
-    let svg = analog_playground::figures::heatmap::sweep_maps_svg(sweep, &grid, &analog_playground::figures::Theme::LIGHT)?;
+    let svg = analog_playground::figures::heatmap::sweep_maps_svg(
+        sweep,
+        &grid,
+        &analog_playground::figures::Theme::LIGHT,
+        analog_playground::notation::Notation::Ours,
+    )?;
     write(path, "--svg", &svg)
 }

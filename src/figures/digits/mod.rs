@@ -406,9 +406,11 @@ pub struct SaturationPanel {
 
 /// The histogram of every track of a summary.
 pub fn saturation_panels(summary: &NetSummary) -> Vec<SaturationPanel> {
+    // Digital SGD's weights are not conductances: no range to saturate.
     summary
         .algorithms
         .iter()
+        .filter(|a| !a.algorithm.starts_with("digital"))
         .map(|a| SaturationPanel {
             key: a.algorithm.clone(),
             label: track_label(&a.algorithm),
@@ -440,12 +442,16 @@ pub fn draw_saturation<DB: DrawingBackend>(
     clear(area, theme)?;
     let (w, h) = area.dim_in_pixel();
     let (rows, cols) = grid_shape(panels.len(), w as f64, h as f64);
+    let shares_of = |p: &SaturationPanel| -> Vec<f64> {
+        let total = p.counts.iter().sum::<u64>().max(1) as f64;
+        p.counts.iter().map(|c| 100.0 * *c as f64 / total).collect()
+    };
+    // One y scale for every panel, so their bars compare at a glance.
+    let top = panels.iter().flat_map(shares_of).fold(1.0, f64::max) * 1.12;
     for (cell, p) in area.split_evenly((rows, cols)).iter().zip(panels) {
         let (cw, ch) = cell.dim_in_pixel();
         let st = track_style(&p.key, theme);
-        let total = p.counts.iter().sum::<u64>().max(1) as f64;
-        let shares: Vec<f64> = p.counts.iter().map(|c| 100.0 * *c as f64 / total).collect();
-        let top = shares.iter().cloned().fold(1.0, f64::max) * 1.12;
+        let shares = shares_of(p);
         let rect = (38.0 * scale, 34.0 * scale, cw as f64 - 10.0 * scale, ch as f64 - 32.0 * scale);
         let m = Mapping { rect, x_range: (0.0, 1.0), y_range: (0.0, top), log_x: false, log_y: false };
         // Frame first, so the bars sit over the grid lines.

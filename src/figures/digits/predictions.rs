@@ -20,7 +20,7 @@ pub struct PredictionRow {
 }
 
 /// Height of one prediction line under an image, in CSS pixels.
-const PREDICTION_LINE: f64 = 11.5;
+const PREDICTION_LINE: f64 = 14.5;
 
 /// Colours of right and wrong predictions: bluish green and a magenta-red, apart for every
 /// common colour-vision deficiency; wrong ones are also boxed and struck through.
@@ -76,7 +76,7 @@ pub fn draw_predictions<DB: DrawingBackend>(
     // Image columns: the count that makes the images largest while every cell fits.
     let top = legend_h + 8.0 * scale;
     let below = rows.len() as f64 * line_h + 4.0 * scale;
-    let above = 11.0 * scale;
+    let above = 14.0 * scale;
     let side_for = |cols: usize| {
         let (cw, ch) = (w / cols as f64, (h - top) / n.div_ceil(cols) as f64);
         (cw - 6.0 * scale).min(ch - above - below)
@@ -90,7 +90,7 @@ pub fn draw_predictions<DB: DrawingBackend>(
         let (x0, y0) = ((i % cols) as f64 * cw, top + (i / cols) as f64 * ch);
         let left = x0 + (cw - side) / 2.0;
         let img_top = y0 + above;
-        let true_label = anchored(9.5, scale, theme.muted, text::HPos::Center);
+        let true_label = anchored(12.0, scale, theme.muted, text::HPos::Center);
         write(area, &labels[i].to_string(), (x0 + cw / 2.0, img_top - 6.0 * scale), true_label)?;
         let frame = ShapeStyle::from(&theme.grid).stroke_width(1);
         area.draw(&Rectangle::new([(px(left), px(img_top)), (px(left + side), px(img_top + side))], frame))
@@ -112,7 +112,7 @@ pub fn draw_predictions<DB: DrawingBackend>(
             let centre = (x0 + cw / 2.0 + 2.0 * scale, y);
             match row.predicted.get(i) {
                 Some(&c) => prediction(area, centre, c, c == labels[i], theme, scale)?,
-                None => write(area, "–", centre, anchored(9.5, scale, theme.muted, text::HPos::Center))?,
+                None => write(area, "–", centre, anchored(12.0, scale, theme.muted, text::HPos::Center))?,
             }
         }
     }
@@ -131,12 +131,13 @@ fn prediction<DB: DrawingBackend>(
 ) -> Result<(), FigureError> {
     let (right, wrong) = verdict_colors(theme);
     let line_h = PREDICTION_LINE * scale;
-    let size = 10.0;
+    // Numerals of at least 12 px: they are the point of the grid.
+    let size = 12.0;
     let at = text::Pos::new(text::HPos::Center, text::VPos::Center);
     if is_right {
         return area.draw(&Text::new(class.to_string(), (px(x), px(y)), font(size, scale, right).pos(at))).map_err(err);
     }
-    let (hw, hh) = (5.5 * scale, 0.45 * line_h);
+    let (hw, hh) = (6.5 * scale, 0.45 * line_h);
     area.draw(&Rectangle::new([(px(x - hw), px(y - hh)), (px(x + hw), px(y + hh))], wrong.filled())).map_err(err)?;
     area.draw(&Text::new(class.to_string(), (px(x), px(y)), font(size, scale, theme.bg).pos(at))).map_err(err)?;
     let strike = ShapeStyle::from(&theme.bg).stroke_width(scale.max(1.0) as u32);

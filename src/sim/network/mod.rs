@@ -156,15 +156,24 @@ pub fn dataset_of(s: &Scenario) -> Dataset {
     }
 }
 
-/// Test images a page's prediction grid shows.
-pub const GRID_IMAGES: usize = 36;
+/// Test images a page's prediction grid shows: three of every class.
+pub const GRID_IMAGES: usize = 30;
 
-/// The test images of the prediction grid: the first [`GRID_IMAGES`] for the digits, evenly
-/// spread over the test set for MNIST (its test images come class by class).
+/// The test images of the prediction grid, stratified so every class shows: the first three
+/// test images of each class (in test-set order), dealt out 0, 1, …, 9, 0, 1, … (fewer when a
+/// class has fewer images).
 pub fn grid_indices(data: &Digits) -> Vec<usize> {
-    let n = data.test.len();
-    let stride = if data.dataset == Dataset::Mnist { (n / GRID_IMAGES).max(1) } else { 1 };
-    (0..GRID_IMAGES.min(n)).map(|k| k * stride).collect()
+    let per_class = GRID_IMAGES / 10;
+    let mut by_class: Vec<Vec<usize>> = vec![Vec::new(); 10];
+    for (i, &label) in data.test.labels.iter().enumerate() {
+        if let Some(list) = by_class.get_mut(label as usize).filter(|l| l.len() < per_class) {
+            list.push(i);
+        }
+        if by_class.iter().all(|l| l.len() == per_class) {
+            break;
+        }
+    }
+    (0..per_class).flat_map(|k| by_class.iter().filter_map(move |l| l.get(k).copied())).collect()
 }
 
 /// The layer widths of a scenario.

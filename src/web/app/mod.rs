@@ -345,7 +345,7 @@ impl App {
                     let _ = body.set_attribute("data-ready", "1");
                 }
             }
-            self.sweep.draw(&self.theme, self.dpr, now);
+            self.sweep.draw(&self.theme, self.view.notation, self.dpr, now);
             push_ring(&mut self.frame_work, dom::now() - start, 240);
             return;
         }
@@ -369,7 +369,7 @@ impl App {
         }
         self.sweep.work(&mut self.workers);
         self.draw();
-        self.sweep.draw(&self.theme, self.dpr, now);
+        self.sweep.draw(&self.theme, self.view.notation, self.dpr, now);
         push_ring(&mut self.frame_work, dom::now() - start, 240);
     }
 
