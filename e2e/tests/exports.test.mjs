@@ -79,11 +79,11 @@ test('"Copy as aihwkit script" downloads a script that names the scenario and li
   assert.ok(text.includes(`SCENARIO = "${st.scenario}"`), 'the script names the scenario');
   assert.match(await page.textContent('#export-status'), /Not exported — aihwkit has no counterpart: pulses=both/);
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), text, 'the clipboard holds the script');
-  // A problem aihwkit cannot run gets a plain refusal, not a script.
+  // A problem aihwkit cannot run: the button is disabled and its tooltip says why.
   await page.goto(server.url + '?problem=quadratic&autoplay=0');
   await page.waitForSelector('body[data-ready="1"]');
-  await page.click('#export-aihwkit');
-  assert.match(await page.textContent('#export-status'), /No aihwkit script for this scenario/);
+  assert.equal(await page.isDisabled('#export-aihwkit'), true);
+  assert.match(await page.getAttribute('#export-aihwkit', 'title'), /No aihwkit script for this scenario: the aihwkit export covers problem=lsq/);
   assert.deepEqual(errors, []);
   await context.close();
 });

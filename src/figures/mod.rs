@@ -12,6 +12,7 @@ pub mod heatmap;
 pub mod landscape;
 pub mod line;
 pub mod loss;
+mod moving;
 pub mod panels;
 pub mod theme;
 pub mod weights;

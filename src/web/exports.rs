@@ -117,3 +117,19 @@ fn export_aihwkit(app: &Shared) {
     dom::set_text("export-status", &message);
     dom::set_hidden("export-status", false);
 }
+
+/// "Copy as aihwkit script" is offered where the scenario can be exported, and disabled with the
+/// reason in its tooltip where it cannot (e.g. the synthetic quadratic).
+pub(super) fn sync_aihwkit_button(scenario: &crate::sim::Scenario) {
+    let Ok(button) = by_id::<web_sys::HtmlButtonElement>("export-aihwkit") else { return };
+    match crate::export::aihwkit::script(scenario) {
+        Ok(_) => {
+            button.set_disabled(false);
+            button.set_title("Copy this scenario as a runnable Python script for IBM aihwkit 1.1 (and download it)");
+        }
+        Err(why) => {
+            button.set_disabled(true);
+            button.set_title(&format!("No aihwkit script for this scenario: {why}"));
+        }
+    }
+}

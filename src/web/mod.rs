@@ -3,10 +3,12 @@
 //! Listeners only change state; drawing happens in the loop.
 
 mod app;
+mod caption;
 mod controls;
 mod digits;
 mod dom;
 mod exports;
+mod stats;
 mod sweep;
 mod sweep_form;
 mod tour;
@@ -14,9 +16,9 @@ mod view;
 mod workers;
 
 use crate::scenes::{scene, SCENES};
-use crate::sim::algorithm::AlgorithmKind;
-use crate::sim::scenario::{fmt_f64, split_query, DeviceKind, PulseMode, Scenario};
-use app::{quantile, App};
+use crate::sim::scenario::{fmt_f64, split_query, Scenario};
+use app::App;
+use caption::{escape, sync_caption};
 use controls::{build_controls, set_key, sync_controls};
 use dom::{by_id, create, on};
 use std::cell::RefCell;
@@ -148,83 +150,6 @@ fn embed_panels(chosen: &[String], notices: &mut Vec<String>) -> Option<Vec<Stri
     (!shown.is_empty()).then_some(shown)
 }
 
-/// Statistics for the end-to-end tests and the browser benchmark, as JSON.
-#[wasm_bindgen]
-pub fn playground_stats() -> String {
-    APP.with(|a| {
-        let Some(app) = a.borrow().clone() else { return "{}".to_string() };
-        let app = app.borrow();
-        let dists: serde_json::Map<String, serde_json::Value> =
-            app.readouts.iter().map(|r| (r.key.clone(), serde_json::json!(r.dist))).collect();
-        serde_json::json!({
-            "step": app.ens.step(),
-            "playing": app.playing,
-            "steps_per_second": app.steps_per_second,
-            "frame_interval_p95_ms": quantile(&app.frame_intervals, 0.95),
-            "frame_interval_p50_ms": quantile(&app.frame_intervals, 0.5),
-            "frame_work_p95_ms": quantile(&app.frame_work, 0.95),
-            "frames": app.frame_intervals.len(),
-            "first_chart_ms": app.first_chart_ms,
-            "scenario": app.scenario.to_query(),
-            "distances": dists,
-            "averaged": averaged_stats(&app),
-            "landmarks": landmark_pixels(&app),
-            "digits": app.digits.snapshot.as_ref().map(|d| serde_json::json!({
-                "epoch": d.summary.epochs,
-                "progress": d.progress,
-                "finished": d.finished,
-                "accuracy": d.summary.algorithms.iter().map(|a| (a.algorithm.clone(), serde_json::json!(a.final_accuracy))).collect::<serde_json::Map<_, _>>(),
-            })),
-            "digits_error": app.digits.error,
-            "sweep": {
-                "running": app.sweep.running,
-                "error": app.sweep.error,
-                "done": app.sweep.done(),
-                "total": app.sweep.sweep.as_ref().map_or(0, |s| s.len()),
-                "cells_per_second": app.sweep.cells_per_second,
-            },
-        })
-        .to_string()
-    })
-}
-
-/// Where the averaged iterates are (first seed): each track's distance to w*, Analog SGD's
-/// distance to its theory point ◇, and the theory bias |◇ − w*|.
-fn averaged_stats(app: &App) -> serde_json::Value {
-    if app.is_digits() {
-        return serde_json::Value::Null;
-    }
-    let run = app.run();
-    let optimum = run.problem.optimum();
-    let to_wstar: serde_json::Map<String, serde_json::Value> = run
-        .tracks
-        .iter()
-        .map(|t| (crate::sim::run::track_key(&t.algo), serde_json::json!(t.average.distance_to(&optimum))))
-        .collect();
-    let theory = run.theory.analog_stationary_w.as_ref();
-    let analog = run.track_in(AlgorithmKind::Analog, false);
-    serde_json::json!({
-        "to_wstar": to_wstar,
-        "analog_to_theory": analog.zip(theory).map(|(t, w)| t.average.distance_to(w)),
-        "theory_bias": theory.map(|w| w.iter().zip(&optimum).map(|(a, b)| (a - b).powi(2)).sum::<f64>().sqrt()),
-    })
-}
-
-/// Where w* and Analog SGD's theory point ◇ are drawn on the landscape, in CSS pixels of its
-/// canvas (for the end-to-end test that they stay visible).
-fn landmark_pixels(app: &App) -> serde_json::Value {
-    let Some(m) = app.landscape_map.filter(|_| app.shows_landscape()) else { return serde_json::Value::Null };
-    let run = app.run();
-    let css = |p: [f64; 2]| serde_json::json!([m.px(p[0]) / app.dpr, m.py(p[1]) / app.dpr]);
-    let mark =
-        app.tour_mark_at(&m).map(|(l, p)| serde_json::json!({"name": l.name(), "at": [p.0 / app.dpr, p.1 / app.dpr]}));
-    serde_json::json!({
-        "tour_mark": mark,
-        "wstar": css(crate::figures::panels::point2(&app.scenario.wstar)),
-        "theory": run.theory.analog_stationary_w.as_ref().filter(|_| app.scenario.runs(AlgorithmKind::Analog)).map(|w| css(crate::figures::panels::point2(w))),
-    })
-}
-
 /// Runs `n` steps of `query` in the browser as fast as possible; returns steps/s (benchmark hook).
 #[wasm_bindgen]
 pub fn benchmark_steps(query: &str, n: u32) -> f64 {
@@ -329,6 +254,7 @@ fn scenario_changed(app: &Shared) {
 fn sync_all(app: &Shared) {
     sync_controls(&app.borrow());
     sync_caption(&app.borrow());
+    exports::sync_aihwkit_button(&app.borrow().scenario);
     // A new problem gets its own sweep defaults (a digits cell trains a network).
     let (problem, prev, running, from_link) = {
         let a = app.borrow();
@@ -388,99 +314,6 @@ fn build_scenes(app: &Shared) -> Result<(), JsValue> {
         }
     }
     Ok(())
-}
-
-fn sync_caption(app: &App) {
-    let current = app.current_scene();
-    if let Ok(list) = dom::document().query_selector_all("#scenes button") {
-        for i in 0..list.length() {
-            if let Some(el) = list.item(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) {
-                let on = current.is_some_and(|s| el.get_attribute("data-scene").as_deref() == Some(s.id));
-                let _ = el.set_attribute("aria-pressed", if on { "true" } else { "false" });
-            }
-        }
-    }
-    let mut text = match (tour::caption(app), current) {
-        (Some(t), _) => t.to_string(),
-        (None, Some(s)) => s.caption.to_string(),
-        (None, None) => custom_caption(app),
-    };
-    if app.is_digits() {
-        // Every network caption says what it was run with, in one line.
-        text.push(' ');
-        text.push_str(&crate::scenes::network_config(&app.scenario));
-    }
-    let text = app.view.notation.text(&text, &app.scenario);
-    let html = bind_placeholders(&text);
-    if let Ok(c) = by_id::<HtmlElement>("caption") {
-        c.set_inner_html(&html);
-    }
-    app.update_caption_now();
-}
-
-fn custom_caption(app: &App) -> String {
-    let s = &app.scenario;
-    let mut parts = vec!["Your scenario.".to_string()];
-    if app.is_digits() && s.out_scaling == 1 && s.runs(AlgorithmKind::Analog) && s.device != DeviceKind::Ideal {
-        // Lead with the cause of what the figure shows (the paper's MNIST configuration).
-        let acc = if s.pulses == PulseMode::Off { "{analog_acc}" } else { "{analog_pulse_acc}" };
-        parts = vec![format!(
-            "With learned output scaling on (as in the paper's code), Analog SGD can stay at chance ({acc} after {{epoch}} epochs): the last tile's learned scale collapses to about 0 in the first epoch and takes the error signal with it — aihwkit 1.1 does the same; it is not the asymmetry bias alone (set out_scaling to 0 to see the slow climb)."
-        )];
-        if s.runs(AlgorithmKind::TikiTaka) {
-            parts.push("Tiki-Taka {tt_acc},".into());
-        }
-        if s.runs(AlgorithmKind::Digital) {
-            parts.push("Digital SGD {digital_acc}.".into());
-        }
-        return parts.join(" ").trim_end_matches(',').to_string()
-            + if s.runs(AlgorithmKind::Digital) { "" } else { "." };
-    }
-    if app.is_digits() {
-        parts.push("After {epoch} epochs:".into());
-        for (a, text) in [
-            (AlgorithmKind::Digital, "Digital SGD {digital_acc},"),
-            (AlgorithmKind::Analog, "Analog SGD {analog_acc},"),
-            (AlgorithmKind::TikiTaka, "Tiki-Taka {tt_acc},"),
-        ] {
-            if s.runs(a) {
-                parts.push(text.into());
-            }
-        }
-        parts.push("test accuracy.".into());
-        return parts.join(" ").replace(", test", " test");
-    }
-    if (app.shows_landscape() || app.shows_line()) && s.runs(AlgorithmKind::Analog) {
-        parts.push("Analog SGD is {analog_dist} from w* (theory point: {theory_dist}).".into());
-    } else if s.runs(AlgorithmKind::Analog) {
-        parts.push("Analog SGD's recent loss: {analog_loss}.".into());
-    }
-    if s.runs(AlgorithmKind::TikiTaka) {
-        parts.push("Tiki-Taka: {tt_dist} from w*.".into());
-    }
-    if s.runs(AlgorithmKind::Digital) {
-        parts.push("Digital SGD: {digital_dist}.".into());
-    }
-    parts.join(" ")
-}
-
-/// Turns `{name}` placeholders into `<output data-bind=name>` elements (escaping the rest).
-fn bind_placeholders(text: &str) -> String {
-    let mut out = String::new();
-    let mut rest = text;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&escape(&rest[..open]));
-        let Some(close) = rest[open..].find('}') else { break };
-        let name = &rest[open + 1..open + close];
-        out.push_str(&format!("<output data-bind=\"{}\">…</output>", escape(name)));
-        rest = &rest[open + close + 1..];
-    }
-    out.push_str(&escape(rest));
-    out
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 fn wire_transport(app: &Shared) -> Result<(), JsValue> {

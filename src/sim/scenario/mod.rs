@@ -13,11 +13,13 @@
 //! `text.rs`.
 
 mod consistency;
+mod inapplicable;
 mod keys;
 mod preset;
 mod text;
 
-pub use keys::{inapplicable, key, why_not_applies, Inapplicable, KEYS, MAX_LAYERS, MAX_QUADRATIC_DIM, MAX_SEED};
+pub use inapplicable::{inapplicable, why_not_applies, Inapplicable};
+pub use keys::{key, KEYS, MAX_LAYERS, MAX_QUADRATIC_DIM, MAX_SEED};
 pub use preset::PAPER_FCN;
 pub use text::{fmt_f64, percent_decode, split_query};
 

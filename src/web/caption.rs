@@ -1,0 +1,102 @@
+//! The caption under the scene list: the scene's or tour step's text (or one made up for the
+//! scenario), in the chosen letters, with its `{placeholders}` bound to live numbers.
+
+use super::dom::{self, by_id};
+use super::{tour, App};
+use crate::sim::algorithm::AlgorithmKind;
+use crate::sim::scenario::{DeviceKind, PulseMode};
+use wasm_bindgen::JsCast;
+use web_sys::HtmlElement;
+
+pub(super) fn sync_caption(app: &App) {
+    let current = app.current_scene();
+    if let Ok(list) = dom::document().query_selector_all("#scenes button") {
+        for i in 0..list.length() {
+            if let Some(el) = list.item(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) {
+                let on = current.is_some_and(|s| el.get_attribute("data-scene").as_deref() == Some(s.id));
+                let _ = el.set_attribute("aria-pressed", if on { "true" } else { "false" });
+            }
+        }
+    }
+    let mut text = match (tour::caption(app), current) {
+        (Some(t), _) => t.to_string(),
+        (None, Some(s)) => s.caption.to_string(),
+        (None, None) => custom_caption(app),
+    };
+    if app.is_digits() {
+        // Every network caption says what it was run with, in one line.
+        text.push(' ');
+        text.push_str(&crate::scenes::network_config(&app.scenario));
+    }
+    let text = app.view.notation.text(&text, &app.scenario);
+    let html = bind_placeholders(&text);
+    if let Ok(c) = by_id::<HtmlElement>("caption") {
+        c.set_inner_html(&html);
+    }
+    app.update_caption_now();
+}
+
+fn custom_caption(app: &App) -> String {
+    let s = &app.scenario;
+    let mut parts = vec!["Your scenario.".to_string()];
+    if app.is_digits() && s.out_scaling == 1 && s.runs(AlgorithmKind::Analog) && s.device != DeviceKind::Ideal {
+        // Lead with the cause of what the figure shows (the paper's MNIST configuration).
+        let acc = if s.pulses == PulseMode::Off { "{analog_acc}" } else { "{analog_pulse_acc}" };
+        parts = vec![format!(
+            "With learned output scaling on (as in the paper's code), Analog SGD can stay at chance ({acc} after {{epoch}} epochs): the last tile's learned scale collapses to about 0 in the first epoch and takes the error signal with it — aihwkit 1.1 does the same; it is not the asymmetry bias alone (set out_scaling to 0 to see the slow climb)."
+        )];
+        if s.runs(AlgorithmKind::TikiTaka) {
+            parts.push("Tiki-Taka {tt_acc},".into());
+        }
+        if s.runs(AlgorithmKind::Digital) {
+            parts.push("Digital SGD {digital_acc}.".into());
+        }
+        return parts.join(" ").trim_end_matches(',').to_string()
+            + if s.runs(AlgorithmKind::Digital) { "" } else { "." };
+    }
+    if app.is_digits() {
+        parts.push("After {epoch} epochs:".into());
+        for (a, text) in [
+            (AlgorithmKind::Digital, "Digital SGD {digital_acc},"),
+            (AlgorithmKind::Analog, "Analog SGD {analog_acc},"),
+            (AlgorithmKind::TikiTaka, "Tiki-Taka {tt_acc},"),
+        ] {
+            if s.runs(a) {
+                parts.push(text.into());
+            }
+        }
+        parts.push("test accuracy.".into());
+        return parts.join(" ").replace(", test", " test");
+    }
+    if (app.shows_landscape() || app.shows_line()) && s.runs(AlgorithmKind::Analog) {
+        parts.push("Analog SGD is {analog_dist} from w* (theory point: {theory_dist}).".into());
+    } else if s.runs(AlgorithmKind::Analog) {
+        parts.push("Analog SGD's recent loss: {analog_loss}.".into());
+    }
+    if s.runs(AlgorithmKind::TikiTaka) {
+        parts.push("Tiki-Taka: {tt_dist} from w*.".into());
+    }
+    if s.runs(AlgorithmKind::Digital) {
+        parts.push("Digital SGD: {digital_dist}.".into());
+    }
+    parts.join(" ")
+}
+
+/// Turns `{name}` placeholders into `<output data-bind=name>` elements (escaping the rest).
+fn bind_placeholders(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&escape(&rest[..open]));
+        let Some(close) = rest[open..].find('}') else { break };
+        let name = &rest[open + 1..open + close];
+        out.push_str(&format!("<output data-bind=\"{}\">…</output>", escape(name)));
+        rest = &rest[open + close + 1..];
+    }
+    out.push_str(&escape(rest));
+    out
+}
+
+pub(super) fn escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
