@@ -202,3 +202,38 @@ test('notation=paper writes Tiki-Taka\'s rates in the paper\'s letters, kept in 
   await context.close();
   await linked.context.close();
 });
+
+test('after a control changes, the previous run stays as a faint ghost; ghost=0 turns it off', async () => {
+  const { page, errors, context } = await open(browser, server.url, '?steps=20000');
+  await sleep(1500);
+  const painted = () => page.$eval('#loss-dynamic', (c) => {
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+    return n;
+  });
+  assert.equal((await stats(page)).ghost, false);
+  await page.fill('#in-alpha', '0.01');
+  await page.press('#in-alpha', 'Enter');
+  await sleep(300);
+  assert.equal((await stats(page)).ghost, true);
+  assert.equal(await page.isVisible('#ghost-note'), true);
+  assert.match(await page.textContent('#ghost-note'), /α = β = 0\.05 → 0\.01|α = 0\.05 → 0\.01/);
+  await page.screenshot({ path: new URL('../artifacts/ghost-alpha.png', import.meta.url).pathname });
+  const withGhost = await painted();
+  assert.ok(withGhost > 500, `the ghost's loss curve is drawn right after the restart: ${withGhost}`);
+  // A scene is a new story: no ghost.
+  await page.click('#scenes button[data-scene="symmetric"]');
+  await sleep(300);
+  assert.equal((await stats(page)).ghost, false);
+  const off = await open(browser, server.url, '?steps=20000&ghost=0');
+  await sleep(1500);
+  await off.page.fill('#in-alpha', '0.01');
+  await off.page.press('#in-alpha', 'Enter');
+  await sleep(300);
+  assert.equal((await stats(off.page)).ghost, false);
+  assert.equal(new URL(off.page.url()).searchParams.get('ghost'), '0');
+  assert.deepEqual([...errors, ...off.errors], []);
+  await context.close();
+  await off.context.close();
+});

@@ -233,6 +233,24 @@ pub fn curve_bands(
     series_bands(ens, k, |t| curve.history(t), m, steps, cols)
 }
 
+/// One track's series as pixel columns (x pixel, min, mean, max), for a single run (the page's
+/// ghost of the previous run).
+pub fn track_band(history: &History, m: &Mapping, steps: u64, cols: &mut Vec<Column>) -> Vec<Band> {
+    let columns = m.width().max(1.0) as usize;
+    if m.log_x {
+        let col_of = |s: u64| ((m.px(s as f64 + 1.0) - m.rect.0).max(0.0)) as usize;
+        history.columns_by(0, steps, columns, col_of, cols);
+    } else {
+        history.columns(0, steps, columns, cols);
+    }
+    cols.iter()
+        .map(|c| {
+            let x = if m.log_x { m.px(c.step as f64 + 1.0) } else { m.px(c.step as f64) };
+            (x.max(m.rect.0 + c.column as f64), c.min, c.mean(), c.max)
+        })
+        .collect()
+}
+
 /// As [`curve_bands`] for any per-step series of a track (`pick`), e.g. [`avg_loss_history`].
 pub fn series_bands(
     ens: &Ensemble,

@@ -100,3 +100,32 @@ fn bind_placeholders(text: &str) -> String {
 pub(super) fn escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
+
+/// Says what the faint ghost is: the previous run, and which keys differ from the current one.
+pub(super) fn write_ghost_note(app: &App) {
+    let Some(g) = &app.ghost else {
+        dom::set_hidden("ghost-note", true);
+        return;
+    };
+    let before = crate::sim::scenario::split_query(&g.scenario.to_query());
+    let now = crate::sim::scenario::split_query(&app.scenario.to_query());
+    let changed: Vec<String> = now
+        .iter()
+        .filter_map(|(k, v)| {
+            let old = before.iter().find(|(ok, _)| ok == k).map(|(_, ov)| ov.as_str());
+            (old != Some(v.as_str())).then(|| {
+                let sym = crate::sim::scenario::key(k).map_or(k.as_str(), |key| key.symbol);
+                let sym = app.view.notation.symbol(k, &app.scenario, sym);
+                format!("{sym} = {} → {v}", old.unwrap_or("—"))
+            })
+        })
+        .take(3)
+        .collect();
+    let text = if changed.is_empty() {
+        "Faint: the previous run (same settings). ghost=0 in the link turns it off.".to_string()
+    } else {
+        format!("Faint: the previous run ({}). ghost=0 in the link turns it off.", changed.join(", "))
+    };
+    dom::set_text("ghost-note", &text);
+    dom::set_hidden("ghost-note", false);
+}

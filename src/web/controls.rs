@@ -186,6 +186,7 @@ pub(super) fn build_controls(app: &Shared) -> Result<(), JsValue> {
                                 if s.problem != crate::sim::scenario::ProblemKind::Mnist {
                                     s.algos = keep_algos;
                                 }
+                                app2.borrow_mut().ghost = None;
                                 app2.borrow_mut().scenario = s;
                                 scenario_changed(&app2);
                             }
@@ -330,6 +331,7 @@ pub(super) fn set_key(app: &Shared, name: &str, text: &str) {
         pairs.retain(|(k, _)| k != name);
         pairs.push((name.to_string(), text.to_string()));
         let (s, notices) = Scenario::parse_pairs(&pairs, true).expect("lenient parsing never fails");
+        a.keep_ghost(&s);
         a.scenario = s;
         notices
     };

@@ -255,6 +255,7 @@ fn sync_all(app: &Shared) {
     sync_controls(&app.borrow());
     sync_caption(&app.borrow());
     exports::sync_aihwkit_button(&app.borrow().scenario);
+    caption::write_ghost_note(&app.borrow());
     // A new problem gets its own sweep defaults (a digits cell trains a network).
     let (problem, prev, running, from_link) = {
         let a = app.borrow();
@@ -301,6 +302,8 @@ fn build_scenes(app: &Shared) -> Result<(), JsValue> {
             let query = s.query;
             on::<Event>(&b, "click", move |_| {
                 if let Ok(sc) = Scenario::parse(query) {
+                    // A scene is a new story: no ghost of the run before it.
+                    app.borrow_mut().ghost = None;
                     app.borrow_mut().scenario = sc;
                     scenario_changed(&app);
                     // A scene shows its result at the end (its caption's numbers are the end's);

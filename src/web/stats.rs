@@ -26,6 +26,7 @@ pub fn playground_stats() -> String {
             "distances": dists,
             "averaged": averaged_stats(&app),
             "landmarks": landmark_pixels(&app),
+            "ghost": app.ghost.is_some(),
             "digits": app.digits.snapshot.as_ref().map(|d| serde_json::json!({
                 "epoch": d.summary.epochs,
                 "progress": d.progress,

@@ -61,6 +61,7 @@ pub(super) fn show_step(app: &Shared, index: usize) {
     {
         let mut a = app.borrow_mut();
         a.view.tour = Some(index);
+        a.ghost = None;
         a.scenario = scenario;
     }
     scenario_changed(app);

@@ -111,6 +111,8 @@ pub struct View {
     /// `at=end` / `at=N`: computed to that step and shown paused (scenes and embeds default to
     /// the end).
     pub at: Option<At>,
+    /// `ghost=0`: no faint copy of the previous run after a control changes.
+    pub ghost: bool,
     /// `notation=paper`: the 2024 paper's letters for the rates.
     pub notation: crate::notation::Notation,
     /// The sweep's metric by name (`sweep_metric=`; checked against the problem when used).
@@ -139,6 +141,7 @@ impl View {
             sweep_metric: None,
             at: None,
             notation: crate::notation::Notation::Ours,
+            ghost: true,
         };
         let mut rest = Vec::new();
         let mut notices = Vec::new();
@@ -178,6 +181,7 @@ impl View {
                     Ok(n) if (1..=1_000_000_000).contains(&n) => view.sweep_steps = Some(n),
                     _ => notices.push(format!("sweep_steps={v}: expected an integer in [1, 1000000000]; ignored")),
                 },
+                "ghost" => view.ghost = !(v == "0" || v == "false"),
                 "notation" => match crate::notation::Notation::parse(&v) {
                     Some(n) => view.notation = n,
                     None => notices.push(format!("notation={v}: expected notation=paper or notation=ours; using ours")),
@@ -234,6 +238,9 @@ impl View {
         }
         if let Some(i) = self.tour {
             parts.push(format!("tour={}", i + 1));
+        }
+        if !self.ghost {
+            parts.push("ghost=0".into());
         }
         if self.notation == crate::notation::Notation::Paper {
             parts.push("notation=paper".into());

@@ -246,6 +246,32 @@ impl App {
         let ctx = &layer.ctx;
         clip_to_plot(ctx, &m);
         const RAW_TRAIL: usize = 400;
+        // The previous run's averaged paths and markers, faint, under everything of this one.
+        if let Some(g) = &self.ghost {
+            for t in &g.tracks {
+                let path = &t.average.path;
+                let dim = t.algo.w.len();
+                if dim >= 2 && path.len() >= 2 * dim {
+                    self.stroke_style(ctx, t.algo.kind, t.algo.pulsed(), 0.3, 1.6);
+                    ctx.begin_path();
+                    for (i, p) in path.chunks_exact(dim).chain(std::iter::once(t.average.mean.as_slice())).enumerate() {
+                        let (x, y) = (m.px(p[0]), m.py(p[1]));
+                        if i == 0 {
+                            ctx.move_to(x, y);
+                        } else {
+                            ctx.line_to(x, y);
+                        }
+                    }
+                    ctx.stroke();
+                }
+                let (x, y) = (m.px(t.average.mean[0]), m.py(t.average.mean.get(1).copied().unwrap_or(0.0)));
+                if t.algo.k > 0 && x.is_finite() && y.is_finite() {
+                    ctx.set_global_alpha(0.4);
+                    self.draw_marker(ctx, t.algo.kind, true, x, y, 7.0);
+                    ctx.set_global_alpha(1.0);
+                }
+            }
+        }
         for t in &self.run().tracks {
             let n = t.trail.recent_len();
             if n > 1 {
@@ -480,6 +506,14 @@ impl App {
                 ctx.fill();
             }
             self.stroke_line(&ctx, &band, kind, pulsed, line_alpha, width * 0.8, &clampy);
+        }
+        if let Some(g) = &self.ghost {
+            // The previous run's bold quantity, faint and thin.
+            for t in &g.tracks {
+                let history = if curve == Curve::Loss { panels::avg_loss_history(t) } else { curve.history(t) };
+                let band = panels::track_band(history, &m, self.scenario.steps, cols);
+                self.stroke_line(&ctx, &band, t.algo.kind, t.algo.pulsed(), 0.3, 1.2, &clampy);
+            }
         }
         if curve == Curve::Loss {
             let (line_alpha, width, _, _) = panels::Emphasis::Bold.style();

@@ -113,6 +113,9 @@ pub struct App {
     pub scenario: Scenario,
     /// Every noise seed's run; the first is what the landscape and trajectories show.
     pub ens: Ensemble,
+    /// The previous run (its first seed) as it was when a control changed, drawn faintly until
+    /// the next change, so two settings compare in one picture (`ghost=0` turns it off).
+    pub ghost: Option<Run>,
     pub view: View,
     pub playing: bool,
     debt: f64,
@@ -177,6 +180,25 @@ impl App {
         self.ens.first()
     }
 
+    /// Keeps the current run as the ghost before a control changes the scenario to `next`: only a
+    /// run that got somewhere (a slider drag keeps the ghost of where the drag started), only on
+    /// the stepped problems and only when the next run draws on the same axes.
+    pub fn keep_ghost(&mut self, next: &Scenario) {
+        if !self.view.ghost || self.is_digits() {
+            self.ghost = None;
+            return;
+        }
+        let comparable = next.problem == self.scenario.problem && next.wstar.len() == self.scenario.wstar.len();
+        if !comparable {
+            self.ghost = None;
+            return;
+        }
+        let enough = (self.scenario.steps / 10).clamp(1, 1000);
+        if self.ens.step() >= enough {
+            self.ghost = Some(self.run().clone());
+        }
+    }
+
     pub fn new(scenario: Scenario, view: View) -> Result<App, JsValue> {
         let contour: HtmlCanvasElement = dom::document().create_element("canvas")?.dyn_into()?;
         let theme = match view.theme.as_deref() {
@@ -204,6 +226,7 @@ impl App {
             contour,
             keys: [None, None, None],
             landscape_map: None,
+            ghost: None,
             landscape_view: None,
             weights_map: None,
             hover: None,
