@@ -60,6 +60,20 @@ fn png_and_digits_charts() {
     // Width and height from the IHDR chunk.
     assert_eq!(u32::from_be_bytes(bytes[16..20].try_into().unwrap()), 400);
     assert_eq!(u32::from_be_bytes(bytes[20..24].try_into().unwrap()), 300);
+    // --scale 2 rasterises the same SVG at twice the pixels in each direction.
+    let png2 = temp("distance-2x.png");
+    let o = playground(&["figure", "steps=2000", "--panel", "distance", "--out", png2.to_str().unwrap()]);
+    assert!(o.status.success());
+    let base = std::fs::read(&png2).unwrap();
+    let o =
+        playground(&["figure", "steps=2000", "--panel", "distance", "--out", png2.to_str().unwrap(), "--scale", "2"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let scaled = std::fs::read(&png2).unwrap();
+    let dims = |b: &[u8]| {
+        (u32::from_be_bytes(b[16..20].try_into().unwrap()), u32::from_be_bytes(b[20..24].try_into().unwrap()))
+    };
+    let ((w1, h1), (w2, h2)) = (dims(&base), dims(&scaled));
+    assert_eq!((w2, h2), (2 * w1, 2 * h1));
     let acc = temp("accuracy.svg");
     let o = playground(&["figure", "problem=digits&epochs=2", "--panel", "accuracy", "--out", acc.to_str().unwrap()]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -80,6 +94,8 @@ fn bad_input_is_refused_with_one_line() {
             "--step does not apply",
         ),
         (vec!["figure", "tau=-1", "--panel", "loss", "--out", out], "tau"),
+        (vec!["figure", "", "--panel", "loss", "--out", out, "--scale", "2"], "applies to PNG"),
+        (vec!["figure", "", "--panel", "loss", "--out", "x.png", "--scale", "100"], "0.5 to 8"),
     ] {
         let o = playground(&args);
         assert_eq!(o.status.code(), Some(2), "{args:?}");

@@ -106,6 +106,10 @@ pub struct FigureArgs {
     /// The landscape shows the whole device range instead of zooming to the action
     #[arg(long)]
     pub full_range: bool,
+    /// PNG only: pixels per SVG pixel, 0.5–8 (2 for print or a high-density screen); the PNG is
+    /// the same SVG rasterised at that scale
+    #[arg(long, value_name = "S", default_value = "1", value_parser = png_scale)]
+    pub scale: f64,
 }
 
 #[derive(Args, Debug)]
@@ -231,6 +235,10 @@ fn at_least_one(v: &str) -> Result<u64, String> {
 
 fn at_least_one_usize(v: &str) -> Result<usize, String> {
     v.parse().ok().filter(|&k| k >= 1).ok_or_else(|| "expected an integer ≥ 1".into())
+}
+
+fn png_scale(v: &str) -> Result<f64, String> {
+    v.parse().ok().filter(|s: &f64| (0.5..=8.0).contains(s)).ok_or_else(|| "expected a scale from 0.5 to 8".into())
 }
 
 fn fraction(v: &str) -> Result<f64, String> {

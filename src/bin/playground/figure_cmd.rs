@@ -45,12 +45,15 @@ pub fn figure(args: FigureArgs) -> Result<(), String> {
         let opts = PanelOptions { theme, log_x: args.logx, full_range: args.full_range };
         panel_svg(kind, &ens, &opts, args.width, args.height)?
     };
-    let bytes = if png { rasterise(&svg)? } else { svg.into_bytes() };
+    if !png && args.scale != 1.0 {
+        return Err("--scale applies to PNG output (an SVG scales by itself)".into());
+    }
+    let bytes = if png { rasterise(&svg, args.scale)? } else { svg.into_bytes() };
     std::fs::write(&args.out, bytes).map_err(|e| format!("--out {}: {e}", args.out.display()))
 }
 
-/// The SVG as PNG at its own size, text in the system's fonts.
-fn rasterise(svg: &str) -> Result<Vec<u8>, String> {
+/// The SVG as PNG at `scale` times its own size, text in the system's fonts.
+fn rasterise(svg: &str, scale: f64) -> Result<Vec<u8>, String> {
     let mut options = resvg::usvg::Options::default();
     let fonts = options.fontdb_mut();
     fonts.load_system_fonts();
@@ -68,7 +71,9 @@ fn rasterise(svg: &str) -> Result<Vec<u8>, String> {
     }
     let tree = resvg::usvg::Tree::from_str(svg, &options).map_err(|e| format!("cannot read the figure's SVG: {e}"))?;
     let size = tree.size().to_int_size();
-    let mut pixmap = resvg::tiny_skia::Pixmap::new(size.width(), size.height()).ok_or("empty figure")?;
-    resvg::render(&tree, resvg::tiny_skia::Transform::default(), &mut pixmap.as_mut());
+    let (w, h) = ((size.width() as f64 * scale).round() as u32, (size.height() as f64 * scale).round() as u32);
+    let mut pixmap = resvg::tiny_skia::Pixmap::new(w.max(1), h.max(1)).ok_or("empty figure")?;
+    let s = scale as f32;
+    resvg::render(&tree, resvg::tiny_skia::Transform::from_scale(s, s), &mut pixmap.as_mut());
     pixmap.encode_png().map_err(|e| format!("cannot encode PNG: {e}"))
 }
