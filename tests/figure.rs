@@ -81,6 +81,53 @@ fn png_and_digits_charts() {
 }
 
 #[test]
+fn all_writes_every_panel_the_scenario_shows_as_svg_and_png_with_its_link() {
+    let dir = temp("set");
+    let _ = std::fs::remove_dir_all(&dir);
+    let o = playground(&[
+        "figure",
+        "steps=500",
+        "--all",
+        "--out",
+        dir.to_str().unwrap(),
+        "--width",
+        "300",
+        "--height",
+        "300",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut names: Vec<String> =
+        std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    let expected = ["device", "distance", "landscape", "loss"]
+        .iter()
+        .flat_map(|p| [format!("{p}.png"), format!("{p}.svg")])
+        .chain(["scenario.txt".to_string()])
+        .collect::<Vec<_>>();
+    let mut expected = expected;
+    expected.sort();
+    assert_eq!(names, expected);
+    // Each SVG is the single-panel figure of the same scenario and size.
+    let single = temp("single-loss.svg");
+    let o = playground(&[
+        "figure",
+        "steps=500",
+        "--panel",
+        "loss",
+        "--out",
+        single.to_str().unwrap(),
+        "--width",
+        "300",
+        "--height",
+        "300",
+    ]);
+    assert!(o.status.success());
+    assert_eq!(std::fs::read(dir.join("loss.svg")).unwrap(), std::fs::read(&single).unwrap());
+    assert!(std::fs::read_to_string(dir.join("scenario.txt")).unwrap().starts_with("?v=1&problem=quadratic"));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
 fn bad_input_is_refused_with_one_line() {
     let out = temp("x.svg");
     let out = out.to_str().unwrap();

@@ -82,9 +82,13 @@ pub struct FigureArgs {
     #[arg(value_name = "SCENARIO", default_value = "", hide_default_value = true)]
     pub query: String,
     /// Which panel: landscape, weights, loss, distance, device (digits: accuracy, train-loss, saturation)
+    #[arg(long, required_unless_present = "all", conflicts_with = "all")]
+    pub panel: Option<String>,
+    /// Every panel the scenario shows, each as SVG and PNG, into the folder --out (with the
+    /// scenario's link in scenario.txt)
     #[arg(long)]
-    pub panel: String,
-    /// Where to write it; the extension chooses the format: .svg or .png
+    pub all: bool,
+    /// Where to write it; the extension chooses the format: .svg or .png (with --all: a folder)
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
     /// Draw the state after this many steps [default: the scenario's steps] (not on digits: it

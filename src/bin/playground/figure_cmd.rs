@@ -10,46 +10,97 @@ use analog_playground::sim::Ensemble;
 
 pub fn figure(args: FigureArgs) -> Result<(), String> {
     let scenario = Scenario::parse(&args.query).map_err(|e| e.to_string())?;
+    let theme = if args.dark { Theme::DARK } else { Theme::LIGHT };
+    let Some(panel) = args.panel.clone().filter(|_| !args.all) else { return figure_set(&scenario, &args, &theme) };
     let ext = args.out.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
     let png = match ext.as_deref() {
         Some("svg") => false,
         Some("png") => true,
         _ => return Err(format!("--out {}: expected a .svg or .png file name", args.out.display())),
     };
-    let theme = if args.dark { Theme::DARK } else { Theme::LIGHT };
-    let svg = if scenario.problem.is_network() {
-        if !DIGITS_PANELS.contains(&args.panel.as_str()) {
-            return Err(format!("--panel {}: on digits the panels are {}", args.panel, DIGITS_PANELS.join(", ")));
-        }
-        if args.step.is_some() {
-            return Err("--step does not apply to problem=digits (it trains `epochs`)".into());
-        }
-        let mut net = NetEnsemble::new(&scenario);
-        net.run_to_end();
-        let query = scenario.to_query();
-        digits_panel_svg(&args.panel, &net.summary(), scenario.epochs, &query, &theme, args.width, args.height)?
-    } else {
-        let kind = PanelKind::from_name(&args.panel).ok_or_else(|| {
-            let names: Vec<&str> = PanelKind::ALL.iter().map(|p| p.name()).collect();
-            format!("--panel {}: expected one of {}", args.panel, names.join(", "))
-        })?;
-        if !kind.shown_for(&scenario) {
-            return Err(format!(
-                "--panel {}: this problem shows {} instead",
-                kind.name(),
-                if kind == PanelKind::Landscape { "weights" } else { "landscape" }
-            ));
-        }
-        let mut ens = Ensemble::new(&scenario);
-        ens.step_n(args.step.unwrap_or(scenario.steps).min(scenario.steps));
-        let opts = PanelOptions { theme, log_x: args.logx, full_range: args.full_range };
-        panel_svg(kind, &ens, &opts, args.width, args.height)?
-    };
     if !png && args.scale != 1.0 {
         return Err("--scale applies to PNG output (an SVG scales by itself)".into());
     }
+    if scenario.problem.is_network() && !DIGITS_PANELS.contains(&panel.as_str()) {
+        // Before training: a wrong name is refused at once.
+        return Err(format!("--panel {panel}: on digits the panels are {}", DIGITS_PANELS.join(", ")));
+    }
+    let svg = Panels::new(&scenario, &args)?.svg(&panel, &args, &theme)?;
     let bytes = if png { rasterise(&svg, args.scale)? } else { svg.into_bytes() };
     std::fs::write(&args.out, bytes).map_err(|e| format!("--out {}: {e}", args.out.display()))
+}
+
+/// `--all`: every panel the scenario shows as SVG and PNG in the folder `--out`, and the link.
+fn figure_set(scenario: &Scenario, args: &FigureArgs, theme: &Theme) -> Result<(), String> {
+    let dir = &args.out;
+    std::fs::create_dir_all(dir).map_err(|e| format!("--out {}: {e}", dir.display()))?;
+    let panels = Panels::new(scenario, args)?;
+    let names: Vec<&str> = if scenario.problem.is_network() {
+        DIGITS_PANELS.to_vec()
+    } else {
+        PanelKind::ALL.iter().filter(|p| p.shown_for(scenario)).map(|p| p.name()).collect()
+    };
+    for name in names {
+        let svg = panels.svg(name, args, theme)?;
+        let write = |file: String, bytes: &[u8]| {
+            std::fs::write(dir.join(&file), bytes).map_err(|e| format!("--out {}: {e}", dir.join(&file).display()))
+        };
+        write(format!("{name}.png"), &rasterise(&svg, args.scale)?)?;
+        write(format!("{name}.svg"), svg.as_bytes())?;
+    }
+    let link = format!("?{}\n", scenario.to_query());
+    std::fs::write(dir.join("scenario.txt"), link).map_err(|e| format!("--out {}: {e}", dir.display()))
+}
+
+/// The run the panels draw: trained (networks) or stepped to `--step` once, for every panel.
+enum Panels {
+    Net(NetEnsemble, String),
+    Steps(Ensemble),
+}
+
+impl Panels {
+    fn new(scenario: &Scenario, args: &FigureArgs) -> Result<Panels, String> {
+        if scenario.problem.is_network() {
+            if args.step.is_some() {
+                return Err("--step does not apply to problem=digits (it trains `epochs`)".into());
+            }
+            let mut net = NetEnsemble::new(scenario);
+            net.run_to_end();
+            Ok(Panels::Net(net, scenario.to_query()))
+        } else {
+            let mut ens = Ensemble::new(scenario);
+            ens.step_n(args.step.unwrap_or(scenario.steps).min(scenario.steps));
+            Ok(Panels::Steps(ens))
+        }
+    }
+
+    fn svg(&self, panel: &str, args: &FigureArgs, theme: &Theme) -> Result<String, String> {
+        match self {
+            Panels::Net(net, query) => {
+                if !DIGITS_PANELS.contains(&panel) {
+                    return Err(format!("--panel {panel}: on digits the panels are {}", DIGITS_PANELS.join(", ")));
+                }
+                let epochs = net.first().scenario.epochs;
+                digits_panel_svg(panel, &net.summary(), epochs, query, theme, args.width, args.height)
+            }
+            Panels::Steps(ens) => {
+                let scenario = &ens.first().scenario;
+                let kind = PanelKind::from_name(panel).ok_or_else(|| {
+                    let names: Vec<&str> = PanelKind::ALL.iter().map(|p| p.name()).collect();
+                    format!("--panel {panel}: expected one of {}", names.join(", "))
+                })?;
+                if !kind.shown_for(scenario) {
+                    return Err(format!(
+                        "--panel {}: this problem shows {} instead",
+                        kind.name(),
+                        if kind == PanelKind::Landscape { "weights" } else { "landscape" }
+                    ));
+                }
+                let opts = PanelOptions { theme: *theme, log_x: args.logx, full_range: args.full_range };
+                panel_svg(kind, ens, &opts, args.width, args.height)
+            }
+        }
+    }
 }
 
 /// The SVG as PNG at `scale` times its own size, text in the system's fonts.
