@@ -71,8 +71,27 @@ pub fn reproduce(out: &Path, quick: bool, threads: usize) -> Result<Report, Stri
     reproduce_with_progress(out, quick, threads, &mut |_, _| {})
 }
 
+/// The experiments, each listed once, in the order they run (each writes its figures and claims).
+type Experiment = fn(&mut Ctx<'_>) -> Result<(), String>;
+const EXPERIMENTS: [(&str, Experiment); 11] = [
+    ("basics", |c| {
+        c.basics();
+        Ok(())
+    }),
+    ("fig1", |c| c.fig1()),
+    ("fig3", |c| c.fig3()),
+    ("alpha_sweep", |c| c.alpha_sweep()),
+    ("fig4_left", |c| c.fig4_left()),
+    ("fig4_middle", |c| c.fig4_middle()),
+    ("fig4_right", |c| c.fig4_right()),
+    ("theorem3", |c| c.theorem3()),
+    ("followup", |c| c.followup()),
+    ("fig5_digits", |c| c.fig5_digits()),
+    ("fig5_mnist", |c| c.fig5_mnist()),
+];
+
 /// How many stages [`reproduce_with_progress`] reports: the experiments, then the report.
-pub const STAGES: usize = 12;
+pub const STAGES: usize = EXPERIMENTS.len() + 1;
 
 /// [`reproduce`], calling `on_stage(k, name)` as stage `k` of [`STAGES`] starts (a progress bar;
 /// the stages differ a lot in length) and `on_stage(STAGES, "done")` at the end.
@@ -84,34 +103,11 @@ pub fn reproduce_with_progress(
 ) -> Result<Report, String> {
     std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
     let mut ctx = Ctx { out, quick, threads, report: Report::default() };
-    let mut k = 0;
-    let mut stage = |name| {
+    for (k, (name, run)) in EXPERIMENTS.iter().enumerate() {
         on_stage(k, name);
-        k += 1;
-    };
-    stage("basics");
-    ctx.basics();
-    stage("fig1");
-    ctx.fig1()?;
-    stage("fig3");
-    ctx.fig3()?;
-    stage("alpha_sweep");
-    ctx.alpha_sweep()?;
-    stage("fig4_left");
-    ctx.fig4_left()?;
-    stage("fig4_middle");
-    ctx.fig4_middle()?;
-    stage("fig4_right");
-    ctx.fig4_right()?;
-    stage("theorem3");
-    ctx.theorem3()?;
-    stage("followup");
-    ctx.followup()?;
-    stage("fig5_digits");
-    ctx.fig5_digits()?;
-    stage("fig5_mnist");
-    ctx.fig5_mnist()?;
-    stage("report");
+        run(&mut ctx)?;
+    }
+    on_stage(EXPERIMENTS.len(), "report");
     ctx.report.claims.sort_by_key(|c| claim_order(&c.id));
     ctx.write_markdown()?;
     on_stage(STAGES, "done");
