@@ -44,6 +44,19 @@ impl LossAxes {
     }
 }
 
+/// Where each theory line's label sits: the bottom of its text, just above its line at pixel
+/// `ys[i]`, or just below it where that would overlap a label already placed (two theory lines
+/// a few pixels apart in a short panel). `height` is a label's height in pixels.
+pub fn label_baselines(ys: &[f64], height: f64) -> Vec<f64> {
+    let mut placed: Vec<f64> = Vec::new();
+    for &y in ys {
+        let above = y - 0.15 * height;
+        let clear = |b: f64| placed.iter().all(|p| (p - b).abs() >= height);
+        placed.push(if clear(above) { above } else { y + 1.15 * height });
+    }
+    placed
+}
+
 /// Draws axes, grid and theory lines; returns the mapping for the curves.
 pub fn draw_loss_axes<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
@@ -56,19 +69,33 @@ pub fn draw_loss_axes<DB: DrawingBackend>(
     let m = axes.mapping(w as f64, h as f64, scale);
     let x_title = if axes.log_x { "step + 1 (log)" } else { "step" };
     draw_frame(area, &m, x_title, axes.y_title, theme, scale)?;
-    for line in &axes.lines {
-        if !(line.value.is_finite() && line.value > m.y_range.0 && line.value < m.y_range.1) {
-            continue;
-        }
-        let y = m.py(line.value);
+    let shown: Vec<&TheoryLine> =
+        axes.lines.iter().filter(|l| l.value.is_finite() && l.value > m.y_range.0 && l.value < m.y_range.1).collect();
+    let ys: Vec<f64> = shown.iter().map(|l| m.py(l.value)).collect();
+    let baselines = label_baselines(&ys, 13.0 * scale);
+    for ((line, &y), &base) in shown.iter().zip(&ys).zip(&baselines) {
         let style = ShapeStyle::from(&line.color).stroke_width((1.5 * scale).round().max(1.0) as u32);
         dashed_line(area, (m.rect.0, y), (m.rect.2, y), (3.0 * scale, 3.0 * scale), style)?;
         if !axes.labels {
             continue;
         }
         let text = font(10.5, scale, line.color).pos(text::Pos::new(text::HPos::Right, text::VPos::Bottom));
-        area.draw(&Text::new(line.label.clone(), ((m.rect.2 - 4.0 * scale) as i32, (y - 2.0 * scale) as i32), text))
-            .map_err(err)?;
+        area.draw(&Text::new(line.label.clone(), ((m.rect.2 - 4.0 * scale) as i32, base as i32), text)).map_err(err)?;
     }
     Ok(m)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::label_baselines;
+
+    #[test]
+    fn close_theory_labels_go_to_either_side_of_their_lines() {
+        // Far apart: both above their lines.
+        let far = label_baselines(&[100.0, 200.0], 13.0);
+        assert!(far[0] < 100.0 && far[1] < 200.0);
+        // 5 px apart: the second label moves below its line, clear of the first.
+        let near = label_baselines(&[100.0, 105.0], 13.0);
+        assert!(near[0] < 100.0 && near[1] > 105.0 && (near[1] - near[0]).abs() >= 13.0, "{near:?}");
+    }
 }

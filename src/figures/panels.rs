@@ -260,38 +260,19 @@ pub fn series_bands(
     steps: u64,
     cols: &mut Vec<Column>,
 ) -> Vec<Band> {
-    let columns = m.width().max(1.0) as usize;
-    let seeds = ens.runs.len();
-    let mut band: Vec<Band> = Vec::new();
-    let mut per_seed: Vec<Vec<(usize, f64, f64)>> = Vec::with_capacity(seeds);
-    for run in &ens.runs {
-        let t = &run.tracks[k];
-        if m.log_x {
-            let col_of = |s: u64| ((m.px(s as f64 + 1.0) - m.rect.0).max(0.0)) as usize;
-            pick(t).columns_by(0, steps, columns, col_of, cols);
-        } else {
-            pick(t).columns(0, steps, columns, cols);
-        }
-        let x_of = |c: &Column| {
-            let x = if m.log_x { m.px(c.step as f64 + 1.0) } else { m.px(c.step as f64) };
-            x.max(m.rect.0 + c.column as f64)
-        };
-        if seeds == 1 {
-            band = cols.iter().map(|c| (x_of(c), c.min, c.mean(), c.max)).collect();
-        } else {
-            per_seed.push(cols.iter().map(|c| (c.column, x_of(c), c.mean())).collect());
-        }
+    let bands: Vec<Vec<Band>> = ens.runs.iter().map(|run| track_band(pick(&run.tracks[k]), m, steps, cols)).collect();
+    // One seed: the column mean inside its min–max envelope; several: mean ± 1 std of the
+    // seeds' column means.
+    if let [one] = bands.as_slice() {
+        return one.clone();
     }
-    if seeds > 1 {
-        let n = per_seed.iter().map(Vec::len).min().unwrap_or(0);
-        band = (0..n)
-            .map(|i| {
-                let (mean, std) = crate::sim::ensemble::mean_std(per_seed.iter().map(|s| s[i].2));
-                (per_seed[0][i].1, mean - std, mean, mean + std)
-            })
-            .collect();
-    }
-    band
+    let n = bands.iter().map(Vec::len).min().unwrap_or(0);
+    (0..n)
+        .map(|i| {
+            let (mean, std) = crate::sim::ensemble::mean_std(bands.iter().map(|b| b[i].2));
+            (bands[0][i].0, mean - std, mean, mean + std)
+        })
+        .collect()
 }
 
 /// Where the averaged iterates' markers are drawn, in pixels (the landmarks' labels keep clear).

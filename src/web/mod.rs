@@ -252,6 +252,8 @@ fn scenario_changed(app: &Shared) {
 }
 
 fn sync_all(app: &Shared) {
+    let mark = tour::mark(&app.borrow());
+    app.borrow_mut().tour_mark = mark;
     sync_controls(&app.borrow());
     sync_caption(&app.borrow());
     exports::sync_aihwkit_button(&app.borrow().scenario);

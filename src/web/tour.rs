@@ -122,6 +122,7 @@ fn close(app: &Shared) {
     {
         let mut a = app.borrow_mut();
         a.view.tour = None;
+        a.tour_mark = None;
         a.url_dirty_at = Some(dom::now());
     }
     dom::set_hidden("tour", true);

@@ -249,21 +249,7 @@ impl App {
         // The previous run's averaged paths and markers, faint, under everything of this one.
         if let Some(g) = &self.ghost {
             for t in &g.tracks {
-                let path = &t.average.path;
-                let dim = t.algo.w.len();
-                if dim >= 2 && path.len() >= 2 * dim {
-                    self.stroke_style(ctx, t.algo.kind, t.algo.pulsed(), 0.3, 1.6);
-                    ctx.begin_path();
-                    for (i, p) in path.chunks_exact(dim).chain(std::iter::once(t.average.mean.as_slice())).enumerate() {
-                        let (x, y) = (m.px(p[0]), m.py(p[1]));
-                        if i == 0 {
-                            ctx.move_to(x, y);
-                        } else {
-                            ctx.line_to(x, y);
-                        }
-                    }
-                    ctx.stroke();
-                }
+                self.stroke_average_path(ctx, &m, t, 0.3, 1.6);
                 let (x, y) = (m.px(t.average.mean[0]), m.py(t.average.mean.get(1).copied().unwrap_or(0.0)));
                 if t.algo.k > 0 && x.is_finite() && y.is_finite() {
                     ctx.set_global_alpha(0.4);
@@ -295,21 +281,7 @@ impl App {
             }
         }
         for t in &self.run().tracks {
-            let path = &t.average.path;
-            let dim = t.algo.w.len();
-            if path.len() >= 2 * dim {
-                self.stroke_style(ctx, t.algo.kind, t.algo.pulsed(), 0.95, 2.4);
-                ctx.begin_path();
-                for (i, p) in path.chunks_exact(dim).chain(std::iter::once(t.average.mean.as_slice())).enumerate() {
-                    let (x, y) = (m.px(p[0]), m.py(p[1]));
-                    if i == 0 {
-                        ctx.move_to(x, y);
-                    } else {
-                        ctx.line_to(x, y);
-                    }
-                }
-                ctx.stroke();
-            }
+            self.stroke_average_path(ctx, &m, t, 0.95, 2.4);
         }
         for t in &self.run().tracks {
             let (x, y) = (m.px(t.algo.w[0]), m.py(t.algo.w[1]));
@@ -342,7 +314,7 @@ impl App {
     /// Where the open tour step's symbol is on the landscape, in canvas pixels (if in view).
     pub fn tour_mark_at(&self, m: &Mapping) -> Option<(crate::scenes::Landmark, (f64, f64))> {
         use crate::scenes::Landmark;
-        let mark = super::super::tour::mark(self)?;
+        let mark = self.tour_mark?;
         let run = self.run();
         let p = match mark {
             Landmark::Optimum => panels::point2(&self.scenario.wstar),
@@ -376,6 +348,33 @@ impl App {
         ctx.set_line_width(3.0 * self.dpr);
         ctx.begin_path();
         let _ = ctx.arc(x, y, r, 0.0, std::f64::consts::TAU);
+        ctx.stroke();
+    }
+
+    /// A track's averaged-iterate path on the landscape (with its current point last).
+    fn stroke_average_path(
+        &self,
+        ctx: &CanvasRenderingContext2d,
+        m: &Mapping,
+        t: &crate::sim::run::Track,
+        alpha: f64,
+        width: f64,
+    ) {
+        let path = &t.average.path;
+        let dim = t.algo.w.len();
+        if dim < 2 || path.len() < 2 * dim {
+            return;
+        }
+        self.stroke_style(ctx, t.algo.kind, t.algo.pulsed(), alpha, width);
+        ctx.begin_path();
+        for (i, p) in path.chunks_exact(dim).chain(std::iter::once(t.average.mean.as_slice())).enumerate() {
+            let (x, y) = (m.px(p[0]), m.py(p[1]));
+            if i == 0 {
+                ctx.move_to(x, y);
+            } else {
+                ctx.line_to(x, y);
+            }
+        }
         ctx.stroke();
     }
 
@@ -528,11 +527,12 @@ impl App {
         ctx.set_font(&format!("{}px sans-serif", (11.0 * self.dpr).round()));
         ctx.set_text_align("right");
         ctx.set_text_baseline("bottom");
-        for line in &panel.lines {
-            if !(line.value.is_finite() && line.value > lo && line.value < hi) {
-                continue;
-            }
-            let (x, y) = (m.rect.2 - 4.0 * self.dpr, m.py(line.value) - 2.0 * self.dpr);
+        let shown: Vec<_> =
+            panel.lines.iter().filter(|l| l.value.is_finite() && l.value > lo && l.value < hi).collect();
+        let ys: Vec<f64> = shown.iter().map(|l| m.py(l.value)).collect();
+        let baselines = crate::figures::loss::label_baselines(&ys, 14.0 * self.dpr);
+        for (line, y) in shown.into_iter().zip(baselines) {
+            let x = m.rect.2 - 4.0 * self.dpr;
             let w = ctx.measure_text(&line.label).map_or(0.0, |t| t.width());
             ctx.set_fill_style_str(&css_alpha(self.theme.bg, 0.8));
             ctx.fill_rect(x - w - 3.0 * self.dpr, y - 13.0 * self.dpr, w + 6.0 * self.dpr, 14.0 * self.dpr);

@@ -116,6 +116,9 @@ pub struct App {
     /// The previous run (its first seed) as it was when a control changed, drawn faintly until
     /// the next change, so two settings compare in one picture (`ghost=0` turns it off).
     pub ghost: Option<Run>,
+    /// The landscape symbol the open tour step names (set when the scenario or step changes,
+    /// read every frame).
+    pub tour_mark: Option<crate::scenes::Landmark>,
     pub view: View,
     pub playing: bool,
     debt: f64,
@@ -227,6 +230,7 @@ impl App {
             keys: [None, None, None],
             landscape_map: None,
             ghost: None,
+            tour_mark: None,
             landscape_view: None,
             weights_map: None,
             hover: None,
@@ -318,9 +322,9 @@ impl App {
         dom::set_text(
             "readout-note",
             &if seeds > 1 {
-                format!("Raw loss: mean over the last 1,000 steps. W̄: the averaged iterate the landscape draws (exact mean of the first 1,000 steps, then an exponential average over 1,000). Means over {seeds} seeds.")
+                format!("Raw loss: mean of the last 1,000 steps; W̄: the landscape's averaged iterate. Means over {seeds} seeds.")
             } else {
-                "Raw loss: mean over the last 1,000 steps. W̄: the averaged iterate the landscape draws (exact mean of the first 1,000 steps, then an exponential average over 1,000).".into()
+                "Raw loss: mean of the last 1,000 steps; W̄: the landscape's averaged iterate.".into()
             },
         );
         let landscape = self.shows_landscape() || self.shows_line();
