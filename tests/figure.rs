@@ -1,7 +1,7 @@
 //! `playground figure`: every panel as SVG (the same chart code as the page's SVG buttons) or PNG,
 //! and one-line refusals of bad input.
 
-use analog_playground::figures::panels::{panel_svg, PanelKind, PanelOptions};
+use analog_playground::figures::panels::{figure_size, panel_svg, PanelKind, PanelOptions};
 use analog_playground::sim::{Ensemble, Scenario};
 use std::process::Command;
 
@@ -26,7 +26,8 @@ fn every_panel_is_the_library_svg_of_the_run_at_that_step() {
         let o = playground(&["figure", query, "--panel", kind.name(), "--step", "700", "--out", out.to_str().unwrap()]);
         assert!(o.status.success(), "{}: {}", kind.name(), String::from_utf8_lossy(&o.stderr));
         let svg = std::fs::read_to_string(&out).unwrap();
-        assert_eq!(svg, panel_svg(kind, &ens, &PanelOptions::default(), 800, 600).unwrap(), "{}", kind.name());
+        let (w, h) = figure_size(kind, &scenario);
+        assert_eq!(svg, panel_svg(kind, &ens, &PanelOptions::default(), w, h).unwrap(), "{}", kind.name());
         assert!(svg.contains(&format!("<metadata>?{}</metadata>", scenario.to_query().replace('&', "&amp;"))));
         assert!(svg.contains("at step 700"));
     }
@@ -36,6 +37,62 @@ fn every_panel_is_the_library_svg_of_the_run_at_that_step() {
         let o = playground(&["figure", q, "--panel", panel, "--out", out.to_str().unwrap()]);
         assert!(o.status.success(), "{q}: {}", String::from_utf8_lossy(&o.stderr));
         assert!(std::fs::read_to_string(&out).unwrap().starts_with("<svg"));
+    }
+}
+
+/// The values of `attr="…"` on every element named `tag` (empty `tag`: every element).
+fn attributes(svg: &str, tag: &str, attr: &str) -> Vec<String> {
+    let open = format!("<{tag}");
+    svg.split(open.as_str())
+        .skip(1)
+        .filter_map(|rest| {
+            let element = &rest[..rest.find('>').unwrap_or(rest.len())];
+            let key = format!(" {attr}=\"");
+            element.find(&key).map(|i| element[i + key.len()..].split('"').next().unwrap_or("").to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn the_landscape_figure_is_fit_to_print_square_vector_legible_and_self_explaining() {
+    let out = temp("publication-landscape.svg");
+    let o = playground(&["figure", "", "--panel", "landscape", "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let svg = std::fs::read_to_string(&out).unwrap();
+    // The plot keeps the square window's aspect: its frame is the outlined rectangle.
+    let frames: Vec<(f64, f64)> = svg
+        .split("<rect")
+        .skip(1)
+        .filter(|r| r[..r.find('>').unwrap()].contains("fill=\"none\""))
+        .map(|r| {
+            let num = |k: &str| attributes(&format!("<rect{r}"), "rect", k)[0].parse::<f64>().unwrap();
+            (num("width"), num("height"))
+        })
+        .collect();
+    let (w, h) = frames.iter().copied().fold((0.0, 0.0), |a, b| if b.0 * b.1 > a.0 * a.1 { b } else { a });
+    assert!(w > 300.0 && ((w / h) - 1.0).abs() < 0.02, "plot frame {w}×{h} is not square");
+    // Vector contours: a few dozen shapes, not thousands of cells.
+    let drawables = ["<rect", "<polygon", "<polyline", "<path", "<circle", "<line", "<text"];
+    let count: usize = drawables.iter().map(|t| svg.matches(t).count()).sum();
+    assert!(count < 1000, "{count} drawable elements");
+    // A legend naming each track and landmark, inside the figure.
+    let texts: Vec<&str> =
+        svg.split("<text").skip(1).map(|t| t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()].trim()).collect();
+    for name in ["Digital SGD", "Analog SGD", "Tiki-Taka", "w* (optimum)", "Analog SGD theory point"] {
+        assert!(texts.contains(&name), "no legend entry {name:?} in {texts:?}");
+    }
+    assert!(texts.contains(&"Loss landscape and trajectories, step 20,000"), "the title is in the figure");
+    // Every panel's text is at least 11 px, in light and dark.
+    for (panel, dark) in [("landscape", false), ("loss", true), ("distance", false), ("device", true)] {
+        let out = temp(&format!("fonts-{panel}.svg"));
+        let mut args = vec!["figure", "steps=3000", "--panel", panel, "--out", out.to_str().unwrap()];
+        if dark {
+            args.push("--dark");
+        }
+        assert!(playground(&args).status.success());
+        let svg = std::fs::read_to_string(&out).unwrap();
+        let sizes: Vec<f64> = attributes(&svg, "text", "font-size").iter().map(|s| s.parse().unwrap()).collect();
+        assert!(sizes.len() > 5 && sizes.iter().all(|&s| s >= 11.0 - 1e-9), "{panel}: font sizes {sizes:?}");
     }
 }
 

@@ -94,7 +94,7 @@ pub fn draw_chart<DB: DrawingBackend>(
         let y = m.py(l.value);
         let style = ShapeStyle::from(&l.color).stroke_width((1.2 * scale).round().max(1.0) as u32);
         dashed_line(area, (m.rect.0, y), (m.rect.2, y), (3.0 * scale, 3.0 * scale), style)?;
-        let text = font(10.0, scale, l.color)
+        let text = font(11.0, scale, l.color)
             .pos(super::text_anchor::Pos::new(super::text_anchor::HPos::Left, super::text_anchor::VPos::Bottom));
         area.draw(&Text::new(l.label.clone(), ((m.rect.0 + 4.0 * scale) as i32, (y - 2.0 * scale) as i32), text))
             .map_err(err)?;
@@ -136,7 +136,7 @@ pub fn draw_chart<DB: DrawingBackend>(
                 style,
             )?,
         }
-        area.draw(&Text::new(c.label.clone(), ((x + 26.0 * scale) as i32, y as i32), font(10.5, scale, theme.fg)))
+        area.draw(&Text::new(c.label.clone(), ((x + 26.0 * scale) as i32, y as i32), font(11.0, scale, theme.fg)))
             .map_err(err)?;
     }
     Ok(m)
@@ -144,13 +144,7 @@ pub fn draw_chart<DB: DrawingBackend>(
 
 /// The chart as an SVG document.
 pub fn chart_svg(chart: &Chart, width: u32, height: u32) -> Result<String, FigureError> {
-    let mut svg = String::new();
-    {
-        let area = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
-        draw_chart(&area, chart, &Theme::LIGHT, 1.0)?;
-        area.present().map_err(err)?;
-    }
-    Ok(svg)
+    super::svg_string((width, height), |area| draw_chart(area, chart, &Theme::LIGHT, 1.0).map(|_| ()))
 }
 
 /// The chart's data as CSV: one block of rows per curve (curve, x, y).

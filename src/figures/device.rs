@@ -71,7 +71,7 @@ pub fn draw_device<DB: DrawingBackend>(
             style,
         ))
         .map_err(err)?;
-        area.draw(&Text::new(label.to_string(), ((x + 18.0 * scale) as i32, y as i32), font(10.5, scale, *color)))
+        area.draw(&Text::new(label.to_string(), ((x + 18.0 * scale) as i32, y as i32), font(11.0, scale, *color)))
             .map_err(err)?;
     }
     if let Some(sp) = device.symmetric_point() {
@@ -81,7 +81,7 @@ pub fn draw_device<DB: DrawingBackend>(
         area.draw(&Text::new(
             "× symmetric point".to_string(),
             ((x + 3.0 * scale) as i32, (m.rect.3 - 16.0 * scale) as i32),
-            font(10.5, scale, theme.muted),
+            font(11.0, scale, theme.muted),
         ))
         .map_err(err)?;
     }
@@ -114,7 +114,7 @@ pub fn draw_sp_estimates<DB: DrawingBackend>(
     area.draw(&Text::new(
         format!("zero-shift ≈ {}", super::fmt_num(mean)),
         ((m.px(mean.clamp(lo, hi)) + 3.0 * scale) as i32, (bottom - 28.0 * scale) as i32),
-        font(10.5, scale, color),
+        font(11.0, scale, color),
     ))
     .map_err(err)?;
     Ok(())

@@ -270,7 +270,7 @@ pub fn draw_heatmap<DB: DrawingBackend>(
         area.draw(&Rectangle::new([(px(bl), px(y1)), (px(br), px(y0).max(px(y1) + 1))], hm.scale.color(v).filled()))
             .map_err(err)?;
     }
-    let label = font(10.0, scale, theme.muted);
+    let label = font(11.0, scale, theme.muted);
     for (v, y) in [(hi, m.rect.1), (lo, m.rect.3)] {
         area.draw(&Text::new(
             fmt_num(v),
@@ -285,7 +285,7 @@ pub fn draw_heatmap<DB: DrawingBackend>(
     }
     if let Some((top, bottom)) = &hm.bar_ends {
         // Along the bar, reading upwards: each half names what its colours mean.
-        let words = font(10.5, scale, theme.fg)
+        let words = font(11.0, scale, theme.fg)
             .transform(FontTransform::Rotate270)
             .pos(super::text_anchor::Pos::new(super::text_anchor::HPos::Center, super::text_anchor::VPos::Top));
         let x = px(br + 12.0 * scale);
@@ -299,13 +299,7 @@ pub fn draw_heatmap<DB: DrawingBackend>(
 
 /// The heatmap as an SVG document.
 pub fn heatmap_svg(hm: &Heatmap, width: u32, height: u32) -> Result<String, FigureError> {
-    let mut svg = String::new();
-    {
-        let area = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
-        draw_heatmap(&area, hm, &Theme::LIGHT, 1.0, true)?;
-        area.present().map_err(err)?;
-    }
-    Ok(svg)
+    super::svg_string((width, height), |area| draw_heatmap(area, hm, &Theme::LIGHT, 1.0, true).map(|_| ()))
 }
 
 /// The sweep's heatmaps side by side (tail losses and their ratio, or on `digits` test

@@ -1,7 +1,7 @@
 //! The 2-D landscape: filled contours of f, the device range box, the symmetric point, w*, the
 //! start point and Analog SGD's theory stationary point. Trajectories are the moving layer.
 
-use super::{clear, dashed_line, draw_frame, err, font, plot_rect, FigureError, Mapping, Theme};
+use super::{clear, dashed_line, draw_frame, err, fit_aspect, font, plot_rect, FigureError, Mapping, Theme};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor as text;
@@ -83,10 +83,12 @@ impl Landscape {
         0.5 * (self.h[0] * (x - self.wstar[0]).powi(2) + self.h[1] * (y - self.wstar[1]).powi(2))
     }
 
-    /// The mapping on an area of `width × height` pixels.
+    /// The mapping on an area of `width × height` pixels: the plot keeps the view's aspect (a
+    /// square window stays square, so level sets keep their true shape), centred in the area.
     pub fn mapping(&self, width: f64, height: f64, scale: f64) -> Mapping {
+        let aspect = (self.view.1 - self.view.0) / (self.view.3 - self.view.2);
         Mapping {
-            rect: plot_rect(width, height, scale, 44.0),
+            rect: fit_aspect(plot_rect(width, height, scale, 44.0), aspect),
             x_range: (self.view.0, self.view.1),
             y_range: (self.view.2, self.view.3),
             log_x: false,
@@ -94,17 +96,48 @@ impl Landscape {
         }
     }
 
-    /// The contour colour at (x, y): filled bands of log f, lighter near the optimum.
-    pub fn contour_rgb(&self, x: f64, y: f64, theme: &Theme, fmax: f64) -> [u8; 3] {
-        let f = self.loss(x, y).max(1e-12);
-        // 4 bands per decade below fmax, 16 shades in all.
-        let level = ((fmax / f).log10() * 4.0).floor().clamp(0.0, 15.0);
-        // Far from w* is darker; alternate bands differ slightly so level sets read as contours.
-        let t = (1.0 - level / 15.0) * if (level as u32).is_multiple_of(2) { 1.0 } else { 0.9 };
+    /// The contour band of loss `f` below the largest loss in view `fmax`: 4 bands per decade,
+    /// 16 in all (0 = highest).
+    pub fn band(f: f64, fmax: f64) -> u32 {
+        ((fmax / f.max(1e-12)).log10() * 4.0).floor().clamp(0.0, (BANDS - 1) as f64) as u32
+    }
+
+    /// The loss at the lower edge of band `k`: band ≥ k exactly where f ≤ this.
+    pub fn band_level(k: u32, fmax: f64) -> f64 {
+        fmax * 10f64.powf(-(k as f64) / 4.0)
+    }
+
+    /// The colour of contour band `k`: lighter near the optimum; alternate bands differ slightly
+    /// so level sets read as contours.
+    pub fn band_rgb(k: u32, theme: &Theme) -> [u8; 3] {
+        let level = k as f64;
+        let t = (1.0 - level / (BANDS - 1) as f64) * if k.is_multiple_of(2) { 1.0 } else { 0.9 };
         let tint = if theme.dark { (70.0, 90.0, 130.0) } else { (150.0, 175.0, 215.0) };
         let bg = (theme.bg.0 as f64, theme.bg.1 as f64, theme.bg.2 as f64);
         let mix = |a: f64, b: f64| (a + (b - a) * t * 0.6).round() as u8;
         [mix(bg.0, tint.0), mix(bg.1, tint.1), mix(bg.2, tint.2)]
+    }
+
+    /// The contour colour at (x, y).
+    pub fn contour_rgb(&self, x: f64, y: f64, theme: &Theme, fmax: f64) -> [u8; 3] {
+        Self::band_rgb(Self::band(self.loss(x, y), fmax), theme)
+    }
+
+    /// The sublevel set {f − f* ≤ `level`} inside the view, as a polygon in data coordinates: an
+    /// ellipse around w* (f is a diagonal quadratic) cut to the view box; empty if it misses it.
+    pub fn sublevel_polygon(&self, level: f64, vertices: usize) -> Vec<(f64, f64)> {
+        let (x0, x1, y0, y1) = self.view;
+        // A flat direction (h = 0) is an unbounded strip: a radius past the view is the same picture.
+        let far = 4.0 * ((x1 - x0) + (y1 - y0) + self.wstar[0].abs() + self.wstar[1].abs());
+        let radius = |h: f64| if h > 0.0 { (2.0 * level / h).sqrt().min(far) } else { far };
+        let (rx, ry) = (radius(self.h[0]), radius(self.h[1]));
+        let ellipse: Vec<(f64, f64)> = (0..vertices)
+            .map(|j| {
+                let a = std::f64::consts::TAU * j as f64 / vertices as f64;
+                (self.wstar[0] + rx * a.cos(), self.wstar[1] + ry * a.sin())
+            })
+            .collect();
+        clip_to_box(ellipse, self.view)
     }
 
     /// The largest loss in view (the contour scale).
@@ -130,46 +163,94 @@ impl Landscape {
     }
 }
 
-/// Draws the contours as rectangles (for vector output; the browser blits [`Landscape::contour_rgba`]).
-pub fn draw_contour_cells<DB: DrawingBackend>(
+/// The number of contour bands.
+pub const BANDS: u32 = 16;
+
+/// The polygon `points` cut to the box `view` (Sutherland–Hodgman; exact for a convex polygon).
+fn clip_to_box(points: Vec<(f64, f64)>, view: ViewBox) -> Vec<(f64, f64)> {
+    let (x0, x1, y0, y1) = view;
+    // Each edge of the box: is a point inside, and where does a segment cross it.
+    type Inside = fn(&(f64, f64), f64) -> bool;
+    let edges: [(Inside, f64, bool); 4] = [
+        (|p, v| p.0 >= v, x0, true),
+        (|p, v| p.0 <= v, x1, true),
+        (|p, v| p.1 >= v, y0, false),
+        (|p, v| p.1 <= v, y1, false),
+    ];
+    let mut poly = points;
+    for (inside, v, vertical) in edges {
+        if poly.is_empty() {
+            break;
+        }
+        let cross = |a: (f64, f64), b: (f64, f64)| {
+            if vertical {
+                let t = (v - a.0) / (b.0 - a.0);
+                (v, a.1 + t * (b.1 - a.1))
+            } else {
+                let t = (v - a.1) / (b.1 - a.1);
+                (a.0 + t * (b.0 - a.0), v)
+            }
+        };
+        let mut out = Vec::with_capacity(poly.len() + 4);
+        for (i, &b) in poly.iter().enumerate() {
+            let a = poly[(i + poly.len() - 1) % poly.len()];
+            match (inside(&a, v), inside(&b, v)) {
+                (true, true) => out.push(b),
+                (true, false) => out.push(cross(a, b)),
+                (false, true) => {
+                    out.push(cross(a, b));
+                    out.push(b);
+                }
+                (false, false) => {}
+            }
+        }
+        poly = out;
+    }
+    poly
+}
+
+/// Draws the contours as vector shapes (the SVG and PNG exports; the live page blits
+/// [`Landscape::contour_rgba`], which colours by the same bands): the view in the outermost
+/// band's colour, then each band's sublevel set over it, innermost last — one polygon per band.
+pub fn draw_contour_bands<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     l: &Landscape,
     m: &Mapping,
-    cells: usize,
     theme: &Theme,
 ) -> Result<(), FigureError> {
-    let rgba = l.contour_rgba(m, cells, cells, theme);
-    let (cw, ch) = (m.width() / cells as f64, (m.rect.3 - m.rect.1) / cells as f64);
-    for r in 0..cells {
-        for c in 0..cells {
-            let i = 4 * (r * cells + c);
-            let color = RGBColor(rgba[i], rgba[i + 1], rgba[i + 2]);
-            let x = m.rect.0 + c as f64 * cw;
-            let y = m.rect.1 + r as f64 * ch;
-            area.draw(&Rectangle::new(
-                [(x as i32, y as i32), ((x + cw).ceil() as i32, (y + ch).ceil() as i32)],
-                color.filled(),
-            ))
-            .map_err(err)?;
+    let fmax = l.fmax();
+    let fill = |k: u32| {
+        let [r, g, b] = Landscape::band_rgb(k, theme);
+        RGBColor(r, g, b).filled()
+    };
+    let corner = |x: f64, y: f64| (m.px(x).round() as i32, m.py(y).round() as i32);
+    let (x0, x1, y0, y1) = l.view;
+    area.draw(&Rectangle::new([corner(x0, y1), corner(x1, y0)], fill(0))).map_err(err)?;
+    for k in 1..BANDS {
+        let poly = l.sublevel_polygon(Landscape::band_level(k, fmax), 144);
+        if poly.len() < 3 {
+            continue;
         }
+        let px: Vec<(i32, i32)> = poly.iter().map(|&(x, y)| corner(x, y)).collect();
+        area.draw(&Polygon::new(px, fill(k))).map_err(err)?;
     }
     Ok(())
 }
 
 /// Draws everything static over the contour background; returns the mapping.
-/// `clear_first` is false when the caller already put the contour image on the area.
+/// `contours` is false when the caller already put the contour image on the area.
 pub fn draw_landscape_overlay<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     l: &Landscape,
     theme: &Theme,
     scale: f64,
-    contour_cells: Option<usize>,
+    contours: bool,
 ) -> Result<Mapping, FigureError> {
     let (w, h) = area.dim_in_pixel();
     let m = l.mapping(w as f64, h as f64, scale);
-    if let Some(cells) = contour_cells {
+    if contours {
         clear(area, theme)?;
-        draw_contour_cells(area, l, &m, cells, theme)?;
+        draw_contour_bands(area, l, &m, theme)?;
     }
     draw_frame(area, &m, "w₁", "w₂", theme, scale)?;
     let px = |x: f64, y: f64| (m.px(x).round() as i32, m.py(y).round() as i32);
@@ -194,7 +275,7 @@ pub fn draw_landscape_overlay<DB: DrawingBackend>(
             dashed_line(area, (m.px(p.0), m.py(p.1)), (m.px(q.0), m.py(q.1)), (6.0 * scale, 4.0 * scale), thin)?;
         }
         let inside = contains(view, [a, a]) && contains(view, [b, b]);
-        let label = font(10.5, scale, theme.muted).pos(text::Pos::new(text::HPos::Left, text::VPos::Bottom));
+        let label = font(11.0, scale, theme.muted).pos(text::Pos::new(text::HPos::Left, text::VPos::Bottom));
         let (text, at) = if inside {
             let (x, y) = px(a, b);
             (
@@ -215,7 +296,7 @@ pub fn draw_landscape_overlay<DB: DrawingBackend>(
         if contains(view, [sp, sp]) {
             let (x, y) = px(sp, sp);
             area.draw(&Cross::new((x, y), r, thin)).map_err(err)?;
-            let label = font(10.5, scale, theme.muted).pos(text::Pos::new(text::HPos::Left, text::VPos::Top));
+            let label = font(11.0, scale, theme.muted).pos(text::Pos::new(text::HPos::Left, text::VPos::Top));
             area.draw(&Text::new("× symmetric point".to_string(), (x + r, y + r), label)).map_err(err)?;
         } else {
             edge_mark(area, &m, [sp, sp], "× symmetric point", theme, scale)?;
@@ -380,7 +461,7 @@ fn edge_mark<DB: DrawingBackend>(
     let v = if uy > 0.3 { text::VPos::Bottom } else { text::VPos::Top };
     let off = 9.0 * scale;
     let at = ((ex - ux * off) as i32, (ey - uy * off) as i32);
-    area.draw(&Text::new(format!("{label} (outside)"), at, font(10.5, scale, theme.muted).pos(text::Pos::new(h, v))))
+    area.draw(&Text::new(format!("{label} (outside)"), at, font(11.0, scale, theme.muted).pos(text::Pos::new(h, v))))
         .map_err(err)?;
     Ok(())
 }

@@ -63,7 +63,7 @@ pub fn draw_line_static<DB: DrawingBackend>(
         area.draw(&Text::new(
             format!("{note} [{}, {}]", super::fmt_num(a), super::fmt_num(b)),
             ((m.rect.0 + 6.0 * scale) as i32, (m.rect.1 + 20.0 * scale) as i32),
-            font(10.5, scale, theme.muted).pos(text::Pos::new(text::HPos::Left, text::VPos::Top)),
+            font(11.0, scale, theme.muted).pos(text::Pos::new(text::HPos::Left, text::VPos::Top)),
         ))
         .map_err(err)?;
     }

@@ -69,20 +69,44 @@ pub fn draw_loss_axes<DB: DrawingBackend>(
     let m = axes.mapping(w as f64, h as f64, scale);
     let x_title = if axes.log_x { "step + 1 (log)" } else { "step" };
     draw_frame(area, &m, x_title, axes.y_title, theme, scale)?;
-    let shown: Vec<&TheoryLine> =
-        axes.lines.iter().filter(|l| l.value.is_finite() && l.value > m.y_range.0 && l.value < m.y_range.1).collect();
-    let ys: Vec<f64> = shown.iter().map(|l| m.py(l.value)).collect();
-    let baselines = label_baselines(&ys, 13.0 * scale);
-    for ((line, &y), &base) in shown.iter().zip(&ys).zip(&baselines) {
+    for line in shown_lines(axes, &m) {
+        let y = m.py(line.value);
         let style = ShapeStyle::from(&line.color).stroke_width((1.5 * scale).round().max(1.0) as u32);
         dashed_line(area, (m.rect.0, y), (m.rect.2, y), (3.0 * scale, 3.0 * scale), style)?;
-        if !axes.labels {
-            continue;
-        }
-        let text = font(10.5, scale, line.color).pos(text::Pos::new(text::HPos::Right, text::VPos::Bottom));
-        area.draw(&Text::new(line.label.clone(), ((m.rect.2 - 4.0 * scale) as i32, base as i32), text)).map_err(err)?;
+    }
+    if axes.labels {
+        draw_theory_labels(area, axes, &m, theme, scale)?;
     }
     Ok(m)
+}
+
+fn shown_lines<'a>(axes: &'a LossAxes, m: &Mapping) -> Vec<&'a TheoryLine> {
+    axes.lines.iter().filter(|l| l.value.is_finite() && l.value > m.y_range.0 && l.value < m.y_range.1).collect()
+}
+
+/// The theory lines' labels, at the right end of their lines on a translucent background (a
+/// figure draws them after the curves so no curve hides them).
+pub fn draw_theory_labels<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    axes: &LossAxes,
+    m: &Mapping,
+    theme: &Theme,
+    scale: f64,
+) -> Result<(), FigureError> {
+    let shown = shown_lines(axes, m);
+    let ys: Vec<f64> = shown.iter().map(|l| m.py(l.value)).collect();
+    let baselines = label_baselines(&ys, 13.0 * scale);
+    for (line, &base) in shown.iter().zip(&baselines) {
+        let right = m.rect.2 - 4.0 * scale;
+        let width = 0.55 * 11.0 * scale * line.label.chars().count() as f64;
+        let back = theme.bg.mix(0.8).filled();
+        let corners =
+            [((right - width - 2.0 * scale) as i32, (base - 12.0 * scale) as i32), (right as i32 + 2, base as i32 + 1)];
+        area.draw(&Rectangle::new(corners, back)).map_err(err)?;
+        let text = font(11.0, scale, line.color).pos(text::Pos::new(text::HPos::Right, text::VPos::Bottom));
+        area.draw(&Text::new(line.label.clone(), (right as i32, base as i32), text)).map_err(err)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ pub mod device;
 pub mod digits;
 pub mod heatmap;
 pub mod landscape;
+pub mod legend;
 pub mod line;
 pub mod loss;
 mod moving;
@@ -93,14 +94,60 @@ pub fn clear<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, theme: &Theme) -
     area.fill(&theme.bg).map_err(err)
 }
 
+thread_local! {
+    /// Multiplies every font size while an SVG is drawn (see [`svg_string`]).
+    static TEXT_SCALE: std::cell::Cell<f64> = const { std::cell::Cell::new(1.0) };
+}
+
 /// Pixel-scaled font (`scale` is the device pixel ratio).
 pub fn font(size: f64, scale: f64, color: RGBColor) -> TextStyle<'static> {
-    ("sans-serif", size * scale).into_font().color(&color)
+    ("sans-serif", size * scale * TEXT_SCALE.with(|t| t.get())).into_font().color(&color)
+}
+
+/// An SVG document of `size` pixels drawn by `draw`. plotters' SVG backend writes a font's
+/// size divided by 1.24 (its metric for the canvas); the sizes are scaled up by as much while
+/// `draw` runs, so a figure's 11 px text is 11 px in the file, as on the canvas.
+pub fn svg_string(
+    size: (u32, u32),
+    draw: impl FnOnce(&DrawingArea<SVGBackend, Shift>) -> Result<(), FigureError>,
+) -> Result<String, FigureError> {
+    struct Reset;
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            TEXT_SCALE.with(|t| t.set(1.0));
+        }
+    }
+    let _reset = Reset;
+    TEXT_SCALE.with(|t| t.set(1.24));
+    let mut svg = String::new();
+    {
+        let area = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+        draw(&area)?;
+        area.present().map_err(err)?;
+    }
+    Ok(svg)
 }
 
 /// The plot rectangle of a `width × height` area with room for tick labels (`scale` = DPR).
 pub fn plot_rect(width: f64, height: f64, scale: f64, left: f64) -> (f64, f64, f64, f64) {
     (left * scale, 10.0 * scale, width - 14.0 * scale, height - 34.0 * scale)
+}
+
+/// The largest rectangle inside `rect` whose width / height is `aspect`, centred in it (a plot
+/// whose axes share one scale).
+pub fn fit_aspect(rect: (f64, f64, f64, f64), aspect: f64) -> (f64, f64, f64, f64) {
+    let (l, t, r, b) = rect;
+    let (w, h) = (r - l, b - t);
+    if !(aspect.is_finite() && aspect > 0.0 && w > 0.0 && h > 0.0) {
+        return rect;
+    }
+    if w > h * aspect {
+        let pad = 0.5 * (w - h * aspect);
+        (l + pad, t, r - pad, b)
+    } else {
+        let pad = 0.5 * (h - w / aspect);
+        (l, t + pad, r, b - pad)
+    }
 }
 
 /// Tick positions and labels for an axis.
@@ -205,6 +252,19 @@ pub fn decade_range(lo: f64, hi: f64) -> (f64, f64) {
     let lo = if lo.is_finite() && lo > 0.0 { lo } else { 1e-6 };
     let hi = if hi.is_finite() && hi > lo { hi } else { lo * 10.0 };
     (10f64.powf(lo.log10().floor()), 10f64.powf(hi.log10().ceil()))
+}
+
+/// A count with thousands separators (20,000).
+pub fn fmt_count(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Formats an axis or readout number compactly (3 significant digits).

@@ -41,25 +41,41 @@ fn clip_segment(m: &Mapping, a: (f64, f64), b: (f64, f64)) -> Option<((f64, f64)
 }
 
 /// A polyline in pixels, clipped to the plot, solid or with `pattern` (on, off, … pixels;
-/// the phase carries over from segment to segment).
-fn polyline<DB: DrawingBackend>(
+/// the phase carries over from segment to segment). Connected pieces go out as one path each,
+/// so a long curve is a handful of SVG elements, not one per segment.
+pub(super) fn polyline<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     m: &Mapping,
     points: &[(f64, f64)],
     pattern: &[f64],
     style: ShapeStyle,
 ) -> Result<(), FigureError> {
-    let draw = |a: (f64, f64), b: (f64, f64)| -> Result<(), FigureError> {
-        if let Some((a, b)) = clip_segment(m, a, b) {
-            area.draw(&PathElement::new(vec![to_px(a), to_px(b)], style)).map_err(err)?;
+    let mut run: Vec<(i32, i32)> = Vec::new();
+    let flush = |run: &mut Vec<(i32, i32)>| -> Result<(), FigureError> {
+        if run.len() >= 2 {
+            area.draw(&PathElement::new(std::mem::take(run), style)).map_err(err)?;
+        }
+        run.clear();
+        Ok(())
+    };
+    // Adds the visible part of a–b to the current piece (a new piece where it does not join on).
+    let add = |run: &mut Vec<(i32, i32)>, a: (f64, f64), b: (f64, f64)| -> Result<(), FigureError> {
+        let Some((a, b)) = clip_segment(m, a, b) else { return flush(run) };
+        let (a, b) = (to_px(a), to_px(b));
+        if run.last() != Some(&a) {
+            flush(run)?;
+            run.push(a);
+        }
+        if run.last() != Some(&b) {
+            run.push(b);
         }
         Ok(())
     };
     if pattern.is_empty() {
         for pair in points.windows(2) {
-            draw(pair[0], pair[1])?;
+            add(&mut run, pair[0], pair[1])?;
         }
-        return Ok(());
+        return flush(&mut run);
     }
     let (mut idx, mut left) = (0usize, pattern[0]);
     for pair in points.windows(2) {
@@ -73,21 +89,24 @@ fn polyline<DB: DrawingBackend>(
             let e = (s + left).min(len);
             if idx % 2 == 0 {
                 let at = |t: f64| (a.0 + (b.0 - a.0) * t / len, a.1 + (b.1 - a.1) * t / len);
-                draw(at(s), at(e))?;
+                add(&mut run, at(s), at(e))?;
             }
             left -= e - s;
             s = e;
             if left <= 1e-9 {
+                if idx % 2 == 0 {
+                    flush(&mut run)?;
+                }
                 idx = (idx + 1) % pattern.len();
                 left = pattern[idx];
             }
         }
     }
-    Ok(())
+    flush(&mut run)
 }
 
 /// The dash pattern of a track: the algorithm's, or dash-dot at pulse level.
-fn track_dash(kind: AlgorithmKind, pulsed: bool) -> &'static [f64] {
+pub(super) fn track_dash(kind: AlgorithmKind, pulsed: bool) -> &'static [f64] {
     if pulsed {
         super::theme::PULSED_DASH
     } else {

@@ -5,13 +5,14 @@
 //! layers on a canvas itself (per frame, cheaper), but from the same views, ranges, theory
 //! lines and column bands defined here.
 
-use super::landscape::{draw_contour_cells, draw_landmarks, draw_landscape_overlay, Landscape, ViewBox};
+use super::landscape::{draw_contour_bands, draw_landmarks, draw_landscape_overlay, Landscape, ViewBox};
+use super::legend::{draw_legend, draw_title, legend_height, title_height, title_lines, Entry, Glyph};
 use super::line::{draw_line_static, Line1d};
-use super::loss::{draw_loss_axes, LossAxes, TheoryLine};
+use super::loss::{draw_loss_axes, draw_theory_labels, LossAxes, TheoryLine};
 pub use super::moving::Emphasis;
 use super::moving::{draw_band, draw_landscape_moving, draw_line_moving, draw_marker};
 use super::weights::draw_weights_axes;
-use super::{decade_range, err, FigureError, Mapping, Theme};
+use super::{decade_range, FigureError, Mapping, Theme};
 use crate::sim::algorithm::AlgorithmKind;
 use crate::sim::problem::Problem;
 use crate::sim::record::{Column, History};
@@ -404,8 +405,8 @@ pub fn render_panel<DB: DrawingBackend>(
             let spec = landscape_spec(s, run, view);
             let m = spec.mapping(w as f64, h as f64, 1.0);
             super::clear(area, theme)?;
-            draw_contour_cells(area, &spec, &m, 64, theme)?;
-            let m = draw_landscape_overlay(area, &spec, theme, 1.0, None)?;
+            draw_contour_bands(area, &spec, &m, theme)?;
+            let m = draw_landscape_overlay(area, &spec, theme, 1.0, false)?;
             draw_landscape_moving(area, &m, run, theme)?;
             draw_landmarks(area, &spec, &m, &average_markers(run, &m), theme, 1.0)
         }
@@ -423,8 +424,8 @@ pub fn render_panel<DB: DrawingBackend>(
         PanelKind::Loss | PanelKind::Distance => {
             let curve = if kind == PanelKind::Loss { Curve::Loss } else { Curve::Distance };
             let lines = if curve == Curve::Loss { loss_lines(s, run, theme) } else { distance_lines(s, run, theme) };
-            let mut axes = curve_axes(s, run, curve, lines, opts.log_x);
-            axes.labels = true;
+            // The theory lines' labels go on last, over the curves.
+            let axes = curve_axes(s, run, curve, lines, opts.log_x);
             let m = draw_loss_axes(area, &axes, theme, 1.0)?;
             let mut cols = Vec::new();
             let seeds = ens.runs.len() > 1;
@@ -442,7 +443,7 @@ pub fn render_panel<DB: DrawingBackend>(
                     draw_band(area, &m, &line, t.algo.kind, t.algo.pulsed(), seeds, Emphasis::Bold, theme)?;
                 }
             }
-            Ok(())
+            draw_theory_labels(area, &axes, &m, theme, 1.0)
         }
         PanelKind::Device => {
             let samples = super::device::variation_samples(&run.device, s.d2d, s.device_seed, 16);
@@ -451,8 +452,88 @@ pub fn render_panel<DB: DrawingBackend>(
     }
 }
 
-/// Panel `kind` as an SVG of `width × height` pixels whose metadata carries the scenario's
-/// permalink (relative: `?<canonical query>`) and the step it shows.
+/// A panel's title: what it draws and how to read it (the page's panel heading, and the title
+/// strip of its exported figure).
+pub fn panel_title(kind: PanelKind, s: &Scenario, seeds: usize) -> String {
+    match kind {
+        PanelKind::Landscape if s.wstar.len() == 1 => "f(w) and the averaged iterates".into(),
+        PanelKind::Landscape => "Loss landscape and trajectories".into(),
+        PanelKind::Weights => "Weights against their optimum".into(),
+        PanelKind::Loss if seeds > 1 => format!(
+            "Loss f − f* with theory: bold, the averaged iterate's f(W̄) − f*; faint, the raw iterates (mean ± 1 std over {seeds} noise seeds)"
+        ),
+        PanelKind::Loss => {
+            "Loss f − f* with theory: bold, the averaged iterate's f(W̄) − f*; faint, the raw iterates (mean and range)"
+                .into()
+        }
+        PanelKind::Distance => {
+            "Distance of the averaged iterate to w* (log axes) with Analog SGD's theory bias".into()
+        }
+        PanelKind::Device => "Device response".into(),
+    }
+}
+
+/// The legend of panel `kind`: each algorithm's mark, and on the landscape the landmarks.
+pub fn panel_legend(kind: PanelKind, run: &Run) -> Vec<Entry> {
+    let s = &run.scenario;
+    let name = |t: &Track| {
+        if t.algo.pulsed() {
+            format!("{} (pulse level)", t.algo.kind.label())
+        } else {
+            t.algo.kind.label().to_string()
+        }
+    };
+    let track = |t: &Track, marker: bool| Glyph::Track { kind: t.algo.kind, pulsed: t.algo.pulsed(), marker };
+    let mut entries: Vec<Entry> = match kind {
+        PanelKind::Device => return vec![],
+        PanelKind::Landscape | PanelKind::Weights => {
+            run.tracks.iter().map(|t| Entry { glyph: track(t, true), label: name(t) }).collect()
+        }
+        PanelKind::Loss => run
+            .tracks
+            .iter()
+            .map(|t| Entry { glyph: track(t, false), label: format!("{}: f(W̄) − f*", name(t)) })
+            .collect(),
+        PanelKind::Distance => run
+            .tracks
+            .iter()
+            .map(|t| Entry { glyph: track(t, false), label: format!("{}: ‖W̄ − w*‖", name(t)) })
+            .collect(),
+    };
+    match kind {
+        PanelKind::Loss => {
+            if let Some(t) = run.tracks.first() {
+                entries.push(Entry { glyph: Glyph::Band(t.algo.kind), label: "faint: the raw iterates".into() });
+            }
+        }
+        PanelKind::Landscape => {
+            entries.push(Entry { glyph: Glyph::Optimum, label: "w* (optimum)".into() });
+            if run.theory.analog_stationary_w.is_some()
+                && run.tracks.iter().any(|t| t.algo.kind == AlgorithmKind::Analog)
+            {
+                entries.push(Entry { glyph: Glyph::Theory, label: "Analog SGD theory point".into() });
+            }
+            if s.wstar.len() == 2 && run.device.symmetric_point().is_some() {
+                entries.push(Entry { glyph: Glyph::Symmetric, label: "symmetric point".into() });
+            }
+        }
+        _ => {}
+    }
+    entries
+}
+
+/// The default size of panel `kind`'s figure: the 2-D landscape is near square so its plot
+/// (square, with the title and legend) fills it; the curves are 4:3.
+pub fn figure_size(kind: PanelKind, s: &Scenario) -> (u32, u32) {
+    match kind {
+        PanelKind::Landscape if s.wstar.len() == 2 => (640, 720),
+        _ => (800, 600),
+    }
+}
+
+/// Panel `kind` as an SVG figure of `width × height` pixels: its title on top, the chart, and a
+/// legend naming every mark under it; the metadata carries the scenario's permalink (relative:
+/// `?<canonical query>`) and the step it shows.
 pub fn panel_svg(
     kind: PanelKind,
     ens: &Ensemble,
@@ -460,9 +541,38 @@ pub fn panel_svg(
     width: u32,
     height: u32,
 ) -> Result<String, FigureError> {
-    let title = format!("{} panel at step {}", kind.name(), ens.step());
-    svg_document(width, height, &title, &ens.first().scenario.to_query(), |area| render_panel(area, kind, ens, opts))
+    let run = ens.first();
+    let meta = format!("{} panel at step {}", kind.name(), ens.step());
+    let title = format!("{}, step {}", panel_title(kind, &run.scenario, ens.runs.len()), super::fmt_count(ens.step()));
+    let legend = panel_legend(kind, run);
+    svg_document(width, height, &meta, &run.scenario.to_query(), |root| {
+        framed(root, &title, &legend, &opts.theme, |area| render_panel(area, kind, ens, opts))
+    })
 }
+
+/// A figure: the title strip (wrapped to the width), the chart drawn by `draw` in what is left,
+/// and the legend under it.
+pub fn framed<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+    legend: &[Entry],
+    theme: &Theme,
+    draw: impl FnOnce(&DrawingArea<DB, Shift>) -> Result<(), FigureError>,
+) -> Result<(), FigureError> {
+    let (w, h) = root.dim_in_pixel();
+    super::clear(root, theme)?;
+    let lines = title_lines(title, w as f64);
+    let top = title_height(lines.len()).round() as u32;
+    let bottom = legend_height(legend, w as f64).round() as u32;
+    let (head, rest) = root.split_vertically(top);
+    let (chart, foot) = rest.split_vertically(h.saturating_sub(top + bottom));
+    draw_title(&head, &lines, theme)?;
+    draw(&chart)?;
+    draw_legend(&foot, legend, theme)
+}
+
+/// The size of a digits chart's figure.
+pub const DIGITS_SIZE: (u32, u32) = (800, 600);
 
 /// The digits view's charts that export as figures, by name.
 pub const DIGITS_PANELS: [&str; 3] = ["accuracy", "train-loss", "saturation"];
@@ -480,12 +590,21 @@ pub fn digits_panel_svg(
     use super::digits::{
         accuracy_series, draw_accuracy, draw_saturation, draw_train_loss, loss_series, saturation_panels,
     };
-    let title = format!("digits {name} after {} epochs", summary.epochs);
-    svg_document(width, height, &title, query, |area| match name {
-        "accuracy" => draw_accuracy(area, &accuracy_series(summary), total_epochs, theme, 1.0).map(|_| ()),
-        "train-loss" => draw_train_loss(area, &loss_series(summary), total_epochs, theme, 1.0).map(|_| ()),
-        "saturation" => draw_saturation(area, &saturation_panels(summary), theme, 1.0),
-        other => Err(format!("no digits chart {other:?} (expected {})", DIGITS_PANELS.join(", "))),
+    let meta = format!("digits {name} after {} epochs", summary.epochs);
+    let heading = match name {
+        "accuracy" => "Test accuracy per epoch",
+        "train-loss" => "Training loss (NLL, log scale)",
+        "saturation" => "Saturation |w|/τ of the weights (paper Fig. 7)",
+        other => return Err(format!("no digits chart {other:?} (expected {})", DIGITS_PANELS.join(", "))),
+    };
+    let title = format!("{heading}, after {} epochs", summary.epochs);
+    svg_document(width, height, &meta, query, |root| {
+        // The charts carry their own legends.
+        framed(root, &title, &[], theme, |area| match name {
+            "accuracy" => draw_accuracy(area, &accuracy_series(summary), total_epochs, theme, 1.0).map(|_| ()),
+            "train-loss" => draw_train_loss(area, &loss_series(summary), total_epochs, theme, 1.0).map(|_| ()),
+            _ => draw_saturation(area, &saturation_panels(summary), theme, 1.0),
+        })
     })
 }
 
@@ -498,12 +617,7 @@ pub fn svg_document(
     query: &str,
     draw: impl FnOnce(&DrawingArea<SVGBackend, Shift>) -> Result<(), FigureError>,
 ) -> Result<String, FigureError> {
-    let mut svg = String::new();
-    {
-        let area = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
-        draw(&area)?;
-        area.present().map_err(err)?;
-    }
+    let svg = super::svg_string((width, height), draw)?;
     let meta = format!(
         "<title>Analog Training Playground: {}</title><metadata>?{}</metadata>",
         xml_escape(title),

@@ -299,12 +299,7 @@ impl Ctx<'_> {
         csv: &str,
         draw: impl FnOnce(&DrawingArea<SVGBackend, Shift>) -> Result<(), String>,
     ) -> Result<(), String> {
-        let mut svg = String::new();
-        {
-            let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
-            draw(&root)?;
-            root.present().map_err(|e| format!("{e:?}"))?;
-        }
+        let svg = crate::figures::svg_string(size, draw)?;
         std::fs::write(self.out.join(format!("{name}.svg")), svg).map_err(|e| e.to_string())?;
         std::fs::write(self.out.join(format!("{name}.csv")), csv).map_err(|e| e.to_string())?;
         self.report.figures += 1;

@@ -3,13 +3,12 @@
 
 use super::dom::{self, by_id};
 use super::{download, on, Shared};
-use crate::figures::panels::{digits_panel_svg, panel_svg, PanelKind, PanelOptions, DIGITS_PANELS};
+use crate::figures::panels::{
+    digits_panel_svg, figure_size, panel_svg, PanelKind, PanelOptions, DIGITS_PANELS, DIGITS_SIZE,
+};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, Event, HtmlAnchorElement, HtmlCanvasElement, HtmlElement};
-
-/// The size of an exported SVG, in pixels (the CLI's default too).
-pub const SVG_SIZE: (u32, u32) = (800, 600);
 
 /// Wires every `button[data-export]`: `data-export` is `svg` or `png`, `data-figure` the panel or
 /// chart name, `data-canvases` the canvases a PNG stacks (bottom first).
@@ -51,16 +50,17 @@ fn stem(app: &Shared, figure: &str) -> String {
 fn export_svg(app: &Shared, figure: &str) -> Result<(), JsValue> {
     let svg = {
         let a = app.borrow();
-        let (w, h) = SVG_SIZE;
         if figure == "sweep" {
             let sweep = a.sweep.sweep.as_ref().ok_or("no sweep yet")?;
             crate::figures::heatmap::sweep_maps_svg(sweep, &a.sweep.cells, &a.theme, a.view.notation)?
         } else if a.is_digits() && DIGITS_PANELS.contains(&figure) {
             let snap = a.digits.snapshot.as_ref().ok_or("no epoch trained yet")?;
+            let (w, h) = DIGITS_SIZE;
             digits_panel_svg(figure, &snap.summary, a.scenario.epochs, &a.scenario.to_query(), &a.theme, w, h)?
         } else {
             let kind = PanelKind::from_name(figure).ok_or("unknown panel")?;
             let opts = PanelOptions { theme: a.theme, log_x: a.view.log_x, full_range: a.view.full_range };
+            let (w, h) = figure_size(kind, &a.scenario);
             panel_svg(kind, &a.ens, &opts, w, h)?
         }
     };

@@ -95,12 +95,12 @@ pub struct FigureArgs {
     /// trains `epochs`)
     #[arg(long, value_name = "N")]
     pub step: Option<u64>,
-    /// Width in pixels
-    #[arg(long, default_value_t = 800, value_parser = clap::value_parser!(u32).range(100..=8000))]
-    pub width: u32,
-    /// Height in pixels
-    #[arg(long, default_value_t = 600, value_parser = clap::value_parser!(u32).range(100..=8000))]
-    pub height: u32,
+    /// Width in pixels [default: 640 for the 2-D landscape, else 800]
+    #[arg(long, value_parser = clap::value_parser!(u32).range(100..=8000))]
+    pub width: Option<u32>,
+    /// Height in pixels [default: 720 for the 2-D landscape, else 600]
+    #[arg(long, value_parser = clap::value_parser!(u32).range(100..=8000))]
+    pub height: Option<u32>,
     /// Dark colours
     #[arg(long)]
     pub dark: bool,

@@ -2,7 +2,9 @@
 //! SVG buttons use.
 
 use crate::cli::FigureArgs;
-use analog_playground::figures::panels::{digits_panel_svg, panel_svg, PanelKind, PanelOptions, DIGITS_PANELS};
+use analog_playground::figures::panels::{
+    digits_panel_svg, figure_size, panel_svg, PanelKind, PanelOptions, DIGITS_PANELS, DIGITS_SIZE,
+};
 use analog_playground::figures::Theme;
 use analog_playground::sim::network::NetEnsemble;
 use analog_playground::sim::scenario::Scenario;
@@ -81,7 +83,8 @@ impl Panels {
                     return Err(format!("--panel {panel}: on digits the panels are {}", DIGITS_PANELS.join(", ")));
                 }
                 let epochs = net.first().scenario.epochs;
-                digits_panel_svg(panel, &net.summary(), epochs, query, theme, args.width, args.height)
+                let (w, h) = (args.width.unwrap_or(DIGITS_SIZE.0), args.height.unwrap_or(DIGITS_SIZE.1));
+                digits_panel_svg(panel, &net.summary(), epochs, query, theme, w, h)
             }
             Panels::Steps(ens) => {
                 let scenario = &ens.first().scenario;
@@ -97,7 +100,8 @@ impl Panels {
                     ));
                 }
                 let opts = PanelOptions { theme: *theme, log_x: args.logx, full_range: args.full_range };
-                panel_svg(kind, ens, &opts, args.width, args.height)
+                let size = figure_size(kind, scenario);
+                panel_svg(kind, ens, &opts, args.width.unwrap_or(size.0), args.height.unwrap_or(size.1))
             }
         }
     }

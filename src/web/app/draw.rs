@@ -142,7 +142,7 @@ impl App {
             m.rect.3 - m.rect.1,
         )?;
         let area = CanvasBackend::with_canvas_object(st.canvas.clone()).ok_or("no canvas backend")?.into_drawing_area();
-        draw_landscape_overlay(&area, spec, &self.theme, self.dpr, None).map_err(|e| JsValue::from_str(&e))
+        draw_landscape_overlay(&area, spec, &self.theme, self.dpr, false).map_err(|e| JsValue::from_str(&e))
     }
 
     fn curve_panel(&self, curve: Curve) -> &CurvePanel {
