@@ -4,7 +4,7 @@ import { readFile, mkdir } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import { chromium } from 'playwright-core';
 
-const DIST = new URL('../dist/', import.meta.url).pathname;
+const DIST = process.env.E2E_DIST ?? new URL('../dist/', import.meta.url).pathname;
 export const ARTIFACTS = new URL('./artifacts/', import.meta.url).pathname;
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };
 

@@ -181,6 +181,29 @@ fn all_writes_every_panel_the_scenario_shows_as_svg_and_png_with_its_link() {
     assert!(o.status.success());
     assert_eq!(std::fs::read(dir.join("loss.svg")).unwrap(), std::fs::read(&single).unwrap());
     assert!(std::fs::read_to_string(dir.join("scenario.txt")).unwrap().starts_with("?v=1&problem=quadratic"));
+    // `--out set.zip`: the same files in one archive, byte for byte.
+    let zip = temp("set.zip");
+    let o = playground(&[
+        "figure",
+        "steps=500",
+        "--all",
+        "--out",
+        zip.to_str().unwrap(),
+        "--width",
+        "300",
+        "--height",
+        "300",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(&zip).unwrap()).unwrap();
+    let mut in_zip: Vec<String> = archive.file_names().map(str::to_string).collect();
+    in_zip.sort();
+    assert_eq!(in_zip, expected);
+    for name in &expected {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut archive.by_name(name).unwrap(), &mut bytes).unwrap();
+        assert_eq!(bytes, std::fs::read(dir.join(name)).unwrap(), "{name} differs between the folder and the zip");
+    }
     std::fs::remove_dir_all(&dir).ok();
 }
 

@@ -47,7 +47,42 @@ test('each panel\'s SVG from the page equals `playground figure` at the same ste
     assert.equal(png.name, `analog-playground-${panel}-step-1000.png`);
     assert.deepEqual([...png.bytes.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], `${panel}: PNG signature`);
     assert.ok(png.bytes.length > 5000, `${panel}: PNG of ${png.bytes.length} bytes`);
+    // The PNG is the SVG rasterised at 2×: twice its width and height.
+    const [w, h] = [Number(text.match(/<svg[^>]* width="(\d+)"/)[1]), Number(text.match(/<svg[^>]* height="(\d+)"/)[1])];
+    assert.deepEqual(pngSize(png.bytes), [2 * w, 2 * h], `${panel}: PNG size against the SVG's ${w}×${h}`);
   }
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+/** Width and height of a PNG (its IHDR chunk). */
+const pngSize = (bytes) => [bytes.readUInt32BE(16), bytes.readUInt32BE(20)];
+
+/** The file names in a zip archive and each one's local-header offset (from its central directory). */
+function zipEntries(bytes) {
+  const end = bytes.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  assert.ok(end >= 0, 'a zip archive');
+  const count = bytes.readUInt16LE(end + 10);
+  let at = bytes.readUInt32LE(end + 16);
+  const names = [];
+  for (let i = 0; i < count; i++) {
+    assert.equal(bytes.readUInt32LE(at), 0x02014b50, 'central directory entry');
+    const [nameLen, extraLen, commentLen] = [bytes.readUInt16LE(at + 28), bytes.readUInt16LE(at + 30), bytes.readUInt16LE(at + 32)];
+    names.push(bytes.subarray(at + 46, at + 46 + nameLen).toString('utf8'));
+    at += 46 + nameLen + extraLen + commentLen;
+  }
+  return names;
+}
+
+test('"Figure set" downloads one zip with every panel as SVG and PNG and the scenario\'s link', async () => {
+  const { page, errors, context } = await open(browser, server.url, '?steps=3000&autoplay=0', { acceptDownloads: true });
+  for (let i = 0; i < 5; i++) await page.click('#step100');
+  const zip = await download(page, '#export-set');
+  assert.equal(zip.name, 'analog-playground-figures-step-500.zip');
+  const names = zipEntries(zip.bytes).sort();
+  const expected = ['device', 'distance', 'landscape', 'loss'].flatMap((p) => [`${p}.png`, `${p}.svg`]).concat('scenario.txt').sort();
+  assert.deepEqual(names, expected);
+  await page.waitForFunction(() => /Figure set downloaded: 4 panels/.test(document.querySelector('#export-status').textContent));
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -15,6 +15,7 @@ pub mod line;
 pub mod loss;
 mod moving;
 pub mod panels;
+pub mod set;
 pub mod theme;
 pub mod weights;
 

@@ -8,6 +8,7 @@ mod controls;
 mod digits;
 mod dom;
 mod exports;
+mod host;
 mod stats;
 mod sweep;
 mod sweep_form;
@@ -126,6 +127,7 @@ pub fn start() -> Result<(), JsValue> {
     } else {
         app.borrow_mut().set_playing(false);
     }
+    host::install(&app)?;
     start_loop(app)?;
     Ok(())
 }
@@ -222,6 +224,7 @@ fn start_loop(app: Shared) -> Result<(), JsValue> {
                 }
             }
         }
+        host::frame(&app, now);
         if let Some(cb) = f.borrow().as_ref() {
             let _ = dom::window().request_animation_frame(cb.as_ref().unchecked_ref());
         }
@@ -513,8 +516,17 @@ fn wire_canvases(app: &Shared) -> Result<(), JsValue> {
 
 /// Offers `text` as a file download of MIME type `mime`.
 fn download(name: &str, mime: &str, text: &str) -> Result<(), JsValue> {
+    download_parts(name, mime, &JsValue::from_str(text))
+}
+
+/// Offers `bytes` as a file download.
+fn download_bytes(name: &str, mime: &str, bytes: &[u8]) -> Result<(), JsValue> {
+    download_parts(name, mime, &js_sys::Uint8Array::from(bytes))
+}
+
+fn download_parts(name: &str, mime: &str, part: &JsValue) -> Result<(), JsValue> {
     let parts = js_sys::Array::new();
-    parts.push(&JsValue::from_str(text));
+    parts.push(part);
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
     let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;

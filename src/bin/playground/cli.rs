@@ -88,7 +88,7 @@ pub struct FigureArgs {
     /// scenario's link in scenario.txt)
     #[arg(long)]
     pub all: bool,
-    /// Where to write it; the extension chooses the format: .svg or .png (with --all: a folder)
+    /// Where to write it; the extension chooses the format: .svg or .png (with --all: a folder, or one archive if it ends in .zip)
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
     /// Draw the state after this many steps [default: the scenario's steps] (not on digits: it

@@ -5,6 +5,7 @@ use crate::cli::FigureArgs;
 use analog_playground::figures::panels::{
     digits_panel_svg, figure_size, panel_svg, PanelKind, PanelOptions, DIGITS_PANELS, DIGITS_SIZE,
 };
+use analog_playground::figures::set::{link_file, zip_files};
 use analog_playground::figures::Theme;
 use analog_playground::sim::network::NetEnsemble;
 use analog_playground::sim::scenario::Scenario;
@@ -32,26 +33,32 @@ pub fn figure(args: FigureArgs) -> Result<(), String> {
     std::fs::write(&args.out, bytes).map_err(|e| format!("--out {}: {e}", args.out.display()))
 }
 
-/// `--all`: every panel the scenario shows as SVG and PNG in the folder `--out`, and the link.
+/// `--all`: every panel the scenario shows as SVG and PNG, and the link: into the folder `--out`,
+/// or into one archive when `--out` ends in `.zip`.
 fn figure_set(scenario: &Scenario, args: &FigureArgs, theme: &Theme) -> Result<(), String> {
-    let dir = &args.out;
-    std::fs::create_dir_all(dir).map_err(|e| format!("--out {}: {e}", dir.display()))?;
     let panels = Panels::new(scenario, args)?;
     let names: Vec<&str> = if scenario.problem.is_network() {
         DIGITS_PANELS.to_vec()
     } else {
         PanelKind::ALL.iter().filter(|p| p.shown_for(scenario)).map(|p| p.name()).collect()
     };
+    let mut files = Vec::new();
     for name in names {
         let svg = panels.svg(name, args, theme)?;
-        let write = |file: String, bytes: &[u8]| {
-            std::fs::write(dir.join(&file), bytes).map_err(|e| format!("--out {}: {e}", dir.join(&file).display()))
-        };
-        write(format!("{name}.png"), &rasterise(&svg, args.scale)?)?;
-        write(format!("{name}.svg"), svg.as_bytes())?;
+        files.push((format!("{name}.png"), rasterise(&svg, args.scale)?));
+        files.push((format!("{name}.svg"), svg.into_bytes()));
     }
-    let link = format!("?{}\n", scenario.to_query());
-    std::fs::write(dir.join("scenario.txt"), link).map_err(|e| format!("--out {}: {e}", dir.display()))
+    files.push(link_file(&scenario.to_query()));
+    let out = &args.out;
+    let failed = |e: std::io::Error| format!("--out {}: {e}", out.display());
+    if out.extension().is_some_and(|e| e.eq_ignore_ascii_case("zip")) {
+        return std::fs::write(out, zip_files(&files)?).map_err(failed);
+    }
+    std::fs::create_dir_all(out).map_err(failed)?;
+    for (name, bytes) in &files {
+        std::fs::write(out.join(name), bytes).map_err(|e| format!("--out {}: {e}", out.join(name).display()))?;
+    }
+    Ok(())
 }
 
 /// The run the panels draw: trained (networks) or stepped to `--step` once, for every panel.
