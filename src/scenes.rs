@@ -159,6 +159,9 @@ pub struct TourStep {
     pub text: &'static str,
     /// The symbol on the landscape the text names (ringed while the step is open).
     pub mark: Option<Landmark>,
+    /// A question the lecture mode asks before it shows the run: the audience guesses on the
+    /// landscape, then the answer appears with the guess's distance.
+    pub question: Option<&'static str>,
 }
 
 /// A symbol of the landscape a tour step can point at.
@@ -193,6 +196,7 @@ pub const TOUR: [TourStep; 7] = [
         focus: "sigma",
         text: "Plain SGD on a 2-D quadratic with gradient noise σ = {sigma}. The raw iterate (faint) jitters around w*, but its average (bold ■) sits on w*: {digital_dist} away. Noise alone causes no bias — try a larger σ.",
         mark: Some(Landmark::Optimum),
+        question: None,
     },
     TourStep {
         title: "An asymmetric device",
@@ -200,6 +204,7 @@ pub const TOUR: [TourStep; 7] = [
         focus: "tau",
         text: "Now each weight is a device conductance: an up step and a down step of the same size change it by different amounts, except at the symmetric point (×). τ = {tau} sets how strong that asymmetry is (the device inset draws q⁺ and q⁻). Analog SGD's average (▲) stops {analog_dist} from w*.",
         mark: Some(Landmark::SymmetricPoint),
+        question: None,
     },
     TourStep {
         title: "The theory point ◇",
@@ -207,6 +212,7 @@ pub const TOUR: [TourStep; 7] = [
         focus: "sigma",
         text: "The paper predicts where Analog SGD settles: the ◇, {theory_dist} from w*. Its averaged iterate lands there ({analog_dist}), and in the distance panel its error levels off on the dashed theory line. Noise and asymmetry together make the bias: set σ to 0 and it goes away.",
         mark: Some(Landmark::TheoryPoint),
+        question: Some("Where will Analog SGD's average settle? Click on the landscape to guess."),
     },
     TourStep {
         title: "Tiki-Taka",
@@ -214,6 +220,7 @@ pub const TOUR: [TourStep; 7] = [
         focus: "beta",
         text: "Tiki-Taka writes gradients into a fast array P (the arrow) and transfers P into W at rate β = {beta}. On the same noise its average (●) goes to w* ({tt_dist}) while Analog SGD's stays on the ◇ ({analog_dist}): {ratio}× closer.",
         mark: Some(Landmark::FastArray),
+        question: None,
     },
     TourStep {
         title: "A smaller step does not remove the bias",
@@ -221,6 +228,7 @@ pub const TOUR: [TourStep; 7] = [
         focus: "alpha",
         text: "With α = {alpha} Tiki-Taka's remaining error shrinks ({tt_dist}) but Analog SGD's does not ({analog_dist}; theory {theory_dist}): its asymptotic error is set by the device and the noise, and no step size removes it.",
         mark: Some(Landmark::TheoryPoint),
+        question: None,
     },
     TourStep {
         title: "Symmetric point off zero",
@@ -228,6 +236,7 @@ pub const TOUR: [TourStep; 7] = [
         focus: "sp",
         text: "Move the device's symmetric point to sp = {sp} and Tiki-Taka is biased too ({tt_dist} from w*): P drifts towards sp instead of 0. This is why later work calibrates the symmetric point (zero-shifting) or tracks it.",
         mark: Some(Landmark::SymmetricPoint),
+        question: None,
     },
     TourStep {
         title: "Real digits",
@@ -235,6 +244,7 @@ pub const TOUR: [TourStep; 7] = [
         focus: "tau",
         text: "The same effect in a network on real handwritten digits, every layer an analog array with τ = {tau}. After {epoch} epochs Analog SGD classifies {analog_acc} of the test digits, Tiki-Taka {tt_acc}, Digital SGD {digital_acc}. Raise τ and Analog SGD recovers.",
         mark: None,
+        question: None,
     },
 ];
 

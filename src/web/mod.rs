@@ -9,6 +9,7 @@ mod digits;
 mod dom;
 mod exports;
 mod host;
+mod present;
 mod stats;
 mod sweep;
 mod sweep_form;
@@ -127,6 +128,8 @@ pub fn start() -> Result<(), JsValue> {
     } else {
         app.borrow_mut().set_playing(false);
     }
+    // After autoplay: a lecture that opens on a question holds its run until the guess.
+    present::build_present(&app)?;
     host::install(&app)?;
     start_loop(app)?;
     Ok(())
@@ -305,23 +308,25 @@ fn build_scenes(app: &Shared) -> Result<(), JsValue> {
             list.append_child(&b)?;
             let app = app.clone();
             let query = s.query;
-            on::<Event>(&b, "click", move |_| {
-                if let Ok(sc) = Scenario::parse(query) {
-                    // A scene is a new story: no ghost of the run before it.
-                    app.borrow_mut().ghost = None;
-                    app.borrow_mut().scenario = sc;
-                    scenario_changed(&app);
-                    // A scene shows its result at the end (its caption's numbers are the end's);
-                    // Play replays it from the start.
-                    app.borrow_mut().view.at = Some(view::At::End);
-                    if let Some(n) = play_or_show_result(&app) {
-                        let _ = show_notices(&[n]);
-                    }
-                }
-            })?;
+            on::<Event>(&b, "click", move |_| load_scene(&app, query))?;
         }
     }
     Ok(())
+}
+
+/// Opens a scene: its scenario, computed to its end (its caption's numbers are the end's); Play
+/// replays it from the start.
+fn load_scene(app: &Shared, query: &str) {
+    if let Ok(sc) = Scenario::parse(query) {
+        // A scene is a new story: no ghost of the run before it.
+        app.borrow_mut().ghost = None;
+        app.borrow_mut().scenario = sc;
+        scenario_changed(app);
+        app.borrow_mut().view.at = Some(view::At::End);
+        if let Some(n) = play_or_show_result(app) {
+            let _ = show_notices(&[n]);
+        }
+    }
 }
 
 fn wire_transport(app: &Shared) -> Result<(), JsValue> {
@@ -451,6 +456,14 @@ fn wire_canvases(app: &Shared) -> Result<(), JsValue> {
     on::<PointerEvent>(&canvas, "pointerdown", move |e| {
         let dpr = a.borrow().dpr;
         let (x, y) = (e.offset_x() as f64 * dpr, e.offset_y() as f64 * dpr);
+        if present::wants_guess(&a.borrow()) {
+            let point = a.borrow().landscape_point(x, y);
+            if let Some(p) = point {
+                present::take_guess(&a, [p.0, p.1]);
+            }
+            e.prevent_default();
+            return;
+        }
         if a.borrow().near_wstar(x, y) {
             a.borrow_mut().dragging = true;
             if let Some(t) = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {

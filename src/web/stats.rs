@@ -79,6 +79,6 @@ fn landmark_pixels(app: &App) -> serde_json::Value {
     serde_json::json!({
         "tour_mark": mark,
         "wstar": css(crate::figures::panels::point2(&app.scenario.wstar)),
-        "theory": run.theory.analog_stationary_w.as_ref().filter(|_| app.scenario.runs(AlgorithmKind::Analog)).map(|w| css(crate::figures::panels::point2(w))),
+        "theory": run.theory.analog_stationary_w.as_ref().filter(|_| app.scenario.runs(AlgorithmKind::Analog) && !app.conceal).map(|w| css(crate::figures::panels::point2(w))),
     })
 }

@@ -118,7 +118,7 @@ pub(super) fn caption(app: &super::App) -> Option<&'static str> {
     Scenario::parse(step.query).is_ok_and(|s| s == app.scenario).then_some(step.text)
 }
 
-fn close(app: &Shared) {
+pub(super) fn close(app: &Shared) {
     {
         let mut a = app.borrow_mut();
         a.view.tour = None;

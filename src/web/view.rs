@@ -117,6 +117,11 @@ pub struct View {
     pub notation: crate::notation::Notation,
     /// The sweep's metric by name (`sweep_metric=`; checked against the problem when used).
     pub sweep_metric: Option<String>,
+    /// Lecture mode (`present=1`): one figure at a time, full screen, stepping through the tour
+    /// or through `scenes`.
+    pub present: bool,
+    /// The scenes a lecture steps through (`scenes=stall,tiki-taka`), instead of the tour.
+    pub scenes: Vec<String>,
 }
 
 pub const DEFAULT_SPEED: Speed = Speed::StepsPerSecond(2000.0);
@@ -142,6 +147,8 @@ impl View {
             at: None,
             notation: crate::notation::Notation::Ours,
             ghost: true,
+            present: false,
+            scenes: vec![],
         };
         let mut rest = Vec::new();
         let mut notices = Vec::new();
@@ -182,6 +189,16 @@ impl View {
                     _ => notices.push(format!("sweep_steps={v}: expected an integer in [1, 1000000000]; ignored")),
                 },
                 "ghost" => view.ghost = !(v == "0" || v == "false"),
+                "present" => view.present = v == "1" || v == "true",
+                "scenes" => {
+                    for id in v.split(',').filter(|s| !s.is_empty()) {
+                        if crate::scenes::scene(id).is_some() {
+                            view.scenes.push(id.to_string());
+                        } else {
+                            notices.push(format!("scenes={id}: no such scene; left out of the lecture"));
+                        }
+                    }
+                }
                 "notation" => match crate::notation::Notation::parse(&v) {
                     Some(n) => view.notation = n,
                     None => notices.push(format!("notation={v}: expected notation=paper or notation=ours; using ours")),
@@ -241,6 +258,12 @@ impl View {
         }
         if !self.ghost {
             parts.push("ghost=0".into());
+        }
+        if self.present {
+            parts.push("present=1".into());
+        }
+        if !self.scenes.is_empty() {
+            parts.push(format!("scenes={}", self.scenes.join(",")));
         }
         if self.notation == crate::notation::Notation::Paper {
             parts.push("notation=paper".into());

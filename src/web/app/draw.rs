@@ -19,7 +19,22 @@ impl App {
     }
 
     fn landscape_spec(&self) -> Landscape {
-        panels::landscape_spec(&self.scenario, self.run(), self.shown_view())
+        let mut spec = panels::landscape_spec(&self.scenario, self.run(), self.shown_view());
+        if self.conceal {
+            // A question is open: the answer (◇) shows once the guess is in.
+            spec.analog_theory = None;
+        }
+        spec
+    }
+
+    /// The drawing scale: device pixels per CSS pixel, times the lecture mode's zoom — full on a
+    /// projector-sized figure, none on a phone's (its text would crowd the plot out).
+    pub fn ink(&self) -> f64 {
+        if self.zoom <= 1.0 {
+            return self.dpr;
+        }
+        let css_width = self.landscape.0.canvas.width() as f64 / self.dpr;
+        self.dpr * (css_width / 350.0).clamp(1.0, self.zoom)
     }
 
     fn line_spec(&self) -> Line1d {
@@ -48,11 +63,11 @@ impl App {
     fn draw_static(&mut self) -> bool {
         let dark = self.theme.dark;
         let mut changed = false;
-        let scale = self.dpr;
+        let scale = self.ink();
         if self.shows_line() {
             self.follow_averages();
             let (st, dy) = &self.landscape;
-            let resized = st.fit(scale) | dy.fit(scale);
+            let resized = st.fit(self.dpr) | dy.fit(self.dpr);
             let spec = self.line_spec();
             let key = StaticKey::Line(spec.clone(), (st.canvas.width(), st.canvas.height()), dark);
             if resized || self.keys[0].as_ref() != Some(&key) {
@@ -64,7 +79,7 @@ impl App {
         } else if self.shows_landscape() {
             self.follow_averages();
             let (st, dy) = &self.landscape;
-            let resized = st.fit(scale) | dy.fit(scale);
+            let resized = st.fit(self.dpr) | dy.fit(self.dpr);
             let spec = self.landscape_spec();
             let key = StaticKey::Landscape(spec.clone(), (st.canvas.width(), st.canvas.height()), dark);
             if resized || self.keys[0].as_ref() != Some(&key) {
@@ -74,7 +89,7 @@ impl App {
             }
         } else {
             let (st, dy) = &self.weights;
-            let resized = st.fit(scale) | dy.fit(scale);
+            let resized = st.fit(self.dpr) | dy.fit(self.dpr);
             let (range, level) = panels::weights_range(self.run());
             let key = StaticKey::Weights(range, level, (st.canvas.width(), st.canvas.height()), dark);
             if resized || self.keys[2].as_ref() != Some(&key) {
@@ -93,8 +108,8 @@ impl App {
 
     /// The device inset, redrawn when the device, the size or the theme changed.
     pub(super) fn draw_device_only(&mut self) {
-        let (scale, dark) = (self.dpr, self.theme.dark);
-        let resized = self.device.fit(scale);
+        let (scale, dark) = (self.ink(), self.theme.dark);
+        let resized = self.device.fit(self.dpr);
         let size = (self.device.canvas.width(), self.device.canvas.height());
         // Zero-shifting's estimates depend on its pulse count too (0 = off).
         let zs = self.scenario.zero_shift * self.scenario.zs_pulses;
@@ -122,7 +137,7 @@ impl App {
     fn draw_landscape_static(&self, spec: &Landscape) -> Result<Mapping, JsValue> {
         let st = &self.landscape.0;
         let (w, h) = st.size();
-        let m = spec.mapping(w, h, self.dpr);
+        let m = spec.mapping(w, h, self.ink());
         let ctx = &st.ctx;
         ctx.set_fill_style_str(&css(self.theme.bg));
         ctx.fill_rect(0.0, 0.0, w, h);
@@ -142,7 +157,7 @@ impl App {
             m.rect.3 - m.rect.1,
         )?;
         let area = CanvasBackend::with_canvas_object(st.canvas.clone()).ok_or("no canvas backend")?.into_drawing_area();
-        draw_landscape_overlay(&area, spec, &self.theme, self.dpr, false).map_err(|e| JsValue::from_str(&e))
+        draw_landscape_overlay(&area, spec, &self.theme, self.ink(), false).map_err(|e| JsValue::from_str(&e))
     }
 
     fn curve_panel(&self, curve: Curve) -> &CurvePanel {
@@ -161,11 +176,11 @@ impl App {
 
     /// Redraws a curve panel's axes when they changed; true if redrawn.
     fn draw_curve_axes(&mut self, curve: Curve) -> bool {
-        let scale = self.dpr;
+        let scale = self.ink();
         let panel = self.curve_panel(curve);
         let axes = panels::curve_axes(&self.scenario, self.run(), curve, panel.lines.clone(), self.view.log_x);
         let (st, dy) = &panel.layers;
-        let resized = st.fit(scale) | dy.fit(scale);
+        let resized = st.fit(self.dpr) | dy.fit(self.dpr);
         let key = StaticKey::Loss(axes.clone(), (st.canvas.width(), st.canvas.height()), self.theme.dark);
         if !resized && panel.key.as_ref() == Some(&key) {
             return false;
@@ -192,22 +207,22 @@ impl App {
 
     fn stroke_style(&self, ctx: &CanvasRenderingContext2d, a: AlgorithmKind, pulsed: bool, alpha: f64, width: f64) {
         ctx.set_stroke_style_str(&css_alpha(self.theme.algo(a), alpha));
-        ctx.set_line_width(width * self.dpr);
+        ctx.set_line_width(width * self.ink());
         let pattern = js_sys::Array::new();
         for d in if pulsed { PULSED_DASH } else { dash(a) } {
-            pattern.push(&JsValue::from_f64(d * self.dpr));
+            pattern.push(&JsValue::from_f64(d * self.ink()));
         }
         let _ = ctx.set_line_dash(&pattern);
     }
 
     fn draw_marker(&self, ctx: &CanvasRenderingContext2d, a: AlgorithmKind, pulsed: bool, x: f64, y: f64, size: f64) {
-        let r = size * self.dpr;
+        let r = size * self.ink();
         // Pulse-level tracks: hollow markers in the algorithm's colour.
         let (fill, stroke) =
             if pulsed { (self.theme.bg, self.theme.algo(a)) } else { (self.theme.algo(a), self.theme.bg) };
         ctx.set_fill_style_str(&css(fill));
         ctx.set_stroke_style_str(&css(stroke));
-        ctx.set_line_width(if pulsed { 2.0 } else { 1.5 } * self.dpr);
+        ctx.set_line_width(if pulsed { 2.0 } else { 1.5 } * self.ink());
         let _ = ctx.set_line_dash(&js_sys::Array::new());
         ctx.begin_path();
         match marker(a) {
@@ -306,15 +321,37 @@ impl App {
         if let Some(area) = CanvasBackend::with_canvas_object(layer.canvas.clone()).map(|b| b.into_drawing_area()) {
             let markers = panels::average_markers(self.run(), &m);
             let spec = self.landscape_spec();
-            let _ = crate::figures::landscape::draw_landmarks(&area, &spec, &m, &markers, &self.theme, self.dpr);
+            let _ = crate::figures::landscape::draw_landmarks(&area, &spec, &m, &markers, &self.theme, self.ink());
         }
         self.draw_tour_mark(ctx, &m);
+        self.draw_guess(ctx, &m);
+    }
+
+    /// The audience's guess (lecture mode's predict-then-reveal): a ring with a cross, labelled.
+    fn draw_guess(&self, ctx: &CanvasRenderingContext2d, m: &Mapping) {
+        let Some(g) = self.guess else { return };
+        let (x, y) = (m.px(g[0]), m.py(g[1]));
+        let s = self.ink();
+        let _ = ctx.set_line_dash(&js_sys::Array::new());
+        ctx.set_stroke_style_str(&css(self.theme.fg));
+        ctx.set_line_width(2.5 * s);
+        ctx.begin_path();
+        let _ = ctx.arc(x, y, 9.0 * s, 0.0, std::f64::consts::TAU);
+        ctx.move_to(x - 6.0 * s, y - 6.0 * s);
+        ctx.line_to(x + 6.0 * s, y + 6.0 * s);
+        ctx.move_to(x + 6.0 * s, y - 6.0 * s);
+        ctx.line_to(x - 6.0 * s, y + 6.0 * s);
+        ctx.stroke();
+        ctx.set_fill_style_str(&css(self.theme.fg));
+        ctx.set_font(&format!("{}px sans-serif", (13.0 * s).round()));
+        let _ = ctx.fill_text("your guess", x + 12.0 * s, y + 24.0 * s);
     }
 
     /// Where the open tour step's symbol is on the landscape, in canvas pixels (if in view).
     pub fn tour_mark_at(&self, m: &Mapping) -> Option<(crate::scenes::Landmark, (f64, f64))> {
         use crate::scenes::Landmark;
-        let mark = self.tour_mark?;
+        // An open question does not point at its answer.
+        let mark = self.tour_mark.filter(|m| !(self.conceal && *m == Landmark::TheoryPoint))?;
         let run = self.run();
         let p = match mark {
             Landmark::Optimum => panels::point2(&self.scenario.wstar),
@@ -337,15 +374,15 @@ impl App {
         let Some((_, (x, y))) = self.tour_mark_at(m) else { return };
         let still = dom::media("(prefers-reduced-motion: reduce)");
         let phase = if still { 0.0 } else { (dom::now() / 300.0).sin() };
-        let r = (20.0 + 4.0 * phase) * self.dpr;
+        let r = (20.0 + 4.0 * phase) * self.ink();
         let _ = ctx.set_line_dash(&js_sys::Array::new());
         ctx.set_stroke_style_str(&css_alpha(self.theme.bg, 0.9));
-        ctx.set_line_width(6.0 * self.dpr);
+        ctx.set_line_width(6.0 * self.ink());
         ctx.begin_path();
         let _ = ctx.arc(x, y, r, 0.0, std::f64::consts::TAU);
         ctx.stroke();
         ctx.set_stroke_style_str(&css(self.theme.fg));
-        ctx.set_line_width(3.0 * self.dpr);
+        ctx.set_line_width(3.0 * self.ink());
         ctx.begin_path();
         let _ = ctx.arc(x, y, r, 0.0, std::f64::consts::TAU);
         ctx.stroke();
@@ -395,7 +432,7 @@ impl App {
                 let w = t.trail.recent(i)[0];
                 let (x, y) = (m.px(w), m.py(spec.loss(w)));
                 if x.is_finite() && y.is_finite() {
-                    ctx.fill_rect(x - 1.5 * self.dpr, y - 1.5 * self.dpr, 3.0 * self.dpr, 3.0 * self.dpr);
+                    ctx.fill_rect(x - 1.5 * self.ink(), y - 1.5 * self.ink(), 3.0 * self.ink(), 3.0 * self.ink());
                 }
             }
         }
@@ -421,17 +458,17 @@ impl App {
     fn arrow(&self, ctx: &CanvasRenderingContext2d, from: (f64, f64), to: (f64, f64), a: AlgorithmKind) {
         let (dx, dy) = (to.0 - from.0, to.1 - from.1);
         let len = (dx * dx + dy * dy).sqrt();
-        if !len.is_finite() || len < 2.0 * self.dpr {
+        if !len.is_finite() || len < 2.0 * self.ink() {
             return;
         }
         let _ = ctx.set_line_dash(&js_sys::Array::new());
         ctx.set_stroke_style_str(&css(self.theme.algo(a)));
-        ctx.set_line_width(2.0 * self.dpr);
+        ctx.set_line_width(2.0 * self.ink());
         ctx.begin_path();
         ctx.move_to(from.0, from.1);
         ctx.line_to(to.0, to.1);
         let (ux, uy) = (dx / len, dy / len);
-        let head = 7.0 * self.dpr;
+        let head = 7.0 * self.ink();
         ctx.move_to(to.0 - head * (ux - 0.5 * uy), to.1 - head * (uy + 0.5 * ux));
         ctx.line_to(to.0, to.1);
         ctx.line_to(to.0 - head * (ux + 0.5 * uy), to.1 - head * (uy - 0.5 * ux));
@@ -524,18 +561,18 @@ impl App {
             }
         }
         // Theory labels on top of the curves, on a translucent plate so they stay readable.
-        ctx.set_font(&format!("{}px sans-serif", (11.0 * self.dpr).round()));
+        ctx.set_font(&format!("{}px sans-serif", (11.0 * self.ink()).round()));
         ctx.set_text_align("right");
         ctx.set_text_baseline("bottom");
         let shown: Vec<_> =
             panel.lines.iter().filter(|l| l.value.is_finite() && l.value > lo && l.value < hi).collect();
         let ys: Vec<f64> = shown.iter().map(|l| m.py(l.value)).collect();
-        let baselines = crate::figures::loss::label_baselines(&ys, 14.0 * self.dpr);
+        let baselines = crate::figures::loss::label_baselines(&ys, 14.0 * self.ink());
         for (line, y) in shown.into_iter().zip(baselines) {
-            let x = m.rect.2 - 4.0 * self.dpr;
+            let x = m.rect.2 - 4.0 * self.ink();
             let w = ctx.measure_text(&line.label).map_or(0.0, |t| t.width());
             ctx.set_fill_style_str(&css_alpha(self.theme.bg, 0.8));
-            ctx.fill_rect(x - w - 3.0 * self.dpr, y - 13.0 * self.dpr, w + 6.0 * self.dpr, 14.0 * self.dpr);
+            ctx.fill_rect(x - w - 3.0 * self.ink(), y - 13.0 * self.ink(), w + 6.0 * self.ink(), 14.0 * self.ink());
             ctx.set_fill_style_str(&css(line.color));
             let _ = ctx.fill_text(&line.label, x, y);
         }
@@ -576,7 +613,7 @@ impl App {
             if hx >= m.rect.0 && hx <= m.rect.2 {
                 let _ = ctx.set_line_dash(&js_sys::Array::new());
                 ctx.set_stroke_style_str(&css_alpha(self.theme.fg, 0.5));
-                ctx.set_line_width(self.dpr);
+                ctx.set_line_width(self.ink());
                 ctx.begin_path();
                 ctx.move_to(hx, m.rect.1);
                 ctx.line_to(hx, m.rect.3);
@@ -621,10 +658,10 @@ impl App {
     pub fn near_wstar(&self, x: f64, y: f64) -> bool {
         let Some(m) = self.landscape_map else { return false };
         if self.shows_line() {
-            return (x - m.px(self.scenario.wstar[0])).abs() < 16.0 * self.dpr;
+            return (x - m.px(self.scenario.wstar[0])).abs() < 16.0 * self.ink();
         }
         let (sx, sy) = (m.px(self.scenario.wstar[0]), m.py(self.scenario.wstar[1]));
-        ((x - sx).powi(2) + (y - sy).powi(2)).sqrt() < 16.0 * self.dpr
+        ((x - sx).powi(2) + (y - sy).powi(2)).sqrt() < 16.0 * self.ink()
     }
 
     /// The data point under canvas pixel (x, y) on the landscape.

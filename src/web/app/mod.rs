@@ -119,6 +119,12 @@ pub struct App {
     /// The landscape symbol the open tour step names (set when the scenario or step changes,
     /// read every frame).
     pub tour_mark: Option<crate::scenes::Landmark>,
+    /// The lecture mode's chart zoom (1 elsewhere): text, lines and markers drawn this much larger.
+    pub zoom: f64,
+    /// An open question hides its answer (Analog SGD's theory point) until a guess is in.
+    pub conceal: bool,
+    /// The audience's guess on the landscape, in data coordinates.
+    pub guess: Option<[f64; 2]>,
     pub view: View,
     pub playing: bool,
     debt: f64,
@@ -221,6 +227,9 @@ impl App {
             last_frame: None,
             theme,
             dpr: dom::window().device_pixel_ratio().max(1.0),
+            zoom: 1.0,
+            conceal: false,
+            guess: None,
             landscape: (Layer::new("landscape-static")?, Layer::new("landscape-dynamic")?),
             weights: (Layer::new("weights-static")?, Layer::new("weights-dynamic")?),
             loss: CurvePanel::new("loss")?,
