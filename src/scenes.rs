@@ -19,6 +19,8 @@ pub struct Scene {
     pub query: &'static str,
     /// What to look for, with `{placeholders}`.
     pub caption: &'static str,
+    /// The caption's result in one line, for small embeds (`{placeholders}` of `caption` only).
+    pub short: &'static str,
     /// The heading the scene is listed under.
     pub group: SceneGroup,
 }
@@ -53,6 +55,7 @@ pub const SCENES: [Scene; 14] = [
         title: "Analog SGD stalls",
         query: "problem=quadratic",
         caption: "Analog SGD (▲, dashed) settles {analog_dist} from w*, on the ◇ theory point ({theory_dist}); Tiki-Taka (●) ends {ratio}× closer ({tt_dist}). Same noise for all three algorithms: asymmetric updates plus noise pull Analog SGD towards the symmetric point.",
+        short: "Analog SGD settles {analog_dist} from w*, on the ◇ theory point; Tiki-Taka ends {ratio}× closer ({tt_dist}).",
         group: SceneGroup::BiasAndRemedy,
     },
     Scene {
@@ -60,6 +63,7 @@ pub const SCENES: [Scene; 14] = [
         title: "Tiki-Taka reaches the optimum",
         query: "problem=quadratic&algos=analog,tt&alpha=0.01&beta=0.1&steps=100000",
         caption: "Analog SGD stays {analog_dist} from w* while Tiki-Taka's residual bias shrinks to {tt_dist} with the smaller step α = {alpha}: Analog SGD's bias does not go away with α.",
+        short: "With a smaller α = {alpha}, Analog SGD still stays {analog_dist} from w*; Tiki-Taka shrinks to {tt_dist}.",
         group: SceneGroup::BiasAndRemedy,
     },
     Scene {
@@ -67,6 +71,7 @@ pub const SCENES: [Scene; 14] = [
         title: "A more symmetric device (larger τ)",
         query: "problem=quadratic&tau=5",
         caption: "Analog SGD's bias falls to {analog_dist} (theory {theory_dist}) at τ = {tau}, where up and down steps are nearly equal inside the range; Tiki-Taka's averaged iterate is {tt_dist} from w*. Its raw iterate fluctuates more (the faint band of the loss panel: a noise floor, not a bias). The error grows as τ shrinks — try the τ slider.",
+        short: "A more symmetric device (τ = {tau}): Analog SGD's bias falls to {analog_dist}; Tiki-Taka is {tt_dist} from w*.",
         group: SceneGroup::Devices,
     },
     Scene {
@@ -74,6 +79,7 @@ pub const SCENES: [Scene; 14] = [
         title: "No noise, no bias (Theorem 9)",
         query: "problem=quadratic&sigma=0&steps=5000",
         caption: "Analog gradient descent converges exactly ({analog_dist} from w*) without noise (σ = 0): the bias needs asymmetry and noise together.",
+        short: "Without noise (σ = 0) Analog SGD converges exactly: {analog_dist} from w*.",
         group: SceneGroup::BiasAndRemedy,
     },
     Scene {
@@ -81,6 +87,7 @@ pub const SCENES: [Scene; 14] = [
         title: "Transfer too slow (small β)",
         query: "problem=quadratic&beta=0.00001&steps=40000",
         caption: "Tiki-Taka is still {tt_dist} from w* (Analog SGD: {analog_dist}) with β = {beta}: P fills up (the arrow) to the edge of its range, but is transferred into W too slowly. Raise β to watch it catch up.",
+        short: "Transfer too slow (β = {beta}): Tiki-Taka is still {tt_dist} from w*; Analog SGD {analog_dist}.",
         group: SceneGroup::BiasAndRemedy,
     },
     Scene {
@@ -88,6 +95,7 @@ pub const SCENES: [Scene; 14] = [
         title: "Symmetric point off zero: Tiki-Taka breaks",
         query: "problem=quadratic&sp=0.4&algos=digital,analog,tt&steps=40000",
         caption: "Tiki-Taka is biased too ({tt_dist} from w*; Analog SGD {analog_dist}) with the device's symmetric point at sp = {sp}: P drifts towards sp instead of 0 — the NeurIPS 2025 follow-up's point: Tiki-Taka needs a zero-shifted device.",
+        short: "Symmetric point at sp = {sp}: Tiki-Taka is biased too, {tt_dist} from w* (Analog SGD {analog_dist}).",
         group: SceneGroup::Devices,
     },
     Scene {
@@ -95,6 +103,7 @@ pub const SCENES: [Scene; 14] = [
         title: "Symmetric point off zero: Tiki-Taka breaks, and what recovers",
         query: "problem=quadratic&sp=0.4&algos=analog,tt,cttv2,agad,rider,erider&chop_prob=0.02&steps=40000",
         caption: "With the symmetric point at sp = {sp} Tiki-Taka ends {tt_dist} from w* (Analog SGD {analog_dist}; every algorithm on the same noise): it transfers P's drift towards sp as if it were signal. Choppers flip the sign of P's gradient so the drift cancels in a digital buffer: AGAD, which measures P against its value at the last chopper switch, ends {agad_dist} away, c-TTv2 {cttv2_dist}. E-RIDER tracks the symmetric point with a chopped running mean ({erider_dist}); RIDER, the same without the chopper, {rider_dist}: as its paper writes it, its transfer keeps W − (β/η)Q fixed, so W lands where its start puts it. Set zero_shift=1 to calibrate P by random pulses before training and Tiki-Taka recovers. Rasch et al. (2024) report c-TTv2 and AGAD tolerating such offsets; the RIDER paper finds E-RIDER clearly better than RIDER (its Fig. 5).",
+        short: "Symmetric point at sp = {sp}: Tiki-Taka {tt_dist} from w*; AGAD {agad_dist}, c-TTv2 {cttv2_dist}, E-RIDER {erider_dist}.",
         group: SceneGroup::BeyondTikiTaka,
     },
     Scene {
@@ -102,6 +111,7 @@ pub const SCENES: [Scene; 14] = [
         title: "The paper's least squares (Fig. 3 setting)",
         query: "problem=lsq&algos=digital,analog&tau=1&alpha=0.03&sigma=0.1&steps=2500",
         caption: "Analog SGD plateaus at {analog_loss}, above Digital SGD's {digital_loss} (theory floor {digital_floor}), with D = 40 weights, τ = {tau}, α = {alpha}, σ = {sigma}. The weights view shows each wᵢ against its w*ᵢ.",
+        short: "Least squares: Analog SGD plateaus at {analog_loss}, above Digital SGD's {digital_loss}.",
         group: SceneGroup::BiasAndRemedy,
     },
     Scene {
@@ -109,6 +119,7 @@ pub const SCENES: [Scene; 14] = [
         title: "Fig. 3: the dynamic vs the pulse simulation",
         query: "problem=lsq&algos=digital,analog&tau=1&alpha=0.03&sigma=0.1&steps=2500&pulses=both&dw_min=0.00333&bl=5000&read_noise=0.021&pulse_noise=read",
         caption: "Analog SGD's plateaus agree, {analog_loss} as the expected dynamic and {analog_pulse_loss} simulated pulse by pulse like aihwkit, both above Digital SGD's {digital_loss}. Like with like, as in the paper: the dynamic (dashed) with gradient noise σ = {sigma}; the pulses (dash-dot; Δw_min = τ/300, {analog_pulses} pulses per step) with σ = 0 and read noise {read_noise} ≈ 0.1/s_A on every forward pass instead. Try τ = 1.5, 2, 2.5 with Δw_min = τ/300: the pulse simulation stays at or below the dynamic.",
+        short: "Analog SGD's plateau: {analog_loss} as the expected dynamic, {analog_pulse_loss} pulse by pulse; Digital SGD {digital_loss}.",
         group: SceneGroup::Devices,
     },
     Scene {
@@ -116,6 +127,7 @@ pub const SCENES: [Scene; 14] = [
         title: "The lower-bound instance (Theorem 3)",
         query: "problem=lower_bound&algos=analog&alpha=0.01&steps=40000",
         caption: "Analog SGD's w settles at the dashed theory level {lb_w}, where E‖∇f‖² = σ²S = {lb_grad_sq} (measured so far: {analog_grad_sq}; the paper states 4σ²S = {lb_grad_sq_paper}, which the instance does not attain): skewed two-point noise makes its bias tight.",
+        short: "Analog SGD settles at the theory level {lb_w}: E‖∇f‖² = {analog_grad_sq}, theory σ²S = {lb_grad_sq}.",
         group: SceneGroup::BiasAndRemedy,
     },
     Scene {
@@ -123,6 +135,7 @@ pub const SCENES: [Scene; 14] = [
         title: "Real digits: Analog SGD fails at small τ, Tiki-Taka holds",
         query: "problem=digits&tau=0.3",
         caption: "After {epoch} epochs Analog SGD classifies {analog_acc} of the test digits, Tiki-Taka {tt_acc} ({tt_minus_analog} points more), Digital SGD {digital_acc}, with every layer an analog array of τ = {tau} (same initial weights and sample order for all). The histograms show why: each asymmetric write pulls Analog SGD's weights towards the symmetric point 0, while Tiki-Taka's W uses the whole range ±τ. Raise τ and Analog SGD recovers — the paper's Fig. 5 on a small scale.",
+        short: "After {epoch} epochs at τ = {tau}: Analog SGD {analog_acc}, Tiki-Taka {tt_acc}, Digital SGD {digital_acc}.",
         group: SceneGroup::RealData,
     },
     Scene {
@@ -130,6 +143,7 @@ pub const SCENES: [Scene; 14] = [
         title: "Digits: eq. 3 per mini-batch, per sample, and pulses",
         query: "problem=digits&algos=analog,tt&tau=0.5&update=both&pulses=both&dw_min=0.0005&epochs=30",
         caption: "Analog SGD at τ = {tau} reaches {analog_acc} with the gradient written once per mini-batch (the paper's eq. 3), {analog_sample_acc} once per sample and {analog_pulse_acc} as aihwkit-style pulse trains (Δw_min = {dw_min}); Tiki-Taka holds in every form ({tt_pulse_acc} at pulse level). Per-sample writes sum |Δw| over the batch, so the asymmetry bites harder, and pulses add quantisation on top.",
+        short: "τ = {tau}: Analog SGD {analog_acc} per mini-batch, {analog_sample_acc} per sample, {analog_pulse_acc} with pulses.",
         group: SceneGroup::RealData,
     },
     Scene {
@@ -137,6 +151,7 @@ pub const SCENES: [Scene; 14] = [
         title: "The paper's MNIST network, on real MNIST digits",
         query: "preset=paper-fcn&tau_max=0.5&tau_min=-0.5&epochs=40",
         caption: "Analog SGD stays at chance ({analog_pulse_acc} after {epoch} epochs) because the last tile's learned output scale (on, as in the paper's code) collapses to about 0 in the first epoch and takes the error signal with it — aihwkit 1.1 does the same; it is not the asymmetry bias alone (the next scene turns the scale off). Tiki-Taka {tt_pulse_acc}, Digital SGD {digital_acc}: Tiki-Taka starts slowly — its gradients go into P at 0.01 and reach W one row per tile and mini-batch — then climbs past 90 %. The paper's own experiment (Fig. 5) with aihwkit's SoftBoundsReference device (30 % device-to-device and cycle-to-cycle variation).",
+        short: "Analog SGD stays at chance ({analog_pulse_acc}): its learned output scale collapses. Tiki-Taka {tt_pulse_acc}, digital {digital_acc}.",
         group: SceneGroup::RealData,
     },
     Scene {
@@ -144,6 +159,7 @@ pub const SCENES: [Scene; 14] = [
         title: "MNIST without learned output scaling",
         query: "preset=paper-fcn&tau_max=0.5&tau_min=-0.5&epochs=40&out_scaling=0",
         caption: "With the learned output scale off, nothing collapses in epoch 1 and Analog SGD climbs, slowly: {analog_pulse_acc} after {epoch} epochs, Tiki-Taka {tt_pulse_acc}, Digital SGD {digital_acc} (measured natively after 20 epochs: 27.0 %, 37.4 % and 91.3 %). So the previous scene's Analog SGD at chance is the learned scale's collapse; what remains here is a slow climb for both analog algorithms.",
+        short: "Output scaling off: Analog SGD climbs slowly, {analog_pulse_acc} after {epoch} epochs; Tiki-Taka {tt_pulse_acc}, Digital SGD {digital_acc}.",
         group: SceneGroup::RealData,
     },
 ];
@@ -303,6 +319,23 @@ mod tests {
             let key =
                 crate::sim::scenario::key(t.focus).unwrap_or_else(|| panic!("tour step {}: no key {}", i + 1, t.focus));
             assert!((key.applies)(&s), "tour step {}: {} does not apply to its scenario", i + 1, t.focus);
+        }
+    }
+
+    #[test]
+    fn every_short_caption_is_one_line_with_the_captions_numbers() {
+        let names = |t: &str| -> Vec<String> {
+            t.split('{').skip(1).filter_map(|p| p.split_once('}').map(|(n, _)| n.to_string())).collect()
+        };
+        for s in SCENES {
+            // As shown: each number about six characters.
+            let shown =
+                names(s.short).iter().fold(s.short.to_string(), |t, n| t.replace(&format!("{{{n}}}"), "0.0123"));
+            assert!(shown.chars().count() <= 120, "{}: short caption of {} characters", s.id, shown.chars().count());
+            assert!(!names(s.short).is_empty(), "{}: the short caption carries a number", s.id);
+            for n in names(s.short) {
+                assert!(names(s.caption).contains(&n), "{}: {{{n}}} is not in the caption", s.id);
+            }
         }
     }
 

@@ -24,9 +24,11 @@ fn summary_averages_equal_a_direct_computation_from_the_recorded_iterates() {
     let csv = std::fs::read_to_string(&path).unwrap();
     std::fs::remove_file(&path).ok();
     let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
-    let rows: Vec<Vec<f64>> =
-        csv.lines().skip(1).map(|l| l.split(',').map(|v| v.parse::<f64>().unwrap()).collect()).collect();
+    // The units line (`# units: …`) comes first; readers skip `#` lines.
+    assert!(csv.starts_with("# units: step,f − f*,‖∇f‖²,f − f*,weight,weight,weight,"), "{csv:.200}");
+    let mut lines = csv.lines().filter(|l| !l.starts_with('#'));
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let rows: Vec<Vec<f64>> = lines.map(|l| l.split(',').map(|v| v.parse::<f64>().unwrap()).collect()).collect();
     assert_eq!(rows.len(), steps + 1, "rows for W_0 … W_K");
     let col = |name: &str| header.iter().position(|h| *h == name).unwrap_or_else(|| panic!("no column {name}"));
     // The default 2-D quadratic's optimum and curvatures, from the scenario itself.
@@ -66,26 +68,40 @@ fn run_csv_without_every_is_the_pages_table_with_unique_columns() {
     let path = temp("hist.csv");
     let p = path.to_str().unwrap();
     let query = "steps=400&algos=analog,tt&pulses=both";
-    assert!(playground(&["run", query, "--csv", p]).status.success());
+    let out = playground(&["run", query, "--csv", p]);
+    assert!(out.status.success());
     let csv = std::fs::read_to_string(&path).unwrap();
     std::fs::remove_file(&path).ok();
     // The page's CSV button calls the same writer on the same run.
     let mut run = analog_playground::sim::Run::new(&analog_playground::sim::Scenario::parse(query).unwrap());
     run.run_to_end();
     assert_eq!(csv, analog_playground::sim::table::history_csv(&run));
-    let names: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let units: Vec<&str> = csv.lines().next().unwrap().strip_prefix("# units: ").unwrap().split(',').collect();
+    let names: Vec<&str> = csv.lines().nth(1).unwrap().split(',').collect();
+    assert_eq!(units.len(), names.len(), "{units:?} vs {names:?}");
     let mut unique = names.clone();
     unique.sort();
     unique.dedup();
     assert_eq!(unique.len(), names.len(), "{names:?}");
-    for n in ["analog_loss_mean", "analog_pulse_loss_mean", "tt_pulse_avg_loss", "tt_avg_distance"] {
+    for n in ["analog_loss_mean", "analog_pulse_loss_mean", "tt_pulse_avg_loss", "tt_avg_distance", "tt_pulse_avg_w1"] {
         assert!(names.contains(&n), "{n} in {names:?}");
+    }
+    // The last row's averaged iterate is the summary's W̄ (the first seed's; one seed here).
+    let last: Vec<&str> = csv.lines().last().unwrap().split(',').collect();
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for a in summary["algorithms"].as_array().unwrap() {
+        let track = a["algorithm"].as_str().unwrap();
+        for (i, w) in a["avg_w"].as_array().unwrap().iter().enumerate() {
+            let at = names.iter().position(|n| *n == format!("{track}_avg_w{i}")).unwrap();
+            assert_eq!(last[at].parse::<f64>().unwrap(), w.as_f64().unwrap(), "{track} avg_w{i}");
+            assert_eq!(units[at], "weight");
+        }
     }
     // The trajectory table, too, names both forms apart.
     let path = temp("traj2.csv");
     let p = path.to_str().unwrap();
     assert!(playground(&["run", query, "--csv", p, "--every", "100"]).status.success());
-    let header = std::fs::read_to_string(&path).unwrap().lines().next().unwrap().to_string();
+    let header = std::fs::read_to_string(&path).unwrap().lines().nth(1).unwrap().to_string();
     std::fs::remove_file(&path).ok();
     let names: Vec<&str> = header.split(',').collect();
     let mut unique = names.clone();

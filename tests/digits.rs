@@ -246,10 +246,14 @@ fn cli_writes_one_csv_row_per_epoch_and_track() {
     let csv = std::fs::read_to_string(&path).unwrap();
     std::fs::remove_file(&path).ok();
     let lines: Vec<&str> = csv.lines().collect();
-    assert_eq!(lines[0], "algorithm,epoch,train_loss,test_loss,test_accuracy,max_saturation,pulses");
+    // The units line, then the header: accuracy is the share of test images right, in [0, 1].
+    assert_eq!(lines[0], "# units: name,epoch,NLL (nats),NLL (nats),fraction (0–1),|W|/τ,pulses");
+    assert_eq!(lines[1], "algorithm,epoch,train_loss,test_loss,test_accuracy,max_saturation,pulses");
     // digital, tt, tt_sample; epochs 0, 1, 2.
-    assert_eq!(lines.len(), 1 + 3 * 3);
-    assert!(lines[9].starts_with("tt_sample,2,"));
+    assert_eq!(lines.len(), 2 + 3 * 3);
+    assert!(lines[10].starts_with("tt_sample,2,"));
+    let accuracy: Vec<f64> = lines[2..].iter().map(|l| l.split(',').nth(4).unwrap().parse().unwrap()).collect();
+    assert!(accuracy.iter().all(|a| (0.0..=1.0).contains(a)), "{accuracy:?}");
 }
 
 #[test]

@@ -231,3 +231,68 @@ fn bad_input_is_refused_with_one_line() {
         assert!(err.contains(expect), "{args:?}: {err}");
     }
 }
+
+#[test]
+fn multiples_draw_one_landscape_per_value_on_identical_noise_and_refuse_bad_input() {
+    let out = temp("multiples.svg");
+    let o = playground(&["figure", "steps=3000", "--multiples", "tau:0.5,1,5", "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let svg = std::fs::read_to_string(&out).unwrap();
+    // One plot frame (the outlined rectangle) per value, side by side, all square and the same size.
+    let frames: Vec<(f64, f64, f64)> = svg
+        .split("<rect")
+        .skip(1)
+        .filter(|r| r[..r.find('>').unwrap()].contains("fill=\"none\""))
+        .map(|r| {
+            let num = |k: &str| attributes(&format!("<rect{r}"), "rect", k)[0].parse::<f64>().unwrap();
+            (num("x"), num("width"), num("height"))
+        })
+        .filter(|f| f.1 > 200.0)
+        .collect();
+    assert_eq!(frames.len(), 3, "plot frames {frames:?}");
+    assert!(frames.windows(2).all(|p| p[1].0 > p[0].0 + p[0].1), "side by side: {frames:?}");
+    assert!(frames.iter().all(|f| (f.1 / f.2 - 1.0).abs() < 0.02 && (f.1 - frames[0].1).abs() < 1.0), "{frames:?}");
+    let texts: Vec<&str> =
+        svg.split("<text").skip(1).map(|t| t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()].trim()).collect();
+    for label in ["τ = 0.5", "τ = 1", "τ = 5", "Tiki-Taka", "w* (optimum)"] {
+        assert!(texts.contains(&label), "no {label:?} in {texts:?}");
+    }
+    assert!(texts.iter().any(|t| t.contains("for τ\u{a0}=\u{a0}0.5, 1, 5 (same noise)")), "the title names the values");
+    let sizes: Vec<f64> = attributes(&svg, "text", "font-size").iter().map(|s| s.parse().unwrap()).collect();
+    assert!(sizes.iter().all(|&s| s >= 11.0 - 1e-9), "font sizes {sizes:?}");
+    // The link opens the same view; each cell is the library's landscape of that value.
+    assert!(svg.contains("&amp;steps=3000&amp;") && svg.contains("&amp;multiples=tau:0.5,1,5</metadata>"));
+    use analog_playground::figures::multiples::{landscape_svg, run_all, Multiples};
+    let base = Scenario::parse("steps=3000").unwrap();
+    let m = Multiples::parse("tau:0.5,1,5").unwrap();
+    let (cells, _) = m.scenarios(&base, false).unwrap();
+    assert!(cells.iter().all(|s| s.seed == base.seed), "one noise seed for all");
+    assert_eq!(svg, landscape_svg(&m, &base, &run_all(&cells), &PanelOptions::default()).unwrap());
+    // PNG too.
+    let png = temp("multiples.png");
+    let o = playground(&["figure", "steps=2000", "--multiples", "sigma:0.1,1", "--out", png.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(&std::fs::read(&png).unwrap()[..8], b"\x89PNG\r\n\x1a\n");
+    // Bad input: one line on stderr, exit code 2.
+    let out = out.to_str().unwrap();
+    for (query, spec, expect) in [
+        ("", "alpha:x", "\"x\" is not a number"),
+        ("", "tau:1,2,3,4,5,6,7", "at most 6"),
+        ("", "algos:1,2", "not a numeric key"),
+        ("", "nope:1", "unknown key"),
+        ("", "tau:", "no values"),
+        ("", "tau:0.5,1e13", "out of range"),
+        ("", "rows:10,20", "does nothing"),
+        ("problem=lsq", "tau:1,2", "use a sweep"),
+    ] {
+        let o = playground(&["figure", query, "--multiples", spec, "--out", out]);
+        assert_eq!(o.status.code(), Some(2), "{spec}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(err.lines().count(), 1, "{spec}: {err}");
+        assert!(err.contains(expect), "{spec}: {err}");
+    }
+    for extra in [["--panel", "loss"], ["--step", "10"], ["--width", "500"]] {
+        let o = playground(&["figure", "", "--multiples", "tau:1,2", "--out", out, extra[0], extra[1]]);
+        assert_eq!(o.status.code(), Some(2), "{extra:?}");
+    }
+}

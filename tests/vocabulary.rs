@@ -146,11 +146,15 @@ fn cli_writes_csv_every_k_steps() {
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(
         lines[0],
+        "# units: step,f − f*,‖∇f‖²,f − f*,weight,weight,weight,f − f*,‖∇f‖²,f − f*,weight,weight,weight"
+    );
+    assert_eq!(
+        lines[1],
         "step,analog_loss,analog_grad_sq,analog_avg_loss,analog_avg_distance,analog_w0,analog_w1,\
          tt_loss,tt_grad_sq,tt_avg_loss,tt_avg_distance,tt_w0,tt_w1"
     );
-    assert_eq!(lines.len(), 1 + 11);
-    assert!(lines[11].starts_with("1000,"));
+    assert_eq!(lines.len(), 2 + 11);
+    assert!(lines[12].starts_with("1000,"));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["algorithms"][0]["tail_steps"], 500);
 }

@@ -157,8 +157,14 @@ test('exports the scenario as JSON and the run as CSV', async () => {
   assert.ok(json.scenario.includes('tau=0.7'));
   assert.equal(json.summary.algorithms.length, 3);
   const [c] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
-  const lines = fs.readFileSync(await c.path(), 'utf8').trim().split('\n');
-  assert.equal(lines[0], 'step,steps,digital_loss_mean,digital_loss_min,digital_loss_max,digital_avg_loss,digital_avg_distance,analog_loss_mean,analog_loss_min,analog_loss_max,analog_avg_loss,analog_avg_distance,tt_loss_mean,tt_loss_min,tt_loss_max,tt_avg_loss,tt_avg_distance');
+  const all = fs.readFileSync(await c.path(), 'utf8').trim().split('\n');
+  // The units line (`# units: …`, one unit per column) comes first; the table follows it.
+  const units = all[0].replace(/^# units: /, '').split(',');
+  const lines = all.filter((l) => !l.startsWith('#'));
+  const track = (t) => `${t}_loss_mean,${t}_loss_min,${t}_loss_max,${t}_avg_loss,${t}_avg_distance,${t}_avg_w0,${t}_avg_w1`;
+  assert.equal(lines[0], `step,steps,${track('digital')},${track('analog')},${track('tt')}`);
+  assert.ok(all[0].startsWith('# units: step,steps,f − f*,'), all[0]);
+  assert.equal(units.length, lines[0].split(',').length);
   assert.ok(lines.length > 100, `${lines.length} rows`);
   assert.deepEqual(errors, []);
   await context.close();

@@ -165,3 +165,53 @@ test('a bad panel= shows a notice and the embed still fits and draws', async () 
   for (const o of [other, full]) await o.context.close();
   await context.close();
 });
+
+/** Whether the caption is wholly on screen and shows all of its text (nothing clipped). */
+const captionFits = (page) => page.$eval('#caption', (c) => {
+  const r = c.getBoundingClientRect();
+  const shown = [...c.children].find((s) => getComputedStyle(s).display !== 'none');
+  return { top: r.top, bottom: r.bottom, innerHeight, overflow: c.scrollHeight - c.clientHeight,
+    clamp: getComputedStyle(c).webkitLineClamp, text: shown?.textContent ?? '' };
+});
+
+test('every scene\'s embedded caption is whole at 400×600 and 760×460: the result, in one line when small', async () => {
+  const ids = ['stall', 'tiki-taka', 'symmetric', 'no-noise', 'slow-transfer', 'sp-off-zero', 'sp-off-zero-recovers', 'lsq',
+    'fig3-pulses', 'lower-bound', 'digits', 'digits-forms', 'paper-mnist', 'mnist-no-scaling'];
+  for (const [width, height] of [[400, 600], [760, 460]]) {
+    for (const id of ids) {
+      const { page, errors, context } = await open(browser, server.url, `?embed=1&scene=${id}`, { viewport: { width, height } });
+      await page.waitForSelector('body[data-ready]', { timeout: 20000 });
+      await sleep(300);
+      const c = await captionFits(page);
+      const where = `${id} at ${width}×${height}`;
+      assert.ok(c.top >= 0 && c.bottom <= c.innerHeight, `${where}: caption at ${c.top}–${c.bottom}`);
+      assert.ok(c.overflow <= 1, `${where}: caption overflows by ${c.overflow} px`);
+      assert.ok(c.clamp === 'none' || c.clamp === '' || c.clamp === undefined, `${where}: caption clamped`);
+      assert.ok(c.text.length > 20 && !/…/.test(c.text), `${where}: caption "${c.text}"`);
+      assert.deepEqual(errors, [], where);
+      await context.close();
+    }
+  }
+});
+
+test('panel=landscape,loss at 760×460 keeps both charts at least 160 px tall; a shorter frame shows the first with a notice', async () => {
+  let { page, errors, context } = await frame('?embed=1&panel=landscape,loss', 760, 460);
+  for (const id of ['landscape-static', 'loss-static']) {
+    const box = await page.$eval(`#${id}`, (c) => c.getBoundingClientRect().height);
+    assert.ok(box >= 160, `${id}: ${box} px tall`);
+  }
+  assert.equal(await page.isVisible('#notice'), false);
+  // Titles wrap instead of being cut with an ellipsis.
+  const title = await page.$eval('#loss-title', (t) => ({ overflow: getComputedStyle(t).textOverflow, w: t.scrollWidth - t.clientWidth }));
+  assert.notEqual(title.overflow, 'ellipsis');
+  assert.ok(title.w <= 1, 'the loss title fits its width');
+  await screenshot(page, 'embed-landscape-loss-760x460');
+  assert.deepEqual(errors, []);
+  await context.close();
+  ({ page, errors, context } = await frame('?embed=1&panel=landscape,loss,distance', 760, 300));
+  assert.match(await page.textContent('#notice-list'), /too short for 3 charts of at least 160 px; showing landscape/);
+  assert.equal(await page.isVisible('#panel-loss'), false);
+  assert.equal(await page.isVisible('#panel-landscape'), true);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

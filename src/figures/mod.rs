@@ -14,6 +14,7 @@ pub mod legend;
 pub mod line;
 pub mod loss;
 mod moving;
+pub mod multiples;
 pub mod panels;
 pub mod set;
 pub mod theme;

@@ -79,11 +79,12 @@ pub(super) fn polyline<DB: DrawingBackend>(
     }
     let (mut idx, mut left) = (0usize, pattern[0]);
     for pair in points.windows(2) {
-        let (a, b) = (pair[0], pair[1]);
-        let len = ((b.0 - a.0).powi(2) + (b.1 - a.1).powi(2)).sqrt();
-        if !len.is_finite() {
+        // Dash only what is visible: a diverged run's segment can be 10⁸⁶ px long.
+        let Some((a, b)) = clip_segment(m, pair[0], pair[1]) else {
+            flush(&mut run)?;
             continue;
-        }
+        };
+        let len = ((b.0 - a.0).powi(2) + (b.1 - a.1).powi(2)).sqrt();
         let mut s = 0.0;
         while s < len {
             let e = (s + left).min(len);

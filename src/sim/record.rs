@@ -193,6 +193,79 @@ impl History {
     }
 }
 
+/// The last value of a vector series in each bucket, on the bucket grid of a [`History`] of the
+/// same capacity pushed at the same steps: bucket `r` here ends at the step where
+/// `History::buckets()[r]` ends, `dim` values per bucket, at most `2·capacity` buckets. Only
+/// completed buckets are stored (a copy of `dim` values once per bucket, so a push is a counter
+/// in the steady state); the open bucket's end is the latest value, which the owner holds and
+/// passes to [`BucketEnds::end`]. The history table's averaged-iterate columns `avg_w…`.
+#[derive(Clone, Debug)]
+pub struct BucketEnds {
+    dim: usize,
+    /// `dim` values per completed bucket, oldest first.
+    ends: Vec<f64>,
+    bucket_len: u64,
+    /// Steps in the open bucket (0: none is open).
+    open_len: u64,
+    capacity: usize,
+}
+
+impl BucketEnds {
+    /// Ends of `dim`-vectors on the grid of `History::new(_, capacity)`.
+    pub fn new(dim: usize, capacity: usize) -> Self {
+        let capacity = capacity.max(2);
+        Self { dim, ends: Vec::with_capacity(dim * 2 * capacity), bucket_len: 1, open_len: 0, capacity }
+    }
+
+    /// Records the next step, whose value is `v`.
+    #[inline]
+    pub fn push(&mut self, v: &[f64]) {
+        if self.open_len == 0 && self.completed() == 2 * self.capacity {
+            // Where the History starts its (2·capacity + 1)-th bucket and merges neighbours.
+            self.coarsen();
+        }
+        self.open_len += 1;
+        if self.open_len == self.bucket_len {
+            self.ends.extend_from_slice(v);
+            self.open_len = 0;
+        }
+    }
+
+    /// Merges neighbours as [`History`] does: merged bucket `i` is old buckets `2i` and `2i + 1`
+    /// and ends where the second ends.
+    #[cold]
+    fn coarsen(&mut self) {
+        let (dim, kept) = (self.dim, self.completed() / 2);
+        for i in 0..kept {
+            self.ends.copy_within((2 * i + 1) * dim..(2 * i + 2) * dim, i * dim);
+        }
+        self.ends.truncate(kept * dim);
+        self.bucket_len *= 2;
+    }
+
+    fn completed(&self) -> usize {
+        self.ends.len().checked_div(self.dim).unwrap_or(0)
+    }
+
+    /// Number of buckets (the open one included).
+    pub fn len(&self) -> usize {
+        self.completed() + usize::from(self.open_len > 0)
+    }
+    /// True before the first push.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// The value at the last step of bucket `r`; `latest` is the value last pushed (the open
+    /// bucket's end).
+    pub fn end<'a>(&'a self, r: usize, latest: &'a [f64]) -> Option<&'a [f64]> {
+        match r.cmp(&self.completed()) {
+            std::cmp::Ordering::Less => Some(&self.ends[r * self.dim..(r + 1) * self.dim]),
+            std::cmp::Ordering::Equal if self.open_len > 0 => Some(latest),
+            _ => None,
+        }
+    }
+}
+
 /// One decimated pixel column of a [`History`].
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Column {
@@ -387,6 +460,26 @@ mod tests {
         let hi = cols.iter().fold(f64::MIN, |m, c| m.max(c.max));
         assert_eq!(lo, values.iter().cloned().fold(f64::MAX, f64::min));
         assert_eq!(hi, values.iter().cloned().fold(f64::MIN, f64::max));
+    }
+
+    #[test]
+    fn bucket_ends_follow_the_history_grid_and_hold_each_buckets_last_value() {
+        for steps in [0u64, 1, 7, 8, 9, 15, 16, 17, 24, 25, 33, 100, 1000, 4096, 4097] {
+            let (mut h, mut e, mut latest) = (History::new(4, 4), BucketEnds::new(2, 4), [0.0; 2]);
+            for k in 0..steps {
+                let v = (k as f64 * 0.37).sin();
+                h.push(v);
+                latest = [v, -(k as f64)];
+                e.push(&latest);
+            }
+            assert_eq!(e.len(), h.buckets().len(), "{steps} steps");
+            assert_eq!(e.is_empty(), h.is_empty());
+            for (r, b) in h.buckets().iter().enumerate() {
+                let end = e.end(r, &latest).unwrap();
+                assert_eq!(end, &[b.last, -((b.start + b.len - 1) as f64)], "{steps} steps, bucket {r}");
+            }
+            assert!(e.end(h.buckets().len(), &latest).is_none());
+        }
     }
 
     #[test]

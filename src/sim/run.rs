@@ -3,7 +3,7 @@
 use crate::sim::algorithm::{Algorithm, AlgorithmKind, Observation, Rates, TransferParams};
 use crate::sim::device::{AnalogArray, Device, Shape, UpdateMode};
 use crate::sim::problem::{LowerBound, Lsq, LsqSpec, NoiseDraw, NoiseGains, Problem, Quadratic};
-use crate::sim::record::{History, TailStats, Trail};
+use crate::sim::record::{BucketEnds, History, TailStats, Trail};
 use crate::sim::rng::{self, Purpose, SimRng};
 use crate::sim::scenario::{DeviceKind, ProblemKind, PulseMode, PulseNoise, Scenario};
 use crate::sim::theory::Theory;
@@ -175,6 +175,13 @@ pub struct Track {
 /// Up to this many weights the averaged iterate's loss is evaluated every step.
 pub const AVG_LOSS_EXACT_DIM: usize = 8;
 
+/// The bucket capacity of a track's [`History`]s (at most twice as many buckets are held).
+pub const HISTORY_BUCKETS: usize = 1024;
+
+/// Up to this many weights the averaged iterate is kept at the end of every history bucket (the
+/// history table's `avg_w…` columns); larger problems' weights are in the trajectory table.
+pub const AVG_W_COLUMNS_DIM: usize = 8;
+
 /// A running average of the iterate W_k: the exact mean of all iterates for the first
 /// [`AVERAGE_WINDOW`] steps, then an exponential average with that time constant, so it settles
 /// where the iterate sits on average while still following a moving optimum. Its path is kept
@@ -187,6 +194,9 @@ pub struct AveragedIterate {
     pub path: Vec<f64>,
     every: u64,
     keep_path: bool,
+    /// W̄ at the last step of each bucket of the track's histories (up to
+    /// [`AVG_W_COLUMNS_DIM`] weights).
+    ends: Option<BucketEnds>,
 }
 
 /// Time constant of the exponential average, in steps (the readouts average the same span).
@@ -203,6 +213,7 @@ impl AveragedIterate {
             path: Vec::new(),
             every: (steps / 2000).max(1),
             keep_path: dim <= 4,
+            ends: (dim <= AVG_W_COLUMNS_DIM).then(|| BucketEnds::new(dim, HISTORY_BUCKETS)),
         }
     }
 
@@ -216,6 +227,21 @@ impl AveragedIterate {
         if self.keep_path && (self.count - 1).is_multiple_of(self.every) {
             self.path.extend_from_slice(&self.mean);
         }
+        if let Some(ends) = &mut self.ends {
+            ends.push(&self.mean);
+        }
+    }
+
+    /// W̄ at the last step of bucket `r` of the track's histories (row `r` of
+    /// `Track::loss.buckets()`); `None` past the last bucket and on problems of more than
+    /// [`AVG_W_COLUMNS_DIM`] weights (see [`AveragedIterate::keeps_bucket_ends`]).
+    pub fn bucket_end(&self, r: usize) -> Option<&[f64]> {
+        self.ends.as_ref()?.end(r, &self.mean)
+    }
+
+    /// Whether W̄ is kept per history bucket (problems of at most [`AVG_W_COLUMNS_DIM`] weights).
+    pub fn keeps_bucket_ends(&self) -> bool {
+        self.ends.is_some()
     }
 
     /// How many iterates the average has seen.
@@ -271,14 +297,14 @@ impl Run {
             .into_iter()
             .map(|(kind, pulsed)| Track {
                 algo: build_algorithm(scenario, noise_seed, kind, pulsed, problem.start(), device, rates),
-                loss: History::new(4096, 1024),
-                grad_sq: History::new(4096, 1024),
+                loss: History::new(4096, HISTORY_BUCKETS),
+                grad_sq: History::new(4096, HISTORY_BUCKETS),
                 trail: Trail::new(dim, window, 2048),
                 tail: TailStats::new(dim, tail_start),
                 diverged_at: None,
                 average: AveragedIterate::new(dim, scenario.steps),
-                distance: History::new(4096, 1024),
-                avg_loss: History::new(4096, 1024),
+                distance: History::new(4096, HISTORY_BUCKETS),
+                avg_loss: History::new(4096, HISTORY_BUCKETS),
             })
             .collect();
         let theory = Theory::predict(&problem, &device, scenario.alpha);

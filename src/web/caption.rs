@@ -18,18 +18,27 @@ pub(super) fn sync_caption(app: &App) {
             }
         }
     }
-    let mut text = match (tour::caption(app), current) {
-        (Some(t), _) => t.to_string(),
-        (None, Some(s)) => s.caption.to_string(),
-        (None, None) => custom_caption(app),
+    let (mut text, short) = match (tour::caption(app), current) {
+        (Some(t), _) => (t.to_string(), lead(t).to_string()),
+        (None, Some(s)) => (s.caption.to_string(), s.short.to_string()),
+        (None, None) => {
+            let t = custom_caption(app);
+            let short = lead(&t).to_string();
+            (t, short)
+        }
     };
     if app.is_digits() {
         // Every network caption says what it was run with, in one line.
         text.push(' ');
         text.push_str(&crate::scenes::network_config(&app.scenario));
     }
-    let text = app.view.notation.text(&text, &app.scenario);
-    let html = bind_placeholders(&text);
+    let notation = |t: &str| app.view.notation.text(t, &app.scenario);
+    // Small embeds show the short form (the result in a line) instead of clipping the full one.
+    let html = format!(
+        "<span class=\"caption-full\">{}</span><span class=\"caption-short\">{}</span>",
+        bind_placeholders(&notation(&text)),
+        bind_placeholders(&notation(&short))
+    );
     if let Ok(c) = by_id::<HtmlElement>("caption") {
         c.set_inner_html(&html);
     }
@@ -83,6 +92,17 @@ fn custom_caption(app: &App) -> String {
 }
 
 /// Turns `{name}` placeholders into `<output data-bind=name>` elements (escaping the rest).
+/// The first sentence of a caption (its result; captions lead with it).
+fn lead(text: &str) -> &str {
+    let bytes = text.as_bytes();
+    for (i, _) in text.match_indices(". ") {
+        if bytes.get(i + 2).is_some_and(|c| c.is_ascii_uppercase() || *c == b'(') {
+            return &text[..=i];
+        }
+    }
+    text
+}
+
 fn bind_placeholders(text: &str) -> String {
     let mut out = String::new();
     let mut rest = text;

@@ -9,6 +9,7 @@ mod digits;
 mod dom;
 mod exports;
 mod host;
+mod multiples;
 mod present;
 mod stats;
 mod sweep;
@@ -101,6 +102,12 @@ pub fn start() -> Result<(), JsValue> {
     build_sweep(&app)?;
     show_notices(&notices)?;
     sync_all(&app);
+    if view.embed {
+        if let Some(n) = fit_embed_panels() {
+            notices.push(n);
+            show_notices(&notices)?;
+        }
+    }
     tour::build_tour(&app)?;
     exports::build_exports(&app)?;
     if let Ok(sel) = by_id::<HtmlSelectElement>("speed") {
@@ -153,6 +160,35 @@ fn embed_panels(chosen: &[String], notices: &mut Vec<String>) -> Option<Vec<Stri
         notices.push(format!("panel={}: not drawn for this problem; showing {rest}", missing.join(",")));
     }
     (!shown.is_empty()).then_some(shown)
+}
+
+/// The least height a chart of an embed keeps (px): below it axes and labels crowd the curves out.
+const MIN_CHART_HEIGHT: f64 = 160.0;
+
+/// `panel=` with several charts in a frame too short for each to keep [`MIN_CHART_HEIGHT`]: shows
+/// the first alone and says so.
+fn fit_embed_panels() -> Option<String> {
+    let body = dom::document().body()?;
+    let chosen = body.get_attribute("data-panels")?;
+    let names: Vec<&str> = chosen.split(' ').collect();
+    if names.len() < 2 {
+        return None;
+    }
+    let height = |name: &str| -> Option<f64> {
+        let stack = dom::document().query_selector(&format!("#panel-{name} .stack")).ok()??;
+        Some(stack.get_bounding_client_rect().height())
+    };
+    let shortest = names.iter().filter_map(|n| height(n)).fold(f64::INFINITY, f64::min);
+    if shortest >= MIN_CHART_HEIGHT {
+        return None;
+    }
+    body.set_attribute("data-panels", names[0]).ok()?;
+    Some(format!(
+        "panel={}: this frame is too short for {} charts of at least {MIN_CHART_HEIGHT} px; showing {} (a taller frame shows them all)",
+        names.join(","),
+        names.len(),
+        names[0]
+    ))
 }
 
 /// Runs `n` steps of `query` in the browser as fast as possible; returns steps/s (benchmark hook).
@@ -264,6 +300,7 @@ fn sync_all(app: &Shared) {
     sync_caption(&app.borrow());
     exports::sync_aihwkit_button(&app.borrow().scenario);
     caption::write_ghost_note(&app.borrow());
+    multiples::sync(app);
     // A new problem gets its own sweep defaults (a digits cell trains a network).
     let (problem, prev, running, from_link) = {
         let a = app.borrow();

@@ -122,6 +122,9 @@ pub struct View {
     pub present: bool,
     /// The scenes a lecture steps through (`scenes=stall,tiki-taka`), instead of the tour.
     pub scenes: Vec<String>,
+    /// `multiples=tau:0.5,1,5`: small multiples of the scenario over one key's values (a checked
+    /// spec, see [`crate::figures::multiples::Multiples`]).
+    pub multiples: Option<String>,
 }
 
 pub const DEFAULT_SPEED: Speed = Speed::StepsPerSecond(2000.0);
@@ -149,6 +152,7 @@ impl View {
             ghost: true,
             present: false,
             scenes: vec![],
+            multiples: None,
         };
         let mut rest = Vec::new();
         let mut notices = Vec::new();
@@ -220,6 +224,10 @@ impl View {
                     Ok(n) if (1..=64).contains(&n) => view.sweep_seeds = Some(n),
                     _ => notices.push(format!("sweep_seeds={v}: expected an integer in [1, 64]; ignored")),
                 },
+                "multiples" => match crate::figures::multiples::Multiples::parse(&v) {
+                    Ok(m) => view.multiples = Some(m.spec()),
+                    Err(e) => notices.push(format!("{e}; ignored")),
+                },
                 _ => rest.push((k, v)),
             }
         }
@@ -282,6 +290,9 @@ impl View {
             if let Some(m) = &self.sweep_metric {
                 parts.push(format!("sweep_metric={m}"));
             }
+        }
+        if let Some(m) = &self.multiples {
+            parts.push(format!("multiples={m}"));
         }
         parts.join("&")
     }

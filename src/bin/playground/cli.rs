@@ -74,6 +74,7 @@ Examples:
   playground figure '' --panel landscape --out landscape.svg
   playground figure 'problem=quadratic&steps=5000' --panel distance --step 2000 --out distance.png
   playground figure 'problem=digits&tau=0.3&epochs=20' --panel accuracy --out accuracy.svg
+  playground figure 'steps=20000' --multiples tau:0.5,1,5 --out multiples.svg
 
 Panels: landscape (2-D landscape or the 1-D view), weights, loss, distance, device; on digits:
 accuracy, train-loss, saturation.")]
@@ -82,8 +83,13 @@ pub struct FigureArgs {
     #[arg(value_name = "SCENARIO", default_value = "", hide_default_value = true)]
     pub query: String,
     /// Which panel: landscape, weights, loss, distance, device (digits: accuracy, train-loss, saturation)
-    #[arg(long, required_unless_present = "all", conflicts_with = "all")]
+    #[arg(long, required_unless_present_any = ["all", "multiples"], conflicts_with = "all")]
     pub panel: Option<String>,
+    /// Small multiples: the scenario run to its end once per value of one numeric key (1 to 6
+    /// values, same seed: identical noise), the landscapes side by side in one figure (on digits:
+    /// the test accuracy per epoch)
+    #[arg(long, value_name = "KEY:V1,V2,…", conflicts_with_all = ["panel", "all"])]
+    pub multiples: Option<String>,
     /// Every panel the scenario shows, each as SVG and PNG, into the folder --out (with the
     /// scenario's link in scenario.txt)
     #[arg(long)]
@@ -127,9 +133,9 @@ pub struct RunArgs {
     #[arg(value_name = "SCENARIO", default_value = "", hide_default_value = true)]
     pub query: String,
     /// Write the first seed's recorded curves as CSV, as the page's CSV button does: per track the
-    /// raw loss f − f* (mean, min, max), the averaged iterate's f(W̄) − f* and ‖W̄ − w*‖; with
-    /// --every, the trajectory every K steps with ‖∇f‖² and the weights (on digits: one row per
-    /// epoch and track)
+    /// raw loss f − f* (mean, min, max), the averaged iterate's f(W̄) − f*, ‖W̄ − w*‖ and W̄ (up to
+    /// 8 weights); with --every, the trajectory every K steps with ‖∇f‖² and the weights (on
+    /// digits: one row per epoch and track). The first line, `# units: …`, names each column's unit
     #[arg(long, value_name = "FILE")]
     pub csv: Option<PathBuf>,
     /// Write the trajectory table instead: one CSV row every K steps, and the last step (not on

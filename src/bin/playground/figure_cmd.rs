@@ -14,6 +14,9 @@ use analog_playground::sim::Ensemble;
 pub fn figure(args: FigureArgs) -> Result<(), String> {
     let scenario = Scenario::parse(&args.query).map_err(|e| e.to_string())?;
     let theme = if args.dark { Theme::DARK } else { Theme::LIGHT };
+    if let Some(spec) = &args.multiples {
+        return figure_multiples(&scenario, spec, &args, &theme);
+    }
     let Some(panel) = args.panel.clone().filter(|_| !args.all) else { return figure_set(&scenario, &args, &theme) };
     let ext = args.out.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
     let png = match ext.as_deref() {
@@ -138,4 +141,46 @@ fn rasterise(svg: &str, scale: f64) -> Result<Vec<u8>, String> {
     let s = scale as f32;
     resvg::render(&tree, resvg::tiny_skia::Transform::from_scale(s, s), &mut pixmap.as_mut());
     pixmap.encode_png().map_err(|e| format!("cannot encode PNG: {e}"))
+}
+
+/// `--multiples KEY:V1,V2,…`: the scenario run to its end once per value, side by side in one
+/// figure (the page's `multiples=` view draws the same SVG).
+fn figure_multiples(base: &Scenario, spec: &str, args: &FigureArgs, theme: &Theme) -> Result<(), String> {
+    use analog_playground::figures::multiples::{accuracy_svg, landscape_svg, refusal, run_all, Multiples};
+    let m = Multiples::parse(spec).map_err(|e| e.replacen("multiples=", "--multiples ", 1))?;
+    let ext = args.out.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    let png = match ext.as_deref() {
+        Some("svg") => false,
+        Some("png") => true,
+        _ => return Err(format!("--out {}: expected a .svg or .png file name", args.out.display())),
+    };
+    if !png && args.scale != 1.0 {
+        return Err("--scale applies to PNG output (an SVG scales by itself)".into());
+    }
+    if args.step.is_some() {
+        return Err("--step does not apply to --multiples (every run goes to its end)".into());
+    }
+    if args.width.is_some() || args.height.is_some() {
+        return Err("--width and --height do not apply to --multiples (the figure is sized by its cells)".into());
+    }
+    if let Some(why) = refusal(base, true) {
+        return Err(why);
+    }
+    let (scenarios, _) = m.scenarios(base, false).map_err(|e| e.replacen("multiples=", "--multiples ", 1))?;
+    let svg = if base.problem.is_network() {
+        let summaries = scenarios
+            .into_iter()
+            .map(|s| {
+                let mut net = NetEnsemble::new(&s);
+                net.run_to_end();
+                (s, net.summary())
+            })
+            .collect::<Vec<_>>();
+        accuracy_svg(&m, base, &summaries, theme)?
+    } else {
+        let opts = PanelOptions { theme: *theme, log_x: args.logx, full_range: args.full_range };
+        landscape_svg(&m, base, &run_all(&scenarios), &opts)?
+    };
+    let bytes = if png { rasterise(&svg, args.scale)? } else { svg.into_bytes() };
+    std::fs::write(&args.out, bytes).map_err(|e| format!("--out {}: {e}", args.out.display()))
 }

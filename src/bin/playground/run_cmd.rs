@@ -58,8 +58,8 @@ fn run_digits(scenario: &Scenario, opts: &RunArgs) -> Result<(), String> {
     Ok(())
 }
 
-/// Steps the run to its end, writing one row of the trajectory table every `every` steps (and
-/// the last step).
+/// Steps the run to its end, writing the trajectory table's units line and header, then one row
+/// every `every` steps (and the last step).
 fn write_trajectory(sim: &mut Run, every: u64, out: &mut impl Write) -> std::io::Result<()> {
     let dim = sim.problem.dim();
     writeln!(out, "{}", table::trajectory_header(sim))?;
