@@ -296,3 +296,19 @@ fn multiples_draw_one_landscape_per_value_on_identical_noise_and_refuse_bad_inpu
         assert_eq!(o.status.code(), Some(2), "{extra:?}");
     }
 }
+
+#[test]
+fn a_diverged_run_still_draws_its_figure() {
+    // Analog SGD diverges at α = 0.5: its averaged path runs 10⁸⁶ px off the plot. Dashing it
+    // segment by segment never ended; the figure must come back (clipped) at once.
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let scenario = Scenario::parse("steps=5000&alpha=0.5").unwrap();
+        let mut ens = Ensemble::new(&scenario);
+        ens.step_n(5000);
+        let (w, h) = figure_size(PanelKind::Landscape, &scenario);
+        let _ = tx.send(panel_svg(PanelKind::Landscape, &ens, &PanelOptions::default(), w, h));
+    });
+    let svg = rx.recv_timeout(std::time::Duration::from_secs(60)).expect("the figure is drawn within a minute");
+    assert!(svg.unwrap().starts_with("<svg"));
+}
