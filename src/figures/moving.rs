@@ -4,13 +4,15 @@
 
 use super::landscape::contains;
 use super::line::Line1d;
-use super::panels::Band;
 use super::theme::{dash, marker, Marker};
 use super::{err, FigureError, Mapping, Theme};
 use crate::sim::algorithm::AlgorithmKind;
 use crate::sim::Run;
 use plotters::coord::Shift;
 use plotters::prelude::*;
+
+/// One pixel column of a track's curve: x pixel, band low, line, band high (data values).
+pub type Band = (f64, f64, f64, f64);
 
 fn to_px(p: (f64, f64)) -> (i32, i32) {
     (p.0.round() as i32, p.1.round() as i32)

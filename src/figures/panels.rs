@@ -218,8 +218,7 @@ pub fn curve_axes(s: &Scenario, run: &Run, curve: Curve, lines: Vec<TheoryLine>,
     }
 }
 
-/// One pixel column of a track's curve: x pixel, band low, line, band high (data values).
-pub type Band = (f64, f64, f64, f64);
+pub use super::moving::Band;
 
 /// Track `k`'s curve as pixel columns: one seed — the column mean inside its min–max envelope
 /// (spikes stay visible); several seeds — mean ± 1 std of the seeds' column means.

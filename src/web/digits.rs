@@ -2,8 +2,8 @@
 //! keeps the latest snapshot and redraws the accuracy, loss, saturation and prediction panels
 //! when a new one arrives. The main thread never trains, so frames keep coming.
 
-use super::app::Layer;
 use super::dom;
+use super::layer::Layer;
 use super::workers::{Incoming, Workers};
 use crate::figures::digits::{self as figs, track_label, GridImages};
 use crate::figures::{fmt_num, Theme};

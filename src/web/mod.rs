@@ -9,6 +9,7 @@ mod digits;
 mod dom;
 mod exports;
 mod host;
+mod layer;
 mod multiples;
 mod present;
 mod stats;

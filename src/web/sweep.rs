@@ -2,8 +2,8 @@
 //! worker never waits for the page's next frame to get work; every core busy, the live view
 //! keeps animating) and draws the three heatmaps as cells complete.
 
-use super::app::Layer;
 use super::dom;
+use super::layer::Layer;
 use super::workers::{Incoming, Workers};
 use crate::figures::heatmap::{draw_heatmap, sweep_heatmaps, Heatmap};
 use crate::figures::{fmt_num, Mapping, Theme};

@@ -1,8 +1,8 @@
 //! [`AnalogArray`]: the elements of a tile and how increments reach them, in the expected dynamic
 //! or pulse by pulse.
 
+use super::pulses::{closed_form_pulses, prefetch, PulseTable};
 use super::{Device, Element, Response, Shape, UpdateMode};
-use crate::sim::pulse_train::{closed_form_pulses, PulseTable};
 use crate::sim::rng::SimRng;
 use rand::Rng;
 use rand_distr::{Distribution, StandardNormal};
@@ -332,13 +332,13 @@ impl AnalogArray {
     }
 
     /// Hints the cache to fetch what a pulse at element `i` reads of its element (see
-    /// [`crate::sim::pulse_train`]'s firing loop).
+    /// the pulse trains' firing loop).
     #[inline(always)]
     pub fn prefetch(&self, i: usize) {
         if let Some(soft) = &self.soft {
-            crate::sim::pulse_train::prefetch(&soft[i]);
+            prefetch(&soft[i]);
         } else if let Some(elements) = &self.elements {
-            crate::sim::pulse_train::prefetch(&elements[i]);
+            prefetch(&elements[i]);
         }
     }
 

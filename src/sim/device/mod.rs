@@ -12,9 +12,10 @@
 
 mod array;
 
-pub use crate::sim::pulse_train::{closed_form_pulses, powi_exact};
+pub(crate) mod pulses;
 use crate::sim::rng::SimRng;
 pub use array::AnalogArray;
+pub use pulses::{closed_form_pulses, powi_exact};
 use rand_distr::{Distribution, StandardNormal};
 use serde::{Deserialize, Serialize};
 

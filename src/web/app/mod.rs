@@ -29,38 +29,7 @@ pub const RECENT: usize = 1000;
 /// Simulation budget per animation frame, in milliseconds.
 const FRAME_BUDGET_MS: f64 = 8.0;
 
-/// A canvas sized to its CSS box × devicePixelRatio.
-pub struct Layer {
-    pub canvas: HtmlCanvasElement,
-    pub ctx: CanvasRenderingContext2d,
-}
-
-impl Layer {
-    pub fn new(id: &str) -> Result<Layer, JsValue> {
-        let canvas: HtmlCanvasElement = by_id(id)?;
-        let ctx = canvas.get_context("2d")?.ok_or("no 2d context")?.dyn_into::<CanvasRenderingContext2d>()?;
-        Ok(Layer { canvas, ctx })
-    }
-    /// Resizes the backing store to the CSS size × DPR; true if it changed.
-    pub fn fit(&self, dpr: f64) -> bool {
-        let w = (self.canvas.client_width() as f64 * dpr).round().max(1.0) as u32;
-        let h = (self.canvas.client_height() as f64 * dpr).round().max(1.0) as u32;
-        if self.canvas.width() != w || self.canvas.height() != h {
-            self.canvas.set_width(w);
-            self.canvas.set_height(h);
-            true
-        } else {
-            false
-        }
-    }
-    fn size(&self) -> (f64, f64) {
-        (self.canvas.width() as f64, self.canvas.height() as f64)
-    }
-    pub(crate) fn clear(&self) {
-        let (w, h) = self.size();
-        self.ctx.clear_rect(0.0, 0.0, w, h);
-    }
-}
+pub use super::layer::Layer;
 
 /// What a static layer was last drawn from; redraw only when it changes.
 #[derive(Clone, Debug, PartialEq)]
