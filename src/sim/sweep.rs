@@ -83,7 +83,12 @@ impl Axis {
     /// The `i`-th value (integers rounded for integer keys).
     pub fn value(&self, i: usize) -> f64 {
         let t = if self.n == 1 { 0.0 } else { i as f64 / (self.n - 1) as f64 };
-        let v = if self.log { self.lo * (self.hi / self.lo).powf(t) } else { self.lo + (self.hi - self.lo) * t };
+        let mut v = if self.log { self.lo * (self.hi / self.lo).powf(t) } else { self.lo + (self.hi - self.lo) * t };
+        if !v.is_finite() {
+            // hi / lo overflowed (e.g. lo = 5e-324): interpolate the logarithms instead.
+            v = (self.lo.ln() + t * (self.hi.ln() - self.lo.ln())).exp();
+        }
+        let v = v.clamp(self.lo.min(self.hi), self.lo.max(self.hi));
         match spec(self.key).map(|k| k.kind) {
             Ok(Kind::Int { .. }) => v.round(),
             _ => v,
@@ -318,7 +323,15 @@ impl Sweep {
             }
         }
         let metric = Metric::of(base.problem);
-        Ok(Sweep { base, x, y, metric })
+        let sweep = Sweep { base, x, y, metric };
+        // Every cell must be a valid scenario (a cross-key rule can fail inside the ranges, e.g.
+        // batch above the training set, dim against the length of w0).
+        for j in 0..sweep.y.n {
+            for i in 0..sweep.x.n {
+                sweep.try_cell_scenario(i, j)?;
+            }
+        }
+        Ok(sweep)
     }
 
     /// The sweep measured by `metric` (refused when the problem does not measure it).
@@ -343,12 +356,27 @@ impl Sweep {
 
     /// The scenario of cell (i, j): the base with the two keys set, in canonical form.
     pub fn cell_scenario(&self, i: usize, j: usize) -> Scenario {
+        self.try_cell_scenario(i, j).expect("Sweep::new checked every cell")
+    }
+
+    fn try_cell_scenario(&self, i: usize, j: usize) -> Result<Scenario, String> {
         let mut s = self.base.clone();
         for (axis, idx) in [(&self.x, i), (&self.y, j)] {
-            let k = key(axis.key).expect("axis keys are known");
-            k.set_text(&mut s, &fmt_f64(axis.value(idx))).expect("axis values are in range");
+            let k = key(axis.key).ok_or_else(|| format!("sweep axis {}: unknown key", axis.key))?;
+            let v = axis.value(idx);
+            // Integer keys are written as integers (1000000, not 1e6).
+            let text = if matches!(k.kind, Kind::Int { .. }) { format!("{}", v as u64) } else { fmt_f64(v) };
+            k.set_text(&mut s, &text).map_err(|e| format!("sweep axis {}={text}: {e}", axis.key))?;
         }
-        Scenario::parse(&s.to_query()).expect("cell scenarios are valid")
+        Scenario::parse(&s.to_query()).map_err(|e| {
+            format!(
+                "sweep cell {}={}, {}={}: {e}",
+                self.x.key,
+                fmt_f64(self.x.value(i)),
+                self.y.key,
+                fmt_f64(self.y.value(j))
+            )
+        })
     }
 
     /// The metric of every cell.

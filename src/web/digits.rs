@@ -312,8 +312,9 @@ fn draw_panels(
 fn write_saturation_note(s: &crate::sim::network::NetSummary) {
     let tt = s.algorithms.iter().find(|a| a.algorithm.starts_with("tt"));
     let share = tt.and_then(|a| {
-        let total = a.saturation_histogram.iter().sum::<u64>();
-        (total > 0).then(|| *a.saturation_histogram.last().unwrap_or(&0) as f64 / total as f64)
+        // In f64: a corrupt worker message must not overflow the sum.
+        let total: f64 = a.saturation_histogram.iter().map(|&c| c as f64).sum();
+        (total > 0.0).then(|| *a.saturation_histogram.last().unwrap_or(&0) as f64 / total)
     });
     match share.filter(|v| *v >= 0.5) {
         Some(v) => {

@@ -13,6 +13,7 @@ use analog_playground::sim::Ensemble;
 
 pub fn figure(args: FigureArgs) -> Result<(), String> {
     let scenario = Scenario::parse(&args.query).map_err(|e| e.to_string())?;
+    analog_playground::sim::network::mnist::ready(&scenario).map_err(|e| e.to_string())?;
     let theme = if args.dark { Theme::DARK } else { Theme::LIGHT };
     if let Some(spec) = &args.multiples {
         return figure_multiples(&scenario, spec, &args, &theme);

@@ -9,6 +9,7 @@ use std::io::Write;
 
 pub fn run(opts: RunArgs) -> Result<(), String> {
     let scenario = Scenario::parse(&opts.query).map_err(|e| e.to_string())?;
+    analog_playground::sim::network::mnist::ready(&scenario).map_err(|e| e.to_string())?;
     if scenario.problem.is_network() {
         return run_digits(&scenario, &opts);
     }

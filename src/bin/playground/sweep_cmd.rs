@@ -9,6 +9,7 @@ use std::path::Path;
 
 pub fn sweep(args: SweepArgs) -> Result<(), String> {
     let base = Scenario::parse(&args.query).map_err(|e| e.to_string())?;
+    analog_playground::sim::network::mnist::ready(&base).map_err(|e| e.to_string())?;
     let problem = base.problem;
     let mut sweep = Sweep::new(base, args.x, args.y)?;
     if let Some(name) = &args.metric {

@@ -16,13 +16,14 @@ mod device;
 use crate::sim::algorithm::AlgorithmKind;
 use crate::sim::problem::Problem;
 use crate::sim::run::problem_of;
-use crate::sim::scenario::{split_query, ProblemKind, PulseMode, Scenario};
+use crate::sim::scenario::{split_query, MnistData, ProblemKind, PulseMode, Scenario};
 use device::{device_map, py};
 
 const CONFIGS_PY: &str = include_str!("configs.py");
 const LSQ_PY: &str = include_str!("lsq.py");
 const DIGITS_PY: &str = include_str!("digits.py");
 const MNIST_PY: &str = include_str!("mnist.py");
+const MNIST_FULL_PY: &str = include_str!("mnist_full.py");
 const NETWORK_PY: &str = include_str!("network.py");
 
 /// The share of steps the `lsq` tail loss averages over (as `Run::new`).
@@ -84,7 +85,7 @@ pub fn script(scenario: &Scenario) -> Result<AihwkitScript, String> {
     match s.problem {
         ProblemKind::Lsq => text.push_str(LSQ_PY),
         ProblemKind::Mnist => {
-            text.push_str(MNIST_PY);
+            text.push_str(if s.data == MnistData::Full { MNIST_FULL_PY } else { MNIST_PY });
             text.push_str(NETWORK_PY);
         }
         _ => {
@@ -110,6 +111,10 @@ fn where_key_goes(s: &Scenario, key: &str, pulsed: bool, skip_tt: bool) -> Resul
     Ok(match key {
         "v" => "SCENARIO (vocabulary version)",
         "problem" => "train(): the training loop",
+        "data" if s.data == MnistData::Full => {
+            "mnist_split(): the standard 60,000/10,000 split from data/mnist-full/ (the IDX files torchvision reads)"
+        }
+        "data" => "mnist_split(): the 10k digits of data/mnist/mnist10k.bin.gz, split as ours",
         "algos" if skip_tt => {
             return Err("tt is left out: Tiki-Taka on the ideal device has no aihwkit tile".into());
         }

@@ -443,7 +443,8 @@ pub fn draw_saturation<DB: DrawingBackend>(
     let (w, h) = area.dim_in_pixel();
     let (rows, cols) = grid_shape(panels.len(), w as f64, h as f64);
     let shares_of = |p: &SaturationPanel| -> Vec<f64> {
-        let total = p.counts.iter().sum::<u64>().max(1) as f64;
+        // In f64: counts from a worker message must not overflow the sum.
+        let total = p.counts.iter().map(|&c| c as f64).sum::<f64>().max(1.0);
         p.counts.iter().map(|c| 100.0 * *c as f64 / total).collect()
     };
     // One y scale for every panel, so their bars compare at a glance.

@@ -3,7 +3,11 @@
 //! * `digits` — the 8×8 handwritten digits (scikit-learn's `digits.csv.gz`, vendored in
 //!   `data/digits/` with its licence), embedded in the binary and the wasm module;
 //! * `mnist` — 10,000 real 28×28 MNIST digits (`data/mnist/`, see [`super::mnist`]), embedded in
-//!   the native binary only; the web page fetches the file and installs it when it is chosen.
+//!   the native binary only; the web page fetches the file and installs it when it is chosen;
+//! * `mnist` with `data=full` — the standard MNIST split, 60,000 training and 10,000 test images,
+//!   read from the four original IDX files in `data/mnist-full/` (fetched by `./scripts/setup.sh`,
+//!   never committed; see [`super::mnist::idx`]), native only. Its images stay `u8` in memory
+//!   (47 MB); [`Split::image_into`] converts one image at a time.
 //!
 //! Files are parsed once and checked strictly: a damaged file is an error with a message, never a
 //! panic or a silently partial data set.
@@ -25,13 +29,16 @@ pub const TEST_EVERY: usize = 5;
 
 static EMBEDDED: &[u8] = include_bytes!("../../../data/digits/digits.csv.gz");
 
-/// Which image data set a network problem trains on.
+/// Which image data set a network problem trains on; `Dataset::get` loads it (defined with the
+/// loaders, in `mnist`, so this module depends on none of them).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Dataset {
     /// scikit-learn's 8×8 digits: 1437 training, 360 test images.
     Digits,
     /// 10,000 real MNIST digits, 28×28: 8000 training, 2000 test images.
     Mnist,
+    /// The standard MNIST split, 28×28: 60,000 training, 10,000 test images (`data=full`).
+    MnistFull,
 }
 
 impl Dataset {
@@ -39,7 +46,7 @@ impl Dataset {
     pub fn side(self) -> usize {
         match self {
             Dataset::Digits => 8,
-            Dataset::Mnist => 28,
+            Dataset::Mnist | Dataset::MnistFull => 28,
         }
     }
     /// Pixels per image (the network's input width).
@@ -50,29 +57,25 @@ impl Dataset {
     pub fn max_level(self) -> u8 {
         match self {
             Dataset::Digits => MAX_LEVEL,
-            Dataset::Mnist => 255,
-        }
-    }
-    /// The data set, parsed on first use. Natively both are embedded; in the browser MNIST is
-    /// an error until the page has fetched and installed it ([`super::mnist::install`]).
-    pub fn get(self) -> Result<&'static Digits, DataError> {
-        match self {
-            Dataset::Digits => Ok(Digits::embedded()),
-            Dataset::Mnist => super::mnist::get(),
+            Dataset::Mnist | Dataset::MnistFull => 255,
         }
     }
 }
 
-/// A labelled image set, inputs already scaled to [0, 1].
+/// A labelled image set: grey levels, and (the small embedded sets) inputs scaled to [0, 1].
 #[derive(Clone, Debug)]
 pub struct Split {
-    /// Row-major, `pixels` values per image.
+    /// Row-major, `pixels` values per image, level / `max_level`. Filled for the digits and
+    /// MNIST-10k only; **empty for full MNIST**, whose images stay `u8`: read any set through
+    /// [`Split::image_into`].
     pub inputs: Vec<f64>,
     pub labels: Vec<u8>,
-    /// The raw grey levels (for drawing the images).
+    /// The raw grey levels, row-major (the network's inputs are level / `max_level`).
     pub levels: Vec<u8>,
     /// Pixels per image.
     pub pixels: usize,
+    /// The largest grey level (16 for the 8×8 digits, 255 for MNIST).
+    pub max_level: u8,
 }
 
 impl Split {
@@ -82,9 +85,19 @@ impl Split {
     pub fn is_empty(&self) -> bool {
         self.labels.is_empty()
     }
-    /// Image `n`'s inputs.
+    /// Image `n`'s inputs, stored as `f64` (the digits and MNIST-10k only; panics on full MNIST,
+    /// which keeps no `f64` copy: use [`Split::image_into`]).
     pub fn image(&self, n: usize) -> &[f64] {
         &self.inputs[n * self.pixels..(n + 1) * self.pixels]
+    }
+    /// Writes image `n`'s inputs, level / `max_level` (bit for bit the values of
+    /// [`Split::image`]), into `out` (`pixels` long). Works on every set.
+    pub fn image_into(&self, n: usize, out: &mut [f64]) {
+        assert_eq!(out.len(), self.pixels, "image_into: the output holds one image");
+        let max = f64::from(self.max_level);
+        for (x, &v) in out.iter_mut().zip(self.image_levels(n)) {
+            *x = f64::from(v) / max;
+        }
     }
     /// Image `n`'s grey levels.
     pub fn image_levels(&self, n: usize) -> &[u8] {
@@ -134,7 +147,13 @@ impl Digits {
 
     /// Parses the CSV text; every row must have 64 levels in 0…16 and a label in 0…9.
     pub fn from_csv(text: &str) -> Result<Digits, DataError> {
-        let empty = || Split { inputs: Vec::new(), labels: Vec::new(), levels: Vec::new(), pixels: PIXELS };
+        let empty = || Split {
+            inputs: Vec::new(),
+            labels: Vec::new(),
+            levels: Vec::new(),
+            pixels: PIXELS,
+            max_level: MAX_LEVEL,
+        };
         let (mut train, mut test) = (empty(), empty());
         let mut rows = 0;
         for (r, line) in text.lines().enumerate() {
@@ -184,6 +203,12 @@ mod tests {
         // The first row of the file (a 0) is the first test image.
         assert_eq!(d.test.labels[0], 0);
         assert_eq!(&d.test.levels[..8], &[0, 0, 5, 13, 9, 1, 0, 0]);
+        // The per-image conversion gives the stored inputs bit for bit.
+        let mut x = vec![f64::NAN; PIXELS];
+        for n in [0, 7, d.train.len() - 1] {
+            d.train.image_into(n, &mut x);
+            assert_eq!(x.as_slice(), d.train.image(n));
+        }
     }
 
     #[test]

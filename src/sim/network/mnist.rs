@@ -8,8 +8,14 @@
 //! Split (fixed, seed-free): image r of the file (classes stored in contiguous blocks) is a test
 //! image when r mod 5 = 4, giving exactly [`TRAIN`] training and [`TEST`] test images with every
 //! class at 20 % (±1 image) in the test set.
+//!
+//! `data=full` trains on the standard split instead (60,000 / 10,000 images from the original IDX
+//! files, fetched by `./scripts/setup.sh`): [`idx`].
+
+pub mod idx;
 
 use super::data::{DataError, Dataset, Digits, Split};
+use crate::sim::scenario::{MnistData, ProblemKind, Scenario};
 use std::io::Read;
 use std::sync::OnceLock;
 
@@ -54,6 +60,31 @@ pub fn get() -> Result<&'static Digits, DataError> {
             .get()
             .ok_or_else(|| error(format!("not loaded yet ({FILE_NAME} is fetched when problem=mnist is chosen)")))
     }
+}
+
+impl Dataset {
+    /// The data set, parsed on first use. Natively the digits and MNIST-10k are embedded; in the
+    /// browser MNIST is an error until the page has fetched and installed it ([`install`]). Full
+    /// MNIST is read from `data/mnist-full/` ([`idx::get`]: an error naming `./scripts/setup.sh`
+    /// when it has not been fetched; always an error in the browser). Defined here, with the
+    /// loaders, so that `data` depends on none of them.
+    pub fn get(self) -> Result<&'static Digits, DataError> {
+        match self {
+            Dataset::Digits => Ok(Digits::embedded()),
+            Dataset::Mnist => get(),
+            Dataset::MnistFull => idx::get(),
+        }
+    }
+}
+
+/// Loads the data scenario `s` trains on if it is full MNIST, so a caller (the command line) can
+/// refuse the scenario with the loader's one-line message (`data=full` not fetched: it names
+/// `./scripts/setup.sh`) before it starts training. Every other scenario is `Ok` at once.
+pub fn ready(s: &Scenario) -> Result<(), DataError> {
+    if s.problem == ProblemKind::Mnist && s.data == MnistData::Full {
+        idx::get()?;
+    }
+    Ok(())
 }
 
 /// Whether the set is ready (always natively).
@@ -116,6 +147,7 @@ pub fn parse(gz: &[u8]) -> Result<Digits, DataError> {
         labels: Vec::with_capacity(n),
         levels: Vec::with_capacity(n * PIXELS),
         pixels: PIXELS,
+        max_level: 255,
     };
     let (mut train, mut test) = (empty(TRAIN), empty(TEST));
     for (r, (&label, image)) in labels.iter().zip(levels.chunks_exact(PIXELS)).enumerate() {
@@ -157,6 +189,12 @@ mod tests {
         let ink = d.train.levels.iter().filter(|&&v| v > 0).count() as f64 / d.train.levels.len() as f64;
         assert!((0.1..0.3).contains(&ink), "{ink}");
         assert!(d.train.levels.contains(&255));
+        // The per-image conversion (full MNIST's only form) gives the stored inputs bit for bit.
+        let mut x = vec![f64::NAN; PIXELS];
+        for n in [0, 1234, TEST - 1] {
+            d.test.image_into(n, &mut x);
+            assert_eq!(x.as_slice(), d.test.image(n));
+        }
     }
 
     #[test]

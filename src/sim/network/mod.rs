@@ -151,6 +151,9 @@ pub struct NetRun {
 /// The data set a network scenario trains on.
 pub fn dataset_of(s: &Scenario) -> Dataset {
     match s.problem {
+        crate::sim::scenario::ProblemKind::Mnist if s.data == crate::sim::scenario::MnistData::Full => {
+            Dataset::MnistFull
+        }
         crate::sim::scenario::ProblemKind::Mnist => Dataset::Mnist,
         _ => Dataset::Digits,
     }
@@ -189,8 +192,9 @@ impl NetRun {
 
     /// A fresh run whose initial weights, sample order and read noise come from `seed`.
     ///
-    /// Panics if the scenario's data set is not available: only in the browser, where the page
-    /// installs MNIST before it starts a run ([`mnist::install`]).
+    /// Panics if the scenario's data set is not available: in the browser, where the page
+    /// installs MNIST before it starts a run ([`mnist::install`]), and for full MNIST that has not
+    /// been fetched, which the command line refuses first ([`mnist::ready`]).
     pub fn with_seed(scenario: &Scenario, seed: u64) -> NetRun {
         let data = dataset_of(scenario).get().unwrap_or_else(|e| panic!("{e}"));
         let device = device_of(scenario);

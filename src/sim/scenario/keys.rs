@@ -1,6 +1,8 @@
 //! The vocabulary table: every key, its default, range, applicability and help, in canonical order.
 
-use super::{DeviceKind, Key, Kind, ProblemKind, PulseMode, PulseNoise, Scenario, UpdateForm, Value, VERSION};
+use super::{
+    DeviceKind, Key, Kind, MnistData, ProblemKind, PulseMode, PulseNoise, Scenario, UpdateForm, Value, VERSION,
+};
 use crate::sim::algorithm::AlgorithmKind;
 
 fn always(_: &Scenario) -> bool {
@@ -20,6 +22,9 @@ fn on_stepped(s: &Scenario) -> bool {
 }
 fn on_digits(s: &Scenario) -> bool {
     s.problem.is_network()
+}
+fn on_mnist(s: &Scenario) -> bool {
+    s.problem == ProblemKind::Mnist
 }
 fn on_lsq_or_digits(s: &Scenario) -> bool {
     s.problem == ProblemKind::Lsq || s.problem.is_network()
@@ -182,7 +187,7 @@ pub const MAX_LAYERS: usize = 8;
 use ProblemKind::{Digits as DIGITS, LowerBound as LB, Lsq as LSQ, Mnist as MNIST};
 
 /// The vocabulary: every key, in canonical order (`problem` first: other defaults depend on it).
-pub static KEYS: [Key; 62] = [
+pub static KEYS: [Key; 63] = [
     key!(
         "problem",
         "problem",
@@ -198,7 +203,24 @@ pub static KEYS: [Key; 62] = [
                 }
             }
         ),
-        "training problem: 2-D (or n-D) quadratic, the paper's least squares, the Theorem 3 lower-bound instance, a network on the 8×8 handwritten digits, or the paper's network on 10,000 real MNIST digits"
+        "training problem: 2-D (or n-D) quadratic, the paper's least squares, the Theorem 3 lower-bound instance, a network on the 8×8 handwritten digits, or the paper's network on real MNIST digits (10,000, or the full set with data=full)"
+    ),
+    key!(
+        "data",
+        "data set",
+        Kind::Choice(&["10k", "full"]),
+        "10k",
+        &[],
+        on_mnist,
+        (
+            |s: &Scenario| Value::Choice(s.data.key().into()),
+            |s: &mut Scenario, v: Value| if let Value::Choice(c) = v {
+                if let Some(d) = MnistData::from_key(&c) {
+                    s.data = d
+                }
+            }
+        ),
+        "mnist: which digits — 10k: the 10,000 vendored with the playground (8000 training / 2000 test); full: the standard split, 60,000 training / 10,000 test (LeCun & Cortes, CC BY-SA 3.0), command line only, after ./scripts/setup.sh has fetched it into data/mnist-full/ (aihwkit export: the same IDX files)"
     ),
     key!(
         "algos",
@@ -368,7 +390,7 @@ pub static KEYS: [Key; 62] = [
         &[(MNIST, "40")],
         on_digits,
         int_key!(epochs),
-        "digits, mnist: passes over the training images (1437 digits, 8000 MNIST)"
+        "digits, mnist: passes over the training images (1437 digits, 8000 MNIST, 60,000 with data=full)"
     ),
     key!(
         "lr_step",

@@ -15,11 +15,13 @@
 mod consistency;
 mod inapplicable;
 mod keys;
+mod mnist_data;
 mod preset;
 mod text;
 
 pub use inapplicable::{inapplicable, why_not_applies, Inapplicable};
 pub use keys::{key, KEYS, MAX_LAYERS, MAX_QUADRATIC_DIM, MAX_SEED};
+pub use mnist_data::MnistData;
 pub use preset::PAPER_FCN;
 pub use text::{fmt_f64, percent_decode, split_query};
 
@@ -39,7 +41,8 @@ pub enum ProblemKind {
     LowerBound,
     /// A network on the 8×8 handwritten digits.
     Digits,
-    /// The paper's network on 10,000 real 28×28 MNIST digits.
+    /// The paper's network on real 28×28 MNIST digits: 10,000 of them, or the standard split of
+    /// 70,000 with `data=full` ([`MnistData`]).
     Mnist,
 }
 
@@ -177,6 +180,8 @@ impl PulseNoise {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Scenario {
     pub problem: ProblemKind,
+    /// `mnist`: the 10k digits or the full standard split.
+    pub data: MnistData,
     pub algos: Vec<AlgorithmKind>,
     pub device: DeviceKind,
     /// τ, device dynamic range / asymmetry.
@@ -373,6 +378,7 @@ impl Scenario {
     pub fn defaults(problem: ProblemKind) -> Self {
         let mut s = Scenario {
             problem,
+            data: MnistData::TenK,
             algos: vec![],
             device: DeviceKind::Ald,
             tau: 0.0,
@@ -546,6 +552,8 @@ impl Scenario {
             }
         }
         s.check_consistency(lenient, &mut notices)?;
+        #[cfg(target_arch = "wasm32")]
+        s.without_full_mnist(lenient, &mut notices)?;
         Ok((s, notices))
     }
 

@@ -41,10 +41,17 @@ impl Key {
                 let x: u64 = match text.trim().parse::<u64>() {
                     Ok(x) => x,
                     Err(_) => {
-                        // A negative or huge integer is out of range; anything else is malformed.
+                        // An integer written as a float (1e3, 100.0, -0) is that integer; a
+                        // negative or huge one is out of range; anything else is malformed.
                         return match text.trim().parse::<f64>() {
                             Ok(f) if f.is_finite() && f.fract() == 0.0 => {
-                                range_err(Value::Int(if f < min as f64 { min } else { max }))
+                                if f < min as f64 {
+                                    range_err(Value::Int(min))
+                                } else if f > max as f64 {
+                                    range_err(Value::Int(max))
+                                } else {
+                                    Ok(Value::Int(f as u64))
+                                }
                             }
                             _ => Err((format!("not an integer (allowed: {})", self.allowed()), None)),
                         };
@@ -148,7 +155,7 @@ pub fn percent_decode(s: &str) -> String {
     while i < bytes.len() {
         match bytes[i] {
             b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => {
+            b'%' if i + 2 < bytes.len() && bytes[i + 1].is_ascii_hexdigit() && bytes[i + 2].is_ascii_hexdigit() => {
                 match u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"), 16) {
                     Ok(b) => {
                         out.push(b);

@@ -177,7 +177,7 @@ impl Net {
             let last = self.layers.len() - 1;
             for (n, &s) in batch.iter().enumerate() {
                 let ins = self.layers[0].inputs;
-                acts[0][n * ins..(n + 1) * ins].copy_from_slice(data.image(s));
+                data.image_into(s, &mut acts[0][n * ins..(n + 1) * ins]);
                 forward_sample::<WIDE>(&self.layers, wbar, n, acts, logits, &mut noise, terms, &mut io);
                 let label = data.labels[s] as usize;
                 loss_sum -= logits[label];
@@ -295,7 +295,7 @@ impl Net {
         predictions.clear();
         let (mut loss, mut right) = (0.0, 0usize);
         for n in 0..data.len() {
-            acts[0].copy_from_slice(data.image(n));
+            data.image_into(n, &mut acts[0]);
             forward_sample::<WIDE>(&self.layers, wbar, 0, acts, logits, &mut noise, terms, &mut io);
             let label = data.labels[n] as usize;
             loss -= logits[label];

@@ -271,7 +271,7 @@ impl Net {
             let rng = &mut self.read_rng;
             for (n, &s) in batch.iter().enumerate() {
                 let ins0 = self.layers[0].inputs;
-                acts[0][n * ins0..(n + 1) * ins0].copy_from_slice(data.image(s));
+                data.image_into(s, &mut acts[0][n * ins0..(n + 1) * ins0]);
                 for l in 0..=last {
                     let layer = &self.layers[l];
                     let (ins, outs) = (layer.inputs, layer.outputs);
@@ -552,7 +552,8 @@ impl Net {
         let (mut loss, mut right) = (0.0, 0usize);
         for n in 0..data.len() {
             x.clear();
-            x.extend_from_slice(data.image(n));
+            x.resize(data.pixels, 0.0);
+            data.image_into(n, x);
             for l in 0..=last {
                 let layer = &self.layers[l];
                 let w: &[f64] = if use_wbar { &wbar[l] } else { &layer.w };
