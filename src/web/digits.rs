@@ -33,7 +33,7 @@ pub struct DigitsView {
     scenario: Option<Scenario>,
     layers: Vec<Layer>,
     dirty: bool,
-    drawn_for: Option<(Vec<(u32, u32)>, bool)>,
+    drawn_for: Option<(Vec<(u32, u32)>, bool, u64)>,
     /// When the current run started (ms), for the "done in … s" status.
     started: f64,
 }
@@ -172,8 +172,9 @@ impl DigitsView {
         self.dirty = true;
     }
 
-    /// Redraws the panels if a snapshot arrived or the canvases changed size or theme.
-    pub fn draw(&mut self, theme: &Theme, dpr: f64) {
+    /// Redraws the panels if a snapshot arrived or the canvases changed size or theme; `zoom`
+    /// draws the accuracy chart's text and lines larger (the lecture mode on a projector).
+    pub fn draw(&mut self, theme: &Theme, dpr: f64, zoom: f64) {
         if !self.active {
             return;
         }
@@ -182,7 +183,7 @@ impl DigitsView {
             resized |= l.fit(dpr);
         }
         let sizes: Vec<(u32, u32)> = self.layers.iter().map(|l| (l.canvas.width(), l.canvas.height())).collect();
-        let key = (sizes, theme.dark);
+        let key = (sizes, theme.dark, zoom.to_bits());
         if !self.dirty && !resized && self.drawn_for.as_ref() == Some(&key) {
             return;
         }
@@ -197,7 +198,10 @@ impl DigitsView {
             }
             return;
         };
-        if let Err(e) = draw_panels(&self.layers, snap, self.grid.as_ref(), scenario, theme, dpr) {
+        // Zoom follows the chart's size, as on the landscape: none on a phone-sized chart.
+        let css_width = self.layers.first().map_or(0.0, |l| l.canvas.width() as f64 / dpr);
+        let scale = dpr * (css_width / 350.0).clamp(1.0, zoom.max(1.0));
+        if let Err(e) = draw_panels(&self.layers, snap, self.grid.as_ref(), scenario, theme, dpr, scale) {
             dom::console_warn(&format!("digits panels: {e}"));
         }
     }
@@ -281,6 +285,7 @@ fn draw_panels(
     scenario: &Scenario,
     theme: &Theme,
     dpr: f64,
+    accuracy_scale: f64,
 ) -> Result<(), String> {
     let area = |k: usize| {
         CanvasBackend::with_canvas_object(layers[k].canvas.clone())
@@ -288,7 +293,7 @@ fn draw_panels(
             .ok_or_else(|| format!("no canvas backend for #{}", CANVASES[k]))
     };
     let s = &snap.summary;
-    figs::draw_accuracy(&area(0)?, &figs::accuracy_series(s), scenario.epochs, theme, dpr)?;
+    figs::draw_accuracy(&area(0)?, &figs::accuracy_series(s), scenario.epochs, theme, accuracy_scale)?;
     figs::draw_train_loss(&area(1)?, &figs::loss_series(s), scenario.epochs, theme, dpr)?;
     figs::draw_saturation(&area(2)?, &figs::saturation_panels(s), theme, dpr)?;
     write_saturation_note(s);

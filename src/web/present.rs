@@ -150,6 +150,8 @@ fn show(app: &Shared, index: usize) {
             load_scene(app, s.query);
         }
     }
+    // The tour scrolls its box into view; a lecture's slide starts at the top.
+    dom::window().scroll_to_with_x_and_y(0.0, 0.0);
     let question = slide.question();
     {
         let mut a = app.borrow_mut();
@@ -166,7 +168,15 @@ fn show(app: &Shared, index: usize) {
     dom::set_text("present-question", question.unwrap_or(""));
     dom::set_hidden("present-question", question.is_none());
     dom::set_hidden("present-answer", true);
-    dom::set_text("present-count", &format!("{} / {} · {}", index + 1, list.len(), slide.title()));
+    if let Ok(count) = by_id::<HtmlElement>("present-count") {
+        // The title folds away on a phone (CSS); the count stays.
+        count.set_inner_html(&format!(
+            "{} / {}<span class=\"present-title\"> · {}</span>",
+            index + 1,
+            list.len(),
+            super::caption::escape(slide.title())
+        ));
+    }
     set_disabled("present-back", index == 0);
     set_disabled("present-next", index + 1 == list.len());
 }

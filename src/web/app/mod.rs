@@ -337,7 +337,7 @@ impl App {
                 self.set_playing(false);
             }
             self.sweep.work(&mut self.workers);
-            self.digits.draw(&self.theme, self.dpr);
+            self.digits.draw(&self.theme, self.dpr, self.zoom);
             if now - self.last_readout > 100.0 {
                 self.last_readout = now;
                 self.write_caption_values();
