@@ -16,6 +16,9 @@ use wasm_bindgen::JsValue;
 /// Canvas ids of the digits panels.
 const CANVASES: [&str; 4] = ["digits-accuracy", "digits-loss", "digits-hist", "digits-grid"];
 
+/// What the panels were last drawn for: canvas sizes, dark theme, zoom (bits).
+type DrawnFor = (Vec<(u32, u32)>, bool, u64);
+
 pub struct DigitsView {
     /// Identifies the current training run; older snapshots are ignored.
     pub token: u32,
@@ -33,7 +36,7 @@ pub struct DigitsView {
     scenario: Option<Scenario>,
     layers: Vec<Layer>,
     dirty: bool,
-    drawn_for: Option<(Vec<(u32, u32)>, bool, u64)>,
+    drawn_for: Option<DrawnFor>,
     /// When the current run started (ms), for the "done in … s" status.
     started: f64,
 }
