@@ -1,6 +1,8 @@
 // Shared set-up for the end-to-end tests: serve dist/ on 127.0.0.1 and drive Debian's Chromium.
 import { createServer } from 'node:http';
 import { readFile, mkdir } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { extname, join, normalize } from 'node:path';
 import { chromium } from 'playwright-core';
 
@@ -67,4 +69,19 @@ export async function screenshot(page, name) {
 
 export async function stats(page) {
   return JSON.parse(await page.evaluate(() => window.wasmBindings.playground_stats()));
+}
+
+const ROOT = new URL('../', import.meta.url).pathname;
+
+/** The native CLI: `cargo test` builds it in target/debug (CI runs that first); else build it. */
+export function cli() {
+  for (const p of ['target/debug/playground', 'target/release/playground']) if (existsSync(join(ROOT, p))) return join(ROOT, p);
+  execFileSync('cargo', ['build', '--quiet', '--bin', 'playground'], { cwd: ROOT, stdio: 'inherit' });
+  return join(ROOT, 'target/debug/playground');
+}
+
+/** Clicks a button and returns the downloaded file's name and bytes. */
+export async function download(page, selector) {
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
+  return { name: dl.suggestedFilename(), bytes: readFileSync(await dl.path()) };
 }

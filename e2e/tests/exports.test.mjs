@@ -3,31 +3,16 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, mkdtempSync } from 'node:fs';
+import { readFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serveDist, launch, open, stats } from '../helpers.mjs';
+import { serveDist, launch, open, stats, cli, download } from '../helpers.mjs';
 
 let server, browser;
 before(async () => { server = await serveDist(); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.close(); });
 
 const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
-const ROOT = new URL('../../', import.meta.url).pathname;
-
-/** The native CLI: `cargo test` builds it in target/debug (CI runs that first); else build it. */
-function cli() {
-  for (const p of ['target/debug/playground', 'target/release/playground']) if (existsSync(join(ROOT, p))) return join(ROOT, p);
-  execFileSync('cargo', ['build', '--quiet', '--bin', 'playground'], { cwd: ROOT, stdio: 'inherit' });
-  return join(ROOT, 'target/debug/playground');
-}
-
-/** Clicks an export button and returns the downloaded file's name and bytes. */
-async function download(page, selector) {
-  const [dl] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
-  return { name: dl.suggestedFilename(), bytes: readFileSync(await dl.path()) };
-}
-
 test('each panel\'s SVG from the page equals `playground figure` at the same step; PNGs are images', async () => {
   const { page, errors, context } = await open(browser, server.url, '?steps=3000&autoplay=0', { acceptDownloads: true });
   for (let i = 0; i < 10; i++) await page.click('#step100');

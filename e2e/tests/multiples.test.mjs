@@ -4,29 +4,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, mkdtempSync } from 'node:fs';
+import { readFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serveDist, launch, open, screenshot } from '../helpers.mjs';
+import { serveDist, launch, open, screenshot, cli, download } from '../helpers.mjs';
 
 let server, browser;
 before(async () => { server = await serveDist(); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.close(); });
-
-const ROOT = new URL('../../', import.meta.url).pathname;
-
-/** The native CLI: `cargo test` builds it in target/debug (CI runs that first); else build it. */
-function cli() {
-  for (const p of ['target/debug/playground', 'target/release/playground']) if (existsSync(join(ROOT, p))) return join(ROOT, p);
-  execFileSync('cargo', ['build', '--quiet', '--bin', 'playground'], { cwd: ROOT, stdio: 'inherit' });
-  return join(ROOT, 'target/debug/playground');
-}
-
-/** Clicks a button and returns the downloaded file's name and bytes. */
-async function download(page, selector) {
-  const [dl] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
-  return { name: dl.suggestedFilename(), bytes: readFileSync(await dl.path()) };
-}
 
 /** Waits until the section has computed its figure or its note. */
 const settled = (page) => page.waitForSelector('#multiples[data-state="ready"], #multiples[data-state="note"]', { timeout: 20000 });

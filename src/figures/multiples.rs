@@ -4,7 +4,7 @@
 //! `playground figure --multiples` draw it with [`landscape_svg`], so their SVGs are equal.
 
 use super::digits::{accuracy_series, draw_accuracy};
-use super::legend::{draw_legend, draw_title, legend_height, title_height, title_lines, Entry};
+use super::legend::{legend_height, title_height, title_lines, Entry};
 use super::panels::{
     action_view, follow_averages, full_view, landscape_spec, panel_legend, render_panel, svg_document, PanelKind,
     PanelOptions,
@@ -184,27 +184,22 @@ fn draw_grid<DB: DrawingBackend>(
     cols: usize,
     mut draw: impl FnMut(usize, &DrawingArea<DB, Shift>) -> Result<(), FigureError>,
 ) -> Result<(), FigureError> {
-    let (w, h) = root.dim_in_pixel();
-    super::clear(root, theme)?;
-    let lines = title_lines(title, w as f64);
-    let top = title_height(lines.len()).round() as u32;
-    let bottom = legend_height(legend, w as f64).round() as u32;
-    let (head, rest) = root.split_vertically(top);
-    let (grid, foot) = rest.split_vertically(h.saturating_sub(top + bottom));
-    draw_title(&head, &lines, theme)?;
-    let cols = cols.clamp(1, labels.len().max(1));
-    let rows = labels.len().div_ceil(cols);
-    let cells = grid.split_evenly((rows, cols));
-    for (i, (cell, label)) in cells.iter().zip(labels).enumerate() {
-        let (cw, _) = cell.dim_in_pixel();
-        let (strip, chart) = cell.split_vertically(HEADING);
-        let style = font(14.0, 1.0, theme.fg).pos(text::Pos::new(text::HPos::Center, text::VPos::Center));
-        strip
-            .draw(&Text::new(label.clone(), ((cw / 2) as i32, (HEADING / 2) as i32), style))
-            .map_err(|e| format!("{e:?}"))?;
-        draw(i, &chart)?;
-    }
-    draw_legend(&foot, legend, theme)
+    // The title strip and the legend as every figure has them; the cells share the middle.
+    super::panels::framed(root, title, legend, theme, |grid| {
+        let cols = cols.clamp(1, labels.len().max(1));
+        let rows = labels.len().div_ceil(cols);
+        let cells = grid.split_evenly((rows, cols));
+        for (i, (cell, label)) in cells.iter().zip(labels).enumerate() {
+            let (cw, _) = cell.dim_in_pixel();
+            let (strip, chart) = cell.split_vertically(HEADING);
+            let style = font(14.0, 1.0, theme.fg).pos(text::Pos::new(text::HPos::Center, text::VPos::Center));
+            strip
+                .draw(&Text::new(label.clone(), ((cw / 2) as i32, (HEADING / 2) as i32), style))
+                .map_err(|e| format!("{e:?}"))?;
+            draw(i, &chart)?;
+        }
+        Ok(())
+    })
 }
 
 /// The figure's size for `n` cells of `cell_height` pixels (heading included) in `cols` columns,

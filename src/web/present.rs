@@ -140,8 +140,8 @@ fn step_by(app: &Shared, delta: i64) {
 /// caption, and its question if it asks one.
 fn show(app: &Shared, index: usize) {
     let list = slides(&app.borrow());
-    let Some(slide) = list.get(index.min(list.len().saturating_sub(1))) else { return };
-    let index = index.min(list.len() - 1);
+    let index = index.min(list.len().saturating_sub(1));
+    let Some(slide) = list.get(index) else { return };
     INDEX.with(|i| i.set(index));
     match slide {
         Slide::Tour(k) => tour::show_step(app, *k),

@@ -19,15 +19,7 @@ pub fn figure(args: FigureArgs) -> Result<(), String> {
         return figure_multiples(&scenario, spec, &args, &theme);
     }
     let Some(panel) = args.panel.clone().filter(|_| !args.all) else { return figure_set(&scenario, &args, &theme) };
-    let ext = args.out.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
-    let png = match ext.as_deref() {
-        Some("svg") => false,
-        Some("png") => true,
-        _ => return Err(format!("--out {}: expected a .svg or .png file name", args.out.display())),
-    };
-    if !png && args.scale != 1.0 {
-        return Err("--scale applies to PNG output (an SVG scales by itself)".into());
-    }
+    let png = png_out(&args)?;
     if scenario.problem.is_network() && !DIGITS_PANELS.contains(&panel.as_str()) {
         // Before training: a wrong name is refused at once.
         return Err(format!("--panel {panel}: on digits the panels are {}", DIGITS_PANELS.join(", ")));
@@ -149,15 +141,7 @@ fn rasterise(svg: &str, scale: f64) -> Result<Vec<u8>, String> {
 fn figure_multiples(base: &Scenario, spec: &str, args: &FigureArgs, theme: &Theme) -> Result<(), String> {
     use analog_playground::figures::multiples::{accuracy_svg, landscape_svg, refusal, run_all, Multiples};
     let m = Multiples::parse(spec).map_err(|e| e.replacen("multiples=", "--multiples ", 1))?;
-    let ext = args.out.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
-    let png = match ext.as_deref() {
-        Some("svg") => false,
-        Some("png") => true,
-        _ => return Err(format!("--out {}: expected a .svg or .png file name", args.out.display())),
-    };
-    if !png && args.scale != 1.0 {
-        return Err("--scale applies to PNG output (an SVG scales by itself)".into());
-    }
+    let png = png_out(args)?;
     if args.step.is_some() {
         return Err("--step does not apply to --multiples (every run goes to its end)".into());
     }
@@ -184,4 +168,18 @@ fn figure_multiples(base: &Scenario, spec: &str, args: &FigureArgs, theme: &Them
     };
     let bytes = if png { rasterise(&svg, args.scale)? } else { svg.into_bytes() };
     std::fs::write(&args.out, bytes).map_err(|e| format!("--out {}: {e}", args.out.display()))
+}
+
+/// Whether `--out` asks for a PNG (else an SVG); `--scale` only with a PNG.
+fn png_out(args: &FigureArgs) -> Result<bool, String> {
+    let ext = args.out.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    let png = match ext.as_deref() {
+        Some("svg") => false,
+        Some("png") => true,
+        _ => return Err(format!("--out {}: expected a .svg or .png file name", args.out.display())),
+    };
+    if !png && args.scale != 1.0 {
+        return Err("--scale applies to PNG output (an SVG scales by itself)".into());
+    }
+    Ok(png)
 }
