@@ -41,6 +41,23 @@ pub(super) fn sync_caption(app: &App) {
     );
     if let Ok(c) = by_id::<HtmlElement>("caption") {
         c.set_inner_html(&html);
+        // An embed shows the full caption only while it takes at most three lines; a longer one
+        // would squeeze the charts, so the frame shows the short form (its result) instead.
+        if app.view.embed {
+            let _ = c.class_list().remove_1("caption-long");
+            // Lines: the distinct tops of the span's boxes (bound numbers split a line's boxes).
+            let lines = c.query_selector(".caption-full").ok().flatten().map_or(0, |s| {
+                let rects = s.get_client_rects();
+                let mut tops: Vec<i64> =
+                    (0..rects.length()).filter_map(|i| rects.get(i)).map(|r| r.top().round() as i64).collect();
+                tops.sort_unstable();
+                tops.dedup_by(|a, b| (*a - *b).abs() < 4);
+                tops.len()
+            });
+            if lines > 3 {
+                let _ = c.class_list().add_1("caption-long");
+            }
+        }
     }
     app.update_caption_now();
 }
