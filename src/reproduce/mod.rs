@@ -20,6 +20,7 @@ mod fig5;
 mod fig5_mnist;
 mod fig7;
 mod followup;
+pub mod paper_scale;
 mod theorem3;
 
 use crate::figures::curves::{chart_csv, draw_chart, Chart, Curve};
@@ -136,28 +137,7 @@ const PALETTE: [RGBColor; 6] = [
 ];
 const GREY: RGBColor = RGBColor(90, 90, 90);
 
-/// `job` applied to every item on `threads` threads, each taking the next item when it is free
-/// (runs differ a lot in length); results in input order.
-fn par_map<T: Sync, R: Send>(items: &[T], threads: usize, job: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads.clamp(1, items.len().max(1)))
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut mine = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(item) = items.get(i) else { return mine };
-                        mine.push((i, job(item)));
-                    }
-                })
-            })
-            .collect();
-        workers.into_iter().flat_map(|w| w.join().expect("reproduce worker")).collect()
-    });
-    done.sort_by_key(|(i, _)| *i);
-    done.into_iter().map(|(_, r)| r).collect()
-}
+use crate::sim::pool::par_map;
 
 /// Runs scenarios to the end on `threads` threads; results in input order.
 fn run_all(queries: &[String], threads: usize) -> Result<Vec<Ensemble>, String> {

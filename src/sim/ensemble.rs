@@ -52,6 +52,12 @@ impl Ensemble {
         }
     }
 
+    /// [`Ensemble::run_to_end`] with the seeds on up to `threads` threads (bit-identical: the
+    /// seeds share nothing).
+    pub fn run_to_end_threads(&mut self, threads: usize) {
+        crate::sim::pool::par_for_each(&mut self.runs, threads, Run::run_to_end);
+    }
+
     pub fn finished(&self) -> bool {
         self.runs.iter().all(Run::finished)
     }

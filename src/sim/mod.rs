@@ -17,6 +17,7 @@ pub mod ensemble;
 pub mod golden;
 pub mod network;
 pub mod numeric;
+pub mod pool;
 pub mod problem;
 pub mod pulse_train;
 pub mod record;

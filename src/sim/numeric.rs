@@ -72,3 +72,9 @@ pub fn symmetric_eigenvalues(m: &[f64], n: usize) -> Vec<f64> {
     ev.sort_by(|x, y| x.total_cmp(y));
     ev
 }
+
+/// FNV-1a, 64 bits: the checksum of our own data files (the MNIST converter's payload, the
+/// reproduce cells). Not cryptographic: it catches damage and hand edits, not forgery.
+pub fn fnv1a64(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+}

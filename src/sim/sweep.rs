@@ -400,28 +400,12 @@ impl Sweep {
     /// (natively), calling `on_cell` from the worker as each one finishes (a progress bar); cells
     /// come back in index order.
     pub fn run_cells(&self, indices: &[usize], threads: usize, on_cell: &(dyn Fn(&Cell) + Sync)) -> Vec<Cell> {
-        let threads = threads.clamp(1, indices.len().max(1));
-        let next = std::sync::atomic::AtomicUsize::new(0);
-        let mut cells: Vec<Cell> = std::thread::scope(|scope| {
-            let workers: Vec<_> = (0..threads)
-                .map(|_| {
-                    scope.spawn(|| {
-                        let mut done = Vec::new();
-                        loop {
-                            let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                            let Some(&c) = indices.get(k) else { return done };
-                            let (i, j) = self.index(c);
-                            let cell = self.run_cell(i, j);
-                            on_cell(&cell);
-                            done.push(cell);
-                        }
-                    })
-                })
-                .collect();
-            workers.into_iter().flat_map(|w| w.join().expect("sweep worker")).collect()
-        });
-        cells.sort_by_key(|c| c.j * self.x.n + c.i);
-        cells
+        crate::sim::pool::par_map(indices, threads, |&c| {
+            let (i, j) = self.index(c);
+            let cell = self.run_cell(i, j);
+            on_cell(&cell);
+            cell
+        })
     }
 
     /// The grid as CSV: the two keys, then per algorithm its metric and whether it diverged

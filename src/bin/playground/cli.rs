@@ -145,6 +145,10 @@ pub struct RunArgs {
     /// Tail means over the last FRACTION of steps, in (0, 1] [default: 0.2] (not on digits)
     #[arg(long, value_name = "FRACTION", value_parser = fraction)]
     pub tail: Option<f64>,
+    /// Worker threads for the seeds and (on networks) the tracks [default: all cores]; the
+    /// numbers are the same for any count
+    #[arg(long, value_name = "N", value_parser = at_least_one_usize)]
+    pub threads: Option<usize>,
 }
 
 #[derive(Args, Debug)]
@@ -203,15 +207,47 @@ pub struct MergeArgs {
 
 #[derive(Args, Debug)]
 #[command(after_help = "\
-Example:
-  playground reproduce --out docs/reproduction")]
+Examples:
+  playground reproduce --out docs/reproduction
+  playground reproduce --scale paper --out docs/reproduction/paper-scale
+  playground reproduce --scale paper --shard 3/21 --out runs/fig5      # one part; any scheduler
+  playground reproduce --scale paper --merge --out runs/fig5           # the table from the parts")]
 pub struct ReproduceArgs {
-    /// The directory for the figures, their CSV and REPRODUCTION.md (created if needed)
+    /// The directory for the figures, their CSV and REPRODUCTION.md (created if needed); at
+    /// paper scale also the cell files, in DIR/cells/
     #[arg(long, value_name = "DIR", required = true)]
     pub out: PathBuf,
     /// Fewer seeds and shorter runs (the test suite's reduced version)
-    #[arg(long)]
+    #[arg(long, conflicts_with = "scale")]
     pub quick: bool,
+    /// `standard`: every figure in about 15 minutes on 2 cores; `paper`: Fig. 5's FCN at the
+    /// paper's own scale (full MNIST, 80 epochs, 3 seeds; hours of CPU, as independent cells)
+    #[arg(long, value_name = "SCALE", default_value = "standard")]
+    pub scale: ReproduceScale,
+    /// Paper scale: run only part I of N of the cells (1-based, as Slurm's --array=1-N); cells
+    /// already in DIR/cells/ are kept, so re-running a part re-runs only what is missing
+    #[arg(long, value_name = "I/N", value_parser = Shard::parse, requires = "scale", conflicts_with = "merge")]
+    pub shard: Option<Shard>,
+    /// Paper scale: assemble the table, figure and REPRODUCTION.md from DIR/cells/ (as the
+    /// unsharded run does, byte for byte); names any cell that is missing or damaged
+    #[arg(long, requires = "scale")]
+    pub merge: bool,
+    /// Paper scale: epochs per run [default: 80] (a reduced grid, e.g. for a test)
+    #[arg(long, value_name = "N", value_parser = at_least_one)]
+    pub epochs: Option<u64>,
+    /// Paper scale: seeds per configuration [default: 3]
+    #[arg(long, value_name = "N", value_parser = at_least_one)]
+    pub seeds: Option<u64>,
+    /// Worker threads [default: all cores]; the numbers are the same for any count
+    #[arg(long, value_name = "N", value_parser = at_least_one_usize)]
+    pub threads: Option<usize>,
+}
+
+/// What `playground reproduce` runs.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReproduceScale {
+    Standard,
+    Paper,
 }
 
 // `export TARGET …`: one subcommand per simulator.

@@ -1,14 +1,23 @@
-//! `playground reproduce`: the paper's figures and REPRODUCTION.md.
+//! `playground reproduce`: the paper's figures and REPRODUCTION.md; `--scale paper`: Fig. 5's FCN
+//! at the paper's scale, whole or in parts (`--shard`, `--merge`).
 
-use crate::cli::ReproduceArgs;
+use crate::cli::{ReproduceArgs, ReproduceScale};
 use crate::{print_out, progress_bar, threads_default};
+use analog_playground::reproduce::paper_scale::{self, Grid};
 use analog_playground::reproduce::{reproduce_with_progress, STAGES};
 
 pub fn reproduce(args: ReproduceArgs) -> Result<(), String> {
+    if args.scale == ReproduceScale::Paper {
+        return paper(args);
+    }
+    if let Some(flag) = [("--epochs", args.epochs.is_some()), ("--seeds", args.seeds.is_some())].iter().find(|f| f.1) {
+        return Err(format!("{} applies to --scale paper only", flag.0));
+    }
     let out = args.out.display().to_string();
     let start = std::time::Instant::now();
     let bar = progress_bar(STAGES as u64, "reproduce");
-    let report = reproduce_with_progress(&args.out, args.quick, threads_default(), &mut |done, stage| {
+    let threads = args.threads.unwrap_or_else(threads_default);
+    let report = reproduce_with_progress(&args.out, args.quick, threads, &mut |done, stage| {
         bar.set_position(done as u64);
         bar.set_message(stage);
     });
@@ -24,5 +33,36 @@ pub fn reproduce(args: ReproduceArgs) -> Result<(), String> {
         "{}\n",
         serde_json::json!({ "claims": report.claims.len(), "hold": report.claims.len() - failed.len(), "do_not_hold": failed })
     ));
+    Ok(())
+}
+
+/// `--scale paper`: a part of the cells, the merge, or both.
+fn paper(args: ReproduceArgs) -> Result<(), String> {
+    // The merge takes the grid the cells were run for unless one is given.
+    let found = if args.merge { paper_scale::grid_in(&args.out) } else { None };
+    let base = found.unwrap_or(Grid::PAPER);
+    let grid = Grid { epochs: args.epochs.unwrap_or(base.epochs), seeds: args.seeds.unwrap_or(base.seeds) };
+    let start = std::time::Instant::now();
+    let out = args.out.display();
+    if args.merge {
+        let verdict = paper_scale::merge(&args.out, grid)?;
+        eprintln!("playground: merged {} cells into {out}/REPRODUCTION.md", grid.len());
+        print_out(&format!("{}\n", serde_json::json!({ "cells": grid.len(), "verdict": verdict })));
+        return Ok(());
+    }
+    let threads = args.threads.unwrap_or_else(threads_default);
+    let total = args.shard.map_or(grid.len(), |s| s.cells(grid.len()).len());
+    let bar = progress_bar(total as u64, "cells");
+    let part = paper_scale::run_part(&args.out, grid, args.shard, threads, &|_| bar.inc(1));
+    bar.finish_and_clear();
+    let part = part?;
+    let seconds = start.elapsed().as_secs_f64();
+    eprintln!("playground: ran {} cells (kept {}) into {out}/cells in {seconds:.0} s", part.ran, part.kept);
+    let mut summary = serde_json::json!({ "ran": part.ran, "kept": part.kept, "seconds": seconds.round() });
+    match args.shard {
+        Some(shard) => summary["shard"] = shard.to_text().into(),
+        None => summary["verdict"] = paper_scale::merge(&args.out, grid)?.into(),
+    }
+    print_out(&format!("{summary}\n"));
     Ok(())
 }

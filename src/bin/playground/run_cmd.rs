@@ -1,7 +1,7 @@
 //! `playground run`: one scenario to its end, its JSON summary on stdout.
 
 use crate::cli::RunArgs;
-use crate::print_out;
+use crate::{print_out, threads_default};
 use analog_playground::sim::network::NetEnsemble;
 use analog_playground::sim::scenario::Scenario;
 use analog_playground::sim::{table, Ensemble, Run};
@@ -13,6 +13,7 @@ pub fn run(opts: RunArgs) -> Result<(), String> {
     if scenario.problem.is_network() {
         return run_digits(&scenario, &opts);
     }
+    let threads = opts.threads.unwrap_or_else(threads_default);
     let tail = opts.tail.unwrap_or(analog_playground::sim::run::DEFAULT_TAIL);
     let mut sim = Ensemble::with_tail(&scenario, tail);
     match &opts.csv {
@@ -25,14 +26,14 @@ pub fn run(opts: RunArgs) -> Result<(), String> {
             match opts.every {
                 Some(every) => write_trajectory(&mut sim.runs[0], every, &mut out),
                 None => {
-                    sim.run_to_end();
+                    sim.run_to_end_threads(threads);
                     out.write_all(table::history_csv(&sim.runs[0]).as_bytes()).and_then(|_| out.flush())
                 }
             }
             .map_err(|e| format!("--csv {shown}: {e}"))?;
-            sim.run_to_end();
+            sim.run_to_end_threads(threads);
         }
-        None => sim.run_to_end(),
+        None => sim.run_to_end_threads(threads),
     }
     let json = serde_json::to_string_pretty(&sim.summary()).map_err(|e| e.to_string())?;
     print_out(&format!("{json}\n"));
@@ -49,7 +50,7 @@ fn run_digits(scenario: &Scenario, opts: &RunArgs) -> Result<(), String> {
         ));
     }
     let mut sim = NetEnsemble::new(scenario);
-    sim.run_to_end();
+    sim.run_to_end_threads(opts.threads.unwrap_or_else(threads_default));
     let summary = sim.summary();
     if let Some(path) = &opts.csv {
         std::fs::write(path, table::epochs_csv(&summary)).map_err(|e| format!("--csv {}: {e}", path.display()))?;

@@ -102,11 +102,6 @@ pub fn install(gz: &[u8]) -> Result<(), DataError> {
     Ok(())
 }
 
-/// FNV-1a, 64 bits (the converter writes the same hash of the payload).
-fn fnv1a64(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
-}
-
 fn u32_at(bytes: &[u8], at: usize) -> u32 {
     u32::from_le_bytes(bytes[at..at + 4].try_into().expect("4 bytes"))
 }
@@ -135,7 +130,7 @@ pub fn parse(gz: &[u8]) -> Result<Digits, DataError> {
     }
     let hash = u64::from_le_bytes(raw[24..32].try_into().expect("8 bytes"));
     let payload = &raw[HEADER..];
-    if fnv1a64(payload) != hash {
+    if crate::sim::numeric::fnv1a64(payload) != hash {
         return Err(error("the payload does not match its hash (corrupted file)"));
     }
     let (labels, levels) = payload.split_at(IMAGES);

@@ -97,6 +97,46 @@ pub struct NetTrack {
 }
 
 impl NetTrack {
+    /// Trains one mini-batch (the positions `batch` of the training set); a non-finite loss
+    /// marks the track diverged in this epoch and it trains no more.
+    fn train_batch(&mut self, data: &Digits, batch: &[usize], epoch: u64) {
+        if self.diverged() {
+            return;
+        }
+        let r = self.net.train_batch(&data.train, batch);
+        if r.finite {
+            self.loss_sum += r.loss_sum;
+            self.samples += batch.len() as u64;
+        } else {
+            self.diverged_at_epoch = Some(epoch + 1);
+        }
+    }
+
+    /// Records epoch `epoch`: test loss and accuracy, the epoch's mean training loss, saturation
+    /// and pulses so far.
+    fn evaluate(&mut self, data: &Digits, tau: f64, epoch: u64) {
+        if self.diverged() {
+            return;
+        }
+        let mut predictions = std::mem::take(&mut self.predictions);
+        let (test_loss, test_accuracy) = self.net.evaluate(&data.test, &mut self.eval_rng, &mut predictions);
+        self.predictions = predictions;
+        let train_loss = if self.samples > 0 { self.loss_sum / self.samples as f64 } else { test_loss };
+        if !test_loss.is_finite() {
+            self.diverged_at_epoch = Some(epoch);
+        }
+        self.records.push(EpochRecord {
+            epoch,
+            train_loss,
+            test_loss,
+            test_accuracy,
+            max_saturation: self.max_saturation(tau),
+            pulses: self.net.pulses(),
+        });
+        self.loss_sum = 0.0;
+        self.samples = 0;
+    }
+
     /// `digital`, `analog`, `tt_pulse`, `analog_sample`, …
     pub fn key(&self) -> String {
         format!("{}{}", self.net.kind.key(), self.net.form.suffix())
@@ -291,7 +331,7 @@ impl NetRun {
             shuffle: rng::stream(seed, Purpose::Shuffle),
         };
         // Epoch 0: the untrained network, so every curve starts at chance.
-        run.evaluate();
+        run.evaluate(1);
         run
     }
 
@@ -321,37 +361,63 @@ impl NetRun {
         if self.finished() {
             return;
         }
+        self.shuffle_at_epoch_start();
+        let (data, epoch, batch) = (self.data, self.epoch, self.batch(self.batch_in_epoch));
+        for t in &mut self.tracks {
+            t.train_batch(data, &self.order[batch.clone()], epoch);
+        }
+        self.batch_in_epoch += 1;
+        self.end_epoch_if_done(1);
+    }
+
+    /// Fisher–Yates with the shared stream before an epoch's first batch: the same order for
+    /// every track.
+    fn shuffle_at_epoch_start(&mut self) {
         if self.batch_in_epoch == 0 {
-            // Fisher–Yates with the shared stream: the same order for every track.
             for i in (1..self.order.len()).rev() {
                 let j = self.shuffle.random_range(0..=i);
                 self.order.swap(i, j);
             }
         }
+    }
+
+    /// The positions in `order` of mini-batch `k` of the epoch.
+    fn batch(&self, k: usize) -> std::ops::Range<usize> {
         let b = self.scenario.batch.max(1) as usize;
-        let start = self.batch_in_epoch * b;
-        let batch = &self.order[start..(start + b).min(self.order.len())];
-        for t in &mut self.tracks {
-            if t.diverged() {
-                continue;
-            }
-            let r = t.net.train_batch(&self.data.train, batch);
-            if r.finite {
-                t.loss_sum += r.loss_sum;
-                t.samples += batch.len() as u64;
-            } else {
-                t.diverged_at_epoch = Some(self.epoch + 1);
-            }
+        (k * b).min(self.order.len())..((k + 1) * b).min(self.order.len())
+    }
+
+    /// After an epoch's last batch: evaluates every track (on up to `threads` threads) and sets
+    /// the next epoch's StepLR rate.
+    fn end_epoch_if_done(&mut self, threads: usize) {
+        if self.batch_in_epoch < self.batches_per_epoch() {
+            return;
         }
-        self.batch_in_epoch += 1;
-        if self.batch_in_epoch >= self.batches_per_epoch() {
-            self.batch_in_epoch = 0;
-            self.epoch += 1;
-            self.evaluate();
-            let scale = self.rate_scale();
-            for t in &mut self.tracks {
-                t.net.set_rate_scale(scale);
-            }
+        self.batch_in_epoch = 0;
+        self.epoch += 1;
+        self.evaluate(threads);
+        let scale = self.rate_scale();
+        for t in &mut self.tracks {
+            t.net.set_rate_scale(scale);
+        }
+    }
+
+    /// Runs the remaining epochs with the tracks on up to `threads` threads. The tracks share
+    /// only the sample order, so each trains a whole epoch on its own thread and they meet at
+    /// the evaluation: bit-identical to [`NetRun::run_to_end`] for any thread count.
+    pub fn run_to_end_threads(&mut self, threads: usize) {
+        while !self.finished() {
+            self.shuffle_at_epoch_start();
+            let batches: Vec<std::ops::Range<usize>> =
+                (self.batch_in_epoch..self.batches_per_epoch()).map(|k| self.batch(k)).collect();
+            let (data, epoch, order) = (self.data, self.epoch, &self.order);
+            crate::sim::pool::par_for_each(&mut self.tracks, threads, |t| {
+                for batch in &batches {
+                    t.train_batch(data, &order[batch.clone()], epoch);
+                }
+            });
+            self.batch_in_epoch = self.batches_per_epoch();
+            self.end_epoch_if_done(threads);
         }
     }
 
@@ -381,31 +447,9 @@ impl NetRun {
         }
     }
 
-    fn evaluate(&mut self) {
-        let tau = self.device.tau();
-        let epoch = self.epoch;
-        for t in &mut self.tracks {
-            if t.diverged() {
-                continue;
-            }
-            let mut predictions = std::mem::take(&mut t.predictions);
-            let (test_loss, test_accuracy) = t.net.evaluate(&self.data.test, &mut t.eval_rng, &mut predictions);
-            t.predictions = predictions;
-            let train_loss = if t.samples > 0 { t.loss_sum / t.samples as f64 } else { test_loss };
-            if !test_loss.is_finite() {
-                t.diverged_at_epoch = Some(epoch);
-            }
-            t.records.push(EpochRecord {
-                epoch,
-                train_loss,
-                test_loss,
-                test_accuracy,
-                max_saturation: t.max_saturation(tau),
-                pulses: t.net.pulses(),
-            });
-            t.loss_sum = 0.0;
-            t.samples = 0;
-        }
+    fn evaluate(&mut self, threads: usize) {
+        let (tau, epoch, data) = (self.device.tau(), self.epoch, self.data);
+        crate::sim::pool::par_for_each(&mut self.tracks, threads, |t| t.evaluate(data, tau, epoch));
     }
 
     /// The summary of the run so far.
@@ -501,6 +545,13 @@ pub struct NetSpread {
     pub test_accuracy: Vec<f64>,
 }
 
+/// The mean and standard deviation over seeds of one quantity (the population form, dividing
+/// by the number of seeds, as every network summary reports it).
+pub fn seed_mean_sd(xs: &[f64]) -> (f64, f64) {
+    let m = xs.iter().sum::<f64>() / xs.len() as f64;
+    (m, (xs.iter().map(|x| (x - m).powi(2)).sum::<f64>() / xs.len() as f64).sqrt())
+}
+
 /// The runs of all seeds of a digits scenario (`seeds=K`: seed, seed + 1, …).
 #[derive(Clone, Debug)]
 pub struct NetEnsemble {
@@ -528,6 +579,13 @@ impl NetEnsemble {
         }
     }
 
+    /// [`NetEnsemble::run_to_end`] on up to `threads` threads: the seeds in parallel, and the
+    /// threads left over shared among each seed's tracks. Bit-identical for any thread count.
+    pub fn run_to_end_threads(&mut self, threads: usize) {
+        let per_run = (threads / self.runs.len().max(1)).max(1);
+        crate::sim::pool::par_for_each(&mut self.runs, threads, |r| r.run_to_end_threads(per_run));
+    }
+
     /// One seed: that run's summary; several: per-epoch means, with the spread.
     pub fn summary(&self) -> NetSummary {
         let mut out = self.runs[0].summary();
@@ -536,10 +594,7 @@ impl NetEnsemble {
         }
         let all: Vec<NetSummary> = self.runs.iter().map(NetRun::summary).collect();
         let k = all.len() as f64;
-        let mean_sd = |xs: &[f64]| {
-            let m = xs.iter().sum::<f64>() / xs.len() as f64;
-            (m, (xs.iter().map(|x| (x - m).powi(2)).sum::<f64>() / xs.len() as f64).sqrt())
-        };
+        let mean_sd = seed_mean_sd;
         for (t, track) in out.algorithms.iter_mut().enumerate() {
             let of = |f: &dyn Fn(&NetTrackSummary) -> f64| all.iter().map(|s| f(&s.algorithms[t])).collect::<Vec<_>>();
             let (final_accuracy, final_sd) = mean_sd(&of(&|a| a.final_accuracy));

@@ -63,7 +63,7 @@ fn error(message: impl std::fmt::Display) -> DataError {
 
 /// The checksum [`Expected::checksums`] holds: FNV-1a, 64 bits, of the whole file.
 pub fn checksum(bytes: &[u8]) -> u64 {
-    super::fnv1a64(bytes)
+    crate::sim::numeric::fnv1a64(bytes)
 }
 
 fn be_u32(bytes: &[u8], at: usize) -> usize {
