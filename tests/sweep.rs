@@ -146,3 +146,24 @@ fn outcomes_survive_json_as_workers_send_them() {
         assert_eq!(o.algorithms.len(), 3, "{q}");
     }
 }
+
+#[test]
+fn a_tau_sym_axis_sets_both_bounds_of_a_bounded_device() {
+    let base = Scenario::parse("preset=paper-fcn&epochs=1").unwrap();
+    let sweep =
+        Sweep::new(base, Axis::parse("tau_sym=0.7:0.8:lin:3").unwrap(), Axis::parse("alpha=0.05:0.1:lin:2").unwrap())
+            .unwrap();
+    for (i, tau) in [0.7, 0.75, 0.8].into_iter().enumerate() {
+        let s = sweep.cell_scenario(i, 1);
+        assert_eq!((s.tau_max, s.tau_min, s.alpha), (tau, -tau, 0.1));
+        assert_eq!(
+            s,
+            Scenario::parse(&format!("preset=paper-fcn&epochs=1&alpha=0.1&tau_max={tau}&tau_min=-{tau}")).unwrap()
+        );
+    }
+    // Not on the ALD, whose range is `tau`.
+    let ald = Scenario::parse("problem=lsq").unwrap();
+    let err =
+        Sweep::new(ald, Axis::parse("tau_sym=0.5:2:lin:2").unwrap(), Axis::parse("alpha=0.01:0.1:log:2").unwrap());
+    assert!(err.unwrap_err().contains("does not apply"));
+}

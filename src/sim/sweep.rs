@@ -9,7 +9,7 @@
 
 use crate::sim::algorithm::AlgorithmKind;
 use crate::sim::network::{NetEnsemble, NetSummary};
-use crate::sim::scenario::{fmt_f64, key, Key, Kind, ProblemKind, Scenario};
+use crate::sim::scenario::{fmt_f64, key, symmetric_range, Key, Kind, ProblemKind, Scenario};
 use crate::sim::{Ensemble, Summary};
 use serde::{Deserialize, Serialize};
 
@@ -318,7 +318,10 @@ impl Sweep {
         }
         for a in [&x, &y] {
             let k = spec(a.key)?;
-            if !(k.applies)(&base) {
+            // A shorthand applies where the keys it stands for do.
+            let applies = |k: &Key| (k.applies)(&base);
+            let target = if k.name == "tau_sym" { key("tau_max").expect("a key") } else { k };
+            if !applies(target) {
                 return Err(format!("sweep axis {}: the key does not apply to this scenario", a.key));
             }
         }
@@ -366,6 +369,14 @@ impl Sweep {
             let v = axis.value(idx);
             // Integer keys are written as integers (1000000, not 1e6).
             let text = if matches!(k.kind, Kind::Int { .. }) { format!("{}", v as u64) } else { fmt_f64(v) };
+            if k.name == "tau_sym" {
+                // A shorthand stores nothing itself: set the keys it stands for.
+                for (name, value) in symmetric_range(&text).map_err(|e| format!("sweep axis tau_sym={text}: {e}"))? {
+                    let bound = key(&name).expect("tau_max and tau_min are keys");
+                    bound.set_text(&mut s, &value).map_err(|e| format!("sweep axis tau_sym={text}: {e}"))?;
+                }
+                continue;
+            }
             k.set_text(&mut s, &text).map_err(|e| format!("sweep axis {}={text}: {e}", axis.key))?;
         }
         Scenario::parse(&s.to_query()).map_err(|e| {

@@ -187,7 +187,7 @@ pub const MAX_LAYERS: usize = 8;
 use ProblemKind::{Digits as DIGITS, LowerBound as LB, Lsq as LSQ, Mnist as MNIST};
 
 /// The vocabulary: every key, in canonical order (`problem` first: other defaults depend on it).
-pub static KEYS: [Key; 63] = [
+pub static KEYS: [Key; 64] = [
     key!(
         "problem",
         "problem",
@@ -550,6 +550,16 @@ pub static KEYS: [Key; 63] = [
         "lsq: x* = xstar_scale·randn(D) (paper S2: 0.3; S1: 0.45; S3: 0.5)"),
     key!("a_scale", "A scale", Kind::Float { min: 1e-3, max: 100.0, log: true }, "0.5", &[], on_lsq, float_key!(a_scale),
         "lsq: A = a_scale·randn(N, D) (paper S2: 0.5; S1, S3: 1)"),
+    key!(
+        "tau_sym",
+        "±τ",
+        Kind::Float { min: 1e-3, max: 1e6, log: true },
+        "1",
+        &[],
+        never,
+        (|_: &Scenario| Value::Float(1.0), |_: &mut Scenario, _: Value| {}),
+        "softbounds, pow, exp: symmetric range, shorthand for tau_max=τ&tau_min=−τ (the link then shows those; one knob for a sweep across τ); tau_max or tau_min given beside it win"
+    ),
     key!(
         "preset",
         "preset",

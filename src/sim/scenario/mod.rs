@@ -22,7 +22,7 @@ mod text;
 pub use inapplicable::{inapplicable, why_not_applies, Inapplicable};
 pub use keys::{key, KEYS, MAX_LAYERS, MAX_QUADRATIC_DIM, MAX_SEED};
 pub use mnist_data::MnistData;
-pub use preset::PAPER_FCN;
+pub use preset::{symmetric_range, PAPER_FCN, SHORTHANDS};
 pub use text::{fmt_f64, percent_decode, split_query};
 
 use crate::sim::algorithm::AlgorithmKind;

@@ -1,5 +1,7 @@
-//! Presets: a name that expands into ordinary keys before parsing, so the scenario (and its
-//! canonical link) holds only ordinary keys and any of them can be changed afterwards.
+//! Presets and shorthands: a name that expands into ordinary keys before parsing, so the scenario
+//! (and its canonical link) holds only ordinary keys and any of them can be changed afterwards.
+//! `preset=paper-fcn` is a whole run; `tau_sym=τ` is the bounded devices' symmetric range
+//! (`tau_max=τ&tau_min=−τ`), one knob for a sweep across τ.
 
 use super::{Notices, ScenarioError};
 
@@ -23,16 +25,37 @@ fn keys_of(name: &str) -> Option<&'static str> {
     }
 }
 
-/// `pairs` with every `preset=…` replaced by its keys, placed first so keys given beside the
-/// preset win. An unknown preset is an error (lenient: a notice, and it is dropped).
+/// The shorthand keys: they expand into ordinary keys and are never canonical.
+pub const SHORTHANDS: [&str; 2] = ["preset", "tau_sym"];
+
+/// `tau_sym=τ` as the keys it stands for, or why τ is not a valid range.
+pub fn symmetric_range(value: &str) -> Result<[(String, String); 2], String> {
+    let tau = value.trim().parse::<f64>().ok().filter(|t| t.is_finite() && (1e-3..=1e6).contains(t));
+    let tau = tau.ok_or_else(|| "expected a number from 0.001 to 1e6, the bounds ±τ (ignored)".to_string())?;
+    let text = super::fmt_f64(tau);
+    Ok([("tau_max".into(), text.clone()), ("tau_min".into(), format!("-{text}"))])
+}
+
+/// `pairs` with every `preset=…` and `tau_sym=…` replaced by its keys, placed first so keys given
+/// beside them win (a preset's before a `tau_sym`'s). An unknown preset or a malformed range is
+/// an error (lenient: a notice, and it is dropped).
 pub(super) fn expand(
     pairs: &[(String, String)],
     lenient: bool,
     notices: &mut Notices,
 ) -> Result<Vec<(String, String)>, ScenarioError> {
     let mut head = Vec::new();
+    let mut ranges = Vec::new();
     let mut rest = Vec::new();
     for (k, v) in pairs {
+        if k == "tau_sym" {
+            match symmetric_range(v) {
+                Ok(keys) => ranges.extend(keys.into_iter().filter(|(key, _)| !pairs.iter().any(|(g, _)| g == key))),
+                Err(message) if lenient => notices.push(ScenarioError { key: k.clone(), value: v.clone(), message }),
+                Err(message) => return Err(ScenarioError { key: k.clone(), value: v.clone(), message }),
+            }
+            continue;
+        }
         if k != "preset" {
             rest.push((k.clone(), v.clone()));
             continue;
@@ -71,6 +94,9 @@ pub(super) fn expand(
             }
         }
     }
+    // A range given beside a preset wins over the preset's.
+    head.retain(|(k, _)| !ranges.iter().any(|(r, _): &(String, String)| r == k));
+    head.extend(ranges);
     head.extend(rest);
     Ok(head)
 }
@@ -99,5 +125,22 @@ mod tests {
             .to_string()
             .contains("for problem=mnist"));
         assert_eq!(Scenario::parse("problem=mnist&preset=paper-fcn").unwrap(), s);
+    }
+
+    #[test]
+    fn tau_sym_sets_both_bounds_and_explicit_bounds_win() {
+        let s = Scenario::parse("preset=paper-fcn&tau_sym=0.78").unwrap();
+        assert_eq!((s.tau_max, s.tau_min), (0.78, -0.78));
+        assert!(!s.to_query().contains("tau_sym"));
+        let t = Scenario::parse("tau_sym=0.78&preset=paper-fcn&tau_min=-0.5").unwrap();
+        assert_eq!((t.tau_max, t.tau_min), (0.78, -0.5));
+        let u = Scenario::parse("problem=digits&device=softbounds&tau_sym=2").unwrap();
+        assert_eq!((u.tau_max, u.tau_min), (2.0, -2.0));
+        for bad in ["0", "-1", "x", "inf", "1e7"] {
+            let e = Scenario::parse(&format!("device=softbounds&tau_sym={bad}")).unwrap_err().to_string();
+            assert!(e.contains("0.001 to 1e6"), "{bad}: {e}");
+        }
+        let (lenient, notices) = Scenario::parse_lenient("device=softbounds&tau_sym=x");
+        assert_eq!((lenient.tau_max, notices.len()), (1.0, 1));
     }
 }
