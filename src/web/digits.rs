@@ -7,7 +7,7 @@ use super::layer::Layer;
 use super::workers::{Incoming, Workers};
 use crate::figures::digits::{self as figs, track_label, GridImages};
 use crate::figures::{fmt_num, Theme};
-use crate::sim::network::DigitsSnapshot;
+use crate::sim::network::{class_collapse, DigitsSnapshot};
 use crate::sim::scenario::Scenario;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
@@ -305,9 +305,18 @@ fn draw_panels(
         .algorithms
         .iter()
         .zip(&snap.predictions)
-        .map(|(a, p)| figs::PredictionRow {
+        .enumerate()
+        .map(|(k, (a, p))| figs::PredictionRow {
             key: a.algorithm.clone(),
-            label: track_label(&a.algorithm),
+            // A collapse to one class is what a stalled analog network looks like: say so.
+            label: match snap.predicted_classes.get(k).and_then(class_collapse) {
+                Some((class, share)) => format!(
+                    "{} — answers {class} for {:.0} % of the test set",
+                    track_label(&a.algorithm),
+                    100.0 * share
+                ),
+                None => track_label(&a.algorithm),
+            },
             predicted: p.clone(),
         })
         .collect();

@@ -78,6 +78,7 @@ mod exports {
                     .iter()
                     .map(|t| at.iter().filter_map(|&i| t.predictions.get(i).copied()).collect())
                     .collect(),
+                predicted_classes: first.tracks.iter().map(|t| t.predicted_classes()).collect(),
             };
             serde_json::to_string(&snap).unwrap_or_default()
         }

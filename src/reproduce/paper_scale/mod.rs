@@ -112,8 +112,7 @@ pub fn run_cell(grid: Grid, spec: &CellSpec) -> String {
 /// The last epoch's row of the run's only track.
 fn row_of(run: &NetRun) -> CellRow {
     let t = &run.tracks[0];
-    let mut predicted = [0; 10];
-    t.predictions.iter().for_each(|&p| predicted[usize::from(p).min(9)] += 1);
+    let predicted = t.predicted_classes();
     let scales = t
         .net
         .tiling

@@ -14,4 +14,7 @@ pub struct DigitsSnapshot {
     /// Per track (in summary order): the predicted class of the grid's test images
     /// ([`grid_indices`](super::grid_indices)).
     pub predictions: Vec<Vec<u8>>,
+    /// Per track: how often the last evaluation predicted each class on the whole test set.
+    #[serde(default)]
+    pub predicted_classes: Vec<[u64; 10]>,
 }

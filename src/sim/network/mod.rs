@@ -97,6 +97,14 @@ pub struct NetTrack {
 }
 
 impl NetTrack {
+    /// How often the last evaluation predicted each class on the test set (a network that has
+    /// collapsed answers one class for nearly everything).
+    pub fn predicted_classes(&self) -> [u64; 10] {
+        let mut counts = [0; 10];
+        self.predictions.iter().for_each(|&p| counts[usize::from(p).min(9)] += 1);
+        counts
+    }
+
     /// Trains one mini-batch (the positions `batch` of the training set); a non-finite loss
     /// marks the track diverged in this epoch and it trains no more.
     fn train_batch(&mut self, data: &Digits, batch: &[usize], epoch: u64) {
@@ -545,6 +553,15 @@ pub struct NetSpread {
     pub test_accuracy: Vec<f64>,
 }
 
+/// The class a network answers for at least half of the test set, and its share: a collapse
+/// (MNIST's classes are about a tenth each), as Analog SGD's with learned out scales at small τ.
+pub fn class_collapse(counts: &[u64; 10]) -> Option<(u8, f64)> {
+    let total = counts.iter().sum::<u64>();
+    let (class, &top) = counts.iter().enumerate().max_by_key(|(c, n)| (**n, std::cmp::Reverse(*c)))?;
+    let share = top as f64 / total.max(1) as f64;
+    (total > 0 && share >= 0.5).then_some((class as u8, share))
+}
+
 /// The mean and standard deviation over seeds of one quantity (the population form, dividing
 /// by the number of seeds, as every network summary reports it).
 pub fn seed_mean_sd(xs: &[f64]) -> (f64, f64) {
@@ -624,5 +641,18 @@ impl NetEnsemble {
             });
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod collapse_tests {
+    use super::class_collapse;
+
+    #[test]
+    fn a_collapse_is_one_class_for_at_least_half_of_the_test_set() {
+        assert_eq!(class_collapse(&[0, 10_000, 0, 0, 0, 0, 0, 0, 0, 0]), Some((1, 1.0)));
+        assert_eq!(class_collapse(&[5000, 0, 0, 0, 0, 0, 0, 0, 0, 5000]), Some((0, 0.5)));
+        assert_eq!(class_collapse(&[980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]), None);
+        assert_eq!(class_collapse(&[0; 10]), None);
     }
 }
