@@ -576,16 +576,7 @@ impl BaseMessages {
         ens.run_to_end();
         let first = ens.first();
         let at = grid_indices(first.data);
-        let snapshot = DigitsSnapshot {
-            summary: ens.summary(),
-            progress: first.progress(),
-            finished: ens.finished(),
-            predictions: first
-                .tracks
-                .iter()
-                .map(|t| at.iter().filter_map(|&i| t.predictions.get(i).copied()).collect())
-                .collect(),
-        };
+        let snapshot = DigitsSnapshot::of(&ens);
         let grid = GridImages {
             side: first.data.dataset.side(),
             max_level: first.data.dataset.max_level(),

@@ -67,19 +67,7 @@ mod exports {
 
         /// The [`DigitsSnapshot`] as JSON.
         pub fn snapshot(&self) -> String {
-            let first = self.ens.first();
-            let at = grid_indices(first.data);
-            let snap = DigitsSnapshot {
-                summary: self.ens.summary(),
-                progress: first.progress(),
-                finished: self.ens.finished(),
-                predictions: first
-                    .tracks
-                    .iter()
-                    .map(|t| at.iter().filter_map(|&i| t.predictions.get(i).copied()).collect())
-                    .collect(),
-                predicted_classes: first.tracks.iter().map(|t| t.predicted_classes()).collect(),
-            };
+            let snap = DigitsSnapshot::of(&self.ens);
             serde_json::to_string(&snap).unwrap_or_default()
         }
     }

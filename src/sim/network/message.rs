@@ -1,7 +1,7 @@
 //! What a worker training a network sends the page after every slice of work (as JSON): the
 //! workers' module (`src/web/trainer.rs`) writes it, the page's digits view reads it.
 
-use super::NetSummary;
+use super::{grid_indices, NetEnsemble, NetSummary};
 use serde::{Deserialize, Serialize};
 
 /// The state of a digits training run.
@@ -17,4 +17,23 @@ pub struct DigitsSnapshot {
     /// Per track: how often the last evaluation predicted each class on the whole test set.
     #[serde(default)]
     pub predicted_classes: Vec<[u64; 10]>,
+}
+
+impl DigitsSnapshot {
+    /// The state of `ens` now (the grid and the class counts are the first seed's).
+    pub fn of(ens: &NetEnsemble) -> DigitsSnapshot {
+        let first = ens.first();
+        let at = grid_indices(first.data);
+        DigitsSnapshot {
+            summary: ens.summary(),
+            progress: first.progress(),
+            finished: ens.finished(),
+            predictions: first
+                .tracks
+                .iter()
+                .map(|t| at.iter().filter_map(|&i| t.predictions.get(i).copied()).collect())
+                .collect(),
+            predicted_classes: first.tracks.iter().map(|t| t.predicted_classes()).collect(),
+        }
+    }
 }
