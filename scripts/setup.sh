@@ -97,5 +97,19 @@ if ! mnist_full_ok "$MNIST_FULL_DIR"; then
   fi
 fi
 
+# The browser's copy of full MNIST: the same four files gzip'd (deterministically: -n, no name or
+# time) into data/mnist-full/web/, which Trunk serves as mnist-full/ (fetched by the workers only
+# when a scenario asks for data=full). The folder always exists, empty when the set could not be
+# fetched: the page then says the site was built without it.
+mkdir -p "$MNIST_FULL_DIR/web"
+if mnist_full_ok "$MNIST_FULL_DIR"; then
+  mnist_full_sums | while read -r _ name; do
+    if [ ! -s "$MNIST_FULL_DIR/web/$name.gz" ] || [ "$MNIST_FULL_DIR/$name" -nt "$MNIST_FULL_DIR/web/$name.gz" ]; then
+      gzip -n -9 -c "$MNIST_FULL_DIR/$name" > "$MNIST_FULL_DIR/web/$name.gz.partial"
+      mv -f "$MNIST_FULL_DIR/web/$name.gz.partial" "$MNIST_FULL_DIR/web/$name.gz"
+    fi
+  done
+fi
+
 # Trunk runs with --offline (so it can never try to download a tool); fetch crates first.
 cargo fetch --quiet

@@ -7,38 +7,87 @@
 //                  {type: "cell", id, query}
 //   worker → page  {type: "state", token, json} | {type: "grid", token, json} | {type: "cell", id, json}
 //                  {type: "progress", token, loaded, total} | {type: "error", token|id, message}
-// problem=mnist needs mnist10k.bin.gz (about 1.6 MB, served next to this script): it is fetched
-// the first time a scenario asks for it, never before, with progress messages to the page.
-import init, { Trainer, sweep_cell, install_mnist, mnist_loaded } from "./trainer.js";
+// problem=mnist needs mnist10k.bin.gz (about 1.6 MB, served next to this script), and with
+// data=full the four gzip'd IDX files of full MNIST in mnist-full/ (11 MB): each is fetched the
+// first time a scenario asks for it, never before, with progress messages to the page. A download
+// that breaks off or arrives damaged is tried once more, then reported.
+import init, { Trainer, sweep_cell, install_mnist, mnist_loaded, install_mnist_full, mnist_full_loaded } from "./trainer.js";
 
 const ready = init();
+// The wasm module's memory in bytes (for tests that hold the workers to their memory budget).
+self.wasmMemoryBytes = async () => (await ready).memory.buffer.byteLength;
 let mnist = null;
+let mnistFull = null;
 
-const wantsMnist = (query) => /(^|&)problem=mnist(&|$)/.test(query);
+const wantsMnist = (query) => /(^|&)problem=mnist(&|$)/.test(query) || /(^|&)preset=paper-fcn(&|$)/.test(query);
+const wantsFull = (query) => wantsMnist(query) && /(^|&)data=full(&|$)/.test(query);
+const FULL_FILES = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"];
+
+// Fetches `urls` in parallel, reporting the bytes so far against the sum of their sizes; a body
+// shorter than its content-length is an error (a broken-off download).
+async function download(urls, token, what) {
+  const responses = await Promise.all(urls.map((u) => fetch(new URL(u, import.meta.url))));
+  for (const r of responses) {
+    if (!r.ok) throw new Error(`could not load ${what}: HTTP ${r.status} for ${new URL(r.url).pathname}${r.status === 404 ? " (this site was built without it: run ./scripts/setup.sh before building)" : ""}`);
+  }
+  const sizes = responses.map((r) => Number(r.headers.get("content-length")) || 0);
+  const total = sizes.reduce((a, b) => a + b, 0);
+  let loaded = 0;
+  return Promise.all(responses.map(async (res, k) => {
+    const reader = res.body.getReader();
+    const parts = [];
+    let got = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      parts.push(value);
+      got += value.length;
+      loaded += value.length;
+      postMessage({ type: "progress", token, loaded, total });
+    }
+    if (sizes[k] && got !== sizes[k]) throw new Error(`${what}: ${new URL(res.url).pathname} broke off after ${got} of ${sizes[k]} bytes`);
+    const bytes = new Uint8Array(got);
+    let at = 0;
+    for (const p of parts) { bytes.set(p, at); at += p.length; }
+    return bytes;
+  }));
+}
+
+// `attempt` once more if it fails (a broken-off or damaged download), then its error.
+async function twice(attempt) {
+  try {
+    return await attempt();
+  } catch (first) {
+    try {
+      return await attempt();
+    } catch (second) {
+      throw new Error(`${second.message ?? second} (tried twice)`);
+    }
+  }
+}
+
+// Fetches and installs full MNIST once (concurrent callers share the download).
+async function ensureFull(token) {
+  if (mnist_full_loaded()) return;
+  if (!mnistFull) {
+    mnistFull = twice(async () => {
+      const files = await download(FULL_FILES.map((f) => `./mnist-full/${f}.gz`), token, "full MNIST");
+      install_mnist_full(...files); // throws a message for a damaged or truncated file
+    });
+    mnistFull.catch(() => { mnistFull = null; });
+  }
+  await mnistFull;
+}
 
 // Fetches and installs the MNIST file once (concurrent callers share the download).
 async function ensureData(query, token) {
+  if (wantsFull(query)) return ensureFull(token);
   if (!wantsMnist(query) || mnist_loaded()) return;
   if (!mnist) {
-    mnist = (async () => {
-      const res = await fetch(new URL("./mnist10k.bin.gz", import.meta.url));
-      if (!res.ok) throw new Error(`could not load the MNIST digits: HTTP ${res.status}`);
-      const total = Number(res.headers.get("content-length")) || 0;
-      const reader = res.body.getReader();
-      const parts = [];
-      let loaded = 0;
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        parts.push(value);
-        loaded += value.length;
-        postMessage({ type: "progress", token, loaded, total });
-      }
-      const bytes = new Uint8Array(loaded);
-      let at = 0;
-      for (const p of parts) { bytes.set(p, at); at += p.length; }
+    mnist = twice(async () => {
+      const [bytes] = await download(["./mnist10k.bin.gz"], token, "the MNIST digits");
       install_mnist(bytes); // throws a message for a damaged or truncated file
-    })();
+    });
     // A failed download may be retried by the next scenario that asks.
     mnist.catch(() => { mnist = null; });
   }

@@ -24,8 +24,9 @@ enum Widget {
     Algos,
 }
 
-const CONTROLS: [(&str, Widget); 57] = [
+const CONTROLS: [(&str, Widget); 58] = [
     ("problem", Widget::Select),
+    ("data", Widget::Select),
     ("algos", Widget::Algos),
     ("device", Widget::Select),
     ("tau", Widget::LogSlider(0.05, 100.0)),
@@ -284,7 +285,9 @@ pub(super) fn choice_label(o: &str) -> &str {
         "lsq" => "least squares (paper, D = 40)",
         "lower_bound" => "lower-bound instance (Thm 3)",
         "digits" => "handwritten digits (a network)",
-        "mnist" => "MNIST (10k), the paper's network and device",
+        "mnist" => "MNIST, the paper's network and device",
+        "10k" => "MNIST-10k: 8,000 / 2,000 digits (1.6 MB)",
+        "full" => "full MNIST: 60,000 / 10,000 (11 MB download)",
         "batch" => "eq. 3 once per mini-batch",
         "sample" => "eq. 3 once per sample",
         "ideal" => "ideal (exact updates)",

