@@ -27,8 +27,14 @@ pub struct SweepView {
     /// `cells[j * nx + i]`, `None` until computed.
     pub cells: Vec<Option<Cell>>,
     next: usize,
-    /// Request id → cell index of the cells being computed.
-    pending: std::collections::HashMap<u32, usize>,
+    /// Request id → (cell index, worker slot) of the cells being computed.
+    pending: std::collections::HashMap<u32, (usize, usize)>,
+    /// Cells a failed worker took with it, handed out again before the next new ones.
+    retry: Vec<usize>,
+    /// Cells computed again after a worker failed (each once more, never twice over).
+    pub rerun: usize,
+    /// What happened to failed workers, shown under the form (the sweep goes on).
+    pub notice: Option<String>,
     request: u32,
     pub running: bool,
     started: f64,
@@ -52,6 +58,9 @@ impl SweepView {
             cells: vec![],
             next: 0,
             pending: Default::default(),
+            retry: vec![],
+            rerun: 0,
+            notice: None,
             request: 0,
             running: false,
             started: 0.0,
@@ -74,6 +83,9 @@ impl SweepView {
         self.selected = None;
         self.next = 0;
         self.pending.clear();
+        self.retry.clear();
+        self.rerun = 0;
+        self.notice = None;
         self.running = true;
         self.error = None;
         self.started = dom::now();
@@ -86,6 +98,7 @@ impl SweepView {
     pub fn cancel(&mut self) {
         self.running = false;
         self.pending.clear();
+        self.retry.clear();
         self.dirty = true;
     }
 
@@ -107,18 +120,22 @@ impl SweepView {
             self.dirty = true;
             return;
         }
-        for w in 0..workers.len() {
-            while workers.in_flight[w] < QUEUE_PER_WORKER && self.next < sweep.len() {
-                let (i, j) = sweep.index(self.next);
+        let usable: Vec<usize> = (0..workers.len()).filter(|&w| workers.usable(w)).collect();
+        for w in usable {
+            while workers.in_flight[w] < QUEUE_PER_WORKER && (!self.retry.is_empty() || self.next < sweep.len()) {
+                let cell = self.retry.pop().unwrap_or_else(|| {
+                    self.next += 1;
+                    self.next - 1
+                });
+                let (i, j) = sweep.index(cell);
                 let query = sweep.cell_scenario(i, j).to_query();
                 self.request = self.request.wrapping_add(1);
-                self.pending.insert(self.request, self.next);
+                self.pending.insert(self.request, (cell, w));
                 workers.in_flight[w] += 1;
                 workers.post(w, "cell", &[("id", JsValue::from(self.request)), ("query", JsValue::from_str(&query))]);
-                self.next += 1;
             }
         }
-        if self.next >= sweep.len() && self.pending.is_empty() {
+        if self.next >= sweep.len() && self.retry.is_empty() && self.pending.is_empty() {
             self.running = false;
             self.dirty = true;
         }
@@ -130,14 +147,12 @@ impl SweepView {
             *n = n.saturating_sub(1);
         }
         if m.id.is_none() {
-            // The worker itself failed (it could not load, or crashed): its cells will not come.
             if self.running {
-                self.error = Some(m.message.clone().unwrap_or_else(|| "a Web Worker failed".into()));
-                self.cancel();
+                self.worker_failed(m, workers);
             }
             return;
         }
-        let Some(idx) = m.id.and_then(|id| self.pending.remove(&id)) else { return };
+        let Some((idx, _)) = m.id.and_then(|id| self.pending.remove(&id)) else { return };
         let Some(sweep) = &self.sweep else { return };
         let parsed = m.json.as_deref().map(serde_json::from_str::<Outcome>);
         match parsed {
@@ -156,6 +171,34 @@ impl SweepView {
         if secs > 0.0 {
             self.cells_per_second = self.done() as f64 / secs;
         }
+    }
+
+    /// A worker failed (crashed, or could not load): its cells will not come. They go back in
+    /// the queue and the worker is replaced; a slot that keeps failing is left out and the sweep
+    /// finishes on the others; with none left it stops with the reason.
+    fn worker_failed(&mut self, m: &Incoming, workers: &mut Workers) {
+        let why = m.message.clone().unwrap_or_else(|| "a Web Worker failed".into());
+        let lost: Vec<u32> = self.pending.iter().filter(|(_, (_, w))| *w == m.worker).map(|(id, _)| *id).collect();
+        for id in &lost {
+            if let Some((cell, _)) = self.pending.remove(id) {
+                self.retry.push(cell);
+            }
+        }
+        self.rerun += lost.len();
+        let slot = m.worker + 1;
+        self.notice = Some(if workers.replace(m.worker) {
+            format!("{why} — worker {slot} was replaced; its {} cells are computed again", lost.len())
+        } else {
+            format!(
+                "{why} — worker {slot} failed {} times and is left out; the sweep goes on with the others",
+                workers.failures.get(m.worker).copied().unwrap_or_default()
+            )
+        });
+        if !(0..workers.len()).any(|w| workers.usable(w)) {
+            self.error = Some(format!("{why} (every Web Worker failed {} times)", super::workers::MAX_FAILURES));
+            self.cancel();
+        }
+        self.dirty = true;
     }
 
     pub fn mark_dirty(&mut self) {
@@ -265,7 +308,7 @@ impl SweepView {
             (Some(_), false) => format!("cancelled at {} / {total} cells", self.done()),
         };
         dom::set_text("sweep-status", &status);
-        if let Some(e) = &self.error {
+        if let Some(e) = self.error.as_ref().or(self.notice.as_ref()) {
             dom::set_text("sweep-error", e);
             dom::set_hidden("sweep-error", false);
         }

@@ -15,6 +15,9 @@ use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
 /// Most workers started (more cores than this gain little for these problem sizes).
 pub const MAX_WORKERS: usize = 8;
 
+/// Failures after which a worker slot is left out instead of replaced again.
+pub const MAX_FAILURES: u32 = 3;
+
 /// A message from a worker: which worker, and what it posted.
 pub struct Incoming {
     pub worker: usize,
@@ -34,6 +37,8 @@ pub struct Workers {
     inbox: Rc<RefCell<VecDeque<Incoming>>>,
     /// Sweep cells handed to each worker and not answered yet.
     pub in_flight: Vec<usize>,
+    /// How often each slot's worker failed (crashed, or could not load) and was replaced.
+    pub failures: Vec<u32>,
     /// Set when the workers could not be started (the page says so instead of training).
     pub error: Option<String>,
 }
@@ -51,7 +56,13 @@ fn field_u32(v: &JsValue, name: &str) -> Option<u32> {
 impl Workers {
     /// An empty pool; workers start on the first [`Workers::ensure_started`].
     pub fn new() -> Workers {
-        Workers { workers: vec![], inbox: Rc::new(RefCell::new(VecDeque::new())), in_flight: vec![], error: None }
+        Workers {
+            workers: vec![],
+            inbox: Rc::new(RefCell::new(VecDeque::new())),
+            in_flight: vec![],
+            failures: vec![],
+            error: None,
+        }
     }
 
     /// How many workers the pool has (after starting).
@@ -69,54 +80,88 @@ impl Workers {
         }
         let cores = super::dom::window().navigator().hardware_concurrency();
         let n = (cores as usize).clamp(1, MAX_WORKERS);
-        let options = WorkerOptions::new();
-        options.set_type(WorkerType::Module);
         for w in 0..n {
-            let worker = match Worker::new_with_options("./worker.js", &options) {
-                Ok(worker) => worker,
+            match self.spawn(w) {
+                Ok(worker) => self.workers.push(worker),
                 Err(e) => {
-                    self.error = Some(format!("could not start a Web Worker: {e:?}"));
+                    self.error = Some(e);
                     self.workers.clear();
                     return false;
                 }
-            };
-            let inbox = self.inbox.clone();
-            let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
-                let d = e.data();
-                inbox.borrow_mut().push_back(Incoming {
-                    worker: w,
-                    kind: field_str(&d, "type").unwrap_or_default(),
-                    token: field_u32(&d, "token"),
-                    id: field_u32(&d, "id"),
-                    json: field_str(&d, "json"),
-                    message: field_str(&d, "message"),
-                    loaded: field_f64(&d, "loaded"),
-                    total: field_f64(&d, "total"),
-                });
-            });
-            worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-            on_message.forget();
-            let inbox = self.inbox.clone();
-            // A script that fails to load fires a plain Event, a crash an ErrorEvent with a message.
-            let on_error = Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| {
-                let what = field_str(&e, "message").unwrap_or_else(|| "its script could not be loaded".into());
-                inbox.borrow_mut().push_back(Incoming {
-                    worker: w,
-                    kind: "error".into(),
-                    token: None,
-                    id: None,
-                    json: None,
-                    message: Some(format!("a Web Worker failed: {what}")),
-                    loaded: None,
-                    total: None,
-                });
-            });
-            worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-            on_error.forget();
-            self.workers.push(worker);
+            }
         }
         self.in_flight = vec![0; n];
+        self.failures = vec![0; n];
         true
+    }
+
+    /// Whether slot `w` gets work: it has not failed [`MAX_FAILURES`] times.
+    pub fn usable(&self, w: usize) -> bool {
+        self.failures.get(w).is_some_and(|&f| f < MAX_FAILURES)
+    }
+
+    /// Counts a failure of slot `w`'s worker and, below [`MAX_FAILURES`], replaces it with a fresh
+    /// one (its queue empty); returns whether the slot still works.
+    pub fn replace(&mut self, w: usize) -> bool {
+        let Some(old) = self.workers.get(w) else { return false };
+        old.terminate();
+        self.in_flight[w] = 0;
+        self.failures[w] += 1;
+        if !self.usable(w) {
+            return false;
+        }
+        match self.spawn(w) {
+            Ok(worker) => {
+                self.workers[w] = worker;
+                true
+            }
+            Err(_) => {
+                self.failures[w] = MAX_FAILURES;
+                false
+            }
+        }
+    }
+
+    /// A worker for slot `w`, its messages going to the inbox under that slot.
+    fn spawn(&self, w: usize) -> Result<Worker, String> {
+        let options = WorkerOptions::new();
+        options.set_type(WorkerType::Module);
+        let worker = Worker::new_with_options("./worker.js", &options)
+            .map_err(|e| format!("could not start a Web Worker: {e:?}"))?;
+        let inbox = self.inbox.clone();
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
+            let d = e.data();
+            inbox.borrow_mut().push_back(Incoming {
+                worker: w,
+                kind: field_str(&d, "type").unwrap_or_default(),
+                token: field_u32(&d, "token"),
+                id: field_u32(&d, "id"),
+                json: field_str(&d, "json"),
+                message: field_str(&d, "message"),
+                loaded: field_f64(&d, "loaded"),
+                total: field_f64(&d, "total"),
+            });
+        });
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        on_message.forget();
+        let inbox = self.inbox.clone();
+        // A script that fails to load fires a plain Event, a crash an ErrorEvent with a message.
+        let on_error = Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| {
+            let what = field_str(&e, "message").unwrap_or_else(|| "its script could not be loaded".into());
+            inbox.borrow_mut().push_back(Incoming {
+                worker: w,
+                kind: "error".into(),
+                token: None,
+                id: None,
+                json: None,
+                message: Some(format!("a Web Worker failed: {what}")),
+                loaded: None,
+                total: None,
+            });
+        });
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        on_error.forget();
+        Ok(worker)
     }
 
     /// Posts `{type, …fields}` to worker `w`.
