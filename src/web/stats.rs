@@ -4,6 +4,7 @@ use super::app::quantile;
 use super::{App, APP};
 use crate::sim::algorithm::AlgorithmKind;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 /// Statistics for the end-to-end tests and the browser benchmark, as JSON.
 #[wasm_bindgen]
@@ -21,6 +22,8 @@ pub fn playground_stats() -> String {
             "frame_interval_p50_ms": quantile(&app.frame_intervals, 0.5),
             "frame_work_p95_ms": quantile(&app.frame_work, 0.95),
             "frames": app.frame_intervals.len(),
+            "frames_total": app.frames_total,
+            "wasm_memory_bytes": wasm_bindgen::memory().dyn_into::<js_sys::WebAssembly::Memory>().map_or(0.0, |m| m.buffer().dyn_into::<js_sys::ArrayBuffer>().map_or(0.0, |b| b.byte_length() as f64)),
             "first_chart_ms": app.first_chart_ms,
             "scenario": app.scenario.to_query(),
             "distances": dists,

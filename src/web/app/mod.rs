@@ -125,6 +125,8 @@ pub struct App {
     pub steps_per_second: f64,
     /// Recent frame intervals and per-frame work, milliseconds (for the benchmark hook).
     pub frame_intervals: std::collections::VecDeque<f64>,
+    /// Frames drawn since the page loaded (the soak test watches them keep coming).
+    pub frames_total: u64,
     pub frame_work: std::collections::VecDeque<f64>,
     pub first_chart_ms: Option<f64>,
     pub url_dirty_at: Option<f64>,
@@ -219,6 +221,7 @@ impl App {
             rate_samples: Default::default(),
             steps_per_second: 0.0,
             frame_intervals: Default::default(),
+            frames_total: 0,
             frame_work: Default::default(),
             first_chart_ms: None,
             url_dirty_at: None,
@@ -322,6 +325,7 @@ impl App {
             push_ring(&mut self.frame_intervals, now - prev, 240);
         }
         let dt = self.last_frame.map_or(0.0, |t| ((now - t) / 1000.0).clamp(0.0, 0.1));
+        self.frames_total += 1;
         self.last_frame = Some(now);
         for m in self.workers.drain() {
             let worker_failed = m.kind == "error" && m.id.is_none() && m.token.is_none();
