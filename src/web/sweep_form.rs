@@ -11,15 +11,26 @@ use wasm_bindgen::JsValue;
 use web_sys::{Event, HtmlElement, HtmlInputElement, HtmlSelectElement, PointerEvent};
 
 /// Numeric keys a sweep can vary for `scenario` (those that apply to it), in table order.
+/// `tau_sym` (both bounds of a bounded device at once) is offered where `tau_max` applies.
 fn sweepable_keys(scenario: &Scenario) -> Vec<&'static crate::sim::scenario::Key> {
+    let applies = |name: &str| crate::sim::scenario::key(name).is_some_and(|k| (k.applies)(scenario));
     crate::sim::scenario::KEYS
         .iter()
         .filter(|k| {
             matches!(k.kind, Kind::Float { .. } | Kind::Int { .. })
                 && !matches!(k.name, "v" | "steps" | "seeds" | "epochs")
-                && (k.applies)(scenario)
+                && ((k.applies)(scenario) || (k.name == "tau_sym" && applies("tau_max")))
         })
         .collect()
+}
+
+/// The key that sets the device range of `scenario`: `tau` on the ALD, `tau_sym` on the bounded
+/// devices (the defaults' x axis).
+fn range_key(scenario: &Scenario) -> &'static str {
+    match crate::sim::scenario::key("tau") {
+        Some(k) if (k.applies)(scenario) => "tau",
+        _ => "tau_sym",
+    }
 }
 
 /// Fills a `<select>` with (value, label) options, keeping its current value when it is still
@@ -56,8 +67,9 @@ const DEFAULT_SWEEP_STEPS: u64 = 5000;
 /// On digits every cell trains a network: a coarser grid and fewer epochs.
 const DEFAULT_DIGITS_SWEEP: &str = "tau:0.2:2:log:8,alpha:0.01:0.3:log:6";
 const DEFAULT_DIGITS_EPOCHS: u64 = 20;
-/// On MNIST a cell is 8000 images per epoch: a 4 × 3 grid of 3 epochs (about a minute on 2 cores).
-const DEFAULT_MNIST_SWEEP: &str = "tau:0.3:1.5:log:4,alpha:0.02:0.1:log:3";
+/// On MNIST a cell is 8000 images per epoch: a 4 × 3 grid of 3 epochs (about a minute on 2 cores),
+/// across the τ where Analog SGD's collapse gives way (docs/reproduction/tau-cliff.md).
+const DEFAULT_MNIST_SWEEP: &str = "tau:0.7:2:log:4,alpha:0.02:0.1:log:3";
 const DEFAULT_MNIST_EPOCHS: u64 = 3;
 
 /// Offers the keys and metrics that apply to `scenario` (keeping the chosen ones where they still
@@ -80,8 +92,9 @@ pub(super) fn sweep_form_for(
             (k.name.to_string(), label)
         })
         .collect();
+    let range = range_key(scenario);
     for axis in ["x", "y"] {
-        let fallback = if axis == "x" { "tau" } else { "alpha" };
+        let fallback = if axis == "x" { range } else { "alpha" };
         fill_select(&format!("sweep-{axis}-key"), &keys, fallback);
     }
     let metrics: Vec<(String, String)> =
@@ -95,13 +108,14 @@ pub(super) fn sweep_form_for(
     fill_select("sweep-metric", &metrics, default.name());
     write_sweep_title(chosen_metric(problem));
     if refill {
-        if problem == ProblemKind::Mnist {
-            fill_sweep_form(DEFAULT_MNIST_SWEEP, DEFAULT_MNIST_EPOCHS, 1);
+        let (axes, steps) = if problem == ProblemKind::Mnist {
+            (DEFAULT_MNIST_SWEEP, DEFAULT_MNIST_EPOCHS)
         } else if digits {
-            fill_sweep_form(DEFAULT_DIGITS_SWEEP, DEFAULT_DIGITS_EPOCHS, 1);
+            (DEFAULT_DIGITS_SWEEP, DEFAULT_DIGITS_EPOCHS)
         } else {
-            fill_sweep_form(DEFAULT_SWEEP, DEFAULT_SWEEP_STEPS, 1);
-        }
+            (DEFAULT_SWEEP, DEFAULT_SWEEP_STEPS)
+        };
+        fill_sweep_form(&axes.replacen("tau:", &format!("{range}:"), 1), steps, 1);
     }
 }
 
