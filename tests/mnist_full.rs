@@ -217,8 +217,11 @@ fn the_cli_refuses_data_full_without_the_files_in_one_line_naming_setup() {
     let sweep = ["sweep", q, "--x", "alpha=0.01:0.1:log:2", "--y", "batch=10:20:lin:2"];
     let figure_out = empty.join("f.svg");
     let figure = ["figure", q, "--panel", "accuracy", "--out", figure_out.to_str().unwrap()];
+    let cells_out = empty.join("paper");
+    let paper =
+        ["reproduce", "--scale", "paper", "--epochs", "1", "--seeds", "1", "--out", cells_out.to_str().unwrap()];
     for (dir, want) in [(&empty, "run ./scripts/setup.sh"), (&damaged, "expected 60000×28×28")] {
-        for args in [&["run", q][..], &sweep[..], &figure[..]] {
+        for args in [&["run", q][..], &sweep[..], &figure[..], &paper[..]] {
             let out = playground_with_data_in(dir, args);
             let err = String::from_utf8_lossy(&out.stderr);
             assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
