@@ -20,3 +20,5 @@ pg --x tau_sym=0.7:0.8:lin:6 --y out_scaling=0:1:lin:2 --out "$out/fine.csv"
 pg --x tau_sym=1.1:1.5:lin:5 --y d2d=0:0.3:lin:2 --out "$out/edge.csv"
 # At τ = 0.78: a ten times finer pulse.
 pg --x tau_sym=0.78:0.78:lin:1 --y dw_min=0.0001:0.001:log:2 --out "$out/dw_min.csv"
+# The edge is a race: the same τ collapses or takes off depending on the seed.
+pg --x tau_sym=1.1:1.5:lin:5 --y seed=1:4:lin:4 --out "$out/seeds.csv"
