@@ -191,7 +191,7 @@ fn parse_errors_exit_2_with_one_line() {
         (&["sweep", QUERY, "--x", X], "--y"),
         (&["sweep", QUERY, "--x", "tau=0:1:log:3", "--y", Y], "out of range"),
         (&["run", "steps=10", "--every"], "--every"),
-        (&["run", "steps=10", "--threads", "2"], "--threads"),
+        (&["run", "steps=10", "--threads", "0"], "--threads"),
         (&["reproduce"], "--out"),
         (&["export"], "aihwkit"),
         (&["export", "nest", "tau=1"], "nest"),
