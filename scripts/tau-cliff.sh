@@ -22,3 +22,5 @@ pg --x tau_sym=1.1:1.5:lin:5 --y d2d=0:0.3:lin:2 --out "$out/edge.csv"
 pg --x tau_sym=0.78:0.78:lin:1 --y dw_min=0.0001:0.001:log:2 --out "$out/dw_min.csv"
 # The edge is a race: the same τ collapses or takes off depending on the seed.
 pg --x tau_sym=1.1:1.5:lin:5 --y seed=1:4:lin:4 --out "$out/seeds.csv"
+# The paper's one device realisation (construction seed 10) against ours (1).
+pg --x tau_sym=0.78:0.78:lin:1 --y device_seed=1:10:lin:2 --out "$out/device_seed.csv"
