@@ -91,6 +91,23 @@ const EXPERIMENTS: [(&str, Experiment); 11] = [
     ("fig5_mnist", |c| c.fig5_mnist()),
 ];
 
+/// Every figure `reproduce` writes, listed once: its file name and its caption in
+/// REPRODUCTION.md, in the report's order. Writing a figure that is not listed is an error, and
+/// the test suite checks that a run writes each of them.
+pub const FIGURES: [(&str, &str); 11] = [
+    ("fig1", "Fig. 1 — Digital vs Analog SGD (pulse level) across α"),
+    ("fig3", "Fig. 3 — expected dynamic vs pulse simulation vs digital, τ ∈ {1, 1.5, 2, 2.5}"),
+    ("alpha_sweep", "Plateaus across α on the S2 problem (claim 7)"),
+    ("fig4_left", "Fig. 4 left — τ ablation"),
+    ("fig4_middle", "Fig. 4 middle — σ² ablation"),
+    ("fig4_right", "Fig. 4 right — initialisation ablation"),
+    ("fig5_digits", "Fig. 5 on the 8×8 digits (not MNIST) — test accuracy across τ, and per epoch at the smallest τ"),
+    ("fig7_digits", "Fig. 7 on the 8×8 digits (not MNIST) — |w|/τ histograms at the smallest τ"),
+    ("fig5_mnist", "Fig. 5 on MNIST-10k with the paper's preset — test accuracy across τ, and per epoch at τ = 0.7"),
+    ("theorem3", "Theorem 3 instance — E‖∇f‖² against σ²S and 4σ²S"),
+    ("followup_symmetric_point", "Follow-up Fig. 2 — symmetric point off zero"),
+];
+
 /// How many stages [`reproduce_with_progress`] reports: the experiments, then the report.
 pub const STAGES: usize = EXPERIMENTS.len() + 1;
 
@@ -279,6 +296,9 @@ impl Ctx<'_> {
         csv: &str,
         draw: impl FnOnce(&DrawingArea<SVGBackend, Shift>) -> Result<(), String>,
     ) -> Result<(), String> {
+        if !FIGURES.iter().any(|(listed, _)| *listed == name) {
+            return Err(format!("figure {name} is not listed in reproduce::FIGURES"));
+        }
         let svg = crate::figures::svg_string(size, draw)?;
         std::fs::write(self.out.join(format!("{name}.svg")), svg).map_err(|e| e.to_string())?;
         std::fs::write(self.out.join(format!("{name}.csv")), csv).map_err(|e| e.to_string())?;
@@ -317,25 +337,7 @@ impl Ctx<'_> {
             md.push_str(&format!("\n## {}\n\n{}\n", s.title, s.body.trim_end()));
         }
         md.push_str("\n## Figures\n\n");
-        for (name, caption) in [
-            ("fig1", "Fig. 1 — Digital vs Analog SGD (pulse level) across α"),
-            ("fig3", "Fig. 3 — expected dynamic vs pulse simulation vs digital, τ ∈ {1, 1.5, 2, 2.5}"),
-            ("alpha_sweep", "Plateaus across α on the S2 problem (claim 7)"),
-            ("fig4_left", "Fig. 4 left — τ ablation"),
-            ("fig4_middle", "Fig. 4 middle — σ² ablation"),
-            ("fig4_right", "Fig. 4 right — initialisation ablation"),
-            (
-                "fig5_digits",
-                "Fig. 5 on the 8×8 digits (not MNIST) — test accuracy across τ, and per epoch at the smallest τ",
-            ),
-            ("fig7_digits", "Fig. 7 on the 8×8 digits (not MNIST) — |w|/τ histograms at the smallest τ"),
-            (
-                "fig5_mnist",
-                "Fig. 5 on MNIST-10k with the paper's preset — test accuracy across τ, and per epoch at τ = 0.7",
-            ),
-            ("theorem3", "Theorem 3 instance — E‖∇f‖² against σ²S and 4σ²S"),
-            ("followup_symmetric_point", "Follow-up Fig. 2 — symmetric point off zero"),
-        ] {
+        for (name, caption) in FIGURES {
             md.push_str(&format!("### {caption}\n\n![{caption}]({name}.svg)\n\nData: [{name}.csv]({name}.csv)\n\n"));
         }
         md.push_str("## Notes\n\n");
