@@ -30,15 +30,17 @@ function flat(name, samples, key) {
 
 test(`soak: ${SECONDS} s at maximum speed and of back-to-back digits sweeps, memory flat`, { timeout: (SECONDS + 240) * 1000 }, async () => {
   const half = (SECONDS * 1000) / 2;
-  // The default scene at maximum speed, far from its end.
-  const live = await open(browser, server.url, '?speed=max&steps=100000000');
+  // The default scene at maximum speed with the most steps a link allows (10⁹: about 15 minutes
+  // here), so the run is still going at the end of a long soak.
+  const END = 1e9;
+  const live = await open(browser, server.url, `?speed=max&steps=${END}`);
   const a = [];
   for (let k = 0; k < 3; k++) {
     if (k > 0) await sleep(half / 2);
     a.push(await sample(live.page));
   }
   assert.ok(a[1].frames > a[0].frames && a[2].frames > a[1].frames, `frames: ${a.map((s) => s.frames)}`);
-  assert.ok(a[2].step > a[1].step && a[1].step > a[0].step, `steps: ${a.map((s) => s.step)}`);
+  assert.ok((a[2].step > a[1].step || a[2].step === END) && a[1].step > a[0].step, `steps: ${a.map((s) => s.step)}`);
   flat('live view', a, 'heap');
   flat('live view', a, 'wasm');
   assert.deepEqual(live.errors, []);
