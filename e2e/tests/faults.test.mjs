@@ -10,7 +10,11 @@ before(async () => { server = await serveDist(); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.close(); });
 
 const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
-const SWEEP = '?autoplay=0&sweep=tau:0.5:2:log:6,alpha:0.01:0.1:log:6&sweep_steps=200000';
+const GRID = '?autoplay=0&sweep=tau:0.5:2:log:6,alpha:0.01:0.1:log:6';
+const SWEEP = `${GRID}&sweep_steps=200000`;
+// Three crashes and replacements must all land mid-sweep, also on a slow 2-core machine where the
+// short sweep above ends in about 2 s: this one runs about 10× longer.
+const LONG_SWEEP = `${GRID}&sweep_steps=2000000`;
 
 /** Makes `worker` throw outside any handler: the page sees its `error` event, as for a crash. */
 const crash = (worker) => worker.evaluate(() => { setTimeout(() => { throw new Error('fault injected by the test'); }, 0); });
@@ -43,7 +47,7 @@ test('a worker that crashes mid-sweep is replaced and its cells run again, none 
 });
 
 test('a worker slot that keeps failing is left out and the sweep finishes on the others', async () => {
-  const { page, context } = await open(browser, server.url, SWEEP);
+  const { page, context } = await open(browser, server.url, LONG_SWEEP);
   await page.waitForFunction(() => JSON.parse(window.wasmBindings.playground_stats()).sweep.done >= 1, null, { timeout: 60000 });
   assert.ok(page.workers().length >= 2, 'needs two workers');
   // Crash the same slot three times: each replacement is the next worker the page creates.
@@ -52,6 +56,7 @@ test('a worker slot that keeps failing is left out and the sweep finishes on the
   let target = page.workers()[0];
   for (let k = 1; k <= 3; k++) {
     const seen = created.length;
+    assert.ok((await stats(page)).sweep.done < 36, `crash ${k} must come mid-sweep`);
     await crash(target);
     await page.waitForFunction((k) => JSON.parse(window.wasmBindings.playground_stats()).sweep.worker_failures.reduce((a, b) => a + b, 0) >= k, k, { timeout: 30000 });
     if (k < 3) {

@@ -147,9 +147,8 @@ impl SweepView {
             *n = n.saturating_sub(1);
         }
         if m.id.is_none() {
-            if self.running {
-                self.worker_failed(m, workers);
-            }
+            // Idle or busy, a failed worker is replaced: the next sweep must not wait on it.
+            self.worker_failed(m, workers);
             return;
         }
         let Some((idx, _)) = m.id.and_then(|id| self.pending.remove(&id)) else { return };
@@ -187,14 +186,17 @@ impl SweepView {
         self.rerun += lost.len();
         let slot = m.worker + 1;
         self.notice = Some(if workers.replace(m.worker) {
-            format!("{why} — worker {slot} was replaced; its {} cells are computed again", lost.len())
+            match lost.len() {
+                0 => format!("{why} — worker {slot} was replaced"),
+                n => format!("{why} — worker {slot} was replaced; its {n} cells are computed again"),
+            }
         } else {
             format!(
                 "{why} — worker {slot} failed {} times and is left out; the sweep goes on with the others",
                 workers.failures.get(m.worker).copied().unwrap_or_default()
             )
         });
-        if !(0..workers.len()).any(|w| workers.usable(w)) {
+        if self.running && !(0..workers.len()).any(|w| workers.usable(w)) {
             self.error = Some(format!("{why} (every Web Worker failed {} times)", super::workers::MAX_FAILURES));
             self.cancel();
         }
