@@ -1,7 +1,11 @@
-//! How the algorithms with a fast array read P and transfer it into W.
+//! How the algorithms with a fast array read P and transfer it into W — written once, against a
+//! tile: an I×O block of W and P, element `(i, j)` at `i·O + j` (input line, or column, i).
+//! A vector problem is one tile with O = 1 (a column is one weight); a network layer is one or
+//! more tiles, each with its own [`TileState`].
 //!
 //! Every read of P subtracts its reference (zero-shifting's estimate of the symmetric point, or
-//! 0) and adds the transfer read noise. What a read becomes:
+//! 0) and adds the transfer read noise (and, on a network, goes through the ADC with output
+//! noise). What a read v of column i becomes, element by element:
 //!
 //! * Tiki-Taka, residual learning v1: W += β·v.
 //! * RIDER: W += β·(v − Q), then Q ← (1 − η)Q + η·v; E-RIDER: W += β·c·(v − Q_analog).
@@ -13,218 +17,369 @@
 //!   are taken off H.
 //!
 //! At pulse level a non-buffered write is one column's pulse train with the transfer's own BL
-//! (`transfer_bl`) and update management; a buffered write fires its n pulses directly (aihwkit
-//! draws them as a train of mean n; with its default transfer BL of 1 it is one pulse), at most
-//! `transfer_bl`. In the expected dynamic both go through [`AnalogArray::write`].
-//!
-//! [`AnalogArray::write`]: crate::sim::device::AnalogArray::write
+//! (`transfer_bl`) and update management (aihwkit's `transfer_update`); a buffered write fires its
+//! n pulses directly (aihwkit draws them as a train of mean n; with its default transfer BL of 1 it
+//! is one pulse), at most `transfer_bl`. In the expected dynamic both go through
+//! [`AnalogArray::write`].
 
-use super::{Algorithm, AlgorithmKind};
-use crate::sim::device::UpdateMode;
-use crate::sim::pulse_train::column_update;
+use super::{AlgorithmKind, TransferParams};
+use crate::sim::device::{AnalogArray, UpdateMode};
+use crate::sim::network::io::Io;
+use crate::sim::pulse_train::{column_update, PulseTrains};
+use crate::sim::rng::SimRng;
 use rand_distr::{Distribution, StandardNormal};
 use AlgorithmKind::*;
 
-impl Algorithm {
-    /// P as the forward pass sees it: de-referenced, de-chopped, and (RIDER) minus Q.
-    #[inline(always)]
-    fn residual(&self, i: usize) -> f64 {
-        let f = &self.fam;
-        match self.kind {
-            CTtV2 | Agad => f.chop[i] * (self.p[i] - self.p_ref[i]),
-            Rider => self.p[i] - self.p_ref[i] - f.q[i],
-            ERider => f.chop[i] * (self.p[i] - self.p_ref[i] - f.q_analog[i]),
-            _ => self.p[i] - self.p_ref[i],
+/// An algorithm's state beside one tile's arrays (empty vectors where the algorithm does not use
+/// them).
+#[derive(Clone, Debug, Default)]
+pub struct TileState {
+    /// Elements per column (the tile's outputs O).
+    outs: usize,
+    /// P's reference per element: zero, or zero-shifting's estimate of its symmetric point.
+    pub p_ref: Vec<f64>,
+    /// Digital buffer H per element (TT-v2, c-TTv2, AGAD, RL v2).
+    pub h: Vec<f64>,
+    /// Per-column chopper c_i = ±1 (c-TTv2, AGAD; E-RIDER's one chopper, repeated).
+    pub chop: Vec<f64>,
+    /// AGAD: running mean of the reads of P and the reference taken at the last switch (per
+    /// element); whether column i's chopper switched at its previous read, and reads per column.
+    mean: Vec<f64>,
+    past: Vec<f64>,
+    switched: Vec<bool>,
+    reads: Vec<u64>,
+    /// RIDER / E-RIDER: the digital running mean Q per element, and E-RIDER's analog copy of it.
+    pub q: Vec<f64>,
+    pub q_analog: Vec<f64>,
+    /// Trials left until each chopper flips (0 = not drawn yet): c-TTv2 per column, E-RIDER one.
+    flip_in: Vec<u64>,
+    /// The next column a transfer reads.
+    cursor: usize,
+    /// Scratch: one column's reads, and what they become.
+    read: Vec<f64>,
+    out: Vec<f64>,
+}
+
+impl TileState {
+    /// The state of `kind` on a tile of `cols` columns of `outs` elements.
+    pub fn new(kind: AlgorithmKind, cols: usize, outs: usize) -> TileState {
+        let elems = cols * outs;
+        let sized = |used: bool, v: f64, n: usize| if used { vec![v; n] } else { Vec::new() };
+        TileState {
+            outs,
+            p_ref: sized(kind.transfers(), 0.0, elems),
+            h: sized(kind.buffered(), 0.0, elems),
+            chop: sized(matches!(kind, CTtV2 | Agad | ERider), 1.0, cols),
+            mean: sized(kind == Agad, 0.0, elems),
+            past: sized(kind == Agad, 0.0, elems),
+            switched: if kind == Agad { vec![false; cols] } else { Vec::new() },
+            reads: if kind == Agad { vec![0; cols] } else { Vec::new() },
+            q: sized(matches!(kind, Rider | ERider), 0.0, elems),
+            q_analog: sized(kind == ERider, 0.0, elems),
+            flip_in: match kind {
+                CTtV2 => vec![0; cols],
+                ERider => vec![0; 1],
+                _ => Vec::new(),
+            },
+            cursor: 0,
+            read: Vec::new(),
+            out: Vec::new(),
         }
     }
 
-    /// Fills W̄ = W + γ·residual(P) when the mixing γ is nonzero (γ_r for residual learning and
-    /// RIDER, γ for the Tiki-Taka family); returns whether it did.
-    #[inline(always)]
-    pub(super) fn mix_forward(&mut self) -> bool {
-        let gamma = match self.kind {
-            Rl | RlV2 | Rider | ERider => self.rates.transfer.gamma_r,
-            _ => self.rates.gamma,
-        };
-        if gamma == 0.0 {
-            return false;
-        }
-        for i in 0..self.w.len() {
-            self.wbar[i] = self.w[i] + gamma * self.residual(i);
-        }
-        true
+    /// The choppers per column, if the algorithm has any: P's gradient on input line i is
+    /// written with the sign c_i.
+    pub fn choppers(&self) -> Option<&[f64]> {
+        (!self.chop.is_empty()).then_some(&self.chop[..])
     }
 
-    /// One transfer: `n_reads` columns of P (all when 0), continuing where the last one stopped.
-    pub(super) fn transfer(&mut self) {
-        let dim = self.w.len();
-        let t = self.rates.transfer;
-        let reads = if t.n_reads == 0 { dim } else { t.n_reads.min(dim) };
-        for _ in 0..reads {
-            let i = self.fam.cursor;
-            self.fam.cursor = if i + 1 == dim { 0 } else { i + 1 };
-            let mut v = self.p[i] - self.p_ref[i];
-            if t.read_noise > 0.0 {
-                let z: f64 = StandardNormal.sample(self.fast.rng());
-                v += t.read_noise * z;
-            }
-            self.transfer_column(i, v);
+    /// P as the forward pass sees it at element e: de-referenced, de-chopped, and (RIDER) minus Q.
+    #[inline(always)]
+    fn residual(&self, kind: AlgorithmKind, p: &[f64], e: usize) -> f64 {
+        let c = e / self.outs.max(1);
+        let p = p[e] - self.p_ref.get(e).copied().unwrap_or(0.0);
+        match kind {
+            CTtV2 | Agad => self.chop[c] * p,
+            Rider => p - self.q[e],
+            ERider => self.chop[c] * (p - self.q_analog[e]),
+            _ => p,
         }
     }
 
-    /// What the read `v` of column i becomes (see the module comment).
+    /// W̄ = W + γ·residual(P) into `wbar`, element by element.
     #[inline(always)]
-    fn transfer_column(&mut self, i: usize, v: f64) {
-        let beta = self.rates.beta;
-        let t = self.rates.transfer;
-        match self.kind {
-            Digital | Analog => {}
-            TikiTaka | Rl => self.write_w(i, v),
-            Rider | ERider => {
-                let q = self.fam.q[i];
-                let y = if self.kind == Rider { v - q } else { self.fam.chop[i] * (v - self.fam.q_analog[i]) };
-                self.fam.q[i] = (1.0 - t.eta) * q + t.eta * v;
-                self.write_w(i, y);
+    pub fn mix(&self, kind: AlgorithmKind, gamma: f64, w: &[f64], p: &[f64], wbar: &mut [f64]) {
+        for (e, (wb, wv)) in wbar.iter_mut().zip(w).enumerate() {
+            *wb = wv + gamma * self.residual(kind, p, e);
+        }
+    }
+}
+
+/// The mixing γ of an algorithm: γ_r for residual learning and RIDER, γ for the Tiki-Taka family.
+pub fn mixing(kind: AlgorithmKind, gamma: f64, t: &TransferParams) -> f64 {
+    match kind {
+        Rl | RlV2 | Rider | ERider => t.gamma_r,
+        _ => gamma,
+    }
+}
+
+/// How a transfer reads P: with the transfer read noise drawn from the fast array's stream (the
+/// vector problems), or through a network's periphery (ADC and output noise, its own stream)
+/// with the transfer read noise added from that stream.
+pub enum Reader<'a> {
+    Plain,
+    Periphery { io: &'a Io, rng: &'a mut SimRng },
+}
+
+/// One tile's arrays, borrowed: W (written by the transfer), P, and the arrays holding them.
+/// `base` is the index of the tile's first element in the arrays.
+pub struct Tile<'a> {
+    pub w: &'a mut [f64],
+    pub p: &'a [f64],
+    pub main: &'a mut AnalogArray,
+    pub fast: &'a mut AnalogArray,
+    pub base: usize,
+    pub trains: &'a mut PulseTrains,
+}
+
+/// The settings of one transfer: β (as scheduled) and the transfer keys.
+#[derive(Clone, Copy, Debug)]
+pub struct TransferRates {
+    pub beta: f64,
+    pub t: TransferParams,
+}
+
+/// One transfer: `n_reads` columns of P (all when 0), continuing where the last one stopped.
+/// Returns whether every weight it wrote is finite.
+pub fn transfer(
+    kind: AlgorithmKind,
+    r: TransferRates,
+    s: &mut TileState,
+    tile: &mut Tile,
+    reader: &mut Reader,
+) -> bool {
+    let outs = s.outs;
+    let cols = tile.w.len() / outs.max(1);
+    if cols == 0 {
+        return true;
+    }
+    let reads = if r.t.n_reads == 0 { cols } else { r.t.n_reads.min(cols) };
+    let mut finite = true;
+    for _ in 0..reads {
+        let c = s.cursor;
+        s.cursor = if c + 1 == cols { 0 } else { c + 1 };
+        read_column(s, tile, c, r.t.read_noise, reader);
+        finite &= transfer_column(kind, r, s, tile, c);
+    }
+    finite
+}
+
+/// Fills `s.read` with the reads of column c.
+#[inline(always)]
+fn read_column(s: &mut TileState, tile: &mut Tile, c: usize, noise: f64, reader: &mut Reader) {
+    let span = c * s.outs..(c + 1) * s.outs;
+    match reader {
+        Reader::Plain => {
+            s.read.clear();
+            for e in span {
+                let mut v = tile.p[e] - s.p_ref.get(e).copied().unwrap_or(0.0);
+                if noise > 0.0 {
+                    let z: f64 = StandardNormal.sample(tile.fast.rng());
+                    v += noise * z;
+                }
+                s.read.push(v);
             }
-            TtV2 => {
-                let omega = self.fam.h[i] + beta * v;
-                self.buffer_write(i, omega, true);
-            }
-            CTtV2 => {
-                let omega = self.fam.h[i] + self.fam.chop[i] * beta * v;
-                self.buffer_write(i, omega, true);
-                if self.chopper_flips(i) {
-                    self.fam.chop[i] = -self.fam.chop[i];
+        }
+        Reader::Periphery { io, rng } => {
+            io.read_row(&tile.p[span.clone()], &mut s.read, rng);
+            for (v, e) in s.read.iter_mut().zip(span) {
+                *v -= s.p_ref.get(e).copied().unwrap_or(0.0);
+                if noise > 0.0 {
+                    let z: f64 = StandardNormal.sample(&mut **rng);
+                    *v += noise * z;
                 }
             }
-            Agad => {
-                // The chopper switches every `period` reads of its column (aihwkit's default
-                // in_chop_random = false); after a switch the change of P is measured from the
-                // running mean at the switch. W is written only once more than `period` reads
-                // of the column have passed (aihwkit's `transfer_counter > N`): before the first
-                // switch the reference is the initial zero, not a measured mean.
-                let period = (1.0 / t.chop_prob).ceil().max(2.0) as u64;
-                let b = (t.tail_weightening / period as f64).min(1.0);
-                let f = &mut self.fam;
-                if f.switched[i] {
-                    f.past[i] = f.mean[i];
-                    f.switched[i] = false;
-                }
-                let omega = f.h[i] + f.chop[i] * (v - f.past[i]) * beta;
-                let warm = f.reads[i] > period;
-                f.mean[i] = (1.0 - b) * f.mean[i] + b * v;
-                f.reads[i] += 1;
-                if f.reads[i].is_multiple_of(period) {
-                    f.chop[i] = -f.chop[i];
-                    f.switched[i] = true;
-                }
-                self.buffer_write(i, omega, warm);
+        }
+    }
+}
+
+/// What the reads of column c become (see the module comment); returns whether the column's
+/// weights are finite.
+#[inline(always)]
+fn transfer_column(kind: AlgorithmKind, r: TransferRates, s: &mut TileState, tile: &mut Tile, c: usize) -> bool {
+    let (beta, t) = (r.beta, r.t);
+    let outs = s.outs;
+    let e0 = c * outs;
+    match kind {
+        Digital | Analog => {}
+        TikiTaka | Rl => {
+            s.out.clear();
+            s.out.extend_from_slice(&s.read);
+            write_w(tile, r, e0, &mut s.out);
+        }
+        Rider | ERider => {
+            s.out.clear();
+            for (j, &v) in s.read.iter().enumerate() {
+                let e = e0 + j;
+                let q = s.q[e];
+                s.out.push(if kind == Rider { v - q } else { s.chop[c] * (v - s.q_analog[e]) });
+                s.q[e] = (1.0 - t.eta) * q + t.eta * v;
             }
-            RlV2 => {
-                let mut h = (1.0 - beta) * self.fam.h[i] + beta * v;
+            write_w(tile, r, e0, &mut s.out);
+        }
+        TtV2 => {
+            for (j, &v) in s.read.iter().enumerate() {
+                let omega = s.h[e0 + j] + beta * v;
+                buffer_write(tile, t, &mut s.h, e0 + j, omega, true);
+            }
+        }
+        CTtV2 => {
+            for (j, &v) in s.read.iter().enumerate() {
+                let omega = s.h[e0 + j] + s.chop[c] * beta * v;
+                buffer_write(tile, t, &mut s.h, e0 + j, omega, true);
+            }
+            if chopper_flips(s, tile.fast, t.chop_prob, c) {
+                s.chop[c] = -s.chop[c];
+            }
+        }
+        Agad => {
+            // The chopper switches every `period` reads of its column (aihwkit's default
+            // in_chop_random = false); after a switch the change of P is measured from the
+            // running mean at the switch. W is written only once more than `period` reads of the
+            // column have passed (aihwkit's `transfer_counter > N`): before the first switch the
+            // reference is the initial zero, not a measured mean.
+            let period = (1.0 / t.chop_prob).ceil().max(2.0) as u64;
+            let b = (t.tail_weightening / period as f64).min(1.0);
+            if s.switched[c] {
+                s.past[e0..e0 + outs].copy_from_slice(&s.mean[e0..e0 + outs]);
+                s.switched[c] = false;
+            }
+            let warm = s.reads[c] > period;
+            s.out.clear();
+            for (j, &v) in s.read.iter().enumerate() {
+                let e = e0 + j;
+                s.out.push(s.h[e] + s.chop[c] * (v - s.past[e]) * beta);
+                s.mean[e] = (1.0 - b) * s.mean[e] + b * v;
+            }
+            s.reads[c] += 1;
+            if s.reads[c].is_multiple_of(period) {
+                s.chop[c] = -s.chop[c];
+                s.switched[c] = true;
+            }
+            for (j, &omega) in s.out.iter().enumerate() {
+                buffer_write(tile, t, &mut s.h, e0 + j, omega, warm);
+            }
+        }
+        RlV2 => {
+            for (j, &v) in s.read.iter().enumerate() {
+                let e = e0 + j;
+                let mut h = (1.0 - beta) * s.h[e] + beta * v;
                 if h.abs() >= t.threshold * t.dw_min {
-                    let n = self.clamp_count(trunc(h / t.dw_min));
-                    self.write_pulses(i, n);
+                    let n = clamp_count(tile.main, t, trunc(h / t.dw_min));
+                    write_pulses(tile, t, e, n);
                     h -= n * t.dw_min;
                 }
-                self.fam.h[i] = h;
+                s.h[e] = h;
             }
         }
     }
+    tile.w[e0..e0 + outs].iter().all(|w| w.is_finite())
+}
 
-    /// Per-step work of E-RIDER: its chopper flips with probability `chop_prob`, and the analog
-    /// copy of Q is reprogrammed at the flip (`reprogram_every=0`, Algorithm 3 of the paper) or
-    /// every `reprogram_every` steps.
-    #[inline(always)]
-    pub(super) fn after_step(&mut self) {
-        if self.kind != ERider {
-            return;
-        }
-        let t = self.rates.transfer;
-        let flipped = self.chopper_flips(0);
-        if flipped {
-            for c in &mut self.fam.chop {
-                *c = -*c;
-            }
-        }
-        let reprogram = match t.reprogram_every {
-            0 => flipped,
-            n => (self.k + 1).is_multiple_of(n),
-        };
-        if reprogram {
-            self.fam.q_analog.copy_from_slice(&self.fam.q);
+/// Per-step work of E-RIDER: its chopper flips with probability `chop_prob`, and the analog copy
+/// of Q is reprogrammed at the flip (`reprogram_every=0`, Algorithm 3 of the paper) or every
+/// `reprogram_every` steps. `k` counts the steps before this one.
+pub fn after_step(kind: AlgorithmKind, t: &TransferParams, s: &mut TileState, fast: &mut AnalogArray, k: u64) {
+    if kind != ERider {
+        return;
+    }
+    let flipped = chopper_flips(s, fast, t.chop_prob, 0);
+    if flipped {
+        for c in &mut s.chop {
+            *c = -*c;
         }
     }
-
-    /// Whether chopper `j` flips now: a Bernoulli(`chop_prob`) trial per call, drawn as geometric
-    /// gaps between flips (the same law, one draw per flip instead of one per trial).
-    #[inline(always)]
-    fn chopper_flips(&mut self, j: usize) -> bool {
-        let p = self.rates.transfer.chop_prob;
-        if p <= 0.0 {
-            return false;
-        }
-        if self.fam.flip_in[j] == 0 {
-            self.fam.flip_in[j] = if p >= 1.0 {
-                1
-            } else {
-                // `libm` keeps the gaps identical on every platform.
-                let u = 1.0 - self.fast.uniform(); // (0, 1]
-                ((libm::log(u) / libm::log1p(-p)).floor() as u64).saturating_add(1)
-            };
-        }
-        self.fam.flip_in[j] -= 1;
-        self.fam.flip_in[j] == 0
+    let reprogram = match t.reprogram_every {
+        0 => flipped,
+        n => (k + 1).is_multiple_of(n),
+    };
+    if reprogram {
+        s.q_analog.copy_from_slice(&s.q);
     }
+}
 
-    /// W_i += β·y: the expected increment, or at pulse level one column's pulse train with the
-    /// transfer's BL and update management (x = e_i, d = −y, lr = β).
-    #[inline(always)]
-    fn write_w(&mut self, i: usize, y: f64) {
-        let beta = self.rates.beta;
-        if self.pulsed() {
-            let bl = self.rates.transfer.bl;
-            column_update(&mut self.main, &mut self.w[i..i + 1], i, &[-y], beta, bl, &mut self.trains);
+/// Whether chopper `j` flips now: a Bernoulli(`p`) trial per call, drawn as geometric gaps
+/// between flips (the same law, one draw per flip instead of one per trial) from the fast array's
+/// stream.
+#[inline(always)]
+fn chopper_flips(s: &mut TileState, fast: &mut AnalogArray, p: f64, j: usize) -> bool {
+    if p <= 0.0 {
+        return false;
+    }
+    if s.flip_in[j] == 0 {
+        s.flip_in[j] = if p >= 1.0 {
+            1
         } else {
-            self.w[i] = self.main.write(i, self.w[i], beta * y);
-        }
-    }
-
-    /// A buffer's threshold transfer: n = trunc(ω/thr) pulses into W_i (when `write`), and the
-    /// buffer forgets (× momentum) whenever n ≠ 0.
-    #[inline(always)]
-    fn buffer_write(&mut self, i: usize, omega: f64, write: bool) {
-        let t = self.rates.transfer;
-        let n = self.clamp_count(trunc(omega / (t.threshold * t.dw_min)));
-        if n != 0.0 {
-            if write {
-                self.write_pulses(i, n);
-            }
-            self.fam.h[i] = omega * t.momentum;
-        } else {
-            self.fam.h[i] = omega;
-        }
-    }
-
-    /// A pulse count, capped at the transfer's BL at pulse level.
-    #[inline(always)]
-    fn clamp_count(&self, n: f64) -> f64 {
-        if self.pulsed() {
-            let bl = f64::from(self.rates.transfer.bl);
-            n.clamp(-bl, bl)
-        } else {
-            n
-        }
-    }
-
-    /// n signed pulses of Δw_min into W_i (the expected increment n·Δw_min in the expected dynamic).
-    #[inline(always)]
-    fn write_pulses(&mut self, i: usize, n: f64) {
-        self.w[i] = match self.main.mode {
-            UpdateMode::Pulsed { .. } => self.main.pulse(i, self.w[i], n.abs() as u64, n > 0.0),
-            UpdateMode::Expected => self.main.write(i, self.w[i], n * self.rates.transfer.dw_min),
+            // `libm` keeps the gaps identical on every platform.
+            let u = 1.0 - fast.uniform(); // (0, 1]
+            ((libm::log(u) / libm::log1p(-p)).floor() as u64).saturating_add(1)
         };
     }
+    s.flip_in[j] -= 1;
+    s.flip_in[j] == 0
+}
+
+/// W[column at e0] += β·y: the expected increments, or at pulse level one column's pulse train
+/// with the transfer's BL and update management (x = e_column, d = −y, lr = β). `y` is negated
+/// in place.
+#[inline(always)]
+fn write_w(tile: &mut Tile, r: TransferRates, e0: usize, y: &mut [f64]) {
+    let n = y.len();
+    let w = &mut tile.w[e0..e0 + n];
+    if matches!(tile.main.mode, UpdateMode::Pulsed { .. }) {
+        for v in y.iter_mut() {
+            *v = -*v;
+        }
+        column_update(tile.main, w, tile.base + e0, y, r.beta, r.t.bl, tile.trains);
+    } else {
+        tile.main.write_row(tile.base + e0, w, r.beta, y);
+    }
+}
+
+/// A buffer's threshold transfer: n = trunc(ω/thr) pulses into W_e (when `write`), and the
+/// buffer forgets (× momentum) whenever n ≠ 0.
+#[inline(always)]
+fn buffer_write(tile: &mut Tile, t: TransferParams, h: &mut [f64], e: usize, omega: f64, write: bool) {
+    let n = clamp_count(tile.main, t, trunc(omega / (t.threshold * t.dw_min)));
+    if n != 0.0 {
+        if write {
+            write_pulses(tile, t, e, n);
+        }
+        h[e] = omega * t.momentum;
+    } else {
+        h[e] = omega;
+    }
+}
+
+/// A pulse count, capped at the transfer's BL at pulse level.
+#[inline(always)]
+fn clamp_count(main: &AnalogArray, t: TransferParams, n: f64) -> f64 {
+    if matches!(main.mode, UpdateMode::Pulsed { .. }) {
+        let bl = f64::from(t.bl);
+        n.clamp(-bl, bl)
+    } else {
+        n
+    }
+}
+
+/// n signed pulses of Δw_min into W_e (the expected increment n·Δw_min in the expected dynamic).
+#[inline(always)]
+fn write_pulses(tile: &mut Tile, t: TransferParams, e: usize, n: f64) {
+    let i = tile.base + e;
+    tile.w[e] = match tile.main.mode {
+        UpdateMode::Pulsed { .. } => tile.main.pulse(i, tile.w[e], n.abs() as u64, n > 0.0),
+        UpdateMode::Expected => tile.main.write(i, tile.w[e], n * t.dw_min),
+    };
 }
 
 /// x rounded towards zero, by a cast (without SSE4.1, `f64::trunc` is a library call; counts
@@ -232,4 +387,29 @@ impl Algorithm {
 #[inline(always)]
 fn trunc(x: f64) -> f64 {
     x as i64 as f64
+}
+
+/// Zero-shifting of P: fires `pulses` random ±Δw_min pulses at each element (through the fast
+/// array's update mode: one pulse each at pulse level, the expected step of one pulse otherwise)
+/// and returns each element's estimate of its symmetric point, the mean of the walk's second
+/// half. P stays where the walk ended; the pulses are not counted in the array's pulse count.
+pub fn zero_shift(fast: &mut AnalogArray, p: &mut [f64], base: usize, pulses: u64, dw: f64) -> Vec<f64> {
+    let before = fast.pulses;
+    let skip = pulses / 2;
+    let mut estimate = vec![0.0; p.len()];
+    for (e, est) in estimate.iter_mut().enumerate() {
+        let mut v = p[e];
+        let mut sum = 0.0;
+        for k in 0..pulses {
+            let up = fast.uniform() < 0.5;
+            v = fast.write(base + e, v, if up { dw } else { -dw });
+            if k >= skip {
+                sum += v;
+            }
+        }
+        *est = sum / (pulses - skip) as f64;
+        p[e] = v;
+    }
+    fast.pulses = before;
+    estimate
 }

@@ -21,12 +21,13 @@
 //! aihwkit's `transfer_update`: a pulse-train update of the column with its own BL
 //! (`transfer_bl`) and update management ([`column_update`]).
 
-mod family;
+pub mod family;
 mod zero_shift;
 
 use crate::sim::device::{AnalogArray, UpdateMode};
 use crate::sim::problem::{Lsq, NoiseDraw, NoiseGains, Problem};
 use crate::sim::pulse_train::{rank_one_update, PulseTrains};
+use family::{Reader, Tile, TileState, TransferRates};
 use serde::{Deserialize, Serialize};
 
 /// Which algorithm.
@@ -223,28 +224,6 @@ pub struct Observation {
     pub grad_sq: f64,
 }
 
-/// The state of the algorithms beyond Tiki-Taka (empty vectors for those that do not use it).
-#[derive(Clone, Debug, Default)]
-struct FamilyState {
-    /// Digital buffer H (TT-v2, c-TTv2, AGAD, RL v2).
-    h: Vec<f64>,
-    /// Per-column chopper c_i = ±1 (c-TTv2, AGAD; E-RIDER's one global chopper, repeated).
-    chop: Vec<f64>,
-    /// AGAD: running mean of the reads of P, the reference taken at the last switch, whether
-    /// column i's chopper switched at its previous read, and reads per column.
-    mean: Vec<f64>,
-    past: Vec<f64>,
-    switched: Vec<bool>,
-    reads: Vec<u64>,
-    /// RIDER / E-RIDER: the digital running mean Q, and E-RIDER's analog copy of it.
-    q: Vec<f64>,
-    q_analog: Vec<f64>,
-    /// Trials left until each chopper flips (0 = not drawn yet): c-TTv2 per column, E-RIDER one.
-    flip_in: Vec<u64>,
-    /// The next column a transfer reads.
-    cursor: usize,
-}
-
 /// One algorithm's state.
 #[derive(Clone, Debug)]
 pub struct Algorithm {
@@ -264,14 +243,13 @@ pub struct Algorithm {
     pub k: u64,
     /// Set when the loss or a weight became non-finite; the algorithm then stops.
     pub diverged: bool,
-    /// P's reference: zero, or each element's symmetric point as estimated by zero-shifting
-    /// (subtracted from every read of P).
-    pub p_ref: Vec<f64>,
     /// Zero-shifting's per-element estimates of P's symmetric point, if it ran.
     pub sp_estimate: Option<Vec<f64>>,
     /// Pulses fired by zero-shifting (not counted in [`Algorithm::pulses`]).
     pub zero_shift_pulses: u64,
-    fam: FamilyState,
+    /// The state beside the arrays (buffers, choppers, Q, P's reference, the read cursor): the
+    /// weights are one tile with one output.
+    pub fam: TileState,
     grad: Vec<f64>,
     grad_at_w: Vec<f64>,
     wbar: Vec<f64>,
@@ -288,24 +266,7 @@ impl Algorithm {
     /// A fresh algorithm at `w0` whose W lives on `main` and P on `fast`.
     pub fn new(kind: AlgorithmKind, w0: Vec<f64>, main: AnalogArray, fast: AnalogArray, rates: Rates) -> Self {
         let dim = w0.len();
-        let sized = |used: bool, v: f64| if used { vec![v; dim] } else { Vec::new() };
-        use AlgorithmKind::*;
-        let fam = FamilyState {
-            h: sized(kind.buffered(), 0.0),
-            chop: sized(matches!(kind, CTtV2 | Agad | ERider), 1.0),
-            mean: sized(kind == Agad, 0.0),
-            past: sized(kind == Agad, 0.0),
-            switched: if kind == Agad { vec![false; dim] } else { Vec::new() },
-            reads: if kind == Agad { vec![0; dim] } else { Vec::new() },
-            q: sized(matches!(kind, Rider | ERider), 0.0),
-            q_analog: sized(kind == ERider, 0.0),
-            flip_in: match kind {
-                CTtV2 => vec![0; dim],
-                ERider => vec![0; 1],
-                _ => Vec::new(),
-            },
-            cursor: 0,
-        };
+        let fam = TileState::new(kind, dim, 1);
         Self {
             kind,
             w: w0,
@@ -316,7 +277,6 @@ impl Algorithm {
             noise: NoiseGains::ALL,
             k: 0,
             diverged: false,
-            p_ref: vec![0.0; dim],
             sp_estimate: None,
             zero_shift_pulses: 0,
             fam,
@@ -380,10 +340,14 @@ impl Algorithm {
                 }
             }
             _ => {
-                let mixed = self.mix_forward();
+                let gamma = family::mixing(self.kind, self.rates.gamma, &self.rates.transfer);
+                let mixed = gamma != 0.0;
+                if mixed {
+                    self.fam.mix(self.kind, gamma, &self.w, &self.p, &mut self.wbar);
+                }
                 let at = if mixed { &self.wbar } else { &self.w };
                 // Choppers flip the sign of P's gradient pulses (c-TTv2, AGAD: per column; E-RIDER: all).
-                let chop = (!self.fam.chop.is_empty()).then_some(&self.fam.chop[..]);
+                let chop = self.fam.choppers();
                 if let Some(l) = layer {
                     layer_step(
                         &mut self.fast,
@@ -416,9 +380,18 @@ impl Algorithm {
                     }
                 }
                 if (self.k + 1).is_multiple_of(self.rates.every) {
-                    self.transfer();
+                    let r = TransferRates { beta: self.rates.beta, t: self.rates.transfer };
+                    let mut tile = Tile {
+                        w: &mut self.w,
+                        p: &self.p,
+                        main: &mut self.main,
+                        fast: &mut self.fast,
+                        base: 0,
+                        trains: &mut self.trains,
+                    };
+                    family::transfer(self.kind, r, &mut self.fam, &mut tile, &mut Reader::Plain);
                 }
-                self.after_step();
+                family::after_step(self.kind, &self.rates.transfer, &mut self.fam, &mut self.fast, self.k);
             }
         }
         self.k += 1;

@@ -16,26 +16,9 @@ impl Algorithm {
         if !self.kind.transfers() || pulses == 0 {
             return;
         }
-        let dw = self.rates.transfer.dw_min;
-        let before = self.fast.pulses;
-        let skip = pulses / 2;
-        let mut estimate = vec![0.0; self.p.len()];
-        for (i, e) in estimate.iter_mut().enumerate() {
-            let mut p = self.p[i];
-            let mut sum = 0.0;
-            for t in 0..pulses {
-                let up = self.fast.uniform() < 0.5;
-                p = self.fast.write(i, p, if up { dw } else { -dw });
-                if t >= skip {
-                    sum += p;
-                }
-            }
-            *e = sum / (pulses - skip) as f64;
-            self.p[i] = p;
-        }
-        self.fast.pulses = before;
+        let estimate = super::family::zero_shift(&mut self.fast, &mut self.p, 0, pulses, self.rates.transfer.dw_min);
         self.zero_shift_pulses = pulses * self.p.len() as u64;
-        self.p_ref.copy_from_slice(&estimate);
+        self.fam.p_ref.copy_from_slice(&estimate);
         self.sp_estimate = Some(estimate);
     }
 }
