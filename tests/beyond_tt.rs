@@ -170,9 +170,13 @@ fn a_track_does_not_change_when_other_algorithms_join_the_list() {
 }
 
 #[test]
-fn digits_refuses_the_algorithms_beyond_tiki_taka_in_one_line() {
-    let e = Scenario::parse("problem=digits&algos=analog,agad").unwrap_err().to_string();
-    assert!(e.contains("digits runs digital, analog and tt only") && !e.contains('\n'), "{e}");
+fn networks_take_the_algorithms_beyond_tiki_taka_and_their_keys() {
+    for p in ["digits", "mnist"] {
+        let s = Scenario::parse(&format!("problem={p}&algos=analog,agad,erider&chop_prob=0.05&eta=0.1")).unwrap();
+        assert_eq!(s.algos.len(), 3);
+        let q = s.to_query();
+        assert!(q.contains("chop_prob=0.05") && q.contains("eta=0.1"), "{q}");
+    }
 }
 
 #[test]

@@ -19,6 +19,7 @@ where test_accuracy is the final test accuracy in [0, 1], as our summary.
 #   every=1                  -> TransferCompound transfer_every (units_in_mbatch)
 #   fast_lr=0                -> FAST_LR: TransferCompound fast_lr (0 = alpha; in aihwkit 1.1 an absolute rate, as ours)
 #   n_reads=0                -> N_READS: TransferCompound n_reads_per_transfer (0 = all columns)
+#   transfer_read_noise=0    -> TRANSFER_READ_NOISE: transfer_forward w_noise (additive, one column read)
 #   layers=64,32,10          -> LAYERS
 #   batch=10                 -> BATCH
 #   epochs=10                -> EPOCHS
@@ -27,8 +28,10 @@ where test_accuracy is the final test accuracy in [0, 1], as our summary.
 #   up_down=0                -> device(): up_down and dw_min (rescaled, see device())
 #   d2d=0                    -> device(): dw_min_dtod, w_max_dtod, w_min_dtod
 #   pulses=1                 -> UpdateParameters (pulse level)
+#   zero_shift=0             -> no zero-shifting (aihwkit's tiles are not calibrated either)
 #   dw_min=0.001             -> device(): dw_min
 #   bl=31                    -> BL: UpdateParameters desired_bl
+#   transfer_bl=31           -> TRANSFER_BL: transfer_update desired_bl
 #   c2c=0                    -> device(): dw_min_std
 #   read_noise=0             -> FORWARD_W_NOISE (and BACKWARD_W_NOISE on digits): IOParameters w_noise
 #   inp_res=0                -> IOParameters: no converter, as ours with 0 bits
@@ -69,7 +72,7 @@ import time
 
 from sklearn.datasets import load_digits
 
-SCENARIO = "v=1&problem=digits&algos=digital,analog,tt&device=ald&tau=0.6&sp=0&alpha=0.05&beta=0.1&gamma=0&every=1&fast_lr=0&n_reads=0&layers=64,32,10&batch=10&epochs=10&lr_step=0&seed=1&up_down=0&d2d=0&pulses=1&dw_min=0.001&bl=31&c2c=0&read_noise=0&inp_res=0&out_res=0&out_noise=0&out_scaling=0&tile_inputs=0&seeds=3"
+SCENARIO = "v=1&problem=digits&algos=digital,analog,tt&device=ald&tau=0.6&sp=0&alpha=0.05&beta=0.1&gamma=0&every=1&fast_lr=0&n_reads=0&transfer_read_noise=0&layers=64,32,10&batch=10&epochs=10&lr_step=0&seed=1&up_down=0&d2d=0&pulses=1&zero_shift=0&dw_min=0.001&bl=31&transfer_bl=31&c2c=0&read_noise=0&inp_res=0&out_res=0&out_noise=0&out_scaling=0&tile_inputs=0&seeds=3"
 ALGOS = ["digital", "analog", "tt"]
 SEED = 1
 SEEDS = 3

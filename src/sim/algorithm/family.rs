@@ -34,6 +34,9 @@ use AlgorithmKind::*;
 /// them).
 #[derive(Clone, Debug, Default)]
 pub struct TileState {
+    /// The tile's columns within its layer (input lines first..first + cols).
+    first: usize,
+    cols: usize,
     /// Elements per column (the tile's outputs O).
     outs: usize,
     /// P's reference per element: zero, or zero-shifting's estimate of its symmetric point.
@@ -66,6 +69,8 @@ impl TileState {
         let elems = cols * outs;
         let sized = |used: bool, v: f64, n: usize| if used { vec![v; n] } else { Vec::new() };
         TileState {
+            first: 0,
+            cols,
             outs,
             p_ref: sized(kind.transfers(), 0.0, elems),
             h: sized(kind.buffered(), 0.0, elems),
@@ -85,6 +90,17 @@ impl TileState {
             read: Vec::new(),
             out: Vec::new(),
         }
+    }
+
+    /// The same tile placed at column `first` of its layer.
+    pub fn at(mut self, first: usize) -> TileState {
+        self.first = first;
+        self
+    }
+
+    /// The tile's columns within its layer.
+    pub fn columns(&self) -> std::ops::Range<usize> {
+        self.first..self.first + self.cols
     }
 
     /// The choppers per column, if the algorithm has any: P's gradient on input line i is
@@ -158,8 +174,7 @@ pub fn transfer(
     tile: &mut Tile,
     reader: &mut Reader,
 ) -> bool {
-    let outs = s.outs;
-    let cols = tile.w.len() / outs.max(1);
+    let cols = s.cols;
     if cols == 0 {
         return true;
     }

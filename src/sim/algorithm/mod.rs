@@ -144,7 +144,7 @@ impl AlgorithmKind {
         matches!(self, AlgorithmKind::TtV2 | AlgorithmKind::CTtV2 | AlgorithmKind::Agad | AlgorithmKind::RlV2)
     }
 
-    /// Whether the algorithm has its own vocabulary beyond `tt` (the network runs only the first three).
+    /// Whether the algorithm has its own vocabulary beyond `tt`.
     pub fn beyond_tt(self) -> bool {
         self > AlgorithmKind::TikiTaka
     }

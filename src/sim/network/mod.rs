@@ -16,11 +16,12 @@ pub mod mnist;
 
 pub use message::DigitsSnapshot;
 
+use crate::sim::algorithm::family::TileState;
 use crate::sim::algorithm::AlgorithmKind;
 use crate::sim::device::{AnalogArray, Device, UpdateMode};
 use crate::sim::ensemble::seed_of;
 use crate::sim::rng::{self, Purpose, SimRng};
-use crate::sim::run::{device_of, pulse_mode_of};
+use crate::sim::run::{device_of, pulse_mode_of, rates_of};
 use crate::sim::scenario::{DeviceKind, PulseMode, Scenario, UpdateForm};
 use data::{Dataset, Digits};
 use io::Io;
@@ -253,7 +254,7 @@ impl NetRun {
             gamma: scenario.gamma,
             every: scenario.every.max(1),
             fast: (scenario.fast_lr > 0.0).then_some(scenario.fast_lr),
-            reads: scenario.n_reads as usize,
+            transfer: rates_of(scenario).transfer,
             scale: 1.0,
         };
         let io =
@@ -306,19 +307,23 @@ impl NetRun {
                             })
                             .collect::<Vec<_>>();
                         let (inputs, outputs) = (io[0], io[1]);
-                        Layer { inputs, outputs, p: vec![0.0; w.len()], w, bias: b.clone(), main, fast, next_read: 0 }
+                        let tiles = vec![TileState::new(kind, inputs, outputs)];
+                        Layer { inputs, outputs, p: vec![0.0; w.len()], w, bias: b.clone(), main, fast, tiles }
                     })
                     .collect();
                 let read = rng::substream(seed, Purpose::ReadNoise, 2 * t);
-                NetTrack {
-                    net: Net::new(kind, form, layers, scenario.read_noise, read, rates, io).with_tiling(
-                        mlp::tiles::Tiling::new(
-                            &widths[..widths.len() - 1],
-                            scenario.tile_inputs as usize,
-                            scenario.out_scaling == 1 && scenario.device != DeviceKind::Ideal,
-                            scenario.transfer_bl as u32,
-                        ),
+                let mut net = Net::new(kind, form, layers, scenario.read_noise, read, rates, io).with_tiling(
+                    mlp::tiles::Tiling::new(
+                        &widths[..widths.len() - 1],
+                        scenario.tile_inputs as usize,
+                        scenario.out_scaling == 1 && scenario.device != DeviceKind::Ideal,
                     ),
+                );
+                if scenario.zero_shift == 1 && scenario.device != DeviceKind::Ideal {
+                    net.zero_shift(scenario.zs_pulses);
+                }
+                NetTrack {
+                    net,
                     records: Vec::new(),
                     predictions: Vec::new(),
                     diverged_at_epoch: None,

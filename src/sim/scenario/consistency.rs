@@ -45,18 +45,6 @@ impl Scenario {
                 }
             }
             ProblemKind::Digits | ProblemKind::Mnist => {
-                if self.algos.iter().any(|a| a.beyond_tt()) {
-                    let value = self.algos.iter().map(|a| a.key()).collect::<Vec<_>>().join(",");
-                    self.algos.retain(|a| !a.beyond_tt());
-                    problems.push(ScenarioError {
-                        key: "algos".into(),
-                        value,
-                        message: format!(
-                            "{} runs digital, analog and tt only; the algorithms beyond Tiki-Taka run on quadratic, lsq and lower_bound",
-                            self.problem.key()
-                        ),
-                    });
-                }
                 let value = self.layers.iter().map(|x| fmt_f64(*x)).collect::<Vec<_>>().join(",");
                 let mut message = Vec::new();
                 if self.layers.iter().any(|w| w.fract() != 0.0) {

@@ -32,8 +32,8 @@ fn on_lsq_or_digits(s: &Scenario) -> bool {
 fn on_digits_expected(s: &Scenario) -> bool {
     s.problem.is_network() && s.device != DeviceKind::Ideal && s.pulses != PulseMode::On
 }
-fn on_network_tt(s: &Scenario) -> bool {
-    s.problem.is_network() && s.algos.contains(&crate::sim::algorithm::AlgorithmKind::TikiTaka)
+fn on_network_transfer(s: &Scenario) -> bool {
+    s.problem.is_network() && s.algos.iter().any(|a| a.transfers())
 }
 fn on_lr_step(s: &Scenario) -> bool {
     s.problem.is_network() && s.lr_step > 0
@@ -78,12 +78,7 @@ fn on_c2c(s: &Scenario) -> bool {
     on_pulses(s) && s.device != DeviceKind::Ideal && s.c2c > 0.0
 }
 fn runs_any(s: &Scenario, f: fn(AlgorithmKind) -> bool) -> bool {
-    !s.problem.is_network() && s.algos.iter().any(|&a| f(a))
-}
-/// Any algorithm with a transfer runs (Tiki-Taka's family on the stepped problems, Tiki-Taka
-/// in the network): the transfer's keys (β, columns per read) act.
-fn on_any_transfer(s: &Scenario) -> bool {
-    on_transfer(s) || on_network_tt(s)
+    s.algos.iter().any(|&a| f(a))
 }
 fn on_transfer(s: &Scenario) -> bool {
     runs_any(s, AlgorithmKind::transfers)
@@ -290,7 +285,7 @@ pub static KEYS: [Key; 64] = [
         Kind::Float { min: 0.0, max: 10.0, log: true },
         "0.1",
         &[(MNIST, "0.05")],
-        on_any_transfer,
+        on_transfer,
         float_key!(beta),
         "transfer rate of Tiki-Taka and the algorithms beyond it: every transfer writes β·P into W (the 2024 paper calls this α; aihwkit: transfer_lr × lr under scale_transfer_lr); buffers accumulate β·P"
     ),
@@ -320,11 +315,11 @@ pub static KEYS: [Key; 64] = [
         Kind::Float { min: 0.0, max: 10.0, log: true },
         "0",
         &[(MNIST, "0.01")],
-        on_network_tt,
+        on_network_transfer,
         float_key!(fast_lr),
-        "digits, mnist: Tiki-Taka's rate of gradient writes into P (aihwkit fast_lr, the paper's β = 0.01 on MNIST); 0 means α. Not scheduled by StepLR"
+        "digits, mnist: the rate of gradient writes into P of Tiki-Taka and the algorithms beyond it (aihwkit fast_lr, the paper's β = 0.01 on MNIST); 0 means α. Not scheduled by StepLR"
     ),
-    key!("n_reads", "reads per transfer", Kind::Int { min: 0, max: 100_000 }, "0", &[(MNIST, "1")], on_any_transfer, int_key!(n_reads),
+    key!("n_reads", "reads per transfer", Kind::Int { min: 0, max: 100_000 }, "0", &[(MNIST, "1")], on_transfer, int_key!(n_reads),
         "columns of P read per transfer (aihwkit n_reads_per_transfer), in order and wrapping; 0 = all of P at once. quadratic, lsq: the weights are one tile with one output, so a column is one weight; digits, mnist: a column is one input line of a layer (MNIST's default 1, one per mini-batch as in aihwkit)"),
     key!("transfer_read_noise", "transfer read noise", Kind::Float { min: 0.0, max: 10.0, log: false }, "0", &[], on_transfer, float_key!(transfer_read_noise),
         "std of the additive Gaussian noise on every read of P by a transfer (aihwkit transfer_forward out_noise)"),

@@ -21,7 +21,8 @@ mod passes;
 
 use passes::Periphery;
 
-use crate::sim::algorithm::AlgorithmKind;
+use crate::sim::algorithm::family::{self, Reader, Tile, TileState, TransferRates};
+use crate::sim::algorithm::{AlgorithmKind, TransferParams};
 use crate::sim::device::AnalogArray;
 use crate::sim::network::data::Split;
 use crate::sim::network::io::Io;
@@ -54,20 +55,85 @@ impl Form {
     }
 }
 
-/// One layer: the main array W, Tiki-Taka's fast array P, and the digital bias.
+/// One layer: the main array W, the fast array P of the algorithms that transfer, and the
+/// digital bias; one or more tiles, each with the algorithm's state beside it.
 #[derive(Clone, Debug)]
 pub struct Layer {
     pub inputs: usize,
     pub outputs: usize,
     /// W, input-major (I×O).
     pub w: Vec<f64>,
-    /// Tiki-Taka's P (zeros otherwise).
+    /// The fast array's P (zeros for Digital and Analog SGD).
     pub p: Vec<f64>,
     pub bias: Vec<f64>,
     pub main: AnalogArray,
     pub fast: AnalogArray,
-    /// The next row of P a partial Tiki-Taka transfer reads (`reads` > 0).
-    pub next_read: usize,
+    /// The tiles of the layer, in input order (one unless `tile_inputs` splits it), each with
+    /// its transfer state (read cursor, buffers, choppers, Q, P's reference).
+    pub tiles: Vec<TileState>,
+}
+
+impl Layer {
+    /// The tile `t` as the family's transfer sees it.
+    fn tile<'a>(&'a mut self, t: usize, trains: &'a mut PulseTrains) -> (Tile<'a>, &'a mut TileState) {
+        let cols = self.tiles[t].columns();
+        let span = cols.start * self.outputs..cols.end * self.outputs;
+        let tile = Tile {
+            w: &mut self.w[span.clone()],
+            p: &self.p[span.clone()],
+            main: &mut self.main,
+            fast: &mut self.fast,
+            base: span.start,
+            trains,
+        };
+        (tile, &mut self.tiles[t])
+    }
+
+    /// The algorithm's work after a mini-batch, per tile: a transfer when `transfer_now`, then
+    /// E-RIDER's chopper (`k` batches before this one). Returns whether W stayed finite.
+    #[allow(clippy::too_many_arguments)]
+    fn after_batch(
+        &mut self,
+        kind: AlgorithmKind,
+        r: TransferRates,
+        transfer_now: bool,
+        k: u64,
+        io: &Io,
+        rng: &mut SimRng,
+        trains: &mut PulseTrains,
+    ) -> bool {
+        let mut finite = true;
+        for t in 0..self.tiles.len() {
+            let (mut tile, state) = self.tile(t, trains);
+            if transfer_now {
+                finite &= family::transfer(kind, r, state, &mut tile, &mut Reader::Periphery { io, rng });
+            }
+            family::after_step(kind, &r.t, state, tile.fast, k);
+        }
+        finite
+    }
+
+    /// W̄ = W + γ·residual(P), tile by tile.
+    fn mix(&self, kind: AlgorithmKind, gamma: f64, wbar: &mut Vec<f64>) {
+        wbar.resize(self.w.len(), 0.0);
+        for state in &self.tiles {
+            let cols = state.columns();
+            let span = cols.start * self.outputs..cols.end * self.outputs;
+            state.mix(kind, gamma, &self.w[span.clone()], &self.p[span.clone()], &mut wbar[span]);
+        }
+    }
+
+    /// Zero-shifting of every element of P (see [`family::zero_shift`]): each tile reads P
+    /// against its elements' estimated symmetric points.
+    pub fn zero_shift(&mut self, pulses: u64, dw_min: f64) {
+        let estimate = family::zero_shift(&mut self.fast, &mut self.p, 0, pulses, dw_min);
+        for state in &mut self.tiles {
+            let cols = state.columns();
+            if !state.p_ref.is_empty() {
+                state.p_ref.copy_from_slice(&estimate[cols.start * self.outputs..cols.end * self.outputs]);
+            }
+        }
+    }
 }
 
 /// Step sizes of the network algorithms.
@@ -75,15 +141,16 @@ pub struct Layer {
 pub struct NetRates {
     /// α: the step of Digital and Analog SGD and of the digital biases.
     pub alpha: f64,
-    /// β: Tiki-Taka's transfer rate P → W.
+    /// β: the transfer rate P → W (scheduled with α).
     pub beta: f64,
+    /// γ: the Tiki-Taka family's mixing (gradients and outputs at W + γP).
     pub gamma: f64,
-    /// Tiki-Taka transfers once every this many mini-batches.
+    /// The algorithms transfer once every this many mini-batches.
     pub every: u64,
-    /// Tiki-Taka's rate of gradient writes into P; `None` = α (then scheduled with it).
+    /// The rate of gradient writes into P; `None` = α (then scheduled with it).
     pub fast: Option<f64>,
-    /// Rows of P per transfer, in turn (0 = all of P).
-    pub reads: usize,
+    /// The transfer keys (columns per transfer, buffers, choppers, Q), as on the vector problems.
+    pub transfer: TransferParams,
     /// The StepLR factor currently applied to α and β.
     pub scale: f64,
 }
@@ -116,31 +183,9 @@ pub struct Scratch {
     back: Vec<f64>,
     /// The terms of the sum being accumulated (see [`terms_of`]).
     terms: Vec<(usize, f64)>,
-    /// The converted inputs of a periphery MVM, and one read row of P.
+    /// The converted inputs of a periphery MVM (and chopped inputs of an update).
     xq: Vec<f64>,
-    read: Vec<f64>,
     pub trains: PulseTrains,
-}
-
-/// Tiki-Taka's transfer of `reads` rows of P into W (all rows for 0), in turn from the layer's
-/// next row (aihwkit reads one column of its transposed layout at a time), each read through the
-/// ADC with output noise; returns whether the written weights are finite. Out of line: it runs
-/// once per mini-batch.
-#[inline(never)]
-fn transfer_rows(layer: &mut Layer, reads: usize, beta: f64, io: &Io, read: &mut Vec<f64>, rng: &mut SimRng) -> bool {
-    let outs = layer.outputs;
-    let rows = if reads == 0 { layer.inputs } else { reads.min(layer.inputs) };
-    let mut finite = true;
-    for _ in 0..rows {
-        let i = layer.next_read;
-        layer.next_read = (i + 1) % layer.inputs;
-        let span = i * outs..(i + 1) * outs;
-        io.read_row(&layer.p[span.clone()], read, rng);
-        let w_row = &mut layer.w[span];
-        layer.main.write_row(i * outs, w_row, beta, read);
-        finite &= all_finite(w_row);
-    }
-    finite
 }
 
 /// A network being trained by one algorithm in one form.
@@ -213,9 +258,26 @@ impl Net {
         self.layers.iter().map(|l| l.main.pulses + l.fast.pulses).sum()
     }
 
-    /// Whether the forward pass reads W + γP (Tiki-Taka with γ ≠ 0) rather than W.
+    /// The mixing of the forward pass, W̄ = W + γ·residual(P) (0: it reads W).
+    fn mixing(&self) -> f64 {
+        if !self.kind.transfers() {
+            return 0.0;
+        }
+        family::mixing(self.kind, self.rates.gamma, &self.rates.transfer)
+    }
+
+    /// Whether the forward pass reads W̄ rather than W.
     fn uses_wbar(&self) -> bool {
-        self.kind == AlgorithmKind::TikiTaka && self.rates.gamma != 0.0
+        self.mixing() != 0.0
+    }
+
+    /// Zero-shifts every layer's P (the algorithms that transfer; `pulses` per element).
+    pub fn zero_shift(&mut self, pulses: u64) {
+        if self.kind.transfers() && pulses > 0 {
+            for layer in &mut self.layers {
+                layer.zero_shift(pulses, self.rates.transfer.dw_min);
+            }
+        }
     }
 
     /// Sizes the buffers for `batch` samples and computes the effective weights (transposed too
@@ -224,7 +286,7 @@ impl Net {
     fn prepare(&mut self, batch: usize, backward: bool) {
         let n = self.layers.len();
         let use_wbar = self.uses_wbar();
-        let gamma = self.rates.gamma;
+        let (kind, gamma) = (self.kind, self.mixing());
         let s = &mut self.scratch;
         s.acts.resize(n, Vec::new());
         s.deltas.resize(n, Vec::new());
@@ -234,9 +296,7 @@ impl Net {
             s.acts[l].resize(batch * layer.inputs, 0.0);
             s.deltas[l].resize(batch * layer.outputs, 0.0);
             if use_wbar {
-                let wbar = &mut s.wbar[l];
-                wbar.clear();
-                wbar.extend(layer.w.iter().zip(&layer.p).map(|(w, p)| w + gamma * p));
+                layer.mix(kind, gamma, &mut s.wbar[l]);
             }
             // The first layer's backward output is never needed.
             if backward && l > 0 {
@@ -256,10 +316,9 @@ impl Net {
     #[inline(always)]
     fn update<const WIDE: usize>(&mut self, b: usize) -> bool {
         let mut finite = true;
-        let NetRates { beta, every, reads, scale, .. } = self.rates;
-        let (alpha, fast, beta) = (self.rates.alpha_now(), self.rates.fast_now(), beta * scale);
-        let Scratch { acts, deltas, row, terms, trains, read, .. } = &mut self.scratch;
-        let tt = self.kind == AlgorithmKind::TikiTaka;
+        let (alpha, fast) = (self.rates.alpha_now(), self.rates.fast_now());
+        let Scratch { acts, deltas, row, terms, trains, xq, .. } = &mut self.scratch;
+        let transfers = self.kind.transfers();
         for (l, layer) in self.layers.iter_mut().enumerate() {
             let (ins, outs) = (layer.inputs, layer.outputs);
             let (x_all, d_all) = (&acts[l], &deltas[l]);
@@ -275,8 +334,11 @@ impl Net {
                 *bj -= alpha * g;
             }
             finite &= all_finite(&layer.bias);
-            let (target, array) = if tt { (&mut layer.p, &mut layer.fast) } else { (&mut layer.w, &mut layer.main) };
-            let rate = if tt { fast } else { alpha };
+            // Choppers flip the sign of P's gradient on their input lines (one tile here).
+            let chop = layer.tiles[0].choppers();
+            let (target, array) =
+                if transfers { (&mut layer.p, &mut layer.fast) } else { (&mut layer.w, &mut layer.main) };
+            let rate = if transfers { fast } else { alpha };
             let per_batch = self.kind == AlgorithmKind::Digital || self.form == Form::Batch;
             if per_batch {
                 // Row i of the gradient Σₙ xₙ dₙᵀ (summed over the samples in order, zero inputs
@@ -291,26 +353,41 @@ impl Net {
                     row.clear();
                     row.resize(outs, 0.0);
                     accumulate::<WIDE>(row, terms, d_all, outs);
-                    finite &= array.write_row_finite(i * outs, w_row, -rate, row);
+                    let scale = chop.map_or(-rate, |c| -rate * c[i]);
+                    finite &= array.write_row_finite(i * outs, w_row, scale, row);
                 }
             } else {
                 for n in 0..b {
-                    let x = &x_all[n * ins..(n + 1) * ins];
+                    let mut x = &x_all[n * ins..(n + 1) * ins];
+                    if let Some(c) = chop {
+                        xq.clear();
+                        xq.extend(x.iter().zip(c).map(|(x, c)| x * c));
+                        x = xq;
+                    }
                     let d = &d_all[n * outs..(n + 1) * outs];
                     finite &= rank_one_update_checked(array, target, x, d, rate, trains);
                 }
             }
         }
+        finite &= self.after_batch();
+        finite
+    }
+
+    /// Counts the mini-batch and does the algorithm's work after it on every tile (see
+    /// [`Layer::after_batch`]); returns whether W stayed finite.
+    fn after_batch(&mut self) -> bool {
+        let k = self.batches;
         self.batches += 1;
-        if tt && self.batches.is_multiple_of(every.max(1)) {
-            let io = self.io;
-            for layer in &mut self.layers {
-                if reads == 0 && io.is_exact() {
-                    finite &= layer.main.write_row_finite(0, &mut layer.w, beta, &layer.p);
-                    continue;
-                }
-                finite &= transfer_rows(layer, reads, beta, &io, read, &mut self.read_rng);
-            }
+        if !self.kind.transfers() {
+            return true;
+        }
+        let rates = self.rates;
+        let r = TransferRates { beta: rates.beta * rates.scale, t: rates.transfer };
+        let now = self.batches.is_multiple_of(rates.every.max(1));
+        let io = self.io;
+        let mut finite = true;
+        for layer in &mut self.layers {
+            finite &= layer.after_batch(self.kind, r, now, k, &io, &mut self.read_rng, &mut self.scratch.trains);
         }
         finite
     }

@@ -18,12 +18,13 @@
 //! aihwkit's `transfer_update` does, a pulse train with the transfer's BL and update management.
 
 use super::{BatchResult, Form, Net, Scratch};
+use crate::sim::algorithm::family::TileState;
 use crate::sim::algorithm::AlgorithmKind;
 use crate::sim::device::UpdateMode;
 use crate::sim::network::data::Split;
 use crate::sim::network::io::{Io, BM_ROUNDS};
 use crate::sim::network::kernels::{accumulate, all_finite, argmax, log_softmax, sigmoid, terms_of};
-use crate::sim::pulse_train::{column_update, tile_update};
+use crate::sim::pulse_train::tile_update;
 use crate::sim::rng::SimRng;
 
 /// The tiles of every layer of a net.
@@ -32,8 +33,6 @@ pub struct Tiling {
     layers: Vec<LayerTiles>,
     /// Whether the out scales are learned (otherwise they stay 1).
     learn: bool,
-    /// Most pulses per column of a pulse-level transfer.
-    transfer_bl: u32,
     /// Scratch: a tile's output, the error it sees, a read row.
     buf: Vec<f64>,
     dt: Vec<f64>,
@@ -53,8 +52,6 @@ struct LayerTiles {
     scales: Vec<f64>,
     /// Σ over the batch of ∂L/∂α_t.
     grads: Vec<f64>,
-    /// The next column of each tile's P a transfer reads.
-    next_read: Vec<usize>,
 }
 
 /// aihwkit's split of `size` into the fewest pieces of at most `max` (0 = one piece).
@@ -69,7 +66,7 @@ pub fn split_sizes(size: usize, max: usize) -> Vec<usize> {
 
 impl Tiling {
     /// The tiling of layers with `inputs`, or `None` when neither option is on.
-    pub fn new(inputs: &[usize], tile_inputs: usize, learn: bool, transfer_bl: u32) -> Option<Tiling> {
+    pub fn new(inputs: &[usize], tile_inputs: usize, learn: bool) -> Option<Tiling> {
         let split = inputs.iter().any(|&i| tile_inputs > 0 && i > tile_inputs);
         if !split && !learn {
             return None;
@@ -82,13 +79,12 @@ impl Tiling {
                     bounds.push(bounds.last().copied().unwrap_or(0) + s);
                 }
                 let t = bounds.len() - 1;
-                LayerTiles { next_read: bounds[..t].to_vec(), bounds, scales: vec![1.0; t], grads: vec![0.0; t] }
+                LayerTiles { bounds, scales: vec![1.0; t], grads: vec![0.0; t] }
             })
             .collect();
         Some(Tiling {
             layers,
             learn,
-            transfer_bl,
             buf: Vec::new(),
             dt: Vec::new(),
             back: Vec::new(),
@@ -207,6 +203,15 @@ impl Net {
     /// Maps this net's layers onto tiles (analog algorithms only; Digital SGD computes exactly).
     pub fn with_tiling(mut self, tiling: Option<Tiling>) -> Net {
         if self.kind != AlgorithmKind::Digital {
+            if let Some(tiling) = &tiling {
+                for (layer, lt) in self.layers.iter_mut().zip(&tiling.layers) {
+                    layer.tiles = lt
+                        .bounds
+                        .windows(2)
+                        .map(|b| TileState::new(self.kind, b[1] - b[0], layer.outputs).at(b[0]))
+                        .collect();
+                }
+            }
             self.tiling = tiling;
         }
         self
@@ -354,9 +359,9 @@ impl Net {
     fn update_tiled(&mut self, tiling: &mut Tiling, b: usize) -> bool {
         let mut finite = true;
         let rates = self.rates;
-        let (alpha, fast, beta) = (rates.alpha_now(), rates.fast_now(), rates.beta * rates.scale);
-        let tt = self.kind == AlgorithmKind::TikiTaka;
-        let rate = if tt { fast } else { alpha };
+        let (alpha, fast) = (rates.alpha_now(), rates.fast_now());
+        let transfers = self.kind.transfers();
+        let rate = if transfers { fast } else { alpha };
         let bl = match self.layers[0].main.mode {
             UpdateMode::Pulsed { bl, .. } => bl,
             UpdateMode::Expected => 0,
@@ -376,17 +381,26 @@ impl Net {
             }
             finite &= all_finite(&layer.bias);
             let lt = &tiling.layers[l];
-            let (target, array) = if tt { (&mut layer.p, &mut layer.fast) } else { (&mut layer.w, &mut layer.main) };
+            let (target, array) =
+                if transfers { (&mut layer.p, &mut layer.fast) } else { (&mut layer.w, &mut layer.main) };
             for t in 0..lt.scales.len() {
                 let (i0, i1) = (lt.bounds[t], lt.bounds[t + 1]);
                 let a = lt.scales[t];
+                // Choppers flip the sign of P's gradient on their input lines.
+                let chop = layer.tiles[t].choppers();
+                let c = |i: usize| chop.map_or(1.0, |c| c[i - i0]);
                 let block = &mut target[i0 * outs..i1 * outs];
                 match self.form {
                     Form::Pulse => {
                         for n in 0..b {
                             tiling.dt.clear();
                             tiling.dt.extend(d_all[n * outs..(n + 1) * outs].iter().map(|v| a * v));
-                            let x = &x_all[n * ins + i0..n * ins + i1];
+                            let mut x = &x_all[n * ins + i0..n * ins + i1];
+                            if let Some(chop) = chop {
+                                tiling.x.clear();
+                                tiling.x.extend(x.iter().zip(chop).map(|(x, c)| x * c));
+                                x = &tiling.x;
+                            }
                             tile_update(array, block, i0 * outs, x, &tiling.dt, rate, bl, &mut self.scratch.trains);
                         }
                     }
@@ -398,7 +412,7 @@ impl Net {
                                 let xi = x_all[n * ins + i];
                                 if xi != 0.0 {
                                     let row = &mut block[(i - i0) * outs..(i - i0 + 1) * outs];
-                                    array.write_row(i * outs, row, -rate * xi, &tiling.dt);
+                                    array.write_row(i * outs, row, -rate * (c(i) * xi), &tiling.dt);
                                 }
                             }
                         }
@@ -419,7 +433,7 @@ impl Net {
                             }
                             if any {
                                 let row = &mut block[(i - i0) * outs..(i - i0 + 1) * outs];
-                                array.write_row(i * outs, row, -rate, &tiling.dt);
+                                array.write_row(i * outs, row, -rate * c(i), &tiling.dt);
                             }
                         }
                     }
@@ -441,43 +455,7 @@ impl Net {
                 finite &= all_finite(&lt.scales);
             }
         }
-        self.batches += 1;
-        if tt && self.batches.is_multiple_of(rates.every.max(1)) {
-            let io = self.io;
-            for (l, layer) in self.layers.iter_mut().enumerate() {
-                let lt = &mut tiling.layers[l];
-                let outs = layer.outputs;
-                for t in 0..lt.scales.len() {
-                    let (i0, i1) = (lt.bounds[t], lt.bounds[t + 1]);
-                    let reads = if rates.reads == 0 { i1 - i0 } else { rates.reads.min(i1 - i0) };
-                    for _ in 0..reads {
-                        let i = lt.next_read[t];
-                        lt.next_read[t] = if i + 1 == i1 { i0 } else { i + 1 };
-                        let span = i * outs..(i + 1) * outs;
-                        io.read_row(&layer.p[span.clone()], &mut tiling.back, &mut self.read_rng);
-                        let w_row = &mut layer.w[span];
-                        if bl > 0 {
-                            // x = e_i, d = −read, lr = β: W_i += β·read as a pulse train.
-                            for v in tiling.back.iter_mut() {
-                                *v = -*v;
-                            }
-                            column_update(
-                                &mut layer.main,
-                                w_row,
-                                i * outs,
-                                &tiling.back,
-                                beta,
-                                tiling.transfer_bl,
-                                &mut self.scratch.trains,
-                            );
-                        } else {
-                            layer.main.write_row(i * outs, w_row, beta, &tiling.back);
-                        }
-                        finite &= all_finite(w_row);
-                    }
-                }
-            }
-        }
+        finite &= self.after_batch();
         finite
     }
 
@@ -589,8 +567,8 @@ mod tests {
         assert_eq!(split_sizes(1025, 512), vec![342, 342, 341]);
         assert_eq!(split_sizes(256, 512), vec![256]);
         assert_eq!(split_sizes(784, 0), vec![784]);
-        assert!(Tiling::new(&[784, 256, 128], 1000, false, 31).is_none());
-        let t = Tiling::new(&[784, 256, 128], 512, false, 31).unwrap();
+        assert!(Tiling::new(&[784, 256, 128], 1000, false).is_none());
+        let t = Tiling::new(&[784, 256, 128], 512, false).unwrap();
         assert_eq!(t.layers[0].bounds, vec![0, 392, 784]);
         assert_eq!(t.layers[1].bounds, vec![0, 256]);
         assert_eq!(t.scales(0), &[1.0, 1.0]);
