@@ -103,3 +103,22 @@ fn successors_on_networks_are_deterministic_and_run_in_every_form_and_on_tiles()
         }
     }
 }
+
+#[test]
+fn network_seed_spread_is_the_sample_standard_deviation() {
+    let q = "problem=digits&layers=64,8,10&epochs=2&algos=tt";
+    let all = run(&format!("{q}&seeds=3"));
+    let spread = all.algorithms[0].spread.as_ref().expect("seeds=3 has a spread");
+    let finals: Vec<f64> = (0..3)
+        .map(|k| {
+            let s = Scenario::parse(&format!("{q}&seed={}", 1 + k)).unwrap();
+            let mut e = NetEnsemble::new(&s);
+            e.run_to_end();
+            e.summary().algorithms[0].final_accuracy
+        })
+        .collect();
+    let mean = finals.iter().sum::<f64>() / 3.0;
+    let sample = (finals.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / 2.0).sqrt();
+    assert!(sample > 0.0, "the seeds differ: {finals:?}");
+    assert!((spread.final_accuracy - sample).abs() < 1e-12, "{} vs n − 1 form {sample}", spread.final_accuracy);
+}

@@ -175,3 +175,27 @@ fn no_module_depends_on_itself_through_another() {
     }
     assert!(circles.is_empty(), "import circles:\n{}", circles.join("\n"));
 }
+
+/// One definition of "± std" over seeds (`sim::numeric::seed_mean_sd`, n − 1): no other source
+/// file divides a sum of squared deviations by a count.
+#[test]
+fn one_seed_statistics_function() {
+    let mut found = Vec::new();
+    for (path, text) in files("src") {
+        if path.ends_with("sim/numeric.rs") {
+            continue;
+        }
+        for (n, line) in code_of(&text).lines().enumerate() {
+            if is_variance(line) {
+                found.push(format!("{}:{}: {}", path.display(), n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(found.is_empty(), "a second standard deviation:\n{}", found.join("\n"));
+}
+
+/// A line that squares deviations from a mean and divides their sum (a variance).
+fn is_variance(line: &str) -> bool {
+    let squares = line.contains("- mean).powi(2)") || line.contains("- m).powi(2)") || line.contains("- mean) * (");
+    squares && line.contains(".sum::<f64>() /")
+}

@@ -269,7 +269,7 @@ pub fn series_bands(
     let n = bands.iter().map(Vec::len).min().unwrap_or(0);
     (0..n)
         .map(|i| {
-            let (mean, std) = crate::sim::ensemble::mean_std(bands.iter().map(|b| b[i].2));
+            let (mean, std) = crate::sim::numeric::seed_mean_sd(&bands.iter().map(|b| b[i].2).collect::<Vec<_>>());
             (bands[0][i].0, mean - std, mean, mean + std)
         })
         .collect()

@@ -2,6 +2,7 @@
 //! seed + K − 1 on the same problem data and devices, stepped together, summarised by mean and
 //! standard deviation. With K = 1 it is exactly one [`Run`].
 
+use crate::sim::numeric::seed_mean_sd;
 use crate::sim::run::{problem_of, AlgorithmSummary, SeedSpread, Summary, DEFAULT_TAIL};
 use crate::sim::scenario::{Scenario, MAX_SEED};
 use crate::sim::Run;
@@ -78,10 +79,12 @@ impl Ensemble {
         for (i, a) in first.algorithms.iter_mut().enumerate() {
             let all: Vec<&AlgorithmSummary> =
                 std::iter::once(&*a).chain(summaries.iter().map(|s| &s.algorithms[i])).collect::<Vec<_>>();
-            let stat = |f: &dyn Fn(&AlgorithmSummary) -> f64| mean_std(all.iter().map(|s| f(s)));
+            let stat =
+                |f: &dyn Fn(&AlgorithmSummary) -> f64| seed_mean_sd(&all.iter().map(|s| f(s)).collect::<Vec<_>>());
             let vec_stat = |f: &dyn Fn(&AlgorithmSummary) -> &Vec<f64>| {
                 let dim = f(all[0]).len();
-                let cols: Vec<(f64, f64)> = (0..dim).map(|j| mean_std(all.iter().map(|s| f(s)[j]))).collect();
+                let cols: Vec<(f64, f64)> =
+                    (0..dim).map(|j| seed_mean_sd(&all.iter().map(|s| f(s)[j]).collect::<Vec<_>>())).collect();
                 (cols.iter().map(|c| c.0).collect::<Vec<_>>(), cols.iter().map(|c| c.1).collect::<Vec<_>>())
             };
             let final_loss = stat(&|s| s.final_loss);
@@ -127,13 +130,4 @@ impl Ensemble {
         }
         first
     }
-}
-
-/// Mean and sample standard deviation (0 for one value).
-pub fn mean_std(xs: impl Iterator<Item = f64>) -> (f64, f64) {
-    let v: Vec<f64> = xs.collect();
-    let n = v.len() as f64;
-    let mean = v.iter().sum::<f64>() / n;
-    let var = if v.len() > 1 { v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0) } else { 0.0 };
-    (mean, var.sqrt())
 }

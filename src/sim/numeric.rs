@@ -78,3 +78,13 @@ pub fn symmetric_eigenvalues(m: &[f64], n: usize) -> Vec<f64> {
 pub fn fnv1a64(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
 }
+
+/// The mean and the spread over seeds of one quantity: the sample standard deviation (dividing by
+/// n − 1; 0 for one value). The one definition of "± std" in every summary, table and figure, and
+/// in the exported aihwkit scripts.
+pub fn seed_mean_sd(xs: &[f64]) -> (f64, f64) {
+    let n = xs.len() as f64;
+    let mean = xs.iter().sum::<f64>() / n;
+    let var = if xs.len() > 1 { xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0) } else { 0.0 };
+    (mean, var.sqrt())
+}

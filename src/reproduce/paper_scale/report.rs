@@ -8,7 +8,7 @@ use super::{Grid, TAUS};
 use crate::figures::digits::{draw_accuracy, track_label, EpochSeries};
 use crate::figures::{svg_string, Theme};
 use crate::reproduce::fig5::{LAST_EPOCHS, PAPER_FCN};
-use crate::sim::network::seed_mean_sd;
+use crate::sim::numeric::seed_mean_sd;
 use std::path::Path;
 
 /// One configuration's seeds, summarised per epoch (accuracies in %).

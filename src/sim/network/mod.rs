@@ -20,6 +20,7 @@ use crate::sim::algorithm::family::TileState;
 use crate::sim::algorithm::AlgorithmKind;
 use crate::sim::device::{AnalogArray, Device, UpdateMode};
 use crate::sim::ensemble::seed_of;
+use crate::sim::numeric::seed_mean_sd;
 use crate::sim::rng::{self, Purpose, SimRng};
 use crate::sim::run::{device_of, pulse_mode_of, rates_of};
 use crate::sim::scenario::{DeviceKind, PulseMode, Scenario, UpdateForm};
@@ -565,13 +566,6 @@ pub fn class_collapse(counts: &[u64; 10]) -> Option<(u8, f64)> {
     let (class, &top) = counts.iter().enumerate().max_by_key(|(c, n)| (**n, std::cmp::Reverse(*c)))?;
     let share = top as f64 / total.max(1) as f64;
     (total > 0 && share >= 0.5).then_some((class as u8, share))
-}
-
-/// The mean and standard deviation over seeds of one quantity (the population form, dividing
-/// by the number of seeds, as every network summary reports it).
-pub fn seed_mean_sd(xs: &[f64]) -> (f64, f64) {
-    let m = xs.iter().sum::<f64>() / xs.len() as f64;
-    (m, (xs.iter().map(|x| (x - m).powi(2)).sum::<f64>() / xs.len() as f64).sqrt())
 }
 
 /// The runs of all seeds of a digits scenario (`seeds=K`: seed, seed + 1, …).
