@@ -135,17 +135,24 @@ pub fn read_cell(out: &Path, grid: Grid, spec: &CellSpec) -> Result<Option<Vec<C
         ));
     }
     let expected = grid.scenario(spec).to_query();
-    if head.cell != (spec.index + 1, grid.len())
-        || head.track != spec.track
-        || head.seed != spec.seed
-        || head.scenario != expected
-    {
+    // The cell's scenario is compared in today's canonical form: a key added to the vocabulary
+    // since (listed at its default) does not make a cell foreign.
+    let canonical = Scenario::parse(&head.scenario).map(|s| s.to_query()).unwrap_or_default();
+    if head.cell != (spec.index + 1, grid.len()) || head.track != spec.track || head.seed != spec.seed {
         return Err(format!(
             "{shown} is not cell {}/{} ({} at seed offset {}): it was renamed or moved",
             spec.index + 1,
             grid.len(),
             spec.track,
             spec.seed
+        ));
+    }
+    if canonical != expected {
+        return Err(format!(
+            "{shown} was computed for another scenario than cell {}/{}: {} (expected {expected})",
+            spec.index + 1,
+            grid.len(),
+            head.scenario
         ));
     }
     let epochs: Vec<u64> = rows.iter().map(|r| r.record.epoch).collect();
