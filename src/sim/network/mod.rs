@@ -23,9 +23,10 @@ use crate::sim::ensemble::seed_of;
 use crate::sim::numeric::seed_mean_sd;
 use crate::sim::rng::{self, Purpose, SimRng};
 use crate::sim::run::{device_of, pulse_mode_of, rates_of};
-use crate::sim::scenario::{DeviceKind, PulseMode, Scenario, UpdateForm};
+use crate::sim::scenario::{Arch, DeviceKind, PulseMode, Scenario, UpdateForm};
 use data::{Dataset, Digits};
 use io::Io;
+use mlp::conv::{Conv, ConvShape};
 use mlp::{Form, Layer, Net, NetRates};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
@@ -248,7 +249,11 @@ impl NetRun {
     pub fn with_seed(scenario: &Scenario, seed: u64) -> NetRun {
         let data = dataset_of(scenario).get().unwrap_or_else(|e| panic!("{e}"));
         let device = device_of(scenario);
-        let widths = widths(scenario);
+        // Every layer's tile (inputs, outputs): the widths' neighbours, or the CNN's layers.
+        let shapes: Vec<(usize, usize)> = match scenario.arch {
+            Arch::Cnn => ConvShape::paper().tiles(),
+            Arch::Fcn => widths(scenario).windows(2).map(|w| (w[0], w[1])).collect(),
+        };
         let rates = NetRates {
             alpha: scenario.alpha,
             beta: scenario.beta,
@@ -263,13 +268,14 @@ impl NetRun {
         // Initial weights as torch.nn.Linear draws them, U(−1/√I, 1/√I) for W and b, shared by
         // every track and clipped into the device's range.
         let mut init = rng::stream(seed, Purpose::Init);
-        let initial: Vec<(Vec<f64>, Vec<f64>)> = widths
-            .windows(2)
-            .map(|io| {
-                let bound = 1.0 / (io[0] as f64).sqrt();
+        // (torch's Conv2d draws the same law with I = C_in·k·k, its fan-in.)
+        let initial: Vec<(Vec<f64>, Vec<f64>)> = shapes
+            .iter()
+            .map(|&(ins, outs)| {
+                let bound = 1.0 / (ins as f64).sqrt();
                 let mut u = || bound * (2.0 * init.random::<f64>() - 1.0);
-                let w: Vec<f64> = (0..io[0] * io[1]).map(|_| u()).collect();
-                let b: Vec<f64> = (0..io[1]).map(|_| u()).collect();
+                let w: Vec<f64> = (0..ins * outs).map(|_| u()).collect();
+                let b: Vec<f64> = (0..outs).map(|_| u()).collect();
                 (w, b)
             })
             .collect();
@@ -280,11 +286,11 @@ impl NetRun {
                 // not by the place in the list: a track does not change when others join.
                 let t = 4 * kind as u64 + form as u64;
                 let mode = if form == Form::Pulse { pulse_mode_of(scenario) } else { UpdateMode::Expected };
-                let layers = widths
-                    .windows(2)
+                let layers = shapes
+                    .iter()
                     .zip(&initial)
                     .enumerate()
-                    .map(|(l, (io, (w, b)))| {
+                    .map(|(l, (&(inputs, outputs), (w, b)))| {
                         let l = l as u64;
                         let pulses = |role: u64| rng::substream(seed, Purpose::Pulses, 64 * t + 2 * l + role);
                         let variation =
@@ -307,7 +313,6 @@ impl NetRun {
                                 _ => v,
                             })
                             .collect::<Vec<_>>();
-                        let (inputs, outputs) = (io[0], io[1]);
                         let tiles = vec![TileState::new(kind, inputs, outputs)];
                         Layer { inputs, outputs, p: vec![0.0; w.len()], w, bias: b.clone(), main, fast, tiles }
                     })
@@ -315,11 +320,14 @@ impl NetRun {
                 let read = rng::substream(seed, Purpose::ReadNoise, 2 * t);
                 let mut net = Net::new(kind, form, layers, scenario.read_noise, read, rates, io).with_tiling(
                     mlp::tiles::Tiling::new(
-                        &widths[..widths.len() - 1],
+                        &shapes.iter().map(|s| s.0).collect::<Vec<_>>(),
                         scenario.tile_inputs as usize,
                         scenario.out_scaling == 1 && scenario.device != DeviceKind::Ideal,
                     ),
                 );
+                if scenario.arch == Arch::Cnn {
+                    net.conv = Some(Conv::new(ConvShape::paper()));
+                }
                 if scenario.zero_shift == 1 && scenario.device != DeviceKind::Ideal {
                     net.zero_shift(scenario.zs_pulses);
                 }

@@ -1,7 +1,10 @@
 //! Cross-key rules of a scenario (list lengths, network widths, the batch against the training
 //! set): strict parsing refuses a violation, lenient parsing repairs it and says so.
 
-use super::{fmt_f64, Notices, ProblemKind, Scenario, ScenarioError};
+use super::{fmt_f64, Arch, Notices, ProblemKind, Scenario, ScenarioError};
+
+/// The most inputs of a layer of the paper's CNN (its first fully connected layer, 32·4·4).
+pub const CNN_WIDEST_INPUT: u64 = 512;
 
 impl Scenario {
     /// Cross-key rules (list lengths). Lenient mode repairs them and reports.
@@ -45,6 +48,23 @@ impl Scenario {
                 }
             }
             ProblemKind::Digits | ProblemKind::Mnist => {
+                if self.arch == Arch::Cnn && self.problem == ProblemKind::Digits {
+                    self.arch = Arch::Fcn;
+                    problems.push(ScenarioError {
+                        key: "arch".into(),
+                        value: "cnn".into(),
+                        message: "the CNN needs 28×28 images: the 8×8 digits are too small for two 5×5 convolutions and two 2×2 poolings; use problem=mnist (back to fcn)".into(),
+                    });
+                } else if self.arch == Arch::Cnn && self.tile_inputs > 0 && self.tile_inputs < CNN_WIDEST_INPUT {
+                    problems.push(ScenarioError {
+                        key: "tile_inputs".into(),
+                        value: self.tile_inputs.to_string(),
+                        message: format!(
+                            "the CNN maps each layer onto one tile (its widest, the first fully connected layer, has {CNN_WIDEST_INPUT} inputs; a 5×5 kernel's patch has 25 or 400): 0 or at least {CNN_WIDEST_INPUT} (set to 0)"
+                        ),
+                    });
+                    self.tile_inputs = 0;
+                }
                 let value = self.layers.iter().map(|x| fmt_f64(*x)).collect::<Vec<_>>().join(",");
                 let mut message = Vec::new();
                 if self.layers.iter().any(|w| w.fract() != 0.0) {

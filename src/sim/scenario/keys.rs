@@ -1,7 +1,7 @@
 //! The vocabulary table: every key, its default, range, applicability and help, in canonical order.
 
 use super::{
-    DeviceKind, Key, Kind, MnistData, ProblemKind, PulseMode, PulseNoise, Scenario, UpdateForm, Value, VERSION,
+    Arch, DeviceKind, Key, Kind, MnistData, ProblemKind, PulseMode, PulseNoise, Scenario, UpdateForm, Value, VERSION,
 };
 use crate::sim::algorithm::AlgorithmKind;
 
@@ -22,6 +22,9 @@ fn on_stepped(s: &Scenario) -> bool {
 }
 fn on_digits(s: &Scenario) -> bool {
     s.problem.is_network()
+}
+fn on_fcn(s: &Scenario) -> bool {
+    s.problem.is_network() && s.arch == Arch::Fcn
 }
 fn on_mnist(s: &Scenario) -> bool {
     s.problem == ProblemKind::Mnist
@@ -182,7 +185,7 @@ pub const MAX_LAYERS: usize = 8;
 use ProblemKind::{Digits as DIGITS, LowerBound as LB, Lsq as LSQ, Mnist as MNIST};
 
 /// The vocabulary: every key, in canonical order (`problem` first: other defaults depend on it).
-pub static KEYS: [Key; 64] = [
+pub static KEYS: [Key; 65] = [
     key!(
         "problem",
         "problem",
@@ -218,6 +221,23 @@ pub static KEYS: [Key; 64] = [
         "mnist: which digits — 10k: the 10,000 vendored with the playground (8000 training / 2000 test); full: the standard split, 60,000 training / 10,000 test (LeCun & Cortes, CC BY-SA 3.0), command line only, after ./scripts/setup.sh has fetched it into data/mnist-full/ (aihwkit export: the same IDX files)"
     ),
     key!(
+        "arch",
+        "network",
+        Kind::Choice(&["fcn", "cnn"]),
+        "fcn",
+        &[],
+        on_digits,
+        (
+            |s: &Scenario| Value::Choice(s.arch.key().into()),
+            |s: &mut Scenario, v: Value| if let Value::Choice(c) = v {
+                if let Some(a) = Arch::from_key(&c) {
+                    s.arch = a
+                }
+            }
+        ),
+        "digits, mnist: fcn — fully connected with the widths of `layers`; cnn — the paper's CNN (mnist only: conv 1→16 5×5, tanh, max-pool 2, conv 16→32 5×5, tanh, max-pool 2, tanh, 512→128 tanh →10; aihwkit AnalogConv2d: each kernel one tile applied to every image patch)"
+    ),
+    key!(
         "algos",
         "algorithms",
         Kind::Algos,
@@ -230,7 +250,7 @@ pub static KEYS: [Key; 64] = [
                 s.algos = a
             }
         ),
-        "algorithms to run on the same noise: digital (Digital SGD), analog (Analog SGD), tt (Tiki-Taka); beyond Tiki-Taka (not on digits): ttv2 (TT-v2, buffered threshold transfer), cttv2 (c-TTv2, chopped), agad (AGAD, dynamic reference), rl and rlv2 (residual learning v1, v2 with a digital filter), rider and erider (RIDER, E-RIDER: symmetric-point tracking)"
+        "algorithms to run on the same noise: digital (Digital SGD), analog (Analog SGD), tt (Tiki-Taka); beyond Tiki-Taka: ttv2 (TT-v2, buffered threshold transfer), cttv2 (c-TTv2, chopped), agad (AGAD, dynamic reference), rl and rlv2 (residual learning v1, v2 with a digital filter), rider and erider (RIDER, E-RIDER: symmetric-point tracking)"
     ),
     key!(
         "device",
@@ -363,7 +383,7 @@ pub static KEYS: [Key; 64] = [
         Kind::List { min: 1.0, max: 1024.0, max_len: MAX_LAYERS },
         "64,32,10",
         &[(MNIST, "784,256,128,10")],
-        on_digits,
+        on_fcn,
         list_key!(layers),
         "digits, mnist: widths of the network's layers, the pixels first (64 or 784) and 10 classes last (sigmoid hidden units)"
     ),
@@ -558,12 +578,12 @@ pub static KEYS: [Key; 64] = [
     key!(
         "preset",
         "preset",
-        Kind::Choice(&["none", "paper-fcn"]),
+        Kind::Choice(&["none", "paper-fcn", "paper-cnn"]),
         "none",
         &[],
         never,
         (|_: &Scenario| Value::Choice("none".into()), |_: &mut Scenario, _: Value| {}),
-        "expands into ordinary keys (the link then shows those): paper-fcn = the paper's MNIST FCN with aihwkit's SoftBoundsReference defaults and IO (see README); keys given beside it win"
+        "expands into ordinary keys (the link then shows those): paper-fcn = the paper's MNIST FCN with aihwkit's SoftBoundsReference defaults and IO (see README); paper-cnn = the paper's MNIST CNN with the same device and IO; keys given beside it win"
     ),
     key!(
         "v",

@@ -12,6 +12,7 @@
 //! The table lives in `keys.rs`, the text forms (parsing and formatting values, query strings) in
 //! `text.rs`.
 
+mod arch;
 mod consistency;
 mod inapplicable;
 mod keys;
@@ -19,6 +20,7 @@ mod mnist_data;
 mod preset;
 mod text;
 
+pub use arch::Arch;
 pub use inapplicable::{inapplicable, why_not_applies, Inapplicable};
 pub use keys::{key, KEYS, MAX_LAYERS, MAX_QUADRATIC_DIM, MAX_SEED};
 pub use mnist_data::MnistData;
@@ -182,6 +184,8 @@ pub struct Scenario {
     pub problem: ProblemKind,
     /// `mnist`: the 10k digits or the full standard split.
     pub data: MnistData,
+    /// The networks: fully connected (`layers`) or the paper's CNN.
+    pub arch: Arch,
     pub algos: Vec<AlgorithmKind>,
     pub device: DeviceKind,
     /// τ, device dynamic range / asymmetry.
@@ -379,6 +383,7 @@ impl Scenario {
         let mut s = Scenario {
             problem,
             data: MnistData::TenK,
+            arch: Arch::Fcn,
             algos: vec![],
             device: DeviceKind::Ald,
             tau: 0.0,

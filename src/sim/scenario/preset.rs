@@ -17,10 +17,19 @@ pub const PAPER_FCN: &str = "problem=mnist&algos=digital,analog,tt&layers=784,25
 &device=softbounds&tau_max=0.7&tau_min=-0.7&up_down=0&d2d=0.3&pulses=1&dw_min=0.001&bl=31&c2c=0.3\
 &read_noise=0&inp_res=7&out_res=9&out_noise=0.06&out_scaling=1&tile_inputs=512&c2c_mult=0";
 
+/// `preset=paper-cnn`: the paper's MNIST CNN run (docs/paper.md §6, S4.2; `arch=cnn`) with the
+/// FCN preset's device, IO, mapping and Tiki-Taka settings, mini-batches of 8 and α = 0.05, at
+/// τ = 0.6 (the first of the paper's CNN columns).
+pub const PAPER_CNN: &str = "problem=mnist&arch=cnn&algos=digital,analog,tt&batch=8&epochs=80\
+&alpha=0.05&beta=0.05&fast_lr=0.01&gamma=0&every=1&n_reads=1&lr_step=35&lr_gamma=0.1\
+&device=softbounds&tau_max=0.6&tau_min=-0.6&up_down=0&d2d=0.3&pulses=1&dw_min=0.001&bl=31&c2c=0.3\
+&read_noise=0&inp_res=7&out_res=9&out_noise=0.06&out_scaling=1&tile_inputs=512&c2c_mult=0";
+
 /// The keys of preset `name`, or `None` for `none`.
 fn keys_of(name: &str) -> Option<&'static str> {
     match name {
         "paper-fcn" => Some(PAPER_FCN),
+        "paper-cnn" => Some(PAPER_CNN),
         _ => None,
     }
 }
@@ -85,7 +94,7 @@ pub(super) fn expand(
                 let e = ScenarioError {
                     key: k.clone(),
                     value: v.clone(),
-                    message: "unknown preset (allowed: none, paper-fcn; ignored)".into(),
+                    message: "unknown preset (allowed: none, paper-fcn, paper-cnn; ignored)".into(),
                 };
                 if !lenient {
                     return Err(e);

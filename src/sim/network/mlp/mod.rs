@@ -17,6 +17,7 @@
 //! * [`passes`] — the forward and backward passes of training and evaluation, compiled once per
 //!   vector width.
 
+pub mod conv;
 mod passes;
 
 use passes::Periphery;
@@ -205,6 +206,8 @@ pub struct Net {
     pub scratch: Scratch,
     /// aihwkit's tile mapping and learned out scales, when on (see [`tiles`]).
     pub tiling: Option<tiles::Tiling>,
+    /// The CNN's shape and buffers (`arch=cnn`, see [`conv`]); `None` for a fully connected net.
+    pub conv: Option<conv::Conv>,
 }
 
 /// What one mini-batch observed.
@@ -240,6 +243,7 @@ impl Net {
             batches: 0,
             scratch: Scratch::default(),
             tiling: None,
+            conv: None,
         }
     }
 
@@ -314,7 +318,9 @@ impl Net {
     /// weight is still finite. Only what was written is checked (the rest was finite before: a
     /// track stops at its first non-finite value), so the check stays in cache.
     #[inline(always)]
-    fn update<const WIDE: usize>(&mut self, b: usize) -> bool {
+    /// `gains[l]` (1 when absent) multiplies layer l's errors before they reach its tile (a
+    /// learned out scale). A layer's rows are its samples, or a CNN's patches of every sample.
+    fn update<const WIDE: usize>(&mut self, gains: &[f64]) -> bool {
         let mut finite = true;
         let (alpha, fast) = (self.rates.alpha_now(), self.rates.fast_now());
         let Scratch { acts, deltas, row, terms, trains, xq, .. } = &mut self.scratch;
@@ -322,6 +328,8 @@ impl Net {
         for (l, layer) in self.layers.iter_mut().enumerate() {
             let (ins, outs) = (layer.inputs, layer.outputs);
             let (x_all, d_all) = (&acts[l], &deltas[l]);
+            let b = d_all.len() / outs;
+            let gain = gains.get(l).copied().filter(|&g| g != 1.0);
             // Digital biases: b ← b − α Σₙ dₙ.
             row.clear();
             row.resize(outs, 0.0);
@@ -354,6 +362,7 @@ impl Net {
                     row.resize(outs, 0.0);
                     accumulate::<WIDE>(row, terms, d_all, outs);
                     let scale = chop.map_or(-rate, |c| -rate * c[i]);
+                    let scale = gain.map_or(scale, |g| scale * g);
                     finite &= array.write_row_finite(i * outs, w_row, scale, row);
                 }
             } else {
@@ -364,7 +373,12 @@ impl Net {
                         xq.extend(x.iter().zip(c).map(|(x, c)| x * c));
                         x = xq;
                     }
-                    let d = &d_all[n * outs..(n + 1) * outs];
+                    let mut d = &d_all[n * outs..(n + 1) * outs];
+                    if let Some(g) = gain {
+                        row.clear();
+                        row.extend(d.iter().map(|v| g * v));
+                        d = row;
+                    }
                     finite &= rank_one_update_checked(array, target, x, d, rate, trains);
                 }
             }
@@ -394,6 +408,9 @@ impl Net {
 
     /// Loss of one sample with the current weights and no read noise (finite-difference checks).
     pub fn sample_loss(&self, x: &[f64], label: usize) -> f64 {
+        if self.conv.is_some() {
+            return self.sample_loss_conv(x, label);
+        }
         let mut acts: Vec<Vec<f64>> = self.layers.iter().map(|l| vec![0.0; l.inputs]).collect();
         acts[0].copy_from_slice(x);
         let mut logits = vec![0.0; self.layers.last().map_or(0, |l| l.outputs)];
@@ -420,20 +437,22 @@ impl Net {
         self.rates.beta = 0.0;
         self.rates.fast = Some(0.0);
         self.train_batch(data, batch);
-        let b = batch.len();
         let out = self
             .layers
             .iter()
             .enumerate()
             .map(|(l, layer)| {
                 let (ins, outs) = (layer.inputs, layer.outputs);
+                // Rows: the samples, or a CNN's patches of every sample; the tile sees α·δ.
+                let b = self.scratch.deltas[l].len() / outs;
+                let a = self.tiling.as_ref().filter(|_| self.conv.is_some()).map_or(1.0, |t| t.scales(l)[0]);
                 let mut g = vec![0.0; ins * outs];
                 for n in 0..b {
                     let x = &self.scratch.acts[l][n * ins..(n + 1) * ins];
                     let d = &self.scratch.deltas[l][n * outs..(n + 1) * outs];
                     for i in 0..ins {
                         for j in 0..outs {
-                            g[i * outs + j] += x[i] * d[j];
+                            g[i * outs + j] += x[i] * (a * d[j]);
                         }
                     }
                 }

@@ -129,6 +129,9 @@ pub(super) fn forward_sample<const WIDE: usize>(
 impl Net {
     /// Forward and backward over the samples `batch` of `data`, then the update.
     pub fn train_batch(&mut self, data: &Split, batch: &[usize]) -> BatchResult {
+        if self.conv.is_some() {
+            return self.train_batch_conv(data, batch);
+        }
         if self.tiling.is_some() {
             return self.train_batch_tiled(data, batch);
         }
@@ -242,13 +245,16 @@ impl Net {
         if !loss_sum.is_finite() {
             return BatchResult { loss_sum, finite: false };
         }
-        let finite = self.update::<WIDE>(b);
+        let finite = self.update::<WIDE>(&[]);
         BatchResult { loss_sum, finite }
     }
 
     /// Test loss (mean NLL), accuracy and the predicted class of every image of `data`, through
     /// the analog forward pass (with read noise from `rng` when the net has any).
     pub fn evaluate(&mut self, data: &Split, rng: &mut SimRng, predictions: &mut Vec<u8>) -> (f64, f64) {
+        if self.conv.is_some() {
+            return self.evaluate_conv(data, rng, predictions);
+        }
         if self.tiling.is_some() {
             return self.evaluate_tiled(data, rng, predictions);
         }

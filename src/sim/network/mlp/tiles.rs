@@ -98,6 +98,17 @@ impl Tiling {
     pub fn scales(&self, l: usize) -> &[f64] {
         &self.layers[l].scales
     }
+
+    /// α ← α − `step` for layer `l`'s one tile when the scales are learned (a CNN's layers are
+    /// one tile each); returns whether it stays finite.
+    pub(super) fn step_scale(&mut self, l: usize, step: f64) -> bool {
+        if !self.learn {
+            return true;
+        }
+        let s = &mut self.layers[l].scales[0];
+        *s -= step;
+        s.is_finite()
+    }
 }
 
 /// The widest register block of the sums, per build (as in `passes.rs`).

@@ -1,0 +1,499 @@
+//! The paper's CNN (`arch=cnn`), with aihwkit's `AnalogConv2d` semantics: a convolution's kernel
+//! is one analog tile of (C_in·k·k) inputs × C_out outputs, applied to every image patch (im2col,
+//! the patch element (c, ky, kx) on input line c·k·k + ky·k + kx, torch's weight order). Each
+//! patch is one forward MVM through the periphery, each patch's error one backward MVM, and the
+//! update is the sum over the batch's patches of rank-1 terms x·dᵀ: in the expected dynamic per
+//! batch (or per patch), at pulse level one pulse-train update per patch, as aihwkit's batched
+//! update loops over every (patch, sample) pair. Biases are digital.
+//!
+//! The layers are ordinary [`Layer`]s: the patches of a conv layer are its rows (B·P of them), so
+//! the update and every algorithm's transfer are the network's, written once ([`Net::update`],
+//! `family.rs`). With `out_scaling=1` each layer (one tile) has a learned out scale.
+
+use super::{BatchResult, Net};
+use crate::sim::network::data::Split;
+use crate::sim::network::io::Io;
+use crate::sim::network::kernels::{accumulate, argmax, log_softmax, norm, terms_of, transpose};
+use crate::sim::rng::SimRng;
+use rand_distr::{Distribution, StandardNormal};
+
+/// The register block of the sums (the portable width of `passes.rs`).
+const WIDE: usize = 32;
+
+/// A CNN's shape: square one-channel images of `side` pixels; convolutions with `kernel`-wide
+/// kernels and `channels` outputs, each followed by tanh and 2×2 max-pooling; then tanh,
+/// flattening (channel, row, column), fully connected `hidden` layers with tanh, and `classes`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConvShape {
+    pub side: usize,
+    pub kernel: usize,
+    pub channels: Vec<usize>,
+    pub hidden: Vec<usize>,
+    pub classes: usize,
+}
+
+/// One convolution's geometry.
+#[derive(Clone, Copy, Debug)]
+struct Geom {
+    c_in: usize,
+    side_in: usize,
+    c_out: usize,
+    /// side_in − k + 1.
+    side_out: usize,
+    /// side_out / 2.
+    pooled: usize,
+    k: usize,
+}
+
+impl Geom {
+    fn patches(&self) -> usize {
+        self.side_out * self.side_out
+    }
+    fn inputs(&self) -> usize {
+        self.c_in * self.k * self.k
+    }
+}
+
+impl ConvShape {
+    /// The paper's CNN on 28×28 MNIST (docs/paper.md §6).
+    pub fn paper() -> ConvShape {
+        ConvShape { side: 28, kernel: 5, channels: vec![16, 32], hidden: vec![128], classes: 10 }
+    }
+
+    fn geoms(&self) -> Vec<Geom> {
+        let (mut c_in, mut side) = (1, self.side);
+        self.channels
+            .iter()
+            .map(|&c_out| {
+                let side_out = side + 1 - self.kernel;
+                let g = Geom { c_in, side_in: side, c_out, side_out, pooled: side_out / 2, k: self.kernel };
+                (c_in, side) = (c_out, side_out / 2);
+                g
+            })
+            .collect()
+    }
+
+    /// Every layer's tile, (inputs, outputs), convolutions first.
+    pub fn tiles(&self) -> Vec<(usize, usize)> {
+        let geoms = self.geoms();
+        let mut out: Vec<(usize, usize)> = geoms.iter().map(|g| (g.inputs(), g.c_out)).collect();
+        let last = geoms.last().expect("a CNN has a convolution");
+        let mut width = last.c_out * last.pooled * last.pooled;
+        for &h in self.hidden.iter().chain(std::iter::once(&self.classes)) {
+            out.push((width, h));
+            width = h;
+        }
+        out
+    }
+
+    /// Patches per image of each layer (1 for the fully connected ones).
+    fn rows_per_image(&self) -> Vec<usize> {
+        let mut rows: Vec<usize> = self.geoms().iter().map(Geom::patches).collect();
+        rows.extend(std::iter::repeat_n(1, self.hidden.len() + 1));
+        rows
+    }
+}
+
+/// The CNN's buffers beside the network's scratch (reused between batches).
+#[derive(Clone, Debug)]
+pub struct Conv {
+    shape: ConvShape,
+    geoms: Vec<Geom>,
+    /// Per conv layer: tanh outputs of every sample (B × C_out × side_out²), and per pooled value
+    /// the patch it came from (B × C_out × pooled²).
+    maps: Vec<Vec<f64>>,
+    arg: Vec<Vec<u32>>,
+    /// Per conv layer but the first: its input, the previous pooled map (B × C_in × side_in²).
+    inputs: Vec<Vec<f64>>,
+    /// Per layer: the tile's raw outputs (rows × O), kept for the out scales' gradients.
+    raw: Vec<Vec<f64>>,
+    /// The image, one MVM's output, a backward MVM's output, an input map's gradient.
+    image: Vec<f64>,
+    z: Vec<f64>,
+    back: Vec<f64>,
+    grad: Vec<f64>,
+    /// The error a tile sees (α·δ).
+    dt: Vec<f64>,
+}
+
+impl Conv {
+    pub fn new(shape: ConvShape) -> Conv {
+        let geoms = shape.geoms();
+        Conv {
+            shape,
+            geoms,
+            maps: Vec::new(),
+            arg: Vec::new(),
+            inputs: Vec::new(),
+            raw: Vec::new(),
+            image: Vec::new(),
+            z: Vec::new(),
+            back: Vec::new(),
+            grad: Vec::new(),
+            dt: Vec::new(),
+        }
+    }
+
+    pub fn shape(&self) -> &ConvShape {
+        &self.shape
+    }
+}
+
+/// One analog MVM `out = Mx` (M given input-major with `outs` columns), exact, with read noise
+/// s·‖x‖·ξ, or through the periphery, as the fully connected layers do.
+#[allow(clippy::too_many_arguments)]
+fn mvm(
+    m: &[f64],
+    outs: usize,
+    x: &[f64],
+    out: &mut [f64],
+    io: &Io,
+    noise: &mut Option<(f64, &mut SimRng)>,
+    xq: &mut Vec<f64>,
+    terms: &mut Vec<(usize, f64)>,
+) {
+    match noise {
+        Some((s, rng)) if !io.is_exact() => {
+            io.mvm(x, out, xq, *s, rng, |xq, out| {
+                let t = terms_of(xq.iter().copied(), true, terms);
+                accumulate::<WIDE>(out, t, m, outs);
+            });
+        }
+        _ => {
+            out.fill(0.0);
+            let t = terms_of(x.iter().copied(), true, terms);
+            accumulate::<WIDE>(out, t, m, outs);
+            if let Some((s, rng)) = noise {
+                let scale = *s * norm(x);
+                for v in out.iter_mut() {
+                    let xi: f64 = StandardNormal.sample(&mut **rng);
+                    *v += scale * xi;
+                }
+            }
+        }
+    }
+}
+
+/// Writes the patches of `map` (C × side²) as rows of `rows` (P × C·k·k).
+fn unfold(map: &[f64], g: &Geom, rows: &mut [f64]) {
+    let (k, s) = (g.k, g.side_in);
+    let ins = g.inputs();
+    for oy in 0..g.side_out {
+        for ox in 0..g.side_out {
+            let row = &mut rows[(oy * g.side_out + ox) * ins..][..ins];
+            let mut i = 0;
+            for c in 0..g.c_in {
+                for ky in 0..k {
+                    let src = &map[c * s * s + (oy + ky) * s + ox..][..k];
+                    row[i..i + k].copy_from_slice(src);
+                    i += k;
+                }
+            }
+        }
+    }
+}
+
+/// Adds patch p's input gradient `back` (C·k·k) into the input map's gradient `grad` (C × side²).
+fn fold_patch(back: &[f64], g: &Geom, p: usize, grad: &mut [f64]) {
+    let (k, s) = (g.k, g.side_in);
+    let (oy, ox) = (p / g.side_out, p % g.side_out);
+    let mut i = 0;
+    for c in 0..g.c_in {
+        for ky in 0..k {
+            let dst = &mut grad[c * s * s + (oy + ky) * s + ox..][..k];
+            for (d, b) in dst.iter_mut().zip(&back[i..i + k]) {
+                *d += b;
+            }
+            i += k;
+        }
+    }
+}
+
+/// 2×2 max-pooling of `map` (C × side_out²) into `pooled` (C × pooled²), remembering the patch of
+/// each maximum (the first on ties).
+fn pool(map: &[f64], g: &Geom, pooled: &mut [f64], arg: &mut [u32]) {
+    let (so, sp) = (g.side_out, g.pooled);
+    for c in 0..g.c_out {
+        for py in 0..sp {
+            for px in 0..sp {
+                let mut best = (f64::NEG_INFINITY, 0);
+                for (dy, dx) in [(0, 0), (0, 1), (1, 0), (1, 1)] {
+                    let p = (2 * py + dy) * so + 2 * px + dx;
+                    let v = map[c * so * so + p];
+                    if v > best.0 || (best.0.is_nan() && !v.is_nan()) {
+                        best = (v, p);
+                    }
+                }
+                let q = c * sp * sp + py * sp + px;
+                pooled[q] = best.0;
+                arg[q] = best.1 as u32;
+            }
+        }
+    }
+}
+
+impl Net {
+    /// Forward and backward of a CNN over the samples `batch` of `data`, then the update.
+    pub(super) fn train_batch_conv(&mut self, data: &Split, batch: &[usize]) -> BatchResult {
+        let mut conv = self.conv.take().expect("a CNN");
+        let result = self.train_conv(&mut conv, data, batch);
+        self.conv = Some(conv);
+        result
+    }
+
+    /// Sizes the buffers for `b` images, computes W̄ where the algorithm mixes, and (for
+    /// training) the transposed weights of the backward MVMs.
+    fn prepare_conv(&mut self, conv: &mut Conv, b: usize, backward: bool) {
+        let rows = conv.shape.rows_per_image();
+        let n = self.layers.len();
+        let (kind, gamma) = (self.kind, self.mixing());
+        let use_wbar = self.uses_wbar();
+        let s = &mut self.scratch;
+        s.acts.resize(n, Vec::new());
+        s.deltas.resize(n, Vec::new());
+        s.wbar.resize(n, Vec::new());
+        s.wt.resize(n, Vec::new());
+        conv.raw.resize(n, Vec::new());
+        for (l, layer) in self.layers.iter().enumerate() {
+            s.acts[l].resize(b * rows[l] * layer.inputs, 0.0);
+            s.deltas[l].resize(b * rows[l] * layer.outputs, 0.0);
+            conv.raw[l].resize(b * rows[l] * layer.outputs, 0.0);
+            if use_wbar {
+                layer.mix(kind, gamma, &mut s.wbar[l]);
+            }
+            if backward && l > 0 {
+                let w = if use_wbar { &s.wbar[l] } else { &layer.w };
+                s.wt[l].resize(layer.inputs * layer.outputs, 0.0);
+                transpose(w, &mut s.wt[l], layer.inputs, layer.outputs);
+            }
+        }
+        let nc = conv.geoms.len();
+        conv.maps.resize(nc, Vec::new());
+        conv.arg.resize(nc, Vec::new());
+        conv.inputs.resize(nc, Vec::new());
+        for (c, g) in conv.geoms.iter().enumerate() {
+            conv.maps[c].resize(b * g.c_out * g.patches(), 0.0);
+            conv.arg[c].resize(b * g.c_out * g.pooled * g.pooled, 0);
+            conv.inputs[c].resize(b * g.c_in * g.side_in * g.side_in, 0.0);
+        }
+        s.logits.resize(self.layers[n - 1].outputs, 0.0);
+    }
+
+    /// The out scale of layer `l` (1 without learned out scales).
+    fn out_scale(&self, l: usize) -> f64 {
+        self.tiling.as_ref().map_or(1.0, |t| t.scales(l)[0])
+    }
+
+    /// Sample `n`'s forward pass: its image is in `conv.image`; writes every layer's rows, the
+    /// conv maps and the log-probabilities into `scratch.logits`.
+    fn forward_conv(&mut self, conv: &mut Conv, n: usize, noise: &mut Option<(f64, &mut SimRng)>) {
+        let use_wbar = self.uses_wbar();
+        let nc = conv.geoms.len();
+        let last = self.layers.len() - 1;
+        let io = self.io;
+        let scales: Vec<f64> = (0..=last).map(|l| self.out_scale(l)).collect();
+        let s = &mut self.scratch;
+        for l in 0..=last {
+            let layer = &self.layers[l];
+            let w = if use_wbar { &s.wbar[l] } else { &layer.w };
+            let (ins, outs) = (layer.inputs, layer.outputs);
+            let a = scales[l];
+            if l < nc {
+                let g = conv.geoms[l];
+                let p_n = g.patches();
+                let input: &[f64] = if l == 0 {
+                    &conv.image
+                } else {
+                    &conv.inputs[l][n * g.c_in * g.side_in * g.side_in..][..g.c_in * g.side_in * g.side_in]
+                };
+                let rows = &mut s.acts[l][n * p_n * ins..][..p_n * ins];
+                unfold(input, &g, rows);
+                let map = &mut conv.maps[l][n * g.c_out * p_n..][..g.c_out * p_n];
+                conv.z.resize(outs, 0.0);
+                for p in 0..p_n {
+                    let x = &s.acts[l][(n * p_n + p) * ins..][..ins];
+                    mvm(w, outs, x, &mut conv.z, &io, noise, &mut s.xq, &mut s.terms);
+                    conv.raw[l][(n * p_n + p) * outs..][..outs].copy_from_slice(&conv.z);
+                    for o in 0..outs {
+                        map[o * p_n + p] = libm::tanh(a * conv.z[o] + layer.bias[o]);
+                    }
+                }
+                let sp2 = g.pooled * g.pooled;
+                let mut pooled = vec![0.0; g.c_out * sp2];
+                pool(map, &g, &mut pooled, &mut conv.arg[l][n * g.c_out * sp2..][..g.c_out * sp2]);
+                if l + 1 < nc {
+                    conv.inputs[l + 1][n * g.c_out * sp2..][..g.c_out * sp2].copy_from_slice(&pooled);
+                } else {
+                    // tanh after the last pooling, flattened (channel, row, column).
+                    let next = &mut s.acts[l + 1][n * pooled.len()..][..pooled.len()];
+                    for (t, v) in next.iter_mut().zip(&pooled) {
+                        *t = libm::tanh(*v);
+                    }
+                }
+            } else {
+                let x = &s.acts[l][n * ins..][..ins];
+                conv.z.resize(outs, 0.0);
+                mvm(w, outs, x, &mut conv.z, &io, noise, &mut s.xq, &mut s.terms);
+                conv.raw[l][n * outs..][..outs].copy_from_slice(&conv.z);
+                if l < last {
+                    let next = &mut s.acts[l + 1][n * outs..][..outs];
+                    for o in 0..outs {
+                        next[o] = libm::tanh(a * conv.z[o] + layer.bias[o]);
+                    }
+                } else {
+                    for o in 0..outs {
+                        s.logits[o] = a * conv.z[o] + layer.bias[o];
+                    }
+                    log_softmax(&mut s.logits);
+                }
+            }
+        }
+    }
+
+    fn train_conv(&mut self, conv: &mut Conv, data: &Split, batch: &[usize]) -> BatchResult {
+        let b = batch.len();
+        self.prepare_conv(conv, b, true);
+        let inv_b = 1.0 / b as f64;
+        let nc = conv.geoms.len();
+        let last = self.layers.len() - 1;
+        let io = self.io;
+        let scales: Vec<f64> = (0..=last).map(|l| self.out_scale(l)).collect();
+        let mut scale_grads = vec![0.0; last + 1];
+        let mut loss_sum = 0.0;
+        let noisy = self.noisy();
+        let mut read_rng = self.read_rng.clone();
+        {
+            let mut noise = noisy.then_some((self.read_noise, &mut read_rng));
+            for (n, &sample) in batch.iter().enumerate() {
+                conv.image.resize(data.pixels, 0.0);
+                data.image_into(sample, &mut conv.image);
+                self.forward_conv(conv, n, &mut noise);
+                let label = data.labels[sample] as usize;
+                let s = &mut self.scratch;
+                loss_sum -= s.logits[label];
+                let outs = self.layers[last].outputs;
+                for j in 0..outs {
+                    s.deltas[last][n * outs + j] =
+                        (libm::exp(s.logits[j]) - if j == label { 1.0 } else { 0.0 }) * inv_b;
+                }
+                // Backward, layer by layer: the tile sees α·δ; its MVM gives the input's gradient.
+                for l in (1..=last).rev() {
+                    let (ins, outs) = (self.layers[l].inputs, self.layers[l].outputs);
+                    let rows = if l < nc { conv.geoms[l].patches() } else { 1 };
+                    let a = scales[l];
+                    conv.grad.clear();
+                    if l < nc {
+                        let g = conv.geoms[l];
+                        conv.grad.resize(g.c_in * g.side_in * g.side_in, 0.0);
+                    } else {
+                        conv.grad.resize(ins, 0.0);
+                    }
+                    for p in 0..rows {
+                        let r = n * rows + p;
+                        let d = &s.deltas[l][r * outs..][..outs];
+                        scale_grads[l] +=
+                            d.iter().zip(&conv.raw[l][r * outs..][..outs]).map(|(d, z)| d * z).sum::<f64>();
+                        conv.dt.clear();
+                        conv.dt.extend(d.iter().map(|v| a * v));
+                        conv.back.resize(ins, 0.0);
+                        mvm(&s.wt[l], ins, &conv.dt, &mut conv.back, &io, &mut noise, &mut s.xq, &mut s.terms);
+                        if l < nc {
+                            fold_patch(&conv.back, &conv.geoms[l], p, &mut conv.grad);
+                        } else {
+                            conv.grad.copy_from_slice(&conv.back);
+                        }
+                    }
+                    // The gradient at layer l's input, into the errors of layer l − 1's outputs.
+                    if l > nc {
+                        // A hidden fully connected layer's tanh output.
+                        let act = &s.acts[l][n * ins..][..ins];
+                        let d_in = &mut s.deltas[l - 1][n * ins..][..ins];
+                        for i in 0..ins {
+                            d_in[i] = conv.grad[i] * (1.0 - act[i] * act[i]);
+                        }
+                    } else {
+                        // Through the pooling (and, after the last one, its tanh) into the
+                        // previous convolution's tanh map.
+                        let g = conv.geoms[l - 1];
+                        let (p_n, sp2) = (g.patches(), g.pooled * g.pooled);
+                        let map = &conv.maps[l - 1][n * g.c_out * p_n..][..g.c_out * p_n];
+                        let arg = &conv.arg[l - 1][n * g.c_out * sp2..][..g.c_out * sp2];
+                        let d_prev = &mut s.deltas[l - 1][n * p_n * g.c_out..][..p_n * g.c_out];
+                        d_prev.fill(0.0);
+                        for c in 0..g.c_out {
+                            for q in 0..sp2 {
+                                let mut gv = conv.grad[c * sp2 + q];
+                                if l == nc {
+                                    let t = s.acts[l][n * ins + c * sp2 + q];
+                                    gv *= 1.0 - t * t;
+                                }
+                                let p = arg[c * sp2 + q] as usize;
+                                let y = map[c * p_n + p];
+                                d_prev[p * g.c_out + c] = gv * (1.0 - y * y);
+                            }
+                        }
+                    }
+                }
+                // The first layer's out scale (its input gradient is not needed).
+                let outs0 = self.layers[0].outputs;
+                let rows0 = if nc > 0 { conv.geoms[0].patches() } else { 1 };
+                for p in 0..rows0 {
+                    let r = n * rows0 + p;
+                    scale_grads[0] += s.deltas[0][r * outs0..][..outs0]
+                        .iter()
+                        .zip(&conv.raw[0][r * outs0..][..outs0])
+                        .map(|(d, z)| d * z)
+                        .sum::<f64>();
+                }
+            }
+        }
+        self.read_rng = read_rng;
+        if !loss_sum.is_finite() {
+            return BatchResult { loss_sum, finite: false };
+        }
+        let mut finite = self.update::<WIDE>(&scales);
+        // The out scales step after the weights saw the old ones (as torch: backward, then step).
+        if let Some(tiling) = &mut self.tiling {
+            let alpha = self.rates.alpha_now();
+            for (l, g) in scale_grads.iter().enumerate() {
+                finite &= tiling.step_scale(l, alpha * g);
+            }
+        }
+        BatchResult { loss_sum, finite }
+    }
+
+    /// One image's loss with exact MVMs (finite-difference checks).
+    pub(super) fn sample_loss_conv(&self, x: &[f64], label: usize) -> f64 {
+        let mut net = self.clone();
+        net.read_noise = 0.0;
+        net.io = Io::default();
+        let mut conv = net.conv.take().expect("a CNN");
+        net.prepare_conv(&mut conv, 1, false);
+        conv.image.clear();
+        conv.image.extend_from_slice(x);
+        net.forward_conv(&mut conv, 0, &mut None);
+        -net.scratch.logits[label]
+    }
+
+    /// [`Net::evaluate`] for a CNN.
+    pub(super) fn evaluate_conv(&mut self, data: &Split, rng: &mut SimRng, predictions: &mut Vec<u8>) -> (f64, f64) {
+        let mut conv = self.conv.take().expect("a CNN");
+        self.prepare_conv(&mut conv, 1, false);
+        let noisy = self.noisy();
+        let mut noise = noisy.then_some((self.read_noise, rng));
+        predictions.clear();
+        let (mut loss, mut right) = (0.0, 0usize);
+        for n in 0..data.len() {
+            conv.image.resize(data.pixels, 0.0);
+            data.image_into(n, &mut conv.image);
+            self.forward_conv(&mut conv, 0, &mut noise);
+            let label = data.labels[n] as usize;
+            loss -= self.scratch.logits[label];
+            let guess = argmax(&self.scratch.logits);
+            right += usize::from(guess == label);
+            predictions.push(guess as u8);
+        }
+        self.conv = Some(conv);
+        (loss / data.len() as f64, right as f64 / data.len() as f64)
+    }
+}
