@@ -24,9 +24,10 @@ enum Widget {
     Algos,
 }
 
-const CONTROLS: [(&str, Widget); 58] = [
+const CONTROLS: [(&str, Widget); 59] = [
     ("problem", Widget::Select),
     ("data", Widget::Select),
+    ("arch", Widget::Select),
     ("algos", Widget::Algos),
     ("device", Widget::Select),
     ("tau", Widget::LogSlider(0.05, 100.0)),

@@ -9,6 +9,7 @@ where test_accuracy is the final test accuracy in [0, 1], as our summary.
 # Scenario keys and where they go:
 #   v=1                      -> SCENARIO (vocabulary version)
 #   problem=digits           -> train(): the training loop
+#   arch=fcn                 -> ARCH: build() makes AnalogLinear layers (fcn) or the paper's CNN of AnalogConv2d and AnalogLinear (cnn)
 #   algos=digital,analog,tt  -> ALGOS (digital: float arithmetic; analog: SingleRPUConfig; tt: TransferCompound)
 #   device=ald               -> device(): the aihwkit device class
 #   tau=0.6                  -> device(): w_max, w_min (and reference_mean = -sp)
@@ -48,7 +49,7 @@ import math
 import numpy as np
 import torch
 
-from aihwkit.nn import AnalogLinear
+from aihwkit.nn import AnalogConv2d, AnalogLinear
 from aihwkit.optim import AnalogSGD
 from aihwkit.optim.context import AnalogContext
 from aihwkit.simulator.configs import (
@@ -72,7 +73,7 @@ import time
 
 from sklearn.datasets import load_digits
 
-SCENARIO = "v=1&problem=digits&algos=digital,analog,tt&device=ald&tau=0.6&sp=0&alpha=0.05&beta=0.1&gamma=0&every=1&fast_lr=0&n_reads=0&transfer_read_noise=0&layers=64,32,10&batch=10&epochs=10&lr_step=0&seed=1&up_down=0&d2d=0&pulses=1&zero_shift=0&dw_min=0.001&bl=31&transfer_bl=31&c2c=0&read_noise=0&inp_res=0&out_res=0&out_noise=0&out_scaling=0&tile_inputs=0&seeds=3"
+SCENARIO = "v=1&problem=digits&arch=fcn&algos=digital,analog,tt&device=ald&tau=0.6&sp=0&alpha=0.05&beta=0.1&gamma=0&every=1&fast_lr=0&n_reads=0&transfer_read_noise=0&layers=64,32,10&batch=10&epochs=10&lr_step=0&seed=1&up_down=0&d2d=0&pulses=1&zero_shift=0&dw_min=0.001&bl=31&transfer_bl=31&c2c=0&read_noise=0&inp_res=0&out_res=0&out_noise=0&out_scaling=0&tile_inputs=0&seeds=3"
 ALGOS = ["digital", "analog", "tt"]
 SEED = 1
 SEEDS = 3
@@ -97,6 +98,7 @@ LR_SCALE = 1.0
 # beta = transfer_lr * lr (scale_transfer_lr), times LR_SCALE.
 TRANSFER_LR = 2.0
 METRIC = "test_accuracy"
+ARCH = "fcn"
 LAYERS = [64, 32, 10]
 BATCH = 10
 EPOCHS = 10
@@ -159,24 +161,60 @@ def digits_split():
 X_TRAIN, Y_TRAIN, X_TEST, Y_TEST = digits_split()
 
 
+def layer_of(algo, generator, n_in, n_out, kernel=None):
+    """One layer, Linear or (kernel given) Conv2d with n_in input channels: initial weights and
+    biases from torch's law U(-1/sqrt(fan_in), 1/sqrt(fan_in)), drawn from `generator` in the same
+    order for every algorithm; analog weights clipped into the device range [W_LO, W_HI]."""
+    fan_in = n_in * (kernel * kernel if kernel else 1)
+    bound = 1.0 / math.sqrt(fan_in)
+    shape = (n_out, n_in, kernel, kernel) if kernel else (n_out, n_in)
+    w = (torch.rand(*shape, generator=generator) * 2.0 - 1.0) * bound
+    b = (torch.rand(n_out, generator=generator) * 2.0 - 1.0) * bound
+    if algo == "digital":
+        layer = torch.nn.Conv2d(n_in, n_out, kernel) if kernel else torch.nn.Linear(n_in, n_out)
+        with torch.no_grad():
+            layer.weight.copy_(w)
+            layer.bias.copy_(b)
+    elif kernel:
+        layer = AnalogConv2d(n_in, n_out, kernel, bias=True, rpu_config=rpu_config(algo, fan_in))
+        layer.set_weights(w.clamp(W_LO, W_HI), b)
+    else:
+        layer = AnalogLinear(n_in, n_out, bias=True, rpu_config=rpu_config(algo, n_in))
+        layer.set_weights(w.clamp(W_LO, W_HI), b)
+    return layer
+
+
+def build_cnn(algo, generator):
+    """The paper's CNN (ARCH = "cnn"): AnalogConv2d(1->16, 5x5), tanh, max-pool 2,
+    AnalogConv2d(16->32, 5x5), tanh, max-pool 2, tanh, flatten (512), AnalogLinear(512->128), tanh,
+    AnalogLinear(128->10), log-softmax; the 784 inputs are unflattened to 1x28x28 first."""
+    return torch.nn.Sequential(
+        torch.nn.Unflatten(1, (1, 28, 28)),
+        layer_of(algo, generator, 1, 16, kernel=5),
+        torch.nn.Tanh(),
+        torch.nn.MaxPool2d(2),
+        layer_of(algo, generator, 16, 32, kernel=5),
+        torch.nn.Tanh(),
+        torch.nn.MaxPool2d(2),
+        torch.nn.Tanh(),
+        torch.nn.Flatten(),
+        layer_of(algo, generator, 512, 128),
+        torch.nn.Tanh(),
+        layer_of(algo, generator, 128, 10),
+        torch.nn.LogSoftmax(dim=1),
+    )
+
+
 def build(algo, generator):
-    """LAYERS widths, sigmoid hidden units, log-softmax output. Initial weights and biases are
-    torch.nn.Linear's law U(-1/sqrt(I), 1/sqrt(I)), drawn from `generator` in the same order for
-    every algorithm; analog weights are clipped into the device range [W_LO, W_HI]."""
+    """LAYERS widths, sigmoid hidden units, log-softmax output (ARCH = "fcn"), or the CNN.
+    Initial weights and biases are torch.nn.Linear's law U(-1/sqrt(I), 1/sqrt(I)), drawn from
+    `generator` in the same order for every algorithm; analog weights are clipped into the device
+    range [W_LO, W_HI]."""
+    if ARCH == "cnn":
+        return build_cnn(algo, generator)
     modules = []
     for i, (n_in, n_out) in enumerate(zip(LAYERS[:-1], LAYERS[1:])):
-        bound = 1.0 / math.sqrt(n_in)
-        w = (torch.rand(n_out, n_in, generator=generator) * 2.0 - 1.0) * bound
-        b = (torch.rand(n_out, generator=generator) * 2.0 - 1.0) * bound
-        if algo == "digital":
-            layer = torch.nn.Linear(n_in, n_out)
-            with torch.no_grad():
-                layer.weight.copy_(w)
-                layer.bias.copy_(b)
-        else:
-            layer = AnalogLinear(n_in, n_out, bias=True, rpu_config=rpu_config(algo, n_in))
-            layer.set_weights(w.clamp(W_LO, W_HI), b)
-        modules.append(layer)
+        modules.append(layer_of(algo, generator, n_in, n_out))
         modules.append(torch.nn.Sigmoid() if i < len(LAYERS) - 2 else torch.nn.LogSoftmax(dim=1))
     return torch.nn.Sequential(*modules)
 

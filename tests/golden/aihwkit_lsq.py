@@ -47,7 +47,7 @@ import math
 import numpy as np
 import torch
 
-from aihwkit.nn import AnalogLinear
+from aihwkit.nn import AnalogConv2d, AnalogLinear
 from aihwkit.optim import AnalogSGD
 from aihwkit.optim.context import AnalogContext
 from aihwkit.simulator.configs import (

@@ -143,6 +143,9 @@ fn where_key_goes(s: &Scenario, key: &str, pulsed: bool, skip_tt: bool) -> Resul
         }
         "read_noise" => "FORWARD_W_NOISE (and BACKWARD_W_NOISE on digits): IOParameters w_noise",
         "layers" => "LAYERS",
+        "arch" => {
+            "ARCH: build() makes AnalogLinear layers (fcn) or the paper's CNN of AnalogConv2d and AnalogLinear (cnn)"
+        }
         "batch" => "BATCH",
         "epochs" => "EPOCHS",
         "pulses" if s.pulses == PulseMode::On => "UpdateParameters (pulse level)",
@@ -238,7 +241,7 @@ fn header(s: &Scenario, exported: &[(String, &str)], unexported: &[(String, Stri
         }
     }
     h.push_str(
-        "\nimport argparse\nimport math\n\nimport numpy as np\nimport torch\n\nfrom aihwkit.nn import AnalogLinear\n\
+        "\nimport argparse\nimport math\n\nimport numpy as np\nimport torch\n\nfrom aihwkit.nn import AnalogConv2d, AnalogLinear\n\
          from aihwkit.optim import AnalogSGD\nfrom aihwkit.optim.context import AnalogContext\n\
          from aihwkit.simulator.configs import (\n    AnalogMVType,\n    BoundManagementType,\n    ExpStepDevice,\n\
          \x20   FloatingPointRPUConfig,\n    IOParameters,\n    NoiseManagementType,\n    PowStepDevice,\n    PulseType,\n\
@@ -343,6 +346,7 @@ fn constants(s: &Scenario, algos: &[&str], dev: &device::DeviceMap) -> Result<St
         _ => {
             c.push_str("METRIC = \"test_accuracy\"\n");
             let widths: Vec<String> = s.layers.iter().map(|w| format!("{}", *w as u64)).collect();
+            c.push_str(&format!("ARCH = \"{}\"\n", s.arch.key()));
             c.push_str(&format!("LAYERS = [{}]\nBATCH = {}\nEPOCHS = {}\n", widths.join(", "), s.batch, s.epochs));
             c.push_str(&format!("LR_STEP = {}\nLR_GAMMA = {}\n", s.lr_step, py(s.lr_gamma)));
             c.push_str(&format!("READ_NOISE = {}\n", py(s.read_noise)));
