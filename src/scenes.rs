@@ -267,10 +267,14 @@ pub const TOUR: [TourStep; 7] = [
 /// A network scenario's configuration in one line (network, data, device, periphery, update,
 /// schedule), appended to every network caption so a figure says what it was run with.
 pub fn network_config(s: &crate::sim::Scenario) -> String {
-    use crate::sim::scenario::{fmt_f64, DeviceKind, ProblemKind, PulseMode, UpdateForm};
-    let layers: Vec<String> = s.layers.iter().map(|l| format!("{l}")).collect();
-    let data = match s.problem {
-        ProblemKind::Mnist => "MNIST (8,000 train / 2,000 test)",
+    use crate::sim::scenario::{fmt_f64, Arch, DeviceKind, MnistData, ProblemKind, PulseMode, UpdateForm};
+    let network = match s.arch {
+        Arch::Cnn => "the paper's CNN (5×5 convolutions to 16 and 32 channels, 128, 10)".to_string(),
+        Arch::Fcn => s.layers.iter().map(|l| format!("{l}")).collect::<Vec<_>>().join("-"),
+    };
+    let data = match (s.problem, s.data) {
+        (ProblemKind::Mnist, MnistData::Full) => "MNIST (60,000 train / 10,000 test)",
+        (ProblemKind::Mnist, MnistData::TenK) => "MNIST (8,000 train / 2,000 test)",
         _ => "8×8 digits (1,437 train / 360 test)",
     };
     let device = match s.device {
@@ -289,7 +293,7 @@ pub fn network_config(s: &crate::sim::Scenario) -> String {
         (PulseMode::Off, UpdateForm::Both) => "eq. 3 per mini-batch and per sample".into(),
         (PulseMode::Off, UpdateForm::Batch) => "eq. 3 per mini-batch".into(),
     };
-    let mut parts = vec![format!("{} on {data}", layers.join("-")), device, update];
+    let mut parts = vec![format!("{network} on {data}"), device, update];
     if s.inp_res > 0 || s.out_res > 0 {
         parts.push(format!("{}-bit in / {}-bit out", s.inp_res, s.out_res));
     }

@@ -151,3 +151,28 @@ test('a full-MNIST download that breaks off is tried once more, then reported; o
     await context.close();
   }
 });
+
+test('the paper\'s CNN trains in a worker and shows its first layer\'s 16 feature maps; an FCN shows none', async () => {
+  const { page, context, errors } = await openWatched('?problem=mnist&arch=cnn&algos=digital,tt&epochs=1');
+  await page.waitForSelector('#digits-maps-box:not([hidden])', { timeout: 90000 });
+  const title = await page.textContent('#digits-maps-title');
+  assert.match(title, /16 feature maps \(24×24\) of the test digit \d/);
+  const box = await page.locator('#digits-maps').boundingBox();
+  assert.ok(box.width > 300 && box.height > 60, JSON.stringify(box));
+  // The canvas is drawn: not one flat colour.
+  const distinct = await page.evaluate(() => {
+    const c = document.getElementById('digits-maps');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    const seen = new Set();
+    for (let i = 0; i < d.length; i += 4 * 97) seen.add(`${d[i]},${d[i + 1]},${d[i + 2]}`);
+    return seen.size;
+  });
+  assert.ok(distinct > 20, `${distinct} colours`);
+  assert.match(await page.textContent('#caption'), /the paper's CNN/);
+  assert.deepEqual(errors, []);
+  await page.goto(server.url + '?problem=mnist&algos=digital&epochs=1');
+  await page.waitForSelector('body[data-ready="1"]');
+  await sleep(3000);
+  assert.equal(await page.locator('#digits-maps-box').isHidden(), true);
+  await context.close();
+});

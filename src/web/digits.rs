@@ -14,7 +14,7 @@ use plotters_canvas::CanvasBackend;
 use wasm_bindgen::JsValue;
 
 /// Canvas ids of the digits panels.
-const CANVASES: [&str; 4] = ["digits-accuracy", "digits-loss", "digits-hist", "digits-grid"];
+const CANVASES: [&str; 5] = ["digits-accuracy", "digits-loss", "digits-hist", "digits-grid", "digits-maps"];
 
 /// What the panels were last drawn for: canvas sizes, dark theme, zoom (bits).
 type DrawnFor = (Vec<(u32, u32)>, bool, u64);
@@ -329,6 +329,30 @@ fn draw_panels(
         })
         .collect();
     figs::draw_predictions(&area(3)?, grid, &rows, theme, dpr)?;
+    // A CNN: each track's first-layer feature maps for the grid's first digit.
+    let cnn = !snap.feature_maps.is_empty();
+    dom::set_hidden("digits-maps-head", !cnn);
+    dom::set_hidden("digits-maps-box", !cnn);
+    if cnn {
+        let first = &snap.feature_maps[0];
+        dom::set_text(
+            "digits-maps-title",
+            &format!(
+                "The first convolution's {} feature maps ({}×{}) of the test digit {} (the grid's first), each algorithm's own weights",
+                first.channels(),
+                first.side,
+                first.side,
+                grid.labels.first().copied().unwrap_or_default()
+            ),
+        );
+        let maps: Vec<figs::MapsRow> = s
+            .algorithms
+            .iter()
+            .zip(&snap.feature_maps)
+            .map(|(a, m)| figs::MapsRow { key: a.algorithm.clone(), label: track_label(&a.algorithm), maps: m.clone() })
+            .collect();
+        figs::draw_feature_maps(&area(4)?, &maps, theme, dpr)?;
+    }
     Ok(())
 }
 

@@ -487,7 +487,9 @@ pub fn draw_saturation<DB: DrawingBackend>(
     Ok(())
 }
 
+mod feature_maps;
 mod predictions;
+pub use feature_maps::{draw_feature_maps, MapsRow};
 #[cfg(test)]
 use predictions::verdict_colors;
 pub use predictions::{draw_predictions, GridImages, PredictionRow};

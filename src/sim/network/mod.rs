@@ -14,7 +14,7 @@ mod message;
 pub mod mlp;
 pub mod mnist;
 
-pub use message::DigitsSnapshot;
+pub use message::{DigitsSnapshot, FeatureMaps};
 
 use crate::sim::algorithm::family::TileState;
 use crate::sim::algorithm::AlgorithmKind;

@@ -14,6 +14,7 @@ use super::{BatchResult, Net};
 use crate::sim::network::data::Split;
 use crate::sim::network::io::Io;
 use crate::sim::network::kernels::{accumulate, argmax, log_softmax, norm, terms_of, transpose};
+use crate::sim::network::message::FeatureMaps;
 use crate::sim::rng::SimRng;
 use rand_distr::{Distribution, StandardNormal};
 
@@ -460,6 +461,22 @@ impl Net {
             }
         }
         BatchResult { loss_sum, finite }
+    }
+
+    /// The first convolution's feature maps (tanh outputs, exact MVMs) for one image, or `None`
+    /// for a fully connected net.
+    pub fn feature_maps(&self, x: &[f64]) -> Option<FeatureMaps> {
+        self.conv.as_ref()?;
+        let mut net = self.clone();
+        net.read_noise = 0.0;
+        net.io = Io::default();
+        let mut conv = net.conv.take()?;
+        net.prepare_conv(&mut conv, 1, false);
+        conv.image.clear();
+        conv.image.extend_from_slice(x);
+        net.forward_conv(&mut conv, 0, &mut None);
+        let g = conv.geoms[0];
+        Some(FeatureMaps::of(g.side_out, &conv.maps[0][..g.c_out * g.patches()]))
     }
 
     /// One image's loss with exact MVMs (finite-difference checks).
