@@ -13,7 +13,7 @@
 //! `tests/fuzz_links.rs`.
 
 use analog_playground::sim::algorithm::AlgorithmKind;
-use analog_playground::sim::scenario::{key, split_query, Key, Kind, ProblemKind, Scenario, KEYS, SHORTHANDS};
+use analog_playground::sim::scenario::{key, split_query, Arch, Key, Kind, ProblemKind, Scenario, KEYS, SHORTHANDS};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError};
 
@@ -350,8 +350,11 @@ pub fn check_consistency(s: &Scenario) -> Result<(), String> {
         ProblemKind::LowerBound => {}
         ProblemKind::Lsq => one_or("w0", s.w0.len(), s.dim as usize)?,
         ProblemKind::Digits | ProblemKind::Mnist => {
-            if let Some(a) = s.algos.iter().find(|a| a.beyond_tt()) {
-                return Err(format!("{} runs {} (beyond Tiki-Taka)", s.problem.key(), a.key()));
+            if s.arch == Arch::Cnn && s.problem == ProblemKind::Digits {
+                return Err("the CNN on the 8×8 digits".into());
+            }
+            if s.arch == Arch::Cnn && s.tile_inputs > 0 && s.tile_inputs < 512 {
+                return Err(format!("the CNN with tile_inputs = {} splitting a layer", s.tile_inputs));
             }
             let l = &s.layers;
             let inputs = s.problem.input_width() as f64;

@@ -9,6 +9,9 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 #[wasm_bindgen_test]
 fn wasm_summaries_equal_the_native_fixture() {
+    // The CNN scenario trains on MNIST-10k, which the browser installs (the page's workers fetch it).
+    analog_playground::sim::network::mnist::install(include_bytes!("../data/mnist/mnist10k.bin.gz"))
+        .expect("the vendored MNIST file installs");
     let committed = include_str!("golden/summaries.json");
     assert!(golden_summaries() == committed, "wasm numbers differ from the native fixture");
 }

@@ -165,16 +165,21 @@ test('the workers\' module trains the golden digits scenarios to the native fixt
   // The workers run their own build (the trainer binary); the wasm golden test covers the page's
   // build of the same core. Same scenarios, same fixture (tests/golden/summaries.json).
   const fixture = JSON.parse(await readFile(new URL('../../tests/golden/summaries.json', import.meta.url), 'utf8'));
-  const digits = fixture.filter((s) => /(^|&)problem=digits(&|$)/.test(s.scenario));
-  assert.ok(digits.length >= 2, 'the fixture has digits scenarios');
+  const digits = fixture.filter((s) => /(^|&)problem=(digits|mnist)(&|$)/.test(s.scenario));
+  assert.ok(digits.length >= 3, 'the fixture has digits scenarios and the CNN');
   const { page, context, errors } = await open(browser, server.url, '?autoplay=0');
   await loadTrainer(page);
+  // The CNN scenario runs on MNIST-10k for CNN_GOLDEN_BATCHES (src/sim/golden.rs) mini-batches.
+  await page.evaluate(async () => {
+    window.trainer.install_mnist(new Uint8Array(await (await fetch('./mnist10k.bin.gz')).arrayBuffer()));
+  });
   for (const want of digits) {
-    const got = await page.evaluate((q) => {
+    const batches = /(^|&)arch=cnn(&|$)/.test(want.scenario) ? 20 : Infinity;
+    const got = await page.evaluate(([q, batches]) => {
       const t = new window.trainer.Trainer(q);
-      while (!t.finished()) t.step();
+      for (let k = 0; k < batches && !t.finished(); k++) t.step();
       return JSON.parse(t.snapshot()).summary;
-    }, want.scenario);
+    }, [want.scenario, batches === Infinity ? 1e12 : batches]);
     assert.deepEqual(got, want, want.scenario);
   }
   assert.deepEqual(errors, []);
