@@ -49,14 +49,21 @@ fn main() {
     println!("|---|---|---|---|---|---|---|");
     let expected = "problem=mnist&tau=0.7";
     let preset = "preset=paper-fcn";
+    let cnn = "problem=mnist&arch=cnn&batch=8&tau=0.7";
+    let cnn_preset = "preset=paper-cnn&tau_max=0.7&tau_min=-0.7";
     let cases = [
-        ("digital", "exact (torch anchor)", format!("{expected}&algos=digital")),
-        ("analog", "expected dynamic, per batch", format!("{expected}&algos=analog")),
-        ("tt", "expected dynamic, per batch", format!("{expected}&algos=tt")),
-        ("analog", "expected dynamic, per sample", format!("{expected}&algos=analog&update=sample")),
-        ("tt", "expected dynamic, per sample", format!("{expected}&algos=tt&update=sample")),
-        ("analog", "pulse level, preset=paper-fcn", format!("{preset}&algos=analog")),
-        ("tt", "pulse level, preset=paper-fcn", format!("{preset}&algos=tt")),
+        ("digital", "fcn, exact (torch anchor)", format!("{expected}&algos=digital")),
+        ("analog", "fcn, expected dynamic, per batch", format!("{expected}&algos=analog")),
+        ("tt", "fcn, expected dynamic, per batch", format!("{expected}&algos=tt")),
+        ("analog", "fcn, expected dynamic, per sample", format!("{expected}&algos=analog&update=sample")),
+        ("tt", "fcn, expected dynamic, per sample", format!("{expected}&algos=tt&update=sample")),
+        ("analog", "fcn, pulse level, preset=paper-fcn", format!("{preset}&algos=analog")),
+        ("tt", "fcn, pulse level, preset=paper-fcn", format!("{preset}&algos=tt")),
+        ("digital", "cnn, exact", format!("{cnn}&algos=digital")),
+        ("analog", "cnn, expected dynamic, per batch", format!("{cnn}&algos=analog")),
+        ("tt", "cnn, expected dynamic, per batch", format!("{cnn}&algos=tt")),
+        ("analog", "cnn, pulse level, preset=paper-cnn", format!("{cnn_preset}&algos=analog")),
+        ("tt", "cnn, pulse level, preset=paper-cnn", format!("{cnn_preset}&algos=tt")),
     ];
     // cargo passes `--bench`; the other arguments select rows.
     let words: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();

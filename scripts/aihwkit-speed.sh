@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Speed against IBM aihwkit on this machine (a benchmark, not CI): seconds per MNIST-10k epoch
-# (8000 training images, batch 10, then the 2000-image test pass), one thread, the same scenario
+# (8000 training images, batch 10 — the CNN's 8 — then the 2000-image test pass), of the FCN and the CNN, one thread, the same scenario
 # in both simulators, measured in alternation so that both see the same machine load.
 #
 #   ./scripts/aihwkit-speed.sh          # 3 rounds
@@ -26,14 +26,22 @@ runs=(
     "digital|problem=mnist&tau=0.7&algos=digital"
     "analog|preset=paper-fcn&algos=analog"
     "tt|preset=paper-fcn&algos=tt"
+    "cnn-digital|problem=mnist&arch=cnn&batch=8&tau=0.7&algos=digital"
+    "cnn-analog|preset=paper-cnn&tau_max=0.7&tau_min=-0.7&algos=analog"
+    "cnn-tt|preset=paper-cnn&tau_max=0.7&tau_min=-0.7&algos=tt"
 )
 # The playground's rows: label | aihwkit run it is compared with | the bench's row words.
 rows=(
-    "digital|digital|digital"
-    "analog, expected dynamic|analog|analog expected batch"
-    "tt, expected dynamic|tt|tt expected batch"
-    "analog, pulse level, preset=paper-fcn|analog|analog pulse"
-    "tt, pulse level, preset=paper-fcn|tt|tt pulse"
+    "digital|digital|digital fcn"
+    "analog, expected dynamic|analog|analog fcn expected batch"
+    "tt, expected dynamic|tt|tt fcn expected batch"
+    "analog, pulse level, preset=paper-fcn|analog|analog fcn pulse"
+    "tt, pulse level, preset=paper-fcn|tt|tt fcn pulse"
+    "CNN digital|cnn-digital|digital cnn"
+    "CNN analog, expected dynamic|cnn-analog|analog cnn expected batch"
+    "CNN tt, expected dynamic|cnn-tt|tt cnn expected batch"
+    "CNN analog, pulse level, preset=paper-cnn|cnn-analog|analog cnn pulse"
+    "CNN tt, pulse level, preset=paper-cnn|cnn-tt|tt cnn pulse"
 )
 best() { "$PY" -c "import sys; print(min(float(v) for v in sys.argv[1:]))" "$@"; }
 declare -A aih ours
