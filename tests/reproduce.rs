@@ -42,6 +42,9 @@ fn quick_reproduction_checks_every_claims_direction() {
             // 2× of Tiki-Taka's zero-point distance in the Fig. 2 setting (numbers in the report), so
             // only the direction is required.
             "B1" | "B2" | "B3" => assert!(c.direction, "{}: {}", c.id, c.measured),
+            // The network row (issue #21): quick mode trains 30 epochs, not 60, so only the direction
+            // (Tiki-Taka loses, something recovers) is required.
+            "B4" => assert!(c.direction, "B4: {}", c.measured),
             // MNIST-10k with the paper's preset: quick mode trains one epoch, where nothing has
             // separated yet (Tiki-Taka starts slower); only its presence is checked here, the full
             // run's verdict is in REPRODUCTION.md.

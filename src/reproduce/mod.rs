@@ -13,6 +13,7 @@
 mod alpha_sweep;
 mod basics;
 mod beyond;
+mod beyond_network;
 mod fig1;
 mod fig3;
 mod fig4;
@@ -74,7 +75,7 @@ pub fn reproduce(out: &Path, quick: bool, threads: usize) -> Result<Report, Stri
 
 /// The experiments, each listed once, in the order they run (each writes its figures and claims).
 type Experiment = fn(&mut Ctx<'_>) -> Result<(), String>;
-const EXPERIMENTS: [(&str, Experiment); 11] = [
+const EXPERIMENTS: [(&str, Experiment); 12] = [
     ("basics", |c| {
         c.basics();
         Ok(())
@@ -89,6 +90,7 @@ const EXPERIMENTS: [(&str, Experiment); 11] = [
     ("followup", |c| c.followup()),
     ("fig5_digits", |c| c.fig5_digits()),
     ("fig5_mnist", |c| c.fig5_mnist()),
+    ("beyond_network", |c| c.beyond_network()),
 ];
 
 /// Every figure `reproduce` writes, listed once: its file name and its caption in
