@@ -34,6 +34,7 @@ fn random_valid_scenarios_round_trip_exactly() {
     for _ in 0..3000 {
         let problem = ["quadratic", "lsq", "lower_bound", "digits", "mnist"][rng.random_range(0..5)];
         let mut parts = vec![format!("problem={problem}")];
+        let mut cnn = false;
         // `preset` and `tau_sym` expand into other keys and are never canonical (tested in
         // scenario::preset).
         for k in KEYS.iter().filter(|k| k.name != "problem" && k.name != "v" && !SHORTHANDS.contains(&k.name)) {
@@ -41,6 +42,13 @@ fn random_valid_scenarios_round_trip_exactly() {
                 let single = (problem == "lower_bound" && k.name == "wstar") || (problem == "lsq" && k.name == "w0");
                 let v = if single {
                     format!("{}", rng.random_range(-0.2..0.2))
+                } else if k.name == "arch" {
+                    // The CNN only on MNIST (refused on the 8×8 digits).
+                    cnn = problem == "mnist" && rng.random_bool(0.5);
+                    (if cnn { "cnn" } else { "fcn" }).to_string()
+                } else if k.name == "tile_inputs" && cnn {
+                    // The CNN's layers are one tile each: 0 or at least its widest layer, 512.
+                    [0u32, rng.random_range(512..=4096)][rng.random_range(0..2)].to_string()
                 } else if k.name == "batch" {
                     // At most the smaller training set (digits: 1437 images).
                     rng.random_range(1..=1437u32).to_string()
