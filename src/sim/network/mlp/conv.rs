@@ -113,8 +113,9 @@ pub struct Conv {
     z: Vec<f64>,
     back: Vec<f64>,
     grad: Vec<f64>,
-    /// The error a tile sees (α·δ).
+    /// The error a tile sees (α·δ), and one image's pooled map.
     dt: Vec<f64>,
+    pooled: Vec<f64>,
 }
 
 impl Conv {
@@ -132,11 +133,8 @@ impl Conv {
             back: Vec::new(),
             grad: Vec::new(),
             dt: Vec::new(),
+            pooled: Vec::new(),
         }
-    }
-
-    pub fn shape(&self) -> &ConvShape {
-        &self.shape
     }
 }
 
@@ -287,12 +285,11 @@ impl Net {
 
     /// Sample `n`'s forward pass: its image is in `conv.image`; writes every layer's rows, the
     /// conv maps and the log-probabilities into `scratch.logits`.
-    fn forward_conv(&mut self, conv: &mut Conv, n: usize, noise: &mut Option<(f64, &mut SimRng)>) {
+    fn forward_conv(&mut self, conv: &mut Conv, n: usize, scales: &[f64], noise: &mut Option<(f64, &mut SimRng)>) {
         let use_wbar = self.uses_wbar();
         let nc = conv.geoms.len();
         let last = self.layers.len() - 1;
         let io = self.io;
-        let scales: Vec<f64> = (0..=last).map(|l| self.out_scale(l)).collect();
         let s = &mut self.scratch;
         for l in 0..=last {
             let layer = &self.layers[l];
@@ -320,14 +317,15 @@ impl Net {
                     }
                 }
                 let sp2 = g.pooled * g.pooled;
-                let mut pooled = vec![0.0; g.c_out * sp2];
-                pool(map, &g, &mut pooled, &mut conv.arg[l][n * g.c_out * sp2..][..g.c_out * sp2]);
+                let pooled = &mut conv.pooled;
+                pooled.resize(g.c_out * sp2, 0.0);
+                pool(map, &g, pooled, &mut conv.arg[l][n * g.c_out * sp2..][..g.c_out * sp2]);
                 if l + 1 < nc {
-                    conv.inputs[l + 1][n * g.c_out * sp2..][..g.c_out * sp2].copy_from_slice(&pooled);
+                    conv.inputs[l + 1][n * g.c_out * sp2..][..g.c_out * sp2].copy_from_slice(pooled);
                 } else {
                     // tanh after the last pooling, flattened (channel, row, column).
                     let next = &mut s.acts[l + 1][n * pooled.len()..][..pooled.len()];
-                    for (t, v) in next.iter_mut().zip(&pooled) {
+                    for (t, v) in next.iter_mut().zip(pooled.iter()) {
                         *t = libm::tanh(*v);
                     }
                 }
@@ -368,7 +366,7 @@ impl Net {
             for (n, &sample) in batch.iter().enumerate() {
                 conv.image.resize(data.pixels, 0.0);
                 data.image_into(sample, &mut conv.image);
-                self.forward_conv(conv, n, &mut noise);
+                self.forward_conv(conv, n, &scales, &mut noise);
                 let label = data.labels[sample] as usize;
                 let s = &mut self.scratch;
                 loss_sum -= s.logits[label];
@@ -463,10 +461,9 @@ impl Net {
         BatchResult { loss_sum, finite }
     }
 
-    /// The first convolution's feature maps (tanh outputs, exact MVMs) for one image, or `None`
-    /// for a fully connected net.
-    pub fn feature_maps(&self, x: &[f64]) -> Option<FeatureMaps> {
-        self.conv.as_ref()?;
+    /// One image through a copy of this CNN with exact MVMs: the copy (its logits in its
+    /// scratch) and its buffers (its maps).
+    fn exact_forward(&self, x: &[f64]) -> Option<(Net, Conv)> {
         let mut net = self.clone();
         net.read_noise = 0.0;
         net.io = Io::default();
@@ -474,22 +471,22 @@ impl Net {
         net.prepare_conv(&mut conv, 1, false);
         conv.image.clear();
         conv.image.extend_from_slice(x);
-        net.forward_conv(&mut conv, 0, &mut None);
+        let scales: Vec<f64> = (0..net.layers.len()).map(|l| net.out_scale(l)).collect();
+        net.forward_conv(&mut conv, 0, &scales, &mut None);
+        Some((net, conv))
+    }
+
+    /// The first convolution's feature maps (tanh outputs, exact MVMs) for one image, or `None`
+    /// for a fully connected net.
+    pub fn feature_maps(&self, x: &[f64]) -> Option<FeatureMaps> {
+        let (_, conv) = self.exact_forward(x)?;
         let g = conv.geoms[0];
         Some(FeatureMaps::of(g.side_out, &conv.maps[0][..g.c_out * g.patches()]))
     }
 
     /// One image's loss with exact MVMs (finite-difference checks).
     pub(super) fn sample_loss_conv(&self, x: &[f64], label: usize) -> f64 {
-        let mut net = self.clone();
-        net.read_noise = 0.0;
-        net.io = Io::default();
-        let mut conv = net.conv.take().expect("a CNN");
-        net.prepare_conv(&mut conv, 1, false);
-        conv.image.clear();
-        conv.image.extend_from_slice(x);
-        net.forward_conv(&mut conv, 0, &mut None);
-        -net.scratch.logits[label]
+        self.exact_forward(x).map_or(f64::NAN, |(net, _)| -net.scratch.logits[label])
     }
 
     /// [`Net::evaluate`] for a CNN.
@@ -498,12 +495,13 @@ impl Net {
         self.prepare_conv(&mut conv, 1, false);
         let noisy = self.noisy();
         let mut noise = noisy.then_some((self.read_noise, rng));
+        let scales: Vec<f64> = (0..self.layers.len()).map(|l| self.out_scale(l)).collect();
         predictions.clear();
         let (mut loss, mut right) = (0.0, 0usize);
         for n in 0..data.len() {
             conv.image.resize(data.pixels, 0.0);
             data.image_into(n, &mut conv.image);
-            self.forward_conv(&mut conv, 0, &mut noise);
+            self.forward_conv(&mut conv, 0, &scales, &mut noise);
             let label = data.labels[n] as usize;
             loss -= self.scratch.logits[label];
             let guess = argmax(&self.scratch.logits);
