@@ -1,6 +1,6 @@
 //! The scenario vocabulary: round trips, rejections, and the CLI's contract.
 
-use analog_playground::sim::scenario::{Kind, Scenario, KEYS, SHORTHANDS};
+use analog_playground::sim::scenario::{split_query, Kind, Scenario, KEYS, SHORTHANDS};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::process::Command;
@@ -241,4 +241,112 @@ fn quadratic_defaults_follow_the_dimension_of_wstar() {
     let e = Scenario::parse("wstar=0.6,0.2,0.1&w0=1,2").unwrap_err();
     assert_eq!(e.key, "w0");
     assert!(e.to_string().contains("or 3 values, one per coordinate of w*"), "{e}");
+}
+
+/// Scenarios under which the keys apply: every problem with every algorithm, each analog device,
+/// both update forms, zero-shifting, StepLR and device variation on.
+fn bases() -> Vec<String> {
+    let mut out = Vec::new();
+    for problem in ["quadratic", "lsq", "lower_bound", "digits", "mnist"] {
+        for device in ["ald", "softbounds", "pow"] {
+            for pulses in ["1", "0"] {
+                out.push(format!(
+                    "problem={problem}&algos=digital,analog,tt,agad,erider,rlv2,cttv2&device={device}&pulses={pulses}\
+                     &d2d=0.1&c2c=0.1&zero_shift=1&lr_step=35"
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// Values to try for `k`, in query form, different from `current`.
+fn other_values(kind: Kind, current: &str) -> Vec<String> {
+    let mut out: Vec<String> = match kind {
+        Kind::Float { min, max, log } => {
+            let at = |t: f64| {
+                if log && min > 0.0 {
+                    (min.ln() + t * (max.ln() - min.ln())).exp()
+                } else {
+                    min + t * (max - min)
+                }
+            };
+            [0.5, 0.25, 0.75, 0.01, 0.99].iter().map(|&t| format!("{}", at(t))).collect()
+        }
+        Kind::Int { min, max } => vec![min.saturating_add(1).min(max), (min / 2 + max / 2), min, max]
+            .into_iter()
+            .map(|x| x.to_string())
+            .collect(),
+        Kind::Choice(names) => names.iter().map(|n| n.to_string()).collect(),
+        Kind::List { min, max, .. } => {
+            // Change one element inside the range, keeping the list's length (cross-key rules).
+            let xs: Vec<f64> = current.split(',').filter_map(|x| x.parse().ok()).collect();
+            let i = if xs.len() > 2 { 1 } else { 0 };
+            [0.5, 2.0, -1.0]
+                .iter()
+                .map(|&f| {
+                    let mut ys = xs.clone();
+                    ys[i] = (ys[i] * f + if f < 0.0 { 0.3 } else { 0.0 }).round().clamp(min, max);
+                    ys.iter().map(|y| y.to_string()).collect::<Vec<_>>().join(",")
+                })
+                .collect()
+        }
+        Kind::Algos => vec!["analog,tt".into(), "digital".into()],
+    };
+    out.retain(|v| v != current);
+    out
+}
+
+/// Every key that is a field of the scenario: one changed value survives the canonical query, the
+/// JSON form, has a control on the page whose range lies inside the key's, and is placed (or
+/// named as not carried over) in the aihwkit script's header.
+#[test]
+fn every_key_round_trips_through_query_json_controls_and_export() {
+    use analog_playground::export::aihwkit::script;
+    use analog_playground::sim::scenario::{Control, ProblemKind};
+    for k in KEYS.iter().filter(|k| k.field && k.name != "problem") {
+        let mut found = None;
+        'search: for base in bases() {
+            let Ok(s) = Scenario::parse(&base) else { continue };
+            if !(k.applies)(&s) {
+                continue;
+            }
+            for v in other_values(k.kind, &k.format(&s)) {
+                let mut pairs = split_query(&base);
+                pairs.retain(|(name, _)| name != k.name);
+                pairs.push((k.name.to_string(), v));
+                if let Ok((t, _)) = Scenario::parse_pairs(&pairs, false) {
+                    if k.format(&t) != k.format(&s) {
+                        found = Some(t);
+                        break 'search;
+                    }
+                }
+            }
+        }
+        let s = found.unwrap_or_else(|| panic!("{}: no base scenario takes a changed value", k.name));
+        let text = format!("{}={}", k.name, k.format(&s));
+        assert_eq!(Scenario::parse(&s.to_query()).unwrap(), s, "{text}: query round trip");
+        assert!(s.to_query().split('&').any(|p| p == text), "{text} missing from {}", s.to_query());
+        assert_eq!(Scenario::from_json(&s.to_json()).unwrap(), s, "{text}: JSON round trip");
+        match (k.control, k.kind) {
+            (Control::LogSlider(lo, hi) | Control::Slider(lo, hi), Kind::Float { min, max, .. }) => {
+                assert!(min <= lo && lo < hi && hi <= max, "{}: slider [{lo}, {hi}] outside [{min}, {max}]", k.name)
+            }
+            (Control::LogSlider(lo, hi) | Control::Slider(lo, hi), Kind::Int { min, max }) => {
+                assert!(min as f64 <= lo && lo < hi && hi <= max as f64, "{}: slider outside its range", k.name)
+            }
+            (Control::Select(labels), Kind::Choice(names)) => assert_eq!(labels.len(), names.len(), "{}", k.name),
+            (Control::Number | Control::Text, Kind::Int { .. } | Kind::Float { .. } | Kind::List { .. }) => {}
+            (Control::Algos, Kind::Algos) => {}
+            (c, kind) => panic!("{}: control {c:?} does not fit {kind:?}", k.name),
+        }
+        let script = script(&s);
+        if matches!(s.problem, ProblemKind::Quadratic | ProblemKind::LowerBound) {
+            assert!(script.is_err(), "{text}: {} has no aihwkit script", s.problem.key());
+        } else {
+            let script = script.unwrap_or_else(|e| panic!("{text}: export refused: {e}"));
+            let line = script.text.lines().find(|l| l.starts_with(&format!("#   {text} ")));
+            assert!(line.is_some(), "{text}: not in the export's header");
+        }
+    }
 }

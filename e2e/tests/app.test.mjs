@@ -1,7 +1,8 @@
 // End-to-end tests of the built site: what a person sees and does.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launch, open, stepCount, screenshot, stats } from '../helpers.mjs';
+import { serveDist, launch, open, stepCount, screenshot, stats, cli } from '../helpers.mjs';
+import { execFileSync } from 'node:child_process';
 
 let server, browser;
 before(async () => { server = await serveDist(); browser = await launch(); });
@@ -93,6 +94,26 @@ test('a permalink restores every control', async () => {
   assert.equal(await page.isChecked('#logx'), true);
   const st = await stats(page);
   assert.equal(st.scenario, q.slice(1).replace('&speed=100&logx=1', ''));
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the controls are the vocabulary\'s: one per key declared with a control, in group order', async () => {
+  const rows = execFileSync(cli(), ['keys'], { encoding: 'utf8' }).trim().split('\n');
+  const head = rows[0].split('\t');
+  const [name, group, control] = ['key', 'group', 'page control'].map((c) => head.indexOf(c));
+  const declared = [];
+  for (const r of rows.slice(1).filter((r) => r.includes('\t'))) {
+    const f = r.split('\t');
+    if (f[control].startsWith('none')) continue;
+    declared.push({ key: f[name], group: f[group] });
+  }
+  // The page orders by group (first appearance in the table), keeping table order within one.
+  const order = ['setup', 'device', 'steps', 'transfer', 'pulses', 'periphery', 'data'];
+  const expected = declared.sort((a, b) => order.indexOf(a.group) - order.indexOf(b.group)).map((d) => d.key);
+  const { page, errors, context } = await open(browser, server.url, '');
+  const shown = await page.$$eval('#controls [id^=ctl-]', (els) => els.map((e) => e.id.slice(4)));
+  assert.deepEqual(shown, expected);
   assert.deepEqual(errors, []);
   await context.close();
 });

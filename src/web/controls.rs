@@ -6,101 +6,33 @@ use super::dom::{self, by_id, create, on};
 use super::{escape, round_sig, scenario_changed, show_notices, App, Shared};
 use crate::figures::fmt_num;
 use crate::sim::algorithm::AlgorithmKind;
-use crate::sim::scenario::{fmt_f64, key as vocab_key, split_query, Kind, Scenario};
+use crate::sim::scenario::{fmt_f64, key as vocab_key, split_query, Control, Key, Kind, Scenario, KEYS};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, Event, HtmlElement, HtmlInputElement, HtmlSelectElement};
 
-/// Which controls the page shows, and the span of their sliders. The *valid* range of each key
-/// lives in the vocabulary table; a slider only covers the part worth exploring, and the number
-/// box next to it accepts the whole valid range.
-#[derive(Clone, Copy)]
-enum Widget {
-    LogSlider(f64, f64),
-    Slider(f64, f64),
-    Number,
-    Text,
-    Select,
-    Algos,
+/// The keys the page has a control for, by group (the vocabulary's order within a group).
+fn controlled_keys() -> Vec<&'static Key> {
+    let mut keys: Vec<&'static Key> = KEYS.iter().filter(|k| k.control != Control::None).collect();
+    keys.sort_by_key(|k| k.group);
+    keys
 }
-
-const CONTROLS: [(&str, Widget); 59] = [
-    ("problem", Widget::Select),
-    ("data", Widget::Select),
-    ("arch", Widget::Select),
-    ("algos", Widget::Algos),
-    ("device", Widget::Select),
-    ("tau", Widget::LogSlider(0.05, 100.0)),
-    ("sp", Widget::Slider(-1.0, 1.0)),
-    ("tau_max", Widget::LogSlider(0.05, 100.0)),
-    ("tau_min", Widget::Slider(-5.0, -0.05)),
-    ("g_up", Widget::LogSlider(0.1, 20.0)),
-    ("g_down", Widget::LogSlider(0.1, 20.0)),
-    ("up_down", Widget::Slider(-0.5, 0.5)),
-    ("d2d", Widget::Slider(0.0, 0.5)),
-    ("device_seed", Widget::Number),
-    ("alpha", Widget::LogSlider(1e-4, 1.0)),
-    ("beta", Widget::LogSlider(1e-5, 1.0)),
-    ("sigma", Widget::LogSlider(1e-3, 10.0)),
-    ("gamma", Widget::Slider(0.0, 1.0)),
-    ("every", Widget::LogSlider(1.0, 1000.0)),
-    ("n_reads", Widget::Number),
-    ("transfer_read_noise", Widget::Slider(0.0, 0.1)),
-    ("buffer_threshold", Widget::LogSlider(0.1, 100.0)),
-    ("buffer_momentum", Widget::Slider(0.0, 1.0)),
-    ("chop_prob", Widget::LogSlider(0.001, 1.0)),
-    ("tail_weightening", Widget::Slider(0.0, 20.0)),
-    ("gamma_r", Widget::Slider(0.0, 2.0)),
-    ("eta", Widget::LogSlider(1e-4, 1.0)),
-    ("reprogram_every", Widget::Number),
-    ("pulses", Widget::Select),
-    ("zero_shift", Widget::Number),
-    ("zs_pulses", Widget::Number),
-    ("dw_min", Widget::LogSlider(1e-5, 0.1)),
-    ("bl", Widget::Number),
-    ("transfer_bl", Widget::Number),
-    ("c2c", Widget::Slider(0.0, 2.0)),
-    ("c2c_mult", Widget::Number),
-    ("read_noise", Widget::Slider(0.0, 0.1)),
-    ("pulse_noise", Widget::Select),
-    ("update", Widget::Select),
-    ("fast_lr", Widget::Number),
-    ("lr_step", Widget::Number),
-    ("lr_gamma", Widget::Slider(0.0, 1.0)),
-    ("inp_res", Widget::Number),
-    ("out_res", Widget::Number),
-    ("out_noise", Widget::Slider(0.0, 0.2)),
-    ("out_scaling", Widget::Number),
-    ("tile_inputs", Widget::Number),
-    ("layers", Widget::Text),
-    ("batch", Widget::Number),
-    ("epochs", Widget::Number),
-    ("steps", Widget::Number),
-    ("seed", Widget::Number),
-    ("seeds", Widget::Number),
-    ("wstar", Widget::Text),
-    ("h", Widget::Text),
-    ("w0", Widget::Text),
-    ("dim", Widget::Number),
-    ("data_seed", Widget::Number),
-    ("curvature", Widget::LogSlider(0.1, 10.0)),
-];
 
 const SLIDER_STEPS: f64 = 1000.0;
 
-fn slider_to_value(w: Widget, pos: f64) -> f64 {
+fn slider_to_value(w: Control, pos: f64) -> f64 {
     let t = pos / SLIDER_STEPS;
     match w {
-        Widget::LogSlider(lo, hi) => round_sig(lo * (hi / lo).powf(t), 3),
-        Widget::Slider(lo, hi) => round_sig(lo + (hi - lo) * t, 3),
+        Control::LogSlider(lo, hi) => round_sig(lo * (hi / lo).powf(t), 3),
+        Control::Slider(lo, hi) => round_sig(lo + (hi - lo) * t, 3),
         _ => 0.0,
     }
 }
 
-fn value_to_slider(w: Widget, v: f64) -> f64 {
+fn value_to_slider(w: Control, v: f64) -> f64 {
     let t = match w {
-        Widget::LogSlider(lo, hi) => (v.max(lo).ln() - lo.ln()) / (hi.ln() - lo.ln()),
-        Widget::Slider(lo, hi) => (v - lo) / (hi - lo),
+        Control::LogSlider(lo, hi) => (v.max(lo).ln() - lo.ln()) / (hi.ln() - lo.ln()),
+        Control::Slider(lo, hi) => (v - lo) / (hi - lo),
         _ => 0.0,
     };
     (t.clamp(0.0, 1.0) * SLIDER_STEPS).round()
@@ -108,8 +40,8 @@ fn value_to_slider(w: Widget, v: f64) -> f64 {
 
 pub(super) fn build_controls(app: &Shared) -> Result<(), JsValue> {
     let root = by_id::<HtmlElement>("controls")?;
-    for (name, widget) in CONTROLS {
-        let key = vocab_key(name).ok_or("control for an unknown key")?;
+    for key in controlled_keys() {
+        let (name, widget) = (key.name, key.control);
         let row = create("div", "control")?;
         row.set_id(&format!("ctl-{name}"));
         let label = create("label", "")?;
@@ -123,7 +55,7 @@ pub(super) fn build_controls(app: &Shared) -> Result<(), JsValue> {
         label.set_inner_html(&sym);
         row.append_child(&label)?;
         match widget {
-            Widget::LogSlider(..) | Widget::Slider(..) => {
+            Control::LogSlider(..) | Control::Slider(..) => {
                 let range: HtmlInputElement = create("input", "")?.dyn_into()?;
                 range.set_type("range");
                 range.set_id(&format!("range-{name}"));
@@ -143,8 +75,8 @@ pub(super) fn build_controls(app: &Shared) -> Result<(), JsValue> {
                 })?;
                 wire_number(app, &number, name)?;
             }
-            Widget::Number | Widget::Text => {
-                let input = if matches!(widget, Widget::Text) {
+            Control::Number | Control::Text => {
+                let input = if matches!(widget, Control::Text) {
                     let i: HtmlInputElement = create("input", "")?.dyn_into()?;
                     i.set_type("text");
                     i.set_id(&format!("in-{name}"));
@@ -159,15 +91,15 @@ pub(super) fn build_controls(app: &Shared) -> Result<(), JsValue> {
                 row.append_child(&input)?;
                 wire_number(app, &input, name)?;
             }
-            Widget::Select => {
+            Control::Select(labels) => {
                 let sel: HtmlSelectElement = create("select", "")?.dyn_into()?;
                 sel.set_id(&format!("in-{name}"));
                 sel.set_attribute("title", key.help)?;
                 if let Kind::Choice(options) = key.kind {
-                    for o in options {
+                    for (o, label) in options.iter().zip(labels) {
                         let opt = create("option", "")?;
                         opt.set_attribute("value", o)?;
-                        opt.set_text_content(Some(choice_label(o)));
+                        opt.set_text_content(Some(label));
                         sel.append_child(&opt)?;
                     }
                 }
@@ -198,7 +130,7 @@ pub(super) fn build_controls(app: &Shared) -> Result<(), JsValue> {
                     }
                 })?;
             }
-            Widget::Algos => {
+            Control::Algos => {
                 let box_ = create("div", "checks")?;
                 box_.set_attribute("role", "group")?;
                 box_.set_attribute("aria-label", "algorithms")?;
@@ -239,6 +171,7 @@ pub(super) fn build_controls(app: &Shared) -> Result<(), JsValue> {
                 }
                 row.append_child(&box_)?;
             }
+            Control::None => continue,
         }
         let hidden = app.borrow().view.hide.iter().any(|h| h == name);
         if hidden {
@@ -278,29 +211,6 @@ pub(super) fn build_controls(app: &Shared) -> Result<(), JsValue> {
         let _ = root2.class_list().toggle_with_force("show-other", on);
     })?;
     Ok(())
-}
-
-pub(super) fn choice_label(o: &str) -> &str {
-    match o {
-        "quadratic" => "quadratic (2-D landscape)",
-        "lsq" => "least squares (paper, D = 40)",
-        "lower_bound" => "lower-bound instance (Thm 3)",
-        "digits" => "handwritten digits (a network)",
-        "mnist" => "MNIST, the paper's network and device",
-        "10k" => "MNIST-10k: 8,000 / 2,000 digits (1.6 MB)",
-        "full" => "full MNIST: 60,000 / 10,000 (11 MB download)",
-        "batch" => "eq. 3 once per mini-batch",
-        "sample" => "eq. 3 once per sample",
-        "ideal" => "ideal (exact updates)",
-        "ald" => "asymmetric linear (ALD)",
-        "softbounds" => "soft bounds (linear step)",
-        "pow" => "power step",
-        "exp" => "exponential step",
-        "0" => "expected dynamic (paper eq. 3)",
-        "1" => "pulse level",
-        "both" => "both, as two curves",
-        other => other,
-    }
 }
 
 fn number_input(name: &str, help: &str) -> Result<HtmlInputElement, JsValue> {
@@ -346,8 +256,8 @@ pub(super) fn set_key(app: &Shared, name: &str, text: &str) {
 pub(super) fn sync_controls(app: &App) {
     let s = &app.scenario;
     let mut others = 0;
-    for (name, widget) in CONTROLS {
-        let Some(key) = vocab_key(name) else { continue };
+    for key in controlled_keys() {
+        let (name, widget) = (key.name, key.control);
         let why = crate::sim::scenario::inapplicable(key, s);
         if let Ok(row) = by_id::<HtmlElement>(&format!("ctl-{name}")) {
             // A key that does nothing here is disabled and says why; keys of other problems
@@ -389,7 +299,7 @@ pub(super) fn sync_controls(app: &App) {
         }
         let text = key.format(s);
         match widget {
-            Widget::Algos => {
+            Control::Algos => {
                 for a in AlgorithmKind::ALL {
                     if let Ok(cb) = by_id::<HtmlInputElement>(&format!("algo-{}", a.key())) {
                         cb.set_checked(s.runs(a));
@@ -402,7 +312,7 @@ pub(super) fn sync_controls(app: &App) {
                     }
                 }
             }
-            Widget::Select => {
+            Control::Select(_) => {
                 if let Ok(sel) = by_id::<HtmlSelectElement>(&format!("in-{name}")) {
                     sel.set_value(&text);
                 }

@@ -10,7 +10,7 @@
 //!   tile's learning rate by `lr_scale` = granularity/dw_min makes k = lr·max|x|·max|d|/granularity
 //!   equal to ours, so pulse-train lengths, firing probabilities and step sizes all match.
 
-use crate::sim::scenario::{fmt_f64, DeviceKind, Scenario};
+use crate::sim::scenario::{fmt_f64, py, DeviceKind, Scenario};
 
 /// The device part of a script.
 pub struct DeviceMap {
@@ -22,16 +22,6 @@ pub struct DeviceMap {
     pub pulsed: bool,
     /// The nominal weight range, for clipping initial weights.
     pub range: Option<(f64, f64)>,
-}
-
-/// A Python float literal that reads back as the same f64.
-pub fn py(x: f64) -> String {
-    let s = fmt_f64(x);
-    if s.contains(['.', 'e', 'E', 'n', 'i']) {
-        s
-    } else {
-        format!("{s}.0")
-    }
 }
 
 /// The aihwkit device of `s` (the pulse keys dw_min and c2c are read even when `pulses=0`, whose

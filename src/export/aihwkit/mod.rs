@@ -16,8 +16,9 @@ mod device;
 use crate::sim::algorithm::AlgorithmKind;
 use crate::sim::problem::Problem;
 use crate::sim::run::problem_of;
-use crate::sim::scenario::{split_query, MnistData, ProblemKind, PulseMode, Scenario};
-use device::{device_map, py};
+use crate::sim::scenario::py;
+use crate::sim::scenario::{split_query, ExportTarget, MnistData, ProblemKind, Scenario};
+use device::device_map;
 
 const CONFIGS_PY: &str = include_str!("configs.py");
 const LSQ_PY: &str = include_str!("lsq.py");
@@ -64,11 +65,13 @@ pub fn script(scenario: &Scenario) -> Result<AihwkitScript, String> {
     if s.runs(AlgorithmKind::TikiTaka) && dev.pulsed && s.alpha == 0.0 {
         return Err("alpha=0: aihwkit's transfer rate is transfer_lr·lr, so beta cannot be expressed".into());
     }
+    let target = ExportTarget { pulsed: dev.pulsed, skip_tt };
     let mut exported: Vec<(String, &str)> = Vec::new();
     let mut unexported: Vec<(String, String)> = Vec::new();
     for (key, value) in split_query(&s.to_query()) {
         let kv = format!("{key}={value}");
-        match where_key_goes(s, &key, dev.pulsed, skip_tt) {
+        let place = crate::sim::scenario::key(&key).map(|k| k.aihwkit.place(s, target));
+        match place.unwrap_or_else(|| Err(format!("{key} has no aihwkit counterpart"))) {
             Ok(place) => exported.push((kv, place)),
             Err(why) => unexported.push((kv, why)),
         }
@@ -95,117 +98,6 @@ pub fn script(scenario: &Scenario) -> Result<AihwkitScript, String> {
     }
     text.push_str(CONFIGS_PY);
     Ok(AihwkitScript { text, unexported: unexported.into_iter().map(|(kv, _)| kv).collect() })
-}
-
-/// Where a key of the canonical query goes in the script, or why it has no counterpart.
-fn where_key_goes(s: &Scenario, key: &str, pulsed: bool, skip_tt: bool) -> Result<&'static str, String> {
-    let pulse_defaults = || {
-        format!(
-            "aihwkit has no expected dynamic: the script trains at pulse level with the default pulse keys \
-             dw_min={}, bl={}, c2c={}",
-            py(s.dw_min),
-            s.bl,
-            py(s.c2c)
-        )
-    };
-    Ok(match key {
-        "v" => "SCENARIO (vocabulary version)",
-        "problem" => "train(): the training loop",
-        "data" if s.data == MnistData::Full => {
-            "mnist_split(): the standard 60,000/10,000 split from data/mnist-full/ (the IDX files torchvision reads)"
-        }
-        "data" => "mnist_split(): the 10k digits of data/mnist/mnist10k.bin.gz, split as ours",
-        "algos" if skip_tt => {
-            return Err("tt is left out: Tiki-Taka on the ideal device has no aihwkit tile".into());
-        }
-        "algos" => "ALGOS (digital: float arithmetic; analog: SingleRPUConfig; tt: TransferCompound)",
-        "device" if !pulsed => "FloatingPointRPUConfig (exact updates)",
-        "device" => "device(): the aihwkit device class",
-        "tau" | "sp" | "tau_max" | "tau_min" => "device(): w_max, w_min (and reference_mean = -sp)",
-        "g_up" | "g_down" => "device(): the shape exponents",
-        "up_down" => "device(): up_down and dw_min (rescaled, see device())",
-        "d2d" => "device(): dw_min_dtod, w_max_dtod, w_min_dtod",
-        "device_seed" => {
-            return Err("aihwkit draws device-to-device variation from its own (clock-seeded) RNG".into());
-        }
-        "alpha" => "ALPHA: the AnalogSGD learning rate",
-        "beta" => "TRANSFER_LR = BETA / ALPHA (scale_transfer_lr)",
-        "gamma" => "TransferCompound gamma",
-        "every" => "TransferCompound transfer_every (units_in_mbatch)",
-        "sigma" => "SIGMA: one extra rank-1 update per step",
-        "steps" => "STEPS",
-        "seed" => "--seed (torch and numpy; aihwkit's C++ RNG is clock-seeded)",
-        "seeds" => "--seeds",
-        "dim" | "rows" | "data_seed" | "xstar_scale" | "a_scale" => "A, XSTAR (written into the script)",
-        "w0" => "W0",
-        "read_noise" if !pulsed && s.problem.is_network() && s.read_noise > 0.0 => {
-            return Err("FloatingPointRPUConfig (the ideal device) has no read noise".into());
-        }
-        "read_noise" => "FORWARD_W_NOISE (and BACKWARD_W_NOISE on digits): IOParameters w_noise",
-        "layers" => "LAYERS",
-        "arch" => {
-            "ARCH: build() makes AnalogLinear layers (fcn) or the paper's CNN of AnalogConv2d and AnalogLinear (cnn)"
-        }
-        "batch" => "BATCH",
-        "epochs" => "EPOCHS",
-        "pulses" if s.pulses == PulseMode::On => "UpdateParameters (pulse level)",
-        "pulses" if s.pulses == PulseMode::Both => {
-            return Err(format!("only the pulse-level form is exported; {}", pulse_defaults()));
-        }
-        "pulses" => return Err(pulse_defaults()),
-        "update" => {
-            return Err("the expected dynamic's per-batch/per-sample form has no aihwkit counterpart".into());
-        }
-        "pulse_noise" if s.pulse_noise == crate::sim::scenario::PulseNoise::Same => {
-            "SIGMA and FORWARD_W_NOISE: every algorithm sees both noise sources"
-        }
-        "pulse_noise" => {
-            return Err("the script gives every algorithm both σ and the read noise; the split of \
-                        pulse_noise=read (σ for the expected dynamic, read noise for pulses) is not carried over"
-                .into());
-        }
-        "n_reads" => "N_READS: TransferCompound n_reads_per_transfer (0 = all columns)",
-        "fast_lr" => "FAST_LR: TransferCompound fast_lr (0 = alpha; in aihwkit 1.1 an absolute rate, as ours)",
-        "lr_step" if s.lr_step == 0 => "no StepLR: constant learning rates",
-        "lr_step" | "lr_gamma" if s.problem.is_network() => "LR_STEP, LR_GAMMA: torch StepLR on the optimizer",
-        "lr_step" | "lr_gamma" => {
-            return Err("the script trains with constant learning rates; StepLR is not carried over".into());
-        }
-        "inp_res" | "out_res" if (key == "inp_res" && s.inp_res == 0) || (key == "out_res" && s.out_res == 0) => {
-            "IOParameters: no converter, as ours with 0 bits"
-        }
-        "out_noise" if s.out_noise == 0.0 => "IOParameters: no output noise",
-        "inp_res" | "out_res" | "out_noise" if s.problem.is_network() && pulsed => {
-            "INP_BITS, OUT_BITS, OUT_NOISE: IOParameters (ABS_MAX noise, ITERATIVE bound management, out_bound 12)"
-        }
-        "inp_res" | "out_res" | "out_noise" => {
-            return Err("the script's MVMs are exact; our converter and output-noise model is not carried over".into());
-        }
-        "out_scaling" if s.out_scaling == 0 => "LEARN_OUT_SCALING = False",
-        "out_scaling" if pulsed => "LEARN_OUT_SCALING: mapping.learn_out_scaling (one scalar per tile)",
-        "tile_inputs" if s.tile_inputs == 0 || !pulsed => "TILE_INPUTS: mapping.max_input_size",
-        "tile_inputs" => "TILE_INPUTS: mapping.max_input_size (a TileModuleArray)",
-        "out_scaling" => return Err("FloatingPointRPUConfig: out scaling is not exported on the ideal device".into()),
-        "transfer_read_noise" => "TRANSFER_READ_NOISE: transfer_forward w_noise (additive, one column read)",
-        "transfer_bl" => "TRANSFER_BL: transfer_update desired_bl",
-        "zero_shift" if s.zero_shift == 0 => "no zero-shifting (aihwkit's tiles are not calibrated either)",
-        "zero_shift" | "zs_pulses" => {
-            return Err("aihwkit 1.1's TransferCompound has no zero-shifting calibration of P".into());
-        }
-        "dw_min" => "device(): dw_min",
-        "bl" => "BL: UpdateParameters desired_bl",
-        "c2c" => "device(): dw_min_std",
-        "c2c_mult"
-            if matches!(
-                s.device,
-                crate::sim::scenario::DeviceKind::Ald | crate::sim::scenario::DeviceKind::SoftBounds
-            ) =>
-        {
-            "device(): mult_noise"
-        }
-        "c2c_mult" => return Err("aihwkit's power and exponential steps have one c2c form".into()),
-        other => return Err(format!("{other} has no aihwkit counterpart")),
-    })
 }
 
 fn header(s: &Scenario, exported: &[(String, &str)], unexported: &[(String, String)]) -> String {

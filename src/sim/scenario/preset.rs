@@ -25,13 +25,16 @@ pub const PAPER_CNN: &str = "problem=mnist&arch=cnn&algos=digital,analog,tt&batc
 &device=softbounds&tau_max=0.6&tau_min=-0.6&up_down=0&d2d=0.3&pulses=1&dw_min=0.001&bl=31&c2c=0.3\
 &read_noise=0&inp_res=7&out_res=9&out_noise=0.06&out_scaling=1&tile_inputs=512&c2c_mult=0";
 
+/// The presets by name; `none` leaves the keys alone.
+const PRESETS: [(&str, Option<&str>); 3] =
+    [("none", None), ("paper-fcn", Some(PAPER_FCN)), ("paper-cnn", Some(PAPER_CNN))];
+
+/// The values of the `preset` key.
+pub const PRESET_NAMES: &[&str] = &[PRESETS[0].0, PRESETS[1].0, PRESETS[2].0];
+
 /// The keys of preset `name`, or `None` for `none`.
 fn keys_of(name: &str) -> Option<&'static str> {
-    match name {
-        "paper-fcn" => Some(PAPER_FCN),
-        "paper-cnn" => Some(PAPER_CNN),
-        _ => None,
-    }
+    PRESETS.iter().find(|(n, _)| *n == name).and_then(|(_, keys)| *keys)
 }
 
 /// The shorthand keys: they expand into ordinary keys and are never canonical.
