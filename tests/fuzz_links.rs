@@ -9,11 +9,11 @@
 //!   page), strict parsing (the command line and the workers) and the canonical round trip; the
 //!   view values a link carries for the pure parsers behind `View::from_query` (`sweep=` axes and
 //!   their cell scenarios, `multiples=` and its scenarios) go through those too.
-//! * `FUZZ_MESSAGES` worker messages (default 3000): page → worker queries (`train`, `cell`,
+//! * `FUZZ_MESSAGES` worker messages (default 3000), whole as they cross the wire
+//!   (`worker_protocol`): page → worker `ToWorker` (`train`, `cell`; decoded, then their queries
 //!   parsed strictly as `src/web/trainer.rs` does) and data files (`install_mnist`); worker → page
-//!   JSON (`state`, `grid`, `cell`), decoded as `src/web/digits.rs` and `src/web/sweep.rs` do and
-//!   then drawn (SVG) or read as the page would. The JS envelope itself (`Reflect::get` in
-//!   `src/web/workers.rs`) needs a browser and is not fuzzed here.
+//!   `FromWorker` (`state`, `grid`, `cell`), decoded as `src/web/workers.rs` does and then drawn
+//!   (SVG) or read as the page would.
 //! * `FUZZ_SEED` (default 1).
 //!
 //! ```text
@@ -29,6 +29,7 @@ use analog_playground::sim::algorithm::AlgorithmKind;
 use analog_playground::sim::network::{grid_indices, DigitsSnapshot, NetEnsemble};
 use analog_playground::sim::scenario::{split_query, Kind, Scenario, KEYS};
 use analog_playground::sim::sweep::{run_outcome, Axis, Metric, Outcome, Sweep, MAX_CELLS_PER_AXIS};
+use analog_playground::worker_protocol::{FromWorker, ToWorker};
 use plotters::coord::Shift;
 use plotters::prelude::{DrawingArea, SVGBackend};
 use rand::{Rng, SeedableRng};
@@ -267,7 +268,7 @@ pub fn random_link(rng: &mut FuzzRng) -> String {
     for _ in 0..rng.random_range(0..24) {
         let (k, v) = match rng.random_range(0..100) {
             0..=69 => {
-                let k = pick(rng, &KEYS);
+                let k = pick(rng, KEYS);
                 (k.name.to_string(), random_value(rng, k.kind))
             }
             70..=77 => {
@@ -283,8 +284,8 @@ pub fn random_link(rng: &mut FuzzRng) -> String {
             }
             _ => {
                 let k = match rng.random_range(0..4) {
-                    0 => pick(rng, &KEYS).name.to_uppercase(),
-                    1 => format!(" {}", pick(rng, &KEYS).name),
+                    0 => pick(rng, KEYS).name.to_uppercase(),
+                    1 => format!(" {}", pick(rng, KEYS).name),
                     _ => random_junk(rng),
                 };
                 (k, random_number(rng))
@@ -585,12 +586,13 @@ impl BaseMessages {
         };
         let stepped = run_outcome(&Scenario::parse("steps=300&algos=digital,analog,tt&pulses=both").expect("valid"));
         let net = Outcome::from_net_summary(&snapshot.summary);
+        let json = |m: FromWorker| serde_json::from_str(&m.to_json()).expect("a message is JSON");
         BaseMessages {
-            state_json: serde_json::to_value(&snapshot).expect("serialisable"),
-            grid_json: serde_json::to_value(&grid).expect("serialisable"),
+            state_json: json(FromWorker::State { token: 1, snapshot: snapshot.clone() }),
+            grid_json: json(FromWorker::Grid { token: 1, grid: grid.clone() }),
             cell_json: vec![
-                serde_json::to_value(&stepped).expect("serialisable"),
-                serde_json::to_value(&net).expect("serialisable"),
+                json(FromWorker::Cell { id: 7, outcome: stepped }),
+                json(FromWorker::Cell { id: 8, outcome: net }),
             ],
             scenario,
             snapshot,
@@ -700,15 +702,15 @@ fn mangle_text(rng: &mut FuzzRng, json: &str) -> String {
 /// One worker message.
 #[derive(Clone, Debug)]
 pub enum Message {
-    /// worker → page `{type: "state", json}`.
+    /// worker → page, a `FromWorker` built from a state.
     State(String),
-    /// worker → page `{type: "grid", json}`.
+    /// worker → page, a `FromWorker` built from a grid.
     Grid(String),
-    /// worker → page `{type: "cell", id, json}`.
+    /// worker → page, a `FromWorker` built from a cell's outcome.
     Cell(String),
-    /// page → worker `{type: "train", query}` (`Trainer::new`).
+    /// page → worker, a `ToWorker::Train` (its query as `Trainer::new` reads it).
     Train(String),
-    /// page → worker `{type: "cell", query}` (`sweep_cell`).
+    /// page → worker, a `ToWorker::Cell` (its query as `cell_message` reads it).
     CellQuery(String),
     /// The data file a worker installs (`install_mnist`).
     DataFile(Vec<u8>),
@@ -766,10 +768,18 @@ pub fn random_message(rng: &mut FuzzRng, base: &BaseMessages) -> Message {
                 Ok((s, _)) if rng.random_bool(0.6) => s.to_query(),
                 _ => link,
             };
-            if rng.random_bool(0.5) {
-                Message::Train(query)
+            // Sent whole, as the page does; sometimes the envelope itself is damaged.
+            let (train, token) = (rng.random_bool(0.5), rng.random_range(0..4u32));
+            let text = if train {
+                ToWorker::Train { token, query, paused: rng.random_bool(0.5) }.to_json()
             } else {
-                Message::CellQuery(query)
+                ToWorker::Cell { id: token, query }.to_json()
+            };
+            let text = if rng.random_bool(0.1) { mangle_text(rng, &text) } else { text };
+            if train {
+                Message::Train(text)
+            } else {
+                Message::CellQuery(text)
             }
         }
         85..=93 => {
@@ -835,24 +845,16 @@ fn draw_snapshot(snap: &DigitsSnapshot, grid: &GridImages, epochs: u64) -> Resul
 pub fn check_message(m: &Message, base: &BaseMessages, draw: bool) -> Result<Verdict, String> {
     let epochs = base.scenario.epochs;
     match m {
-        Message::State(json) => match serde_json::from_str::<DigitsSnapshot>(json) {
-            Ok(snap) if draw => match draw_snapshot(&snap, &base.grid, epochs) {
+        Message::State(json) | Message::Grid(json) | Message::Cell(json) => match FromWorker::from_json(json) {
+            Ok(FromWorker::State { snapshot, .. }) if draw => match draw_snapshot(&snapshot, &base.grid, epochs) {
                 Ok(()) => Ok(Verdict::Accepted),
                 Err(e) => refused(&e, "drawing a state"),
             },
-            Ok(_) => Ok(Verdict::Accepted),
-            Err(e) => refused(&e.to_string(), "a state"),
-        },
-        Message::Grid(json) => match serde_json::from_str::<GridImages>(json) {
-            Ok(grid) if draw => match draw_snapshot(&base.snapshot, &grid, epochs) {
+            Ok(FromWorker::Grid { grid, .. }) if draw => match draw_snapshot(&base.snapshot, &grid, epochs) {
                 Ok(()) => Ok(Verdict::Accepted),
                 Err(e) => refused(&e, "drawing a grid"),
             },
-            Ok(_) => Ok(Verdict::Accepted),
-            Err(e) => refused(&e.to_string(), "a grid"),
-        },
-        Message::Cell(json) => match serde_json::from_str::<Outcome>(json) {
-            Ok(o) => {
+            Ok(FromWorker::Cell { outcome: o, .. }) => {
                 for metric in Metric::ALL {
                     let o = o.clone().with_metric(metric);
                     for a in AlgorithmKind::ALL {
@@ -862,22 +864,17 @@ pub fn check_message(m: &Message, base: &BaseMessages, draw: bool) -> Result<Ver
                 }
                 Ok(Verdict::Accepted)
             }
-            Err(e) => refused(&e.to_string(), "a cell"),
+            Ok(_) => Ok(Verdict::Accepted),
+            Err(e) => refused(&e, "a message from a worker"),
         },
-        Message::Train(query) | Message::CellQuery(query) => match Scenario::parse(query) {
-            Ok(s) if matches!(m, Message::Train(_)) && !s.problem.is_network() => Ok(Verdict::Refused),
-            Ok(s) => round_trips(&s).map(|()| Verdict::Accepted),
-            Err(e) => {
-                // What the page sends (a canonical form) is never refused.
-                let canonical =
-                    Scenario::parse_pairs(&split_query(query), true).is_ok_and(|(s, _)| s.to_query() == *query);
-                if canonical {
-                    Err(format!("a canonical query refused: {e}"))
-                } else {
-                    refused(&e.to_string(), "a query")
-                }
-            }
-        },
+        Message::Train(text) | Message::CellQuery(text) => {
+            let query = match ToWorker::from_json(text) {
+                Ok(ToWorker::Train { query, .. } | ToWorker::Cell { query, .. }) => query,
+                Ok(_) => return Ok(Verdict::Accepted),
+                Err(e) => return refused(&e, "a message to a worker"),
+            };
+            check_query(m, &query)
+        }
         Message::DataFile(bytes) => match analog_playground::sim::network::mnist::parse(bytes) {
             Ok(_) => Ok(Verdict::Accepted),
             Err(e) => refused(&e.to_string(), "a data file"),
@@ -885,13 +882,30 @@ pub fn check_message(m: &Message, base: &BaseMessages, draw: bool) -> Result<Ver
     }
 }
 
+/// A query the page sent a worker, parsed strictly as `src/web/trainer.rs` does.
+fn check_query(m: &Message, query: &str) -> Result<Verdict, String> {
+    match Scenario::parse(query) {
+        Ok(s) if matches!(m, Message::Train(_)) && !s.problem.is_network() => Ok(Verdict::Refused),
+        Ok(s) => round_trips(&s).map(|()| Verdict::Accepted),
+        Err(e) => {
+            // What the page sends (a canonical form) is never refused.
+            let canonical = Scenario::parse_pairs(&split_query(query), true).is_ok_and(|(s, _)| s.to_query() == query);
+            if canonical {
+                Err(format!("a canonical query refused: {e}"))
+            } else {
+                refused(&e.to_string(), "a query")
+            }
+        }
+    }
+}
+
 /// The kinds of message, in the order their tallies are reported.
 pub const MESSAGE_KINDS: [&str; 6] = [
-    "worker → page state (DigitsSnapshot JSON, drawn)",
-    "worker → page grid (GridImages JSON, drawn)",
-    "worker → page cell (Outcome JSON, read)",
-    "page → worker train (query, Trainer::new)",
-    "page → worker cell (query, sweep_cell)",
+    "worker → page state (FromWorker JSON, snapshot drawn)",
+    "worker → page grid (FromWorker JSON, grid drawn)",
+    "worker → page cell (FromWorker JSON, outcome read)",
+    "page → worker train (ToWorker JSON, query as Trainer::new)",
+    "page → worker cell (ToWorker JSON, query as cell_message)",
     "page → worker data file (install_mnist)",
 ];
 

@@ -1,17 +1,15 @@
 // A Web Worker running the workers' wasm module (trainer.js, built from src/web/trainer.rs with
 // the same core code as the page and the CLI): it trains the digits and MNIST networks and
 // computes sweep cells off the main thread, so the page never janks. The page
-// starts one worker per core (navigator.hardwareConcurrency). Messages:
-//   page → worker  {type: "train", token, query} | {type: "pause", token} | {type: "resume", token}
-//                  {type: "epoch", token} (one more epoch, then pause) | {type: "stop"}
-//                  {type: "cell", id, query}
-//   worker → page  {type: "state", token, json} | {type: "grid", token, json} | {type: "cell", id, json}
-//                  {type: "progress", token, loaded, total} | {type: "error", token|id, message}
+// starts one worker per core (navigator.hardwareConcurrency). Messages are JSON strings, typed in
+// src/worker_protocol.rs (ToWorker: train, pause, resume, epoch, stop, cell; FromWorker: state,
+// grid, cell, progress, error): the module checks every request (check_request) and writes every
+// reply, so this script only moves them and schedules the work.
 // problem=mnist needs mnist10k.bin.gz (about 1.6 MB, served next to this script), and with
 // data=full the four gzip'd IDX files of full MNIST in mnist-full/ (11 MB): each is fetched the
 // first time a scenario asks for it, never before, with progress messages to the page. A download
 // that breaks off or arrives damaged is tried once more, then reported.
-import init, { Trainer, sweep_cell, install_mnist, mnist_loaded, install_mnist_full, mnist_full_loaded } from "./trainer.js";
+import init, { Trainer, cell_message, check_request, progress_message, error_message, install_mnist, mnist_loaded, install_mnist_full, mnist_full_loaded } from "./trainer.js";
 
 const ready = init();
 // The wasm module's memory in bytes (for tests that hold the workers to their memory budget).
@@ -43,7 +41,7 @@ async function download(urls, token, what) {
       parts.push(value);
       got += value.length;
       loaded += value.length;
-      postMessage({ type: "progress", token, loaded, total });
+      postMessage(progress_message(token, loaded, total));
     }
     if (sizes[k] && got !== sizes[k]) throw new Error(`${what}: ${new URL(res.url).pathname} broke off after ${got} of ${sizes[k]} bytes`);
     const bytes = new Uint8Array(got);
@@ -110,7 +108,7 @@ async function loop() {
       let epochEnded = false;
       while (!epochEnded && performance.now() - start < 40) epochEnded = trainer.step();
       if (epochEnded && stopAfterEpoch) { paused = true; stopAfterEpoch = false; }
-      postMessage({ type: "state", token, json: trainer.snapshot() });
+      postMessage(trainer.state_message(token));
       await new Promise((resolve) => setTimeout(resolve, 0));
     }
   } finally {
@@ -118,8 +116,15 @@ async function loop() {
   }
 }
 
-self.onmessage = async ({ data }) => {
+self.onmessage = async (event) => {
   await ready;
+  let data;
+  try {
+    data = JSON.parse(check_request(typeof event.data === "string" ? event.data : JSON.stringify(event.data) ?? ""));
+  } catch (e) {
+    postMessage(error_message(undefined, undefined, String(e)));
+    return;
+  }
   try {
     switch (data.type) {
       case "train":
@@ -132,8 +137,8 @@ self.onmessage = async ({ data }) => {
         await ensureData(data.query, data.token);
         if (data.token !== token) break; // superseded while the data loaded
         trainer = new Trainer(data.query);
-        postMessage({ type: "grid", token, json: trainer.grid() });
-        postMessage({ type: "state", token, json: trainer.snapshot() });
+        postMessage(trainer.grid_message(token));
+        postMessage(trainer.state_message(token));
         loop();
         break;
       case "pause":
@@ -152,10 +157,10 @@ self.onmessage = async ({ data }) => {
         break;
       case "cell":
         await ensureData(data.query, undefined);
-        postMessage({ type: "cell", id: data.id, json: sweep_cell(data.query) });
+        postMessage(cell_message(data.id, data.query));
         break;
     }
   } catch (e) {
-    postMessage({ type: "error", token: data.token, id: data.id, message: String(e) });
+    postMessage(error_message(data.token, data.id, String(e)));
   }
 };

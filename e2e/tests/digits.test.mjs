@@ -178,7 +178,7 @@ test('the workers\' module trains the golden digits scenarios to the native fixt
     const got = await page.evaluate(([q, batches]) => {
       const t = new window.trainer.Trainer(q);
       for (let k = 0; k < batches && !t.finished(); k++) t.step();
-      return JSON.parse(t.snapshot()).summary;
+      return JSON.parse(t.state_message(0)).snapshot.summary;
     }, [want.scenario, batches === Infinity ? 1e12 : batches]);
     assert.deepEqual(got, want, want.scenario);
   }

@@ -9,6 +9,7 @@ use crate::figures::digits::{self as figs, track_label, GridImages};
 use crate::figures::{fmt_num, Theme};
 use crate::sim::network::{class_collapse, DigitsSnapshot};
 use crate::sim::scenario::Scenario;
+use crate::worker_protocol::{FromWorker, ToWorker};
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use wasm_bindgen::JsValue;
@@ -88,22 +89,14 @@ impl DigitsView {
             self.error = workers.error.clone();
             return;
         }
-        workers.post(
-            0,
-            "train",
-            &[
-                ("token", JsValue::from(self.token)),
-                ("query", JsValue::from_str(&scenario.to_query())),
-                ("paused", JsValue::from_bool(paused)),
-            ],
-        );
+        workers.post(0, &ToWorker::Train { token: self.token, query: scenario.to_query(), paused });
     }
 
     /// Stops training (leaving the digits problem).
     pub fn stop(&mut self, workers: &Workers) {
         if self.active {
             self.token = self.token.wrapping_add(1);
-            workers.post(0, "stop", &[]);
+            workers.post(0, &ToWorker::Stop {});
         }
         self.active = false;
         self.snapshot = None;
@@ -115,7 +108,8 @@ impl DigitsView {
             return;
         }
         self.paused = paused;
-        workers.post(0, if paused { "pause" } else { "resume" }, &[("token", JsValue::from(self.token))]);
+        let token = self.token;
+        workers.post(0, &if paused { ToWorker::Pause { token } } else { ToWorker::Resume { token } });
     }
 
     /// One more epoch, then pause.
@@ -124,7 +118,7 @@ impl DigitsView {
             return;
         }
         self.paused = true;
-        workers.post(0, "epoch", &[("token", JsValue::from(self.token))]);
+        workers.post(0, &ToWorker::Epoch { token: self.token });
     }
 
     pub fn finished(&self) -> bool {
@@ -139,34 +133,26 @@ impl DigitsView {
     /// Takes a worker message that belongs to training.
     pub fn receive(&mut self, m: &Incoming) {
         // A worker that failed to load or crashed reports without a token: that stops us too.
-        let for_us = m.token == Some(self.token) || (m.kind == "error" && m.token.is_none() && m.worker == 0);
+        let token = match &m.message {
+            FromWorker::State { token, .. } | FromWorker::Grid { token, .. } => Some(*token),
+            FromWorker::Progress { token, .. } | FromWorker::Error { token, .. } => *token,
+            FromWorker::Cell { .. } => return,
+        };
+        let for_us = token == Some(self.token) || (m.worker_failed() && m.worker == 0);
         if !for_us || !self.active {
             return;
         }
-        match m.kind.as_str() {
-            "state" => match m.json.as_deref().map(serde_json::from_str::<DigitsSnapshot>) {
-                Some(Ok(s)) => {
-                    self.snapshot = Some(s);
-                    self.loading = None;
-                    self.dirty = true;
-                }
-                Some(Err(e)) => self.error = Some(format!("unreadable training state: {e}")),
-                None => {}
-            },
-            "grid" => {
-                self.grid = m.json.as_deref().and_then(|j| serde_json::from_str(j).ok());
-                self.dirty = true;
+        match &m.message {
+            FromWorker::State { snapshot, .. } => {
+                self.snapshot = Some(snapshot.clone());
+                self.loading = None;
             }
-            "progress" => {
-                self.loading = Some((m.loaded.unwrap_or(0.0), m.total.unwrap_or(0.0)));
-                self.dirty = true;
-            }
-            "error" => {
-                self.error = m.message.clone();
-                self.dirty = true;
-            }
-            _ => {}
+            FromWorker::Grid { grid, .. } => self.grid = Some(grid.clone()),
+            FromWorker::Progress { loaded, total, .. } => self.loading = Some((*loaded, *total)),
+            FromWorker::Error { message, .. } => self.error = Some(message.clone()),
+            FromWorker::Cell { .. } => {}
         }
+        self.dirty = true;
     }
 
     /// The latest test accuracy (in %) of the track named `key` (`analog`, `tt_pulse`, …).

@@ -7,7 +7,8 @@ use super::layer::Layer;
 use super::workers::{Incoming, Workers};
 use crate::figures::heatmap::{draw_heatmap, sweep_heatmaps, Heatmap};
 use crate::figures::{fmt_num, Mapping, Theme};
-use crate::sim::sweep::{Cell, Metric, Outcome, Sweep};
+use crate::sim::sweep::{Cell, Metric, Sweep};
+use crate::worker_protocol::{FromWorker, ToWorker};
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use wasm_bindgen::{Clamped, JsCast, JsValue};
@@ -132,7 +133,7 @@ impl SweepView {
                 self.request = self.request.wrapping_add(1);
                 self.pending.insert(self.request, (cell, w));
                 workers.in_flight[w] += 1;
-                workers.post(w, "cell", &[("id", JsValue::from(self.request)), ("query", JsValue::from_str(&query))]);
+                workers.post(w, &ToWorker::Cell { id: self.request, query });
             }
         }
         if self.next >= sweep.len() && self.retry.is_empty() && self.pending.is_empty() {
@@ -141,27 +142,31 @@ impl SweepView {
         }
     }
 
-    /// Takes a worker's answer for a cell.
+    /// Takes a worker's answer for a cell, or a failed worker.
     pub fn receive(&mut self, m: &Incoming, workers: &mut Workers) {
         if let Some(n) = workers.in_flight.get_mut(m.worker) {
             *n = n.saturating_sub(1);
         }
-        if m.id.is_none() {
+        if m.worker_failed() {
             // Idle or busy, a failed worker is replaced: the next sweep must not wait on it.
             self.worker_failed(m, workers);
             return;
         }
-        let Some((idx, _)) = m.id.and_then(|id| self.pending.remove(&id)) else { return };
+        let (id, result) = match &m.message {
+            FromWorker::Cell { id, outcome } => (*id, Ok(outcome)),
+            FromWorker::Error { id: Some(id), message, .. } => (*id, Err(message)),
+            _ => return,
+        };
+        let Some((idx, _)) = self.pending.remove(&id) else { return };
         let Some(sweep) = &self.sweep else { return };
-        let parsed = m.json.as_deref().map(serde_json::from_str::<Outcome>);
-        match parsed {
-            Some(Ok(outcome)) => {
+        match result {
+            Ok(outcome) => {
                 let (i, j) = sweep.index(idx);
-                let outcome = outcome.with_metric(sweep.metric);
+                let outcome = outcome.clone().with_metric(sweep.metric);
                 self.cells[idx] = Some(Cell { i, j, scenario: sweep.cell_scenario(i, j), outcome });
             }
-            _ => {
-                self.error = Some(m.message.clone().unwrap_or_else(|| "a sweep cell failed".into()));
+            Err(message) => {
+                self.error = Some(message.clone());
                 self.cancel();
             }
         }
@@ -176,7 +181,10 @@ impl SweepView {
     /// the queue and the worker is replaced; a slot that keeps failing is left out and the sweep
     /// finishes on the others; with none left it stops with the reason.
     fn worker_failed(&mut self, m: &Incoming, workers: &mut Workers) {
-        let why = m.message.clone().unwrap_or_else(|| "a Web Worker failed".into());
+        let why = match &m.message {
+            FromWorker::Error { message, .. } => message.clone(),
+            _ => "a Web Worker failed".into(),
+        };
         let lost: Vec<u32> = self.pending.iter().filter(|(_, (_, w))| *w == m.worker).map(|(id, _)| *id).collect();
         for id in &lost {
             if let Some((cell, _)) = self.pending.remove(id) {

@@ -9,6 +9,7 @@ mod exports {
     use analog_playground::sim::network::{dataset_of, grid_indices, mnist, DigitsSnapshot, NetEnsemble, NetRun};
     use analog_playground::sim::scenario::Scenario;
     use analog_playground::sim::sweep::run_outcome;
+    use analog_playground::worker_protocol::{FromWorker, ToWorker};
     use wasm_bindgen::prelude::*;
 
     #[wasm_bindgen]
@@ -52,8 +53,8 @@ mod exports {
         }
 
         /// The [`GridImages`] (the test images of the prediction grid; the page never holds the
-        /// data sets) as JSON, sent once per run.
-        pub fn grid(&self) -> String {
+        /// data sets) as the message for run `token`, sent once per run.
+        pub fn grid_message(&self, token: u32) -> String {
             let data = self.ens.first().data;
             let at = grid_indices(data);
             let grid = GridImages {
@@ -62,14 +63,32 @@ mod exports {
                 images: at.iter().map(|&i| data.test.image_levels(i).to_vec()).collect(),
                 labels: at.iter().map(|&i| data.test.labels[i]).collect(),
             };
-            serde_json::to_string(&grid).unwrap_or_default()
+            FromWorker::Grid { token, grid }.to_json()
         }
 
-        /// The [`DigitsSnapshot`] as JSON.
-        pub fn snapshot(&self) -> String {
-            let snap = DigitsSnapshot::of(&self.ens);
-            serde_json::to_string(&snap).unwrap_or_default()
+        /// The run's [`DigitsSnapshot`] as the message for run `token`.
+        pub fn state_message(&self, token: u32) -> String {
+            FromWorker::State { token, snapshot: DigitsSnapshot::of(&self.ens) }.to_json()
         }
+    }
+
+    /// Checks a message from the page ([`ToWorker`], as JSON) and returns it in its canonical
+    /// JSON form for `worker.js` to act on; a malformed one is an error naming what is wrong.
+    #[wasm_bindgen]
+    pub fn check_request(text: &str) -> Result<String, JsValue> {
+        ToWorker::from_json(text).map(|m| m.to_json()).map_err(|e| JsValue::from_str(&e))
+    }
+
+    /// The message reporting a download's progress for run `token`.
+    #[wasm_bindgen]
+    pub fn progress_message(token: Option<u32>, loaded: f64, total: f64) -> String {
+        FromWorker::Progress { token, loaded, total }.to_json()
+    }
+
+    /// The message reporting a failure of run `token` or cell `id` (neither: of the worker).
+    #[wasm_bindgen]
+    pub fn error_message(token: Option<u32>, id: Option<u32>, message: &str) -> String {
+        FromWorker::error(token, id, message).to_json()
     }
 
     /// Installs the MNIST file the worker fetched (`mnist10k.bin.gz`); a damaged or truncated
@@ -104,12 +123,14 @@ mod exports {
         mnist::loaded()
     }
 
-    /// Runs one sweep cell (any problem) to its end, exactly as `playground run` would, and
-    /// returns its `Outcome` as JSON.
+    /// Runs one sweep cell (any problem) to its end, exactly as `playground run` would: the
+    /// message with its `Outcome`, or the error for cell `id`.
     #[wasm_bindgen]
-    pub fn sweep_cell(query: &str) -> Result<String, JsValue> {
-        let s = Scenario::parse(query).map_err(|e| JsValue::from_str(&e.to_string()))?;
-        serde_json::to_string(&run_outcome(&s)).map_err(|e| JsValue::from_str(&e.to_string()))
+    pub fn cell_message(id: u32, query: &str) -> String {
+        match Scenario::parse(query) {
+            Ok(s) => FromWorker::Cell { id, outcome: run_outcome(&s) }.to_json(),
+            Err(e) => FromWorker::error(None, Some(id), e.to_string()).to_json(),
+        }
     }
 
     /// Trains `query` (a network scenario) for `epochs` epochs on this thread as fast as possible;

@@ -4,7 +4,8 @@
 //! wait in an inbox that the animation frame drains; nothing is handled inside the callback, so
 //! no borrow of the app is ever held across an event.
 
-use js_sys::{Object, Reflect};
+use crate::worker_protocol::{FromWorker, ToWorker};
+use js_sys::Reflect;
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::rc::Rc;
@@ -18,17 +19,19 @@ pub const MAX_WORKERS: usize = 8;
 /// Failures after which a worker slot is left out instead of replaced again.
 pub const MAX_FAILURES: u32 = 3;
 
-/// A message from a worker: which worker, and what it posted.
+/// A message from a worker: which worker, and what it posted (a message that does not decode,
+/// and a worker that crashed or could not load, arrive as [`FromWorker::Error`] without a token
+/// or an id: the worker itself failed).
 pub struct Incoming {
     pub worker: usize,
-    pub kind: String,
-    pub token: Option<u32>,
-    pub id: Option<u32>,
-    pub json: Option<String>,
-    pub message: Option<String>,
-    /// A data download's progress: bytes received and expected (0 when unknown).
-    pub loaded: Option<f64>,
-    pub total: Option<f64>,
+    pub message: FromWorker,
+}
+
+impl Incoming {
+    /// Whether the worker itself failed (not one run or cell).
+    pub fn worker_failed(&self) -> bool {
+        matches!(self.message, FromWorker::Error { token: None, id: None, .. })
+    }
 }
 
 /// The pool.
@@ -45,12 +48,6 @@ pub struct Workers {
 
 fn field_str(v: &JsValue, name: &str) -> Option<String> {
     Reflect::get(v, &JsValue::from_str(name)).ok().and_then(|x| x.as_string())
-}
-fn field_f64(v: &JsValue, name: &str) -> Option<f64> {
-    Reflect::get(v, &JsValue::from_str(name)).ok().and_then(|x| x.as_f64())
-}
-fn field_u32(v: &JsValue, name: &str) -> Option<u32> {
-    Reflect::get(v, &JsValue::from_str(name)).ok().and_then(|x| x.as_f64()).map(|x| x as u32)
 }
 
 impl Workers {
@@ -130,17 +127,9 @@ impl Workers {
             .map_err(|e| format!("could not start a Web Worker: {e:?}"))?;
         let inbox = self.inbox.clone();
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
-            let d = e.data();
-            inbox.borrow_mut().push_back(Incoming {
-                worker: w,
-                kind: field_str(&d, "type").unwrap_or_default(),
-                token: field_u32(&d, "token"),
-                id: field_u32(&d, "id"),
-                json: field_str(&d, "json"),
-                message: field_str(&d, "message"),
-                loaded: field_f64(&d, "loaded"),
-                total: field_f64(&d, "total"),
-            });
+            let text = e.data().as_string().unwrap_or_default();
+            let message = FromWorker::from_json(&text).unwrap_or_else(|e| FromWorker::error(None, None, e));
+            inbox.borrow_mut().push_back(Incoming { worker: w, message });
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         on_message.forget();
@@ -148,31 +137,18 @@ impl Workers {
         // A script that fails to load fires a plain Event, a crash an ErrorEvent with a message.
         let on_error = Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| {
             let what = field_str(&e, "message").unwrap_or_else(|| "its script could not be loaded".into());
-            inbox.borrow_mut().push_back(Incoming {
-                worker: w,
-                kind: "error".into(),
-                token: None,
-                id: None,
-                json: None,
-                message: Some(format!("a Web Worker failed: {what}")),
-                loaded: None,
-                total: None,
-            });
+            let message = FromWorker::error(None, None, format!("a Web Worker failed: {what}"));
+            inbox.borrow_mut().push_back(Incoming { worker: w, message });
         });
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         on_error.forget();
         Ok(worker)
     }
 
-    /// Posts `{type, …fields}` to worker `w`.
-    pub fn post(&self, w: usize, kind: &str, fields: &[(&str, JsValue)]) {
+    /// Posts `message` to worker `w`.
+    pub fn post(&self, w: usize, message: &ToWorker) {
         let Some(worker) = self.workers.get(w) else { return };
-        let msg = Object::new();
-        let _ = Reflect::set(&msg, &"type".into(), &kind.into());
-        for (k, v) in fields {
-            let _ = Reflect::set(&msg, &(*k).into(), v);
-        }
-        let _ = worker.post_message(&msg);
+        let _ = worker.post_message(&JsValue::from_str(&message.to_json()));
     }
 
     /// Everything the workers posted since the last call.

@@ -18,6 +18,7 @@ use crate::sim::algorithm::AlgorithmKind;
 use crate::sim::record::Column;
 use crate::sim::scenario::{ProblemKind, Scenario};
 use crate::sim::{Ensemble, Run};
+use crate::worker_protocol::FromWorker;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use wasm_bindgen::prelude::*;
@@ -328,11 +329,12 @@ impl App {
         self.frames_total += 1;
         self.last_frame = Some(now);
         for m in self.workers.drain() {
-            let worker_failed = m.kind == "error" && m.id.is_none() && m.token.is_none();
-            if m.kind == "cell" || m.id.is_some() || worker_failed {
+            let for_sweep = m.worker_failed()
+                || matches!(m.message, FromWorker::Cell { .. } | FromWorker::Error { id: Some(_), .. });
+            if for_sweep {
                 self.sweep.receive(&m, &mut self.workers);
             }
-            if m.kind != "cell" && m.id.is_none() {
+            if !matches!(m.message, FromWorker::Cell { .. } | FromWorker::Error { id: Some(_), .. }) {
                 self.digits.receive(&m);
             }
         }
