@@ -199,3 +199,24 @@ fn is_variance(line: &str) -> bool {
     let squares = line.contains("- mean).powi(2)") || line.contains("- m).powi(2)") || line.contains("- mean) * (");
     squares && line.contains(".sum::<f64>() /")
 }
+
+/// The page's state changes in one place: only `web/action.rs` borrows the app mutably (to call
+/// `App::apply`); the other `RefCell`s of the web layer are named here (module-local state).
+#[test]
+fn the_page_state_changes_only_through_actions() {
+    const OTHER_CELLS: [&str; 6] =
+        ["HOST.with", "STATE.with", "inbox.borrow_mut", "g.borrow_mut", "APP.with", "h.borrow_mut"];
+    let mut offenders = Vec::new();
+    for (path, text) in files("src/web") {
+        if path.ends_with("action.rs") {
+            continue;
+        }
+        for (n, line) in text.lines().enumerate() {
+            let other = OTHER_CELLS.iter().any(|c| line.contains(c)) || line.trim_start().starts_with("STATE.with");
+            if line.contains("borrow_mut()") && !other && !line.contains("s.borrow_mut()") {
+                offenders.push(format!("{}:{}: {}", path.display(), n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(offenders.is_empty(), "state changed outside App::apply:\n{}", offenders.join("\n"));
+}

@@ -2,11 +2,12 @@
 //! selects, text lists and the algorithm checkboxes; every edit goes through the same lenient
 //! parse as a link.
 
+use super::action::{dispatch, Action};
 use super::dom::{self, by_id, create, on};
-use super::{escape, round_sig, scenario_changed, show_notices, App, Shared};
+use super::{escape, round_sig, App, Shared};
 use crate::figures::fmt_num;
 use crate::sim::algorithm::AlgorithmKind;
-use crate::sim::scenario::{fmt_f64, key as vocab_key, split_query, Control, Key, Kind, Scenario, KEYS};
+use crate::sim::scenario::{fmt_f64, key as vocab_key, Control, Key, Kind, Scenario, KEYS};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, Event, HtmlElement, HtmlInputElement, HtmlSelectElement};
@@ -120,9 +121,7 @@ pub(super) fn build_controls(app: &Shared) -> Result<(), JsValue> {
                                 if s.problem != crate::sim::scenario::ProblemKind::Mnist {
                                     s.algos = keep_algos;
                                 }
-                                app2.borrow_mut().ghost = None;
-                                app2.borrow_mut().scenario = s;
-                                scenario_changed(&app2);
+                                dispatch(&app2, Action::Load { scenario: Box::new(s), fresh: true, at: None });
                             }
                         } else {
                             set_key(&app2, name, &t.value());
@@ -187,14 +186,8 @@ pub(super) fn build_controls(app: &Shared) -> Result<(), JsValue> {
     on::<Event>(&paper, "change", move |e| {
         let on = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()).is_some_and(|c| c.checked());
         let notation = if on { crate::notation::Notation::Paper } else { crate::notation::Notation::Ours };
-        {
-            let mut x = a.borrow_mut();
-            x.view.notation = notation;
-            x.url_dirty_at = Some(dom::now());
-            x.sweep.mark_dirty();
-        }
         dom::set_text("notation-note", notation.describe());
-        super::sync_all(&a);
+        dispatch(&a, Action::SetNotation(notation));
     })?;
     // The keys of other problems stay out of the way until asked for.
     let toggle = create("label", "show-other small")?;
@@ -239,18 +232,9 @@ pub(super) fn set_key(app: &Shared, name: &str, text: &str) {
     if vocab_key(name).is_none() {
         return;
     }
-    let notices = {
-        let mut a = app.borrow_mut();
-        let mut pairs = split_query(&a.scenario.to_query());
-        pairs.retain(|(k, _)| k != name);
-        pairs.push((name.to_string(), text.to_string()));
-        let (s, notices) = Scenario::parse_pairs(&pairs, true).expect("lenient parsing never fails");
-        a.keep_ghost(&s);
-        a.scenario = s;
-        notices
-    };
-    let _ = show_notices(&notices.iter().map(|n| n.to_string()).collect::<Vec<_>>());
-    scenario_changed(app);
+    // The notices replace the ones shown, and an edit without any clears them.
+    let notices = dispatch(app, Action::SetKey { key: name.to_string(), text: text.to_string() });
+    let _ = super::show_notices(&notices);
 }
 
 pub(super) fn sync_controls(app: &App) {

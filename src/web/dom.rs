@@ -86,3 +86,27 @@ pub fn now() -> f64 {
 pub fn console_warn(text: &str) {
     web_sys::console::warn_1(&wasm_bindgen::JsValue::from_str(text));
 }
+
+/// Offers `text` as a file download of MIME type `mime`.
+pub(super) fn download(name: &str, mime: &str, text: &str) -> Result<(), JsValue> {
+    download_parts(name, mime, &JsValue::from_str(text))
+}
+
+/// Offers `bytes` as a file download.
+pub(super) fn download_bytes(name: &str, mime: &str, bytes: &[u8]) -> Result<(), JsValue> {
+    download_parts(name, mime, &js_sys::Uint8Array::from(bytes))
+}
+
+fn download_parts(name: &str, mime: &str, part: &JsValue) -> Result<(), JsValue> {
+    let parts = js_sys::Array::new();
+    parts.push(part);
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
+    let a: web_sys::HtmlAnchorElement = create("a", "")?.dyn_into()?;
+    a.set_href(&url);
+    a.set_download(name);
+    a.click();
+    web_sys::Url::revoke_object_url(&url)
+}

@@ -2,8 +2,9 @@
 //! so the two files are equal for the same scenario and step), its PNG (that SVG rasterised by
 //! the browser at 2×) and the figure set (all of them and the link, zipped).
 
+use super::dom::download;
 use super::dom::{self, by_id};
-use super::{download, on, Shared};
+use super::{on, Shared};
 use crate::figures::panels::{
     digits_panel_svg, figure_size, panel_svg, PanelKind, PanelOptions, DIGITS_PANELS, DIGITS_SIZE,
 };
@@ -86,7 +87,7 @@ fn export_png(app: &Shared, figure: &str, canvases: &str, row: bool) -> Result<(
             let svg = svg?;
             wasm_bindgen_futures::spawn_local(async move {
                 let result = match rasterise(&svg, PNG_SCALE).await {
-                    Ok(png) => super::download_bytes(&name, "image/png", &png),
+                    Ok(png) => super::dom::download_bytes(&name, "image/png", &png),
                     Err(e) => Err(e),
                 };
                 if let Err(e) = result {
@@ -160,7 +161,7 @@ fn export_set(app: &Shared) {
             }
             files.push(crate::figures::set::link_file(&query));
             let zip = crate::figures::set::zip_files(&files).map_err(|e| JsValue::from_str(&e))?;
-            super::download_bytes(&format!("analog-playground-figures-{step}.zip"), "application/zip", &zip)?;
+            super::dom::download_bytes(&format!("analog-playground-figures-{step}.zip"), "application/zip", &zip)?;
             Ok(files.len() / 2)
         }
         .await;

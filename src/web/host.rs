@@ -5,9 +5,10 @@
 //! extension) must not restart the reader's run. Bad payloads get `{type: 'error', message}`
 //! back and change nothing.
 
+use super::action::{dispatch, Action};
 use super::dom::{self, by_id, on};
 use super::view::{At, View};
-use super::{play_or_show_result, scenario_changed, show_notices, App, Shared};
+use super::{show_notices, App, Shared};
 use crate::sim::scenario::{split_query, Scenario};
 use serde_json::{json, Value};
 use std::cell::RefCell;
@@ -106,25 +107,10 @@ fn handle(app: &Shared, data: &JsValue) -> Result<Vec<String>, String> {
             None => Err("set: `query` must be a string such as 'tau=0.5&alpha=0.1'".into()),
         },
         // As the transport's Play and Pause: a finished run plays again from the start.
-        "play" => {
-            let mut a = app.borrow_mut();
-            if a.finished() {
-                a.restart();
-            }
-            a.set_playing(true);
-            Ok(vec![])
-        }
-        "pause" => {
-            app.borrow_mut().set_playing(false);
-            Ok(vec![])
-        }
+        "play" => Ok(dispatch(app, Action::Play)),
+        "pause" => Ok(dispatch(app, Action::Pause)),
         // As the Step button: pause, then one step (on a network, one epoch).
-        "step" => {
-            let mut a = app.borrow_mut();
-            a.set_playing(false);
-            a.step_by(1);
-            Ok(vec![])
-        }
+        "step" => Ok(dispatch(app, Action::Step(1))),
         other => Err(format!("unknown type '{other:.40}': {EXPECTED}")),
     }
 }
@@ -151,28 +137,12 @@ fn set(app: &Shared, query: &str) -> Vec<String> {
     };
     let (scenario, more) = Scenario::parse_pairs(&pairs, true).expect("lenient parsing never fails");
     notices.extend(more.iter().map(|n| n.to_string()));
-    {
-        let mut a = app.borrow_mut();
-        // A scene is a new story (as its button): no ghost of the run before it.
-        if scene.is_some() {
-            a.ghost = None;
-        } else {
-            a.keep_ghost(&scenario);
-        }
-        a.scenario = scenario;
-    }
-    scenario_changed(app);
-    let embed = {
-        let mut a = app.borrow_mut();
-        // As at start-up: an embedded scene shows its result.
-        a.view.at = opts.at.or((a.view.embed && scene.is_some()).then_some(At::End));
-        a.view.embed
-    };
-    if opts.autoplay {
-        notices.extend(play_or_show_result(app));
-    } else {
-        app.borrow_mut().set_playing(false);
-    }
+    // A scene is a new story (as its button): no ghost of the run before it. As at start-up, an
+    // embedded scene shows its result.
+    let embed = app.borrow().view.embed;
+    let at = opts.at.or((embed && scene.is_some()).then_some(At::End));
+    notices.extend(dispatch(app, Action::Load { scenario: Box::new(scenario), fresh: scene.is_some(), at }));
+    notices.extend(dispatch(app, if opts.autoplay { Action::ShowResult } else { Action::Pause }));
     if embed {
         if let Ok(link) = by_id::<HtmlElement>("open-full") {
             let _ = link.set_attribute("href", &format!("./?{}", app.borrow().scenario.to_query()));

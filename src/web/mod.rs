@@ -1,7 +1,9 @@
 //! The browser layer (wasm only): builds the controls from the vocabulary table, wires DOM
 //! events, keeps the URL in sync, and runs the one `requestAnimationFrame` loop.
-//! Listeners only change state; drawing happens in the loop.
+//! Listeners turn events into actions (`action.rs`), applied in one place; drawing happens in the
+//! loop.
 
+mod action;
 mod app;
 mod caption;
 mod controls;
@@ -9,6 +11,7 @@ mod digits;
 mod dom;
 mod exports;
 mod host;
+mod input;
 mod layer;
 mod multiples;
 mod present;
@@ -20,18 +23,19 @@ mod view;
 mod workers;
 
 use crate::scenes::{scene, SCENES};
-use crate::sim::scenario::{fmt_f64, split_query, Scenario};
+use crate::sim::scenario::{split_query, Scenario};
+use action::{dispatch, dispatch_and_notify, Action};
 use app::App;
 use caption::{escape, sync_caption};
-use controls::{build_controls, set_key, sync_controls};
+use controls::{build_controls, sync_controls};
 use dom::{by_id, create, on};
 use std::cell::RefCell;
 use std::rc::Rc;
 use sweep_form::{build_sweep, sweep_form_for};
-use view::{Speed, View};
+use view::View;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Event, HtmlElement, HtmlInputElement, HtmlSelectElement, KeyboardEvent, PointerEvent};
+use web_sys::{Event, HtmlElement, HtmlInputElement, HtmlSelectElement};
 
 type Shared = Rc<RefCell<App>>;
 
@@ -98,11 +102,11 @@ pub fn start() -> Result<(), JsValue> {
     }
     build_scenes(&app)?;
     build_controls(&app)?;
-    wire_transport(&app)?;
-    wire_canvases(&app)?;
+    input::wire_transport(&app)?;
+    input::wire_canvases(&app)?;
     build_sweep(&app)?;
     show_notices(&notices)?;
-    sync_all(&app);
+    sync_page(&app, false);
     if view.embed {
         if let Some(n) = fit_embed_panels() {
             notices.push(n);
@@ -126,15 +130,17 @@ pub fn start() -> Result<(), JsValue> {
     by_id::<HtmlInputElement>("full-range")?.set_checked(view.full_range);
     if view.embed && view.at.is_none() && (view.scene.is_some() || view.tour.is_some()) {
         // An embedded scene shows its result: the caption's numbers are the end's.
-        app.borrow_mut().view.at = Some(view::At::End);
+        let scenario = Box::new(app.borrow().scenario.clone());
+        dispatch(&app, Action::Load { scenario, fresh: true, at: Some(view::At::End) });
     }
     if view.autoplay {
-        if let Some(n) = play_or_show_result(&app) {
-            notices.push(n);
+        let more = dispatch(&app, Action::ShowResult);
+        if !more.is_empty() {
+            notices.extend(more);
             show_notices(&notices)?;
         }
     } else {
-        app.borrow_mut().set_playing(false);
+        dispatch(&app, Action::Pause);
     }
     // After autoplay: a lecture that opens on a question holds its run until the guess.
     present::build_present(&app)?;
@@ -205,65 +211,12 @@ pub fn benchmark_steps(query: &str, n: u32) -> f64 {
     n as f64 / ((dom::now() - t) / 1000.0)
 }
 
-/// The most work (steps × seeds × weights) computed before the page shows a result.
-const SHOW_AT_BUDGET: u64 = 200_000_000;
-
-/// Starts the run, or computes it to a step first and shows the result paused: to `at=` of the
-/// link (scenes and embeds: the end, so their numbers do not depend on when they are read), or
-/// under prefers-reduced-motion to the end (nothing animates). Returns a notice when `at=` could
-/// not be honoured.
-fn play_or_show_result(app: &Shared) -> Option<String> {
-    let mut a = app.borrow_mut();
-    let reduced = dom::media("(prefers-reduced-motion: reduce)");
-    if a.is_digits() {
-        // The worker trains either way; under reduced motion the panels show only the end state.
-        a.digits.final_only = reduced;
-        a.set_playing(true);
-        return a.view.at.filter(|_| !a.view.embed).map(|at| {
-            format!("at={}: networks train live, epoch by epoch; showing the training as it goes", at.key())
-        });
-    }
-    let steps = a.scenario.steps;
-    let at = a.view.at.or(reduced.then_some(view::At::End));
-    let Some(at) = at else {
-        a.set_playing(true);
-        return None;
-    };
-    let target = at.step(steps);
-    let work = target.saturating_mul(a.scenario.seeds).saturating_mul(a.run().problem.dim() as u64);
-    if work > SHOW_AT_BUDGET {
-        a.set_playing(true);
-        return Some(format!(
-            "at={}: {target} steps are too many to compute before showing; the run plays live instead",
-            at.key()
-        ));
-    }
-    let now = a.ens.step();
-    a.step_by(target.saturating_sub(now));
-    a.set_playing(false);
-    match at {
-        view::At::Step(n) if n > steps => Some(format!("at={n}: the run has {steps} steps; showing its end")),
-        _ => None,
-    }
-}
-
 fn start_loop(app: Shared) -> Result<(), JsValue> {
     type FrameCallback = Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>>;
     let f: FrameCallback = Rc::new(RefCell::new(None));
     let g = f.clone();
     *g.borrow_mut() = Some(Closure::new(move |now: f64| {
-        {
-            let mut a = app.borrow_mut();
-            if !dom::document().hidden() {
-                a.frame(now);
-            }
-            if let Some(t) = a.url_dirty_at {
-                if now - t > 250.0 {
-                    a.url_dirty_at = None;
-                    write_url(&a);
-                }
-            }
-        }
+        dispatch(&app, Action::Frame(now));
         host::frame(&app, now);
         if let Some(cb) = f.borrow().as_ref() {
             let _ = dom::window().request_animation_frame(cb.as_ref().unchecked_ref());
@@ -282,37 +235,19 @@ fn write_url(app: &App) {
     }
 }
 
-/// After any scenario change: restart, refresh controls, caption and URL.
-fn scenario_changed(app: &Shared) {
+/// Brings the page up to a changed state: controls, caption, export buttons, the ghost's note,
+/// the small multiples and the sweep form (`refill`: to the new problem's defaults).
+fn sync_page(app: &Shared, refill: bool) {
     {
-        let mut a = app.borrow_mut();
-        // A changed scenario is a new run, watched live.
-        a.view.at = None;
-        a.restart();
-        a.url_dirty_at = Some(dom::now());
+        let a = app.borrow();
+        sync_controls(&a);
+        sync_caption(&a);
+        exports::sync_aihwkit_button(&a.scenario);
+        caption::write_ghost_note(&a);
     }
-    sync_all(app);
-}
-
-fn sync_all(app: &Shared) {
-    let mark = tour::mark(&app.borrow());
-    app.borrow_mut().tour_mark = mark;
-    sync_controls(&app.borrow());
-    sync_caption(&app.borrow());
-    exports::sync_aihwkit_button(&app.borrow().scenario);
-    caption::write_ghost_note(&app.borrow());
     multiples::sync(app);
-    // A new problem gets its own sweep defaults (a digits cell trains a network).
-    let (problem, prev, running, from_link) = {
-        let a = app.borrow();
-        (a.scenario.problem, a.sweep_problem, a.sweep.running, a.view.sweep.is_some())
-    };
-    let refill = prev.is_some_and(|p| p != problem) || (prev.is_none() && !from_link && problem.is_network());
-    {
-        let a = app.borrow();
-        sweep_form_for(&a.scenario, a.view.sweep_metric.as_deref(), a.view.notation, refill && !running);
-    }
-    app.borrow_mut().sweep_problem = Some(problem);
+    let a = app.borrow();
+    sweep_form_for(&a.scenario, a.view.sweep_metric.as_deref(), a.view.notation, refill);
 }
 
 fn show_notices(notices: &[String]) -> Result<(), JsValue> {
@@ -353,253 +288,12 @@ fn build_scenes(app: &Shared) -> Result<(), JsValue> {
 }
 
 /// Opens a scene: its scenario, computed to its end (its caption's numbers are the end's); Play
-/// replays it from the start.
+/// replays it from the start. A scene is a new story: no ghost of the run before it.
 fn load_scene(app: &Shared, query: &str) {
-    if let Ok(sc) = Scenario::parse(query) {
-        // A scene is a new story: no ghost of the run before it.
-        app.borrow_mut().ghost = None;
-        app.borrow_mut().scenario = sc;
-        scenario_changed(app);
-        app.borrow_mut().view.at = Some(view::At::End);
-        if let Some(n) = play_or_show_result(app) {
-            let _ = show_notices(&[n]);
-        }
+    if let Ok(scenario) = Scenario::parse(query) {
+        dispatch(app, Action::Load { scenario: Box::new(scenario), fresh: true, at: Some(view::At::End) });
+        dispatch_and_notify(app, Action::ShowResult);
     }
-}
-
-fn wire_transport(app: &Shared) -> Result<(), JsValue> {
-    let a = app.clone();
-    on::<Event>(&by_id::<HtmlElement>("play")?, "click", move |_| {
-        let mut x = a.borrow_mut();
-        if x.ens.finished() {
-            x.restart();
-            x.set_playing(true);
-        } else {
-            let p = !x.playing;
-            x.set_playing(p);
-        }
-    })?;
-    let a = app.clone();
-    on::<Event>(&by_id::<HtmlElement>("step1")?, "click", move |_| {
-        let mut x = a.borrow_mut();
-        x.set_playing(false);
-        x.step_by(1);
-    })?;
-    let a = app.clone();
-    on::<Event>(&by_id::<HtmlElement>("step100")?, "click", move |_| {
-        let mut x = a.borrow_mut();
-        x.set_playing(false);
-        x.step_by(100);
-    })?;
-    let a = app.clone();
-    on::<Event>(&by_id::<HtmlElement>("reset")?, "click", move |_| {
-        let mut x = a.borrow_mut();
-        let playing = x.playing;
-        x.restart();
-        let at_start = x.ens.step() == 0;
-        x.set_playing(playing || at_start);
-    })?;
-    let a = app.clone();
-    on::<Event>(&by_id::<HtmlElement>("reseed")?, "click", move |_| {
-        let seed = (js_sys::Math::random() * crate::sim::scenario::MAX_SEED as f64).floor() as u64;
-        set_key(&a, "seed", &seed.to_string());
-        a.borrow_mut().set_playing(true);
-    })?;
-    let a = app.clone();
-    on::<Event>(&by_id::<HtmlElement>("speed")?, "change", move |e| {
-        if let Some(t) = e.target().and_then(|t| t.dyn_into::<HtmlSelectElement>().ok()) {
-            let mut x = a.borrow_mut();
-            x.view.speed = Speed::parse(&t.value()).unwrap_or(view::DEFAULT_SPEED);
-            x.url_dirty_at = Some(dom::now());
-        }
-    })?;
-    let a = app.clone();
-    on::<Event>(&by_id::<HtmlElement>("logx")?, "change", move |e| {
-        if let Some(t) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) {
-            let mut x = a.borrow_mut();
-            x.view.log_x = t.checked();
-            x.url_dirty_at = Some(dom::now());
-            x.request_redraw();
-        }
-    })?;
-    let a = app.clone();
-    on::<Event>(&by_id::<HtmlElement>("full-range")?, "change", move |e| {
-        if let Some(t) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) {
-            let mut x = a.borrow_mut();
-            x.view.full_range = t.checked();
-            x.url_dirty_at = Some(dom::now());
-            x.mark_all_dirty();
-        }
-    })?;
-    on::<Event>(&by_id::<HtmlElement>("copy-link")?, "click", move |_| {
-        let href = dom::window().location().href().unwrap_or_default();
-        let _ = dom::window().navigator().clipboard().write_text(&href);
-        dom::set_text("copy-link", "Link copied");
-        let reset = Closure::once_into_js(|| dom::set_text("copy-link", "Copy link"));
-        let _ = dom::window().set_timeout_with_callback_and_timeout_and_arguments_0(reset.unchecked_ref(), 1500);
-    })?;
-    on::<Event>(&by_id::<HtmlElement>("notice-close")?, "click", |_| dom::set_hidden("notice", true))?;
-    let a = app.clone();
-    on::<Event>(&by_id::<HtmlElement>("export-json")?, "click", move |_| {
-        let x = a.borrow();
-        let summary = if x.is_digits() {
-            x.digits.snapshot.as_ref().map(|d| serde_json::json!(d.summary)).unwrap_or_default()
-        } else {
-            serde_json::json!(x.ens.summary())
-        };
-        let json = serde_json::json!({
-            "scenario": x.scenario.to_query(),
-            "keys": x.scenario.to_json(),
-            "summary": summary,
-        });
-        let _ = download("scenario.json", "application/json", &serde_json::to_string_pretty(&json).unwrap_or_default());
-    })?;
-    let a = app.clone();
-    on::<Event>(&by_id::<HtmlElement>("export-csv")?, "click", move |_| {
-        let x = a.borrow();
-        let csv = match (&x.digits.snapshot, x.is_digits()) {
-            (Some(d), true) => crate::sim::table::epochs_csv(&d.summary),
-            _ => crate::sim::table::history_csv(x.run()),
-        };
-        let _ = download("run.csv", "text/csv", &csv);
-    })?;
-    // Space toggles play unless a control has focus (where Space has its own meaning).
-    let a = app.clone();
-    on::<KeyboardEvent>(&dom::document(), "keydown", move |e| {
-        if e.key() != " " {
-            return;
-        }
-        let tag =
-            e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).map(|el| el.tag_name()).unwrap_or_default();
-        if matches!(tag.as_str(), "INPUT" | "SELECT" | "TEXTAREA" | "BUTTON" | "A") {
-            return;
-        }
-        e.prevent_default();
-        let mut x = a.borrow_mut();
-        let p = !x.playing;
-        x.set_playing(p);
-    })?;
-    let a = app.clone();
-    on::<Event>(&dom::window(), "resize", move |_| {
-        let mut x = a.borrow_mut();
-        x.dpr = dom::window().device_pixel_ratio().max(1.0);
-        x.mark_all_dirty();
-    })?;
-    Ok(())
-}
-
-fn wire_canvases(app: &Shared) -> Result<(), JsValue> {
-    let canvas = by_id::<HtmlElement>("landscape-dynamic")?;
-    let a = app.clone();
-    on::<PointerEvent>(&canvas, "pointerdown", move |e| {
-        let dpr = a.borrow().dpr;
-        let (x, y) = (e.offset_x() as f64 * dpr, e.offset_y() as f64 * dpr);
-        if present::wants_guess(&a.borrow()) {
-            let point = a.borrow().landscape_point(x, y);
-            if let Some(p) = point {
-                present::take_guess(&a, [p.0, p.1]);
-            }
-            e.prevent_default();
-            return;
-        }
-        if a.borrow().near_wstar(x, y) {
-            a.borrow_mut().dragging = true;
-            if let Some(t) = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
-                let _ = t.set_pointer_capture(e.pointer_id());
-            }
-            e.prevent_default();
-        }
-    })?;
-    let a = app.clone();
-    on::<PointerEvent>(&canvas, "pointermove", move |e| {
-        let (dragging, dpr) = {
-            let x = a.borrow();
-            (x.dragging, x.dpr)
-        };
-        let (x, y) = (e.offset_x() as f64 * dpr, e.offset_y() as f64 * dpr);
-        if let Some(el) = e.target().and_then(|t| t.dyn_into::<HtmlElement>().ok()) {
-            let grab = dragging || a.borrow().near_wstar(x, y);
-            let _ = el.style().set_property("cursor", if grab { "grab" } else { "default" });
-        }
-        if dragging {
-            if let Some((wx, wy)) = a.borrow().landscape_point(x, y) {
-                move_wstar_to(&a, round_sig(wx, 3), round_sig(wy, 3));
-            }
-        }
-    })?;
-    for ev in ["pointerup", "pointercancel"] {
-        let a = app.clone();
-        on::<PointerEvent>(&canvas, ev, move |_| a.borrow_mut().dragging = false)?;
-    }
-    let a = app.clone();
-    on::<KeyboardEvent>(&canvas, "keydown", move |e| {
-        let step = if e.shift_key() { 0.01 } else { 0.05 };
-        let (dx, dy) = match e.key().as_str() {
-            "ArrowLeft" => (-step, 0.0),
-            "ArrowRight" => (step, 0.0),
-            "ArrowUp" => (0.0, step),
-            "ArrowDown" => (0.0, -step),
-            _ => return,
-        };
-        e.prevent_default();
-        let (x, y) = {
-            let s = &a.borrow().scenario;
-            (s.wstar[0], s.wstar.get(1).copied().unwrap_or(0.0))
-        };
-        move_wstar_to(&a, round_sig(x + dx, 3), round_sig(y + dy, 3));
-    })?;
-    let loss = by_id::<HtmlElement>("loss-dynamic")?;
-    let a = app.clone();
-    on::<PointerEvent>(&loss, "pointermove", move |e| {
-        let mut x = a.borrow_mut();
-        let dpr = x.dpr;
-        x.hover = Some((e.offset_x() as f64 * dpr, e.offset_y() as f64 * dpr));
-        x.request_redraw();
-    })?;
-    let a = app.clone();
-    on::<PointerEvent>(&loss, "pointerleave", move |_| {
-        let mut x = a.borrow_mut();
-        x.hover = None;
-        x.request_redraw();
-    })?;
-    Ok(())
-}
-
-/// Offers `text` as a file download of MIME type `mime`.
-fn download(name: &str, mime: &str, text: &str) -> Result<(), JsValue> {
-    download_parts(name, mime, &JsValue::from_str(text))
-}
-
-/// Offers `bytes` as a file download.
-fn download_bytes(name: &str, mime: &str, bytes: &[u8]) -> Result<(), JsValue> {
-    download_parts(name, mime, &js_sys::Uint8Array::from(bytes))
-}
-
-fn download_parts(name: &str, mime: &str, part: &JsValue) -> Result<(), JsValue> {
-    let parts = js_sys::Array::new();
-    parts.push(part);
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type(mime);
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
-    let a: web_sys::HtmlAnchorElement = create("a", "")?.dyn_into()?;
-    a.set_href(&url);
-    a.set_download(name);
-    a.click();
-    web_sys::Url::revoke_object_url(&url)
-}
-
-fn move_wstar_to(app: &Shared, x: f64, y: f64) {
-    let (playing, one_d) = {
-        let a = app.borrow();
-        (a.playing, a.scenario.wstar.len() == 1)
-    };
-    let (x, y) = (fmt_f64(x.clamp(-100.0, 100.0)), fmt_f64(y.clamp(-100.0, 100.0)));
-    // The 1-D view moves w* along its one axis.
-    set_key(app, "wstar", &if one_d { x } else { format!("{x},{y}") });
-    let mut a = app.borrow_mut();
-    let at_start = a.ens.step() == 0;
-    a.set_playing(playing || at_start);
 }
 
 impl App {

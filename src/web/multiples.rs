@@ -5,8 +5,9 @@
 //! controls have been still for a moment), not per frame; runs too heavy for that, and networks
 //! (which train in workers), get a note instead.
 
+use super::dom::download;
 use super::dom::{self, by_id};
-use super::{download, on, Shared};
+use super::{on, Shared};
 use crate::figures::multiples::{columns, landscape_svg_in, refusal, run_all, work, Multiples};
 use crate::figures::panels::PanelOptions;
 use std::cell::RefCell;
@@ -22,7 +23,7 @@ const SETTLE_MS: i32 = 250;
 /// runs block the main thread, and the page does about 3 million of these a second (measured in
 /// Chromium: 6 values of 1,000,000 steps on the 2-D quadratic take about 4 s), so a twentieth of
 /// the budget for showing one run's result, a few seconds.
-const BUDGET: u64 = super::SHOW_AT_BUDGET / 20;
+const BUDGET: u64 = super::app::SHOW_AT_BUDGET / 20;
 
 #[derive(Default)]
 struct State {

@@ -4,10 +4,10 @@
 //! step with a question (predict, then reveal) hides its answer until the room's guess is
 //! clicked on the landscape, then shows the run, ◇ and how far the guess was.
 
+use super::action::{dispatch, Action};
 use super::app::App;
 use super::dom::{self, by_id};
-use super::view::At;
-use super::{load_scene, on, play_or_show_result, sync_caption, tour, Shared};
+use super::{load_scene, on, sync_caption, tour, Shared};
 use crate::scenes::{scene, Scene, TOUR};
 use crate::sim::algorithm::AlgorithmKind;
 use crate::sim::scenario::fmt_f64;
@@ -16,7 +16,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::{Event, HtmlElement, KeyboardEvent};
 
 /// How much larger the charts draw their text, lines and markers on a projector.
-const ZOOM: f64 = 1.8;
+pub(super) const ZOOM: f64 = 1.8;
 
 /// One step of a lecture.
 enum Slide {
@@ -85,12 +85,10 @@ pub(super) fn build_present(app: &Shared) -> Result<(), JsValue> {
 }
 
 fn enter(app: &Shared) {
+    dispatch(app, Action::Present(true));
+    // A lecture through the tour starts at the step the link or the open tour is on.
     let start = {
-        let mut a = app.borrow_mut();
-        a.view.present = true;
-        a.zoom = ZOOM;
-        a.url_dirty_at = Some(dom::now());
-        // A lecture through the tour starts at the step the link or the open tour is on.
+        let a = app.borrow();
         if a.view.scenes.is_empty() {
             a.view.tour.unwrap_or(0)
         } else {
@@ -105,15 +103,7 @@ fn enter(app: &Shared) {
 }
 
 fn leave(app: &Shared) {
-    {
-        let mut a = app.borrow_mut();
-        a.view.present = false;
-        a.zoom = 1.0;
-        a.conceal = false;
-        a.guess = None;
-        a.url_dirty_at = Some(dom::now());
-        a.request_redraw();
-    }
+    dispatch(app, Action::Present(false));
     set_body_class("presenting", false);
     set_body_class("asking", false);
     dom::set_hidden("present-answer", true);
@@ -146,24 +136,14 @@ fn show(app: &Shared, index: usize) {
     match slide {
         Slide::Tour(k) => tour::show_step(app, *k),
         Slide::Scene(s) => {
-            app.borrow_mut().view.tour = None;
+            dispatch(app, Action::Tour(None));
             load_scene(app, s.query);
         }
     }
     // The tour scrolls its box into view; a lecture's slide starts at the top.
     dom::window().scroll_to_with_x_and_y(0.0, 0.0);
     let question = slide.question();
-    {
-        let mut a = app.borrow_mut();
-        a.guess = None;
-        a.conceal = question.is_some();
-        if question.is_some() {
-            // Nothing of the run shows before the guess: back to step 0, paused.
-            a.restart();
-            a.set_playing(false);
-        }
-        a.request_redraw();
-    }
+    dispatch(app, Action::Ask(question.is_some()));
     set_body_class("asking", question.is_some());
     dom::set_text("present-question", question.unwrap_or(""));
     dom::set_hidden("present-question", question.is_none());
@@ -189,13 +169,7 @@ pub(super) fn wants_guess(app: &App) -> bool {
 /// Records the guess, runs the step to its end and shows the answer: how far the guess is from
 /// where Analog SGD's average settled, and how far that is from the theory point ◇.
 pub(super) fn take_guess(app: &Shared, guess: [f64; 2]) {
-    {
-        let mut a = app.borrow_mut();
-        a.guess = Some(guess);
-        a.conceal = false;
-        a.view.at = Some(At::End);
-    }
-    play_or_show_result(app);
+    dispatch(app, Action::Guess(guess));
     let answer = {
         let a = app.borrow();
         let run = a.run();
@@ -219,7 +193,6 @@ pub(super) fn take_guess(app: &Shared, guess: [f64; 2]) {
     dom::set_hidden("present-question", true);
     dom::set_text("present-answer", &answer);
     dom::set_hidden("present-answer", false);
-    app.borrow_mut().request_redraw();
     sync_caption(&app.borrow());
 }
 

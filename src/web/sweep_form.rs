@@ -1,8 +1,10 @@
 //! The sweep form: which two keys, their ranges and grid, steps (epochs on digits) and seeds
 //! per cell; starting, cancelling, exporting; the heatmaps' hover and click.
 
+use super::action::{dispatch, Action};
+use super::dom::download;
 use super::dom::{self, by_id, create, on};
-use super::{download, scenario_changed, sweep, Shared};
+use super::{sweep, Shared};
 use crate::figures::fmt_num;
 use crate::sim::algorithm::AlgorithmKind;
 use crate::sim::scenario::{fmt_f64, Kind, ProblemKind, Scenario};
@@ -10,16 +12,15 @@ use crate::sim::sweep::Metric;
 use wasm_bindgen::JsValue;
 use web_sys::{Event, HtmlElement, HtmlInputElement, HtmlSelectElement, PointerEvent};
 
-/// Numeric keys a sweep can vary for `scenario` (those that apply to it), in table order.
-/// `tau_sym` (both bounds of a bounded device at once) is offered where `tau_max` applies.
+/// Numeric keys a sweep can vary for `scenario` (those that apply to it, the shorthand `tau_sym`
+/// for both bounds of a bounded device among them), in table order.
 fn sweepable_keys(scenario: &Scenario) -> Vec<&'static crate::sim::scenario::Key> {
-    let applies = |name: &str| crate::sim::scenario::key(name).is_some_and(|k| (k.applies)(scenario));
     crate::sim::scenario::KEYS
         .iter()
         .filter(|k| {
             matches!(k.kind, Kind::Float { .. } | Kind::Int { .. })
                 && !matches!(k.name, "v" | "steps" | "seeds" | "epochs")
-                && ((k.applies)(scenario) || (k.name == "tau_sym" && applies("tau_max")))
+                && (k.applies)(scenario)
         })
         .collect()
 }
@@ -200,13 +201,7 @@ fn start_sweep(app: &Shared) {
     match result {
         Ok((sweep, steps, seeds)) => {
             dom::set_hidden("sweep-error", true);
-            let mut a = app.borrow_mut();
-            a.view.sweep = Some(axes);
-            a.view.sweep_steps = Some(steps);
-            a.view.sweep_seeds = Some(seeds);
-            a.view.sweep_metric = Some(sweep.metric.name().to_string());
-            a.url_dirty_at = Some(dom::now());
-            a.sweep.start(sweep);
+            dispatch(app, Action::SweepStart { sweep: Box::new(sweep), axes, steps, seeds });
         }
         Err(e) => {
             dom::set_text("sweep-error", &e);
@@ -233,18 +228,15 @@ pub(super) fn build_sweep(app: &Shared) -> Result<(), JsValue> {
     let a = app.clone();
     on::<Event>(&by_id::<HtmlElement>("sweep-start")?, "click", move |_| start_sweep(&a))?;
     let a = app.clone();
-    on::<Event>(&by_id::<HtmlElement>("sweep-cancel")?, "click", move |_| a.borrow_mut().sweep.cancel())?;
+    on::<Event>(&by_id::<HtmlElement>("sweep-cancel")?, "click", move |_| {
+        dispatch(&a, Action::SweepCancel);
+    })?;
     // A new metric recolours the maps at once: every cell holds all of its problem's metrics.
     let a = app.clone();
     on::<Event>(&by_id::<HtmlElement>("sweep-metric")?, "change", move |_| {
-        let mut x = a.borrow_mut();
-        let metric = chosen_metric(x.scenario.problem);
+        let metric = chosen_metric(a.borrow().scenario.problem);
         write_sweep_title(metric);
-        x.sweep.set_metric(metric);
-        if x.view.sweep.is_some() {
-            x.view.sweep_metric = Some(metric.name().to_string());
-            x.url_dirty_at = Some(dom::now());
-        }
+        dispatch(&a, Action::SweepMetric(metric));
     })?;
     let a = app.clone();
     on::<Event>(&by_id::<HtmlElement>("sweep-csv")?, "click", move |_| {
@@ -305,10 +297,7 @@ pub(super) fn build_sweep(app: &Shared) -> Result<(), JsValue> {
                 x.sweep.cell_at(k, px, py).map(|c| (c.scenario.clone(), c.i, c.j))
             };
             if let Some((s, i, j)) = picked {
-                a.borrow_mut().sweep.select(i, j);
-                a.borrow_mut().scenario = s;
-                scenario_changed(&a);
-                a.borrow_mut().set_playing(true);
+                dispatch(&a, Action::SweepPick { i, j, scenario: Box::new(s) });
                 // Bring the loaded run into view: the first figure of the live view.
                 dom::scroll_into_view("figures");
             }

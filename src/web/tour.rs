@@ -3,8 +3,9 @@
 //! the control that matters. `tour=N` in the link opens step N; ←/→ and Escape work inside the
 //! tour box.
 
+use super::action::{dispatch, Action};
 use super::dom::{self, by_id};
-use super::{on, play_or_show_result, scenario_changed, Shared};
+use super::{on, Shared};
 use crate::scenes::TOUR;
 use crate::sim::Scenario;
 use wasm_bindgen::prelude::*;
@@ -58,14 +59,9 @@ pub(super) fn show_step(app: &Shared, index: usize) {
     let index = index.min(TOUR.len() - 1);
     let step = &TOUR[index];
     let Ok(scenario) = Scenario::parse(step.query) else { return };
-    {
-        let mut a = app.borrow_mut();
-        a.view.tour = Some(index);
-        a.ghost = None;
-        a.scenario = scenario;
-    }
-    scenario_changed(app);
-    play_or_show_result(app);
+    dispatch(app, Action::Tour(Some(index)));
+    dispatch(app, Action::Load { scenario: Box::new(scenario), fresh: true, at: None });
+    dispatch(app, Action::ShowResult);
     show_box(index);
     bring_into_view(index);
 }
@@ -119,12 +115,7 @@ pub(super) fn caption(app: &super::App) -> Option<&'static str> {
 }
 
 pub(super) fn close(app: &Shared) {
-    {
-        let mut a = app.borrow_mut();
-        a.view.tour = None;
-        a.tour_mark = None;
-        a.url_dirty_at = Some(dom::now());
-    }
+    dispatch(app, Action::Tour(None));
     dom::set_hidden("tour", true);
     if let Some(body) = dom::document().body() {
         let _ = body.class_list().remove_1("touring");

@@ -1,5 +1,8 @@
 //! The live app: the run, the animation state, and drawing of every layer.
 
+mod apply;
+
+pub(crate) use apply::SHOW_AT_BUDGET;
 mod draw;
 mod readouts;
 
