@@ -9,7 +9,7 @@
 
 use crate::sim::algorithm::AlgorithmKind;
 use crate::sim::network::{NetEnsemble, NetSummary};
-use crate::sim::scenario::{fmt_f64, key, symmetric_range, Key, Kind, ProblemKind, Scenario};
+use crate::sim::scenario::{fmt_f64, key, shorthand_keys, Key, Kind, ProblemKind, Scenario};
 use crate::sim::{Ensemble, Summary};
 use serde::{Deserialize, Serialize};
 
@@ -318,10 +318,7 @@ impl Sweep {
         }
         for a in [&x, &y] {
             let k = spec(a.key)?;
-            // A shorthand applies where the keys it stands for do.
-            let applies = |k: &Key| (k.applies)(&base);
-            let target = if k.name == "tau_sym" { key("tau_max").expect("a key") } else { k };
-            if !applies(target) {
+            if !(k.applies)(&base) {
                 return Err(format!("sweep axis {}: the key does not apply to this scenario", a.key));
             }
         }
@@ -369,11 +366,12 @@ impl Sweep {
             let v = axis.value(idx);
             // Integer keys are written as integers (1000000, not 1e6).
             let text = if matches!(k.kind, Kind::Int { .. }) { format!("{}", v as u64) } else { fmt_f64(v) };
-            if k.name == "tau_sym" {
+            if !k.field {
                 // A shorthand stores nothing itself: set the keys it stands for.
-                for (name, value) in symmetric_range(&text).map_err(|e| format!("sweep axis tau_sym={text}: {e}"))? {
-                    let bound = key(&name).expect("tau_max and tau_min are keys");
-                    bound.set_text(&mut s, &value).map_err(|e| format!("sweep axis tau_sym={text}: {e}"))?;
+                let fail = |e: String| format!("sweep axis {}={text}: {e}", k.name);
+                for (name, value) in shorthand_keys(k.name, &text).map_err(fail)? {
+                    let target = key(&name).ok_or_else(|| fail(format!("{name} is not a key")))?;
+                    target.set_text(&mut s, &value).map_err(|e| fail(e.to_string()))?;
                 }
                 continue;
             }

@@ -402,7 +402,7 @@ vocabulary! {
             help: "softbounds, pow, exp: symmetric range, shorthand for tau_max=τ&tau_min=−τ (the link then shows those; one knob for a sweep across τ); tau_max or tau_min given beside it win",
             value: Value::Float(1.0),
             symbol: "±τ", group: Group::Device, kind: Kind::Float { min: 1e-3, max: 1e6, log: true }, default: "1",
-            applies: never, control: Control::None,
+            applies: on_bounded, control: Control::None,
             aihwkit: Aihwkit::No("a shorthand: links show the bounds it sets"),
         },
         "preset" {

@@ -27,7 +27,7 @@ pub use aihwkit::py;
 pub use choices::{Arch, DeviceKind, MnistData, ProblemKind, PulseMode, PulseNoise, UpdateForm};
 pub use inapplicable::{inapplicable, why_not_applies, Inapplicable};
 pub use keys::{key, Scenario, KEYS, MAX_LAYERS, MAX_QUADRATIC_DIM, MAX_SEED};
-pub use preset::{symmetric_range, PAPER_FCN, SHORTHANDS};
+pub use preset::{shorthand_keys, symmetric_range, PAPER_FCN, SHORTHANDS};
 pub use text::{fmt_f64, percent_decode, split_query};
 pub use vocabulary::{Aihwkit, Control, ExportTarget, Group, Key, Kind, Value};
 
@@ -191,7 +191,7 @@ impl Scenario {
     /// The canonical query: every key that applies, in table order.
     pub fn to_query(&self) -> String {
         let mut parts = vec![format!("v={VERSION}")];
-        for k in KEYS.iter().filter(|k| k.name != "v" && (k.applies)(self)) {
+        for k in KEYS.iter().filter(|k| k.field && (k.applies)(self)) {
             parts.push(format!("{}={}", k.name, k.format(self)));
         }
         parts.join("&")

@@ -40,6 +40,20 @@ fn keys_of(name: &str) -> Option<&'static str> {
 /// The shorthand keys: they expand into ordinary keys and are never canonical.
 pub const SHORTHANDS: [&str; 2] = ["preset", "tau_sym"];
 
+/// The ordinary keys shorthand `name=value` sets (`tau_sym`: both bounds; `preset`: its run), or
+/// why the value is not valid.
+pub fn shorthand_keys(name: &str, value: &str) -> Result<Vec<(String, String)>, String> {
+    match name {
+        "tau_sym" => symmetric_range(value).map(Vec::from),
+        "preset" => match keys_of(value) {
+            Some(q) => Ok(super::split_query(q)),
+            None if value == "none" => Ok(Vec::new()),
+            None => Err(format!("unknown preset {value:?}")),
+        },
+        other => Err(format!("{other} is not a shorthand")),
+    }
+}
+
 /// `tau_sym=τ` as the keys it stands for, or why τ is not a valid range.
 pub fn symmetric_range(value: &str) -> Result<[(String, String); 2], String> {
     let tau = value.trim().parse::<f64>().ok().filter(|t| t.is_finite() && (1e-3..=1e6).contains(t));
