@@ -19,6 +19,17 @@ const TRACKS: [&str; 5] = ["digital", "analog", "analog_pulse", "tt", "tt_pulse"
 /// The paper's table metric: the mean of the last 5 epochs of the seed-mean test accuracy.
 pub(super) const LAST_EPOCHS: usize = 5;
 
+/// The paper's table metric of a per-epoch series of seed means and seed stds: `scale` times the
+/// mean of each over the last [`LAST_EPOCHS`] entries, never counting the first `skip` (epoch 0,
+/// the untrained network, where a series starts with it).
+pub(super) fn last_epochs(mean: &[f64], sd: &[f64], skip: usize, scale: f64) -> (f64, f64) {
+    let avg = |v: &[f64]| {
+        let tail = &v[v.len().saturating_sub(LAST_EPOCHS).max(skip.min(v.len()))..];
+        scale * tail.iter().sum::<f64>() / tail.len().max(1) as f64
+    };
+    (avg(mean), avg(sd))
+}
+
 /// The claim's thresholds, in accuracy points. TT must beat Analog SGD by at least `GAP` at the
 /// smallest τ (on MNIST it is 86 points at τ = 0.7); the paper says TT loses < 1 point to digital,
 /// and `CLOSE` allows for the coarse 360-image test set (one image is 0.28 points).
@@ -46,11 +57,9 @@ pub(super) fn accuracy(summary: &NetSummary, key: &str) -> Accuracy {
     let Some(t) = summary.algorithms.iter().find(|a| a.algorithm == key) else {
         return Accuracy { mean: f64::NAN, sd: f64::NAN };
     };
-    let from = t.epochs.len().saturating_sub(LAST_EPOCHS);
-    let last = &t.epochs[from..];
-    let mean = 100.0 * last.iter().map(|r| r.test_accuracy).sum::<f64>() / last.len().max(1) as f64;
-    let sds = t.spread.as_ref().map_or(&[][..], |s| &s.test_accuracy[from.min(s.test_accuracy.len())..]);
-    let sd = 100.0 * sds.iter().sum::<f64>() / sds.len().max(1) as f64;
+    let means: Vec<f64> = t.epochs.iter().map(|r| r.test_accuracy).collect();
+    let sds = t.spread.as_ref().map_or(&[][..], |s| &s.test_accuracy[..]);
+    let (mean, sd) = last_epochs(&means, sds, 0, 100.0);
     Accuracy { mean, sd }
 }
 
