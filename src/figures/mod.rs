@@ -5,6 +5,7 @@
 //! theory lines, contour background) drawn with plotters when its inputs change, and a
 //! [`Mapping`] from data to pixels that the per-frame moving curves share.
 
+pub mod curve_panels;
 pub mod curves;
 pub mod device;
 pub mod digits;

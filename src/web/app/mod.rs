@@ -3,6 +3,7 @@
 mod apply;
 
 pub(crate) use apply::SHOW_AT_BUDGET;
+mod curves;
 mod draw;
 mod readouts;
 
