@@ -26,6 +26,8 @@ pub struct AnalogArray {
     /// of its element, packed (24 bytes instead of a 56-byte [`Element`], so a row of the array
     /// stays in cache), and the pulse loop specialised to that shape.
     soft: Option<Vec<SoftElement>>,
+    /// The packed soft-bounds elements of the expected dynamic ([`FastPath::Soft`]).
+    soft_expected: Vec<SoftElement>,
     /// c2c noise added to the bound factor, q±(w) + c2c·ξ, instead of multiplying it.
     c2c_add: bool,
 }
@@ -78,7 +80,22 @@ enum FastPath {
         sp: f64,
         inv_tau: f64,
     },
+    /// Soft-bounds elements with device-to-device variation (the paper's MNIST device): each
+    /// element's gain and bounds read from the packed table `soft_expected`, no `Device` copied.
+    Soft,
     None,
+}
+
+/// The expected-dynamic update of a soft-bounds element: `Device::update` with the element's
+/// gain, `w + g·Δw·q±(w)`, in the same operations (bit for bit), q± = (1 ± c)·(1 − w/τ±).
+#[inline(always)]
+fn soft_update(e: SoftElement, c: f64, w: f64, dw: f64) -> f64 {
+    let dw = e.gain * dw;
+    if dw >= 0.0 {
+        w + dw * ((1.0 + c) * (1.0 - w / e.tau_max))
+    } else {
+        w + dw * ((1.0 - c) * (1.0 - w / e.tau_min))
+    }
 }
 
 impl AnalogArray {
@@ -94,9 +111,25 @@ impl AnalogArray {
     ) -> Self {
         let elements: Option<Vec<Element>> = (d2d > 0.0 && device.shape != Shape::Ideal)
             .then(|| (0..dim).map(|_| device.sample_element(d2d, variation)).collect());
+        let packed = |elements: &[Element]| {
+            elements
+                .iter()
+                .map(|e| match e.device.shape {
+                    Shape::SoftBounds { tau_max, tau_min } if e.device.up_down == device.up_down => {
+                        Some(SoftElement { gain: e.gain, tau_min, tau_max })
+                    }
+                    _ => None,
+                })
+                .collect::<Option<Vec<_>>>()
+        };
+        let soft_expected = match (mode, &elements) {
+            (UpdateMode::Expected, Some(elements)) => packed(elements),
+            _ => None,
+        };
         let fast = match (mode, &elements, device.up_down, device.shape) {
             (UpdateMode::Expected, None, 0.0, Shape::Ideal) => FastPath::Ideal,
             (UpdateMode::Expected, None, 0.0, Shape::Ald { tau, sp }) => FastPath::Ald { sp, inv_tau: 1.0 / tau },
+            _ if soft_expected.is_some() => FastPath::Soft,
             _ => FastPath::None,
         };
         let table = match (mode, &elements) {
@@ -113,7 +146,8 @@ impl AnalogArray {
                 .collect::<Option<Vec<_>>>(),
             _ => None,
         };
-        Self { device, elements, mode, rng: pulse_rng, pulses: 0, fast, table, soft, c2c_add: false }
+        let soft_expected = soft_expected.unwrap_or_default();
+        Self { device, elements, mode, rng: pulse_rng, pulses: 0, fast, table, soft, soft_expected, c2c_add: false }
     }
 
     /// Sets the form of the c2c noise (`c2c_mult=0`: aihwkit's `mult_noise=False`).
@@ -133,6 +167,7 @@ impl AnalogArray {
             fast: FastPath::Ideal,
             table: None,
             soft: None,
+            soft_expected: Vec::new(),
             c2c_add: false,
         }
     }
@@ -157,6 +192,7 @@ impl AnalogArray {
         match self.fast {
             FastPath::Ideal => w + dw,
             FastPath::Ald { sp, inv_tau } => w + dw - dw.abs() * (w - sp) * inv_tau,
+            FastPath::Soft => soft_update(self.soft_expected[i], self.device.up_down, w, dw),
             FastPath::None => self.write_general(i, w, dw),
         }
     }
@@ -176,6 +212,13 @@ impl AnalogArray {
                 for (wj, &dj) in w.iter_mut().zip(d) {
                     let (w, dw) = (*wj, scale * dj);
                     *wj = w + dw - dw.abs() * (w - sp) * inv_tau;
+                }
+            }
+            FastPath::Soft => {
+                let c = self.device.up_down;
+                let elements = &self.soft_expected[start..start + w.len()];
+                for ((wj, &dj), &e) in w.iter_mut().zip(d).zip(elements) {
+                    *wj = soft_update(e, c, *wj, scale * dj);
                 }
             }
             // Inline here, so the pulse count and the table lookup run in the caller's loop.
@@ -206,7 +249,7 @@ impl AnalogArray {
                     finite &= wj.is_finite();
                 }
             }
-            FastPath::None => {
+            FastPath::Soft | FastPath::None => {
                 self.write_row(start, w, scale, d);
                 finite = w.iter().fold(true, |ok, x| ok & x.is_finite());
             }
@@ -357,6 +400,37 @@ impl AnalogArray {
 mod tests {
     use super::*;
     use crate::sim::rng::{self, Purpose};
+
+    #[test]
+    fn packed_soft_bounds_expected_updates_are_the_general_ones_bit_for_bit() {
+        // The expected dynamic's packed soft-bounds path against `Device::update` on the same
+        // elements, one weight at a time and by rows, with and without up/down asymmetry, signs
+        // mixed, weights inside and outside the bounds.
+        for up_down in [0.0, 0.15] {
+            let device = Device { shape: Shape::SoftBounds { tau_max: 0.7, tau_min: -0.6 }, up_down };
+            let mut var = rng::stream(4, Purpose::DeviceVariation);
+            let mut packed =
+                AnalogArray::new(device, UpdateMode::Expected, 0.3, 16, &mut var, rng::stream(5, Purpose::Pulses));
+            assert!(matches!(packed.fast, FastPath::Soft));
+            let mut general = packed.clone();
+            general.fast = FastPath::None;
+            let d: Vec<f64> = (0..16).map(|j| (j as f64 - 7.5) * 0.013).collect();
+            for k in 0..200u64 {
+                let i = (k * 7 % 16) as usize;
+                let w = -0.9 + 0.009 * k as f64;
+                let dw = (k as f64 - 100.0) * 1e-3;
+                assert_eq!(packed.write(i, w, dw).to_bits(), general.write(i, w, dw).to_bits(), "c={up_down} i={i}");
+                let mut a: Vec<f64> = (0..16).map(|j| w + 0.01 * j as f64).collect();
+                let mut b = a.clone();
+                packed.write_row(0, &mut a, dw, &d);
+                general.write_row(0, &mut b, dw, &d);
+                assert_eq!(
+                    a.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
+                    b.iter().map(|x| x.to_bits()).collect::<Vec<_>>()
+                );
+            }
+        }
+    }
 
     #[test]
     fn packed_soft_bounds_pulses_are_the_general_ones_bit_for_bit() {
