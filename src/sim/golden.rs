@@ -2,9 +2,8 @@
 //! platform. `tests/golden.rs` (native) and `tests/wasm.rs` (in headless Chromium) both compare
 //! [`golden_summaries`] with the committed `tests/golden/summaries.json`.
 
-use crate::sim::network::NetEnsemble;
 use crate::sim::scenario::Arch;
-use crate::sim::{Ensemble, Scenario};
+use crate::sim::{Experiment, Scenario};
 
 /// One scenario per problem, short enough to run in a browser test.
 pub const GOLDEN_SCENARIOS: [&str; 13] = [
@@ -35,20 +34,13 @@ pub fn golden_summaries() -> String {
         .iter()
         .map(|q| {
             let s = Scenario::parse(q).expect("golden scenarios are valid");
+            let mut run = Experiment::new(&s);
             if s.arch == Arch::Cnn {
-                let mut run = NetEnsemble::new(&s);
-                run.step_n(CNN_GOLDEN_BATCHES);
-                serde_json::to_value(run.summary())
-            } else if s.problem.is_network() {
-                let mut run = NetEnsemble::new(&s);
-                run.run_to_end();
-                serde_json::to_value(run.summary())
+                run.advance(CNN_GOLDEN_BATCHES);
             } else {
-                let mut run = Ensemble::new(&s);
                 run.run_to_end();
-                serde_json::to_value(run.summary())
             }
-            .expect("summaries serialise")
+            serde_json::to_value(run.summary()).expect("summaries serialise")
         })
         .collect();
     serde_json::to_string_pretty(&summaries).expect("summaries serialise") + "\n"

@@ -14,6 +14,7 @@ pub mod algorithm;
 pub mod c2c;
 pub mod device;
 pub mod ensemble;
+pub mod experiment;
 pub mod golden;
 pub mod network;
 pub mod numeric;
@@ -29,5 +30,6 @@ pub mod table;
 pub mod theory;
 
 pub use ensemble::Ensemble;
+pub use experiment::{Experiment, ExperimentSummary};
 pub use run::{Run, Summary};
 pub use scenario::Scenario;

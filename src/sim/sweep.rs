@@ -8,9 +8,9 @@
 //! carries `sweep=tau:0.5:10:log:24,alpha:0.001:0.1:log:24`.
 
 use crate::sim::algorithm::AlgorithmKind;
-use crate::sim::network::{NetEnsemble, NetSummary};
-use crate::sim::scenario::{fmt_f64, key, shorthand_keys, Key, Kind, ProblemKind, Scenario};
-use crate::sim::{Ensemble, Summary};
+use crate::sim::network::NetSummary;
+use crate::sim::scenario::{fmt_f64, key, shorthand_keys, Key, Kind, Scenario};
+use crate::sim::{Experiment, ExperimentSummary, Summary};
 use serde::{Deserialize, Serialize};
 
 mod metric;
@@ -229,58 +229,17 @@ impl Outcome {
 /// Runs `scenario` to its end, exactly as `playground run` does (every seed), and reduces its
 /// summary to the sweep metric.
 pub fn run_outcome(scenario: &Scenario) -> Outcome {
-    let mut run = CellRun::new(scenario);
+    let mut run = Experiment::new(scenario);
     run.run_to_end();
-    run.outcome()
+    Outcome::of(&run)
 }
 
-/// A cell's scenario being run, for callers that step it in slices (the browser's frame
-/// budget): the stepped problems' [`Ensemble`] or the network's [`NetEnsemble`].
-#[derive(Clone, Debug)]
-pub enum CellRun {
-    Steps(Ensemble),
-    Net(NetEnsemble),
-}
-
-impl CellRun {
-    pub fn new(scenario: &Scenario) -> CellRun {
-        match scenario.problem {
-            ProblemKind::Digits | ProblemKind::Mnist => CellRun::Net(NetEnsemble::new(scenario)),
-            _ => CellRun::Steps(Ensemble::new(scenario)),
-        }
-    }
-
-    /// One slice of work of a few milliseconds at most: 2048 steps on small problems, 128 on
-    /// larger ones, 4 mini-batches on `digits`.
-    pub fn step_slice(&mut self) {
-        match self {
-            CellRun::Steps(e) => {
-                let n = if e.first().problem.dim() <= 4 { 2048 } else { 128 };
-                e.step_n(n);
-            }
-            CellRun::Net(e) => e.step_n(4),
-        }
-    }
-
-    pub fn run_to_end(&mut self) {
-        match self {
-            CellRun::Steps(e) => e.run_to_end(),
-            CellRun::Net(e) => e.run_to_end(),
-        }
-    }
-
-    pub fn finished(&self) -> bool {
-        match self {
-            CellRun::Steps(e) => e.finished(),
-            CellRun::Net(e) => e.finished(),
-        }
-    }
-
-    /// The outcome of the run so far (final once [`CellRun::finished`]).
-    pub fn outcome(&self) -> Outcome {
-        match self {
-            CellRun::Steps(e) => Outcome::from_summary(&e.summary()),
-            CellRun::Net(e) => Outcome::from_net_summary(&e.summary()),
+impl Outcome {
+    /// The outcome of `experiment` so far (final once it is finished).
+    pub fn of(experiment: &Experiment) -> Outcome {
+        match experiment.summary() {
+            ExperimentSummary::Stepped(s) => Outcome::from_summary(&s),
+            ExperimentSummary::Epoched(s) => Outcome::from_net_summary(&s),
         }
     }
 }

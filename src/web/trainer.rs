@@ -9,6 +9,7 @@ mod exports {
     use analog_playground::sim::network::{dataset_of, grid_indices, mnist, DigitsSnapshot, NetEnsemble, NetRun};
     use analog_playground::sim::scenario::Scenario;
     use analog_playground::sim::sweep::run_outcome;
+    use analog_playground::sim::Experiment;
     use analog_playground::worker_protocol::{FromWorker, ToWorker};
     use wasm_bindgen::prelude::*;
 
@@ -22,7 +23,14 @@ mod exports {
     /// A digits training run living in a worker.
     #[wasm_bindgen]
     pub struct Trainer {
-        ens: NetEnsemble,
+        experiment: Experiment,
+    }
+
+    impl Trainer {
+        /// The network's ensemble (the constructor accepts only the networks).
+        fn ens(&self) -> &NetEnsemble {
+            self.experiment.epoched().expect("the trainer holds a network scenario")
+        }
     }
 
     #[wasm_bindgen]
@@ -38,24 +46,24 @@ mod exports {
             if let Err(e) = dataset_of(&s).get() {
                 return Err(JsValue::from_str(&e.to_string()));
             }
-            Ok(Trainer { ens: NetEnsemble::new(&s) })
+            Ok(Trainer { experiment: Experiment::new(&s) })
         }
 
         /// One mini-batch of every seed's run; true when an epoch ended (or the run is finished).
         pub fn step(&mut self) -> bool {
-            let before = self.ens.first().epoch;
-            self.ens.step_n(1);
-            self.ens.first().epoch != before || self.ens.finished()
+            let before = self.ens().first().epoch;
+            self.experiment.advance(1);
+            self.ens().first().epoch != before || self.experiment.finished()
         }
 
         pub fn finished(&self) -> bool {
-            self.ens.finished()
+            self.experiment.finished()
         }
 
         /// The [`GridImages`] (the test images of the prediction grid; the page never holds the
         /// data sets) as the message for run `token`, sent once per run.
         pub fn grid_message(&self, token: u32) -> String {
-            let data = self.ens.first().data;
+            let data = self.ens().first().data;
             let at = grid_indices(data);
             let grid = GridImages {
                 side: data.dataset.side(),
@@ -68,7 +76,7 @@ mod exports {
 
         /// The run's [`DigitsSnapshot`] as the message for run `token`.
         pub fn state_message(&self, token: u32) -> String {
-            FromWorker::State { token, snapshot: DigitsSnapshot::of(&self.ens) }.to_json()
+            FromWorker::State { token, snapshot: DigitsSnapshot::of(self.ens()) }.to_json()
         }
     }
 

@@ -2,9 +2,8 @@
 
 use crate::cli::RunArgs;
 use crate::{print_out, threads_default};
-use analog_playground::sim::network::NetEnsemble;
 use analog_playground::sim::scenario::Scenario;
-use analog_playground::sim::{table, Ensemble, Run};
+use analog_playground::sim::{table, Experiment, ExperimentSummary, Run};
 use std::io::Write;
 
 pub fn run(opts: RunArgs) -> Result<(), String> {
@@ -15,7 +14,8 @@ pub fn run(opts: RunArgs) -> Result<(), String> {
     }
     let threads = opts.threads.unwrap_or_else(threads_default);
     let tail = opts.tail.unwrap_or(analog_playground::sim::run::DEFAULT_TAIL);
-    let mut sim = Ensemble::with_tail(&scenario, tail);
+    let mut experiment = Experiment::with_tail(&scenario, tail);
+    let sim = experiment.stepped_mut().expect("a stepped problem");
     match &opts.csv {
         Some(path) => {
             let shown = path.display();
@@ -35,7 +35,7 @@ pub fn run(opts: RunArgs) -> Result<(), String> {
         }
         None => sim.run_to_end_threads(threads),
     }
-    let json = serde_json::to_string_pretty(&sim.summary()).map_err(|e| e.to_string())?;
+    let json = serde_json::to_string_pretty(&experiment.summary()).map_err(|e| e.to_string())?;
     print_out(&format!("{json}\n"));
     Ok(())
 }
@@ -49,11 +49,11 @@ fn run_digits(scenario: &Scenario, opts: &RunArgs) -> Result<(), String> {
             "{option} does not apply to problem=digits (it trains in epochs: --csv writes one row per epoch and track, and the summary reports final and best test accuracy)"
         ));
     }
-    let mut sim = NetEnsemble::new(scenario);
+    let mut sim = Experiment::new(scenario);
     sim.run_to_end_threads(opts.threads.unwrap_or_else(threads_default));
     let summary = sim.summary();
-    if let Some(path) = &opts.csv {
-        std::fs::write(path, table::epochs_csv(&summary)).map_err(|e| format!("--csv {}: {e}", path.display()))?;
+    if let (Some(path), ExperimentSummary::Epoched(s)) = (&opts.csv, &summary) {
+        std::fs::write(path, table::epochs_csv(s)).map_err(|e| format!("--csv {}: {e}", path.display()))?;
     }
     let json = serde_json::to_string_pretty(&summary).map_err(|e| e.to_string())?;
     print_out(&format!("{json}\n"));
