@@ -13,7 +13,7 @@
 //! `tests/fuzz_links.rs`.
 
 use analog_playground::sim::algorithm::AlgorithmKind;
-use analog_playground::sim::scenario::{key, split_query, Arch, Key, Kind, ProblemKind, Scenario, KEYS, SHORTHANDS};
+use analog_playground::sim::scenario::{key, split_query, Arch, Key, Kind, ProblemKind, Scenario, KEYS};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError};
 
@@ -458,10 +458,10 @@ pub fn context_of(k: &Key) -> Option<&'static str> {
 /// Numeric keys whose value no cross-key rule changes (`batch` is capped by the training set,
 /// see [`check_consistency`]; `v` has a single value).
 pub fn clampable_keys() -> Vec<&'static Key> {
-    // A shorthand (`tau_sym`) stores nothing itself; its range is checked in scenario::preset.
+    // A shorthand (`tau_sym`) stores nothing itself (no field); its range is checked in
+    // scenario::preset. `v` has no field either.
     KEYS.iter()
-        .filter(|k| matches!(k.kind, Kind::Float { .. } | Kind::Int { .. }) && k.name != "v" && k.name != "batch")
-        .filter(|k| !SHORTHANDS.contains(&k.name))
+        .filter(|k| matches!(k.kind, Kind::Float { .. } | Kind::Int { .. }) && k.field && k.name != "batch")
         .collect()
 }
 

@@ -1,6 +1,6 @@
 //! The scenario vocabulary: round trips, rejections, and the CLI's contract.
 
-use analog_playground::sim::scenario::{split_query, Kind, Scenario, KEYS, SHORTHANDS};
+use analog_playground::sim::scenario::{split_query, Kind, Scenario, KEYS};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::process::Command;
@@ -37,7 +37,7 @@ fn random_valid_scenarios_round_trip_exactly() {
         let mut cnn = false;
         // `preset` and `tau_sym` expand into other keys and are never canonical (tested in
         // scenario::preset).
-        for k in KEYS.iter().filter(|k| k.name != "problem" && k.name != "v" && !SHORTHANDS.contains(&k.name)) {
+        for k in KEYS.iter().filter(|k| k.field && k.name != "problem") {
             if rng.random_bool(0.7) {
                 let single = (problem == "lower_bound" && k.name == "wstar") || (problem == "lsq" && k.name == "w0");
                 let v = if single {

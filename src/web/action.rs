@@ -26,6 +26,8 @@ pub enum Action {
     /// Computes the run to the step `at=` asks for (under reduced motion: its end) and shows it
     /// paused; without either it plays.
     ShowResult,
+    /// The step `ShowResult` computes to (`at=`, kept in the link), without restarting the run.
+    SetAt(Option<At>),
     /// The Play/Pause button and Space: a finished run plays again from the start.
     TogglePlay,
     /// Plays (a finished run from the start).
@@ -86,8 +88,8 @@ pub struct After {
     pub notices: Vec<String>,
 }
 
-/// Applies `action` and updates the page; returns the notices it raised (already shown when
-/// `show` is set).
+/// Applies `action` and updates the page; returns the notices it raised, for the caller to show
+/// (alone, or with its own).
 pub fn dispatch(app: &Shared, action: Action) -> Vec<String> {
     let after = app.borrow_mut().apply(action);
     if after.sync {

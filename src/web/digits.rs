@@ -136,7 +136,7 @@ impl DigitsView {
         let token = match &m.message {
             FromWorker::State { token, .. } | FromWorker::Grid { token, .. } => Some(*token),
             FromWorker::Progress { token, .. } | FromWorker::Error { token, .. } => *token,
-            FromWorker::Cell { .. } => return,
+            FromWorker::Cell { .. } => None,
         };
         let for_us = token == Some(self.token) || (m.worker_failed() && m.worker == 0);
         if !for_us || !self.active {
@@ -150,7 +150,7 @@ impl DigitsView {
             FromWorker::Grid { grid, .. } => self.grid = Some(grid.clone()),
             FromWorker::Progress { loaded, total, .. } => self.loading = Some((*loaded, *total)),
             FromWorker::Error { message, .. } => self.error = Some(message.clone()),
-            FromWorker::Cell { .. } => {}
+            FromWorker::Cell { .. } => return,
         }
         self.dirty = true;
     }

@@ -130,8 +130,7 @@ pub fn start() -> Result<(), JsValue> {
     by_id::<HtmlInputElement>("full-range")?.set_checked(view.full_range);
     if view.embed && view.at.is_none() && (view.scene.is_some() || view.tour.is_some()) {
         // An embedded scene shows its result: the caption's numbers are the end's.
-        let scenario = Box::new(app.borrow().scenario.clone());
-        dispatch(&app, Action::Load { scenario, fresh: true, at: Some(view::At::End) });
+        dispatch(&app, Action::SetAt(Some(view::At::End)));
     }
     if view.autoplay {
         let more = dispatch(&app, Action::ShowResult);

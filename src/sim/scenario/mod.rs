@@ -27,7 +27,7 @@ pub use aihwkit::py;
 pub use choices::{Arch, DeviceKind, MnistData, ProblemKind, PulseMode, PulseNoise, UpdateForm};
 pub use inapplicable::{inapplicable, why_not_applies, Inapplicable};
 pub use keys::{key, Scenario, KEYS, MAX_LAYERS, MAX_QUADRATIC_DIM, MAX_SEED};
-pub use preset::{shorthand_keys, symmetric_range, PAPER_FCN, SHORTHANDS};
+pub use preset::{shorthand_keys, symmetric_range, PAPER_FCN};
 pub use text::{fmt_f64, percent_decode, split_query};
 pub use vocabulary::{Aihwkit, Control, ExportTarget, Group, Key, Kind, Value};
 

@@ -37,9 +37,6 @@ fn keys_of(name: &str) -> Option<&'static str> {
     PRESETS.iter().find(|(n, _)| *n == name).and_then(|(_, keys)| *keys)
 }
 
-/// The shorthand keys: they expand into ordinary keys and are never canonical.
-pub const SHORTHANDS: [&str; 2] = ["preset", "tau_sym"];
-
 /// The ordinary keys shorthand `name=value` sets (`tau_sym`: both bounds; `preset`: its run), or
 /// why the value is not valid.
 pub fn shorthand_keys(name: &str, value: &str) -> Result<Vec<(String, String)>, String> {

@@ -35,6 +35,7 @@ impl App {
                 self.view.at = at;
             }
             Action::ShowResult => after.notices.extend(self.show_result()),
+            Action::SetAt(at) => self.view.at = at,
             Action::TogglePlay => {
                 if self.finished() {
                     self.restart();

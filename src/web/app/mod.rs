@@ -333,12 +333,13 @@ impl App {
         self.frames_total += 1;
         self.last_frame = Some(now);
         for m in self.workers.drain() {
-            let for_sweep = m.worker_failed()
-                || matches!(m.message, FromWorker::Cell { .. } | FromWorker::Error { id: Some(_), .. });
-            if for_sweep {
+            // A cell's answer goes to the sweep, training's to the digits view; a failed worker
+            // concerns both.
+            let cell = matches!(m.message, FromWorker::Cell { .. } | FromWorker::Error { id: Some(_), .. });
+            if cell || m.worker_failed() {
                 self.sweep.receive(&m, &mut self.workers);
             }
-            if !matches!(m.message, FromWorker::Cell { .. } | FromWorker::Error { id: Some(_), .. }) {
+            if !cell {
                 self.digits.receive(&m);
             }
         }
