@@ -98,19 +98,31 @@ impl Io {
         Some(m)
     }
 
-    /// Step 2: `xq` = x/scale through the DAC. (Out of line: it runs once per MVM, and inlined
-    /// at every MVM of the network it added ~20 KiB to the wasm module.)
-    #[inline(never)]
+    /// Step 2: `xq` = x/scale through the DAC. (Out of line in wasm: inlined at every MVM of
+    /// the network it added ~20 KiB to the module. Inlined natively, so the rounding compiles to
+    /// the caller's vector instructions instead of a libm call per value.)
+    #[cfg_attr(target_arch = "wasm32", inline(never))]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     pub fn convert_input(&self, x: &[f64], scale: f64, xq: &mut Vec<f64>) {
+        xq.resize(x.len(), 0.0);
+        self.convert_input_into(x, scale, xq);
+    }
+
+    /// [`Io::convert_input`] into a slice of x's length.
+    #[cfg_attr(target_arch = "wasm32", inline(never))]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+    pub fn convert_input_into(&self, x: &[f64], scale: f64, xq: &mut [f64]) {
         let in_step = step(self.inp_bits, 1.0);
-        xq.clear();
-        xq.extend(x.iter().map(|&v| quantise(v / scale, in_step)));
+        for (q, &v) in xq.iter_mut().zip(x) {
+            *q = quantise(v / scale, in_step);
+        }
     }
 
     /// Steps 3–5 on the product M x̂ in `out`: noise, then either a retry (false: saturated and
     /// not the `last` try; the caller doubles the scale) or the ADC and the scale back (true).
-    /// Out of line, like [`Io::convert_input`].
-    #[inline(never)]
+    /// Out of line in wasm, like [`Io::convert_input`].
+    #[cfg_attr(target_arch = "wasm32", inline(never))]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     pub fn convert_output(
         &self,
         out: &mut [f64],

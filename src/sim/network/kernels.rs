@@ -2,6 +2,49 @@
 //! term lists that feed them, the transpose for the backward pass and the small activations.
 //! Every sum runs in a fixed order, so results are the same on every platform.
 
+/// The widest register block of the sums (outputs held in registers across all terms), per
+/// build: what fits the vector registers without spilling.
+pub(super) const PORTABLE: usize = 32;
+#[cfg(target_arch = "x86_64")]
+pub(super) const AVX2: usize = 32;
+#[cfg(target_arch = "x86_64")]
+pub(super) const AVX512: usize = 128;
+
+/// `by_width!(self: Net => pass(a: A, b: B) -> R)` calls the method `pass::<WIDE>(a, b)` compiled
+/// for the widest vector unit of the CPU: the portable code, and on x86-64 the same code for
+/// AVX2 and for AVX-512 (chosen at run time). Lane-wise IEEE operations give the same bits at
+/// every width (no fused multiply-add), so only the speed differs. `pass` must be
+/// `#[inline(always)]`, so that it is compiled inside each width's function.
+#[cfg(target_arch = "x86_64")]
+macro_rules! by_width {
+    ($recv:ident: $t:ty => $pass:ident($($arg:ident: $ty:ty),*) -> $ret:ty) => {{
+        #[target_feature(enable = "avx512f")]
+        unsafe fn avx512(this: &mut $t, $($arg: $ty),*) -> $ret {
+            this.$pass::<{ $crate::sim::network::kernels::AVX512 }>($($arg),*)
+        }
+        #[target_feature(enable = "avx2")]
+        unsafe fn avx2(this: &mut $t, $($arg: $ty),*) -> $ret {
+            this.$pass::<{ $crate::sim::network::kernels::AVX2 }>($($arg),*)
+        }
+        if std::is_x86_feature_detected!("avx512f") {
+            // SAFETY: the CPU supports AVX-512F, checked just above.
+            unsafe { avx512($recv, $($arg),*) }
+        } else if std::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU supports AVX2, checked just above.
+            unsafe { avx2($recv, $($arg),*) }
+        } else {
+            $recv.$pass::<{ $crate::sim::network::kernels::PORTABLE }>($($arg),*)
+        }
+    }};
+}
+#[cfg(not(target_arch = "x86_64"))]
+macro_rules! by_width {
+    ($recv:ident: $t:ty => $pass:ident($($arg:ident: $ty:ty),*) -> $ret:ty) => {
+        $recv.$pass::<{ $crate::sim::network::kernels::PORTABLE }>($($arg),*)
+    };
+}
+pub(super) use by_width;
+
 #[inline]
 pub(super) fn sigmoid(z: f64) -> f64 {
     1.0 / (1.0 + libm::exp(-z))
@@ -53,6 +96,82 @@ pub(super) fn accumulate_blocks<const N: usize>(
             }
         }
         out[j0..j0 + N].copy_from_slice(&acc);
+        j0 += N;
+    }
+    j0
+}
+
+/// `out` (R × N) = `x` (R × K) · `m` (K × N), row by row, each element summed over k in order
+/// from +0 as [`accumulate`] sums it for that row alone (so the bits are those of one MVM per
+/// row: a zero input adds ±0, which leaves every sum as it was). Blocks of 4 rows share each
+/// load of m's row k, skipped when the 4 inputs are all zero; blocks of outputs stay in
+/// registers (4 × 32 with AVX-512, 4 × 8 otherwise). Inlined natively like [`accumulate`].
+#[cfg_attr(target_arch = "wasm32", inline(never))]
+#[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+pub(super) fn product_rows<const WIDE: usize>(
+    x: &[f64],
+    k: usize,
+    m: &[f64],
+    out: &mut [f64],
+    terms: &mut Vec<(usize, f64)>,
+) {
+    let n = m.len() / k.max(1);
+    let rows = out.len() / n.max(1);
+    let mut r0 = 0;
+    while r0 + 4 <= rows {
+        let mut j0 = 0;
+        if WIDE >= 128 {
+            j0 = product_block::<32>(x, k, m, n, out, r0, j0);
+        }
+        let j0 = product_block::<8>(x, k, m, n, out, r0, j0);
+        let j0 = product_block::<4>(x, k, m, n, out, r0, j0);
+        let j0 = product_block::<2>(x, k, m, n, out, r0, j0);
+        product_block::<1>(x, k, m, n, out, r0, j0);
+        r0 += 4;
+    }
+    for r in r0..rows {
+        let row = &mut out[r * n..][..n];
+        row.fill(0.0);
+        let t = terms_of(x[r * k..][..k].iter().copied(), true, terms);
+        accumulate::<WIDE>(row, t, m, n);
+    }
+}
+
+/// [`product_rows`] for rows `r0..r0 + 4` and the outputs from `j0` on, in blocks of `N` while
+/// they fit; returns where it stopped. (Four named accumulators: an array of them is not kept in
+/// registers.)
+#[inline(always)]
+fn product_block<const N: usize>(
+    x: &[f64],
+    k: usize,
+    m: &[f64],
+    n: usize,
+    out: &mut [f64],
+    r0: usize,
+    mut j0: usize,
+) -> usize {
+    let x = &x[r0 * k..][..4 * k];
+    let (x0, rest) = x.split_at(k);
+    let (x1, rest) = rest.split_at(k);
+    let (x2, x3) = rest.split_at(k);
+    while j0 + N <= n {
+        let (mut a0, mut a1, mut a2, mut a3) = ([0.0f64; N], [0.0f64; N], [0.0f64; N], [0.0f64; N]);
+        for kk in 0..k {
+            let (v0, v1, v2, v3) = (x0[kk], x1[kk], x2[kk], x3[kk]);
+            if v0 == 0.0 && v1 == 0.0 && v2 == 0.0 && v3 == 0.0 {
+                continue;
+            }
+            let m_row: &[f64; N] = m[kk * n + j0..][..N].try_into().expect("a block");
+            for j in 0..N {
+                a0[j] += v0 * m_row[j];
+                a1[j] += v1 * m_row[j];
+                a2[j] += v2 * m_row[j];
+                a3[j] += v3 * m_row[j];
+            }
+        }
+        for (r, a) in [a0, a1, a2, a3].iter().enumerate() {
+            out[(r0 + r) * n + j0..][..N].copy_from_slice(a);
+        }
         j0 += N;
     }
     j0

@@ -12,14 +12,13 @@
 
 use super::{BatchResult, Net};
 use crate::sim::network::data::Split;
-use crate::sim::network::io::Io;
-use crate::sim::network::kernels::{accumulate, argmax, log_softmax, norm, terms_of, transpose};
+use crate::sim::network::io::{Io, BM_ROUNDS};
+use crate::sim::network::kernels::{
+    accumulate, argmax, by_width, log_softmax, norm, product_rows, terms_of, transpose, PORTABLE,
+};
 use crate::sim::network::message::FeatureMaps;
 use crate::sim::rng::SimRng;
 use rand_distr::{Distribution, StandardNormal};
-
-/// The register block of the sums (the portable width of `passes.rs`).
-const WIDE: usize = 32;
 
 /// A CNN's shape: square one-channel images of `side` pixels; convolutions with `kernel`-wide
 /// kernels and `channels` outputs, each followed by tanh and 2×2 max-pooling; then tanh,
@@ -108,14 +107,24 @@ pub struct Conv {
     inputs: Vec<Vec<f64>>,
     /// Per layer: the tile's raw outputs (rows × O), kept for the out scales' gradients.
     raw: Vec<Vec<f64>>,
-    /// The image, one MVM's output, a backward MVM's output, an input map's gradient.
+    /// The image, a backward MVM's outputs (rows × I), an input map's gradient.
     image: Vec<f64>,
-    z: Vec<f64>,
     back: Vec<f64>,
     grad: Vec<f64>,
-    /// The error a tile sees (α·δ), and one image's pooled map.
+    /// The errors a tile sees (a·δ, rows × O), and one image's pooled map.
     dt: Vec<f64>,
     pooled: Vec<f64>,
+    /// The rows of one batched MVM through the periphery: converted inputs and scales.
+    rows: Rows,
+}
+
+/// Scratch of [`mvm_rows`].
+#[derive(Clone, Debug, Default)]
+struct Rows {
+    xq: Vec<f64>,
+    scales: Vec<f64>,
+    one: Vec<f64>,
+    terms: Vec<(usize, f64)>,
 }
 
 impl Conv {
@@ -129,44 +138,77 @@ impl Conv {
             inputs: Vec::new(),
             raw: Vec::new(),
             image: Vec::new(),
-            z: Vec::new(),
             back: Vec::new(),
             grad: Vec::new(),
             dt: Vec::new(),
             pooled: Vec::new(),
+            rows: Rows::default(),
         }
     }
 }
 
-/// One analog MVM `out = Mx` (M given input-major with `outs` columns), exact, with read noise
-/// s·‖x‖·ξ, or through the periphery, as the fully connected layers do.
-#[allow(clippy::too_many_arguments)]
-fn mvm(
+/// One analog MVM `out_r = M x_r` per row r of `x` (rows × `k`; M given input-major, K × N),
+/// exact, with read noise s·‖x_r‖·ξ, or through the periphery, as the fully connected layers
+/// do. All rows' products are one blocked product ([`product_rows`]); the noise is then drawn
+/// row by row, and a row whose outputs saturate is redone alone with halved inputs, so the
+/// stream and every bit are those of one [`Io::mvm`] per row, in row order.
+#[inline(always)]
+fn mvm_rows<const WIDE: usize>(
     m: &[f64],
-    outs: usize,
+    k: usize,
     x: &[f64],
     out: &mut [f64],
     io: &Io,
     noise: &mut Option<(f64, &mut SimRng)>,
-    xq: &mut Vec<f64>,
-    terms: &mut Vec<(usize, f64)>,
+    buf: &mut Rows,
 ) {
+    let n = m.len() / k;
+    let rows = x.len() / k;
     match noise {
         Some((s, rng)) if !io.is_exact() => {
-            io.mvm(x, out, xq, *s, rng, |xq, out| {
-                let t = terms_of(xq.iter().copied(), true, terms);
-                accumulate::<WIDE>(out, t, m, outs);
-            });
+            buf.xq.resize(x.len(), 0.0);
+            buf.scales.clear();
+            for ((x_r, xq_r), out_r) in x.chunks_exact(k).zip(buf.xq.chunks_exact_mut(k)).zip(out.chunks_exact_mut(n)) {
+                // A zero (or non-finite) row is answered by `input_scale` alone (scale 0 here).
+                let scale = Io::input_scale(x_r, out_r);
+                match scale {
+                    Some(scale) => io.convert_input_into(x_r, scale, xq_r),
+                    None => xq_r.fill(0.0),
+                }
+                buf.scales.push(scale.unwrap_or(0.0));
+            }
+            product_rows::<WIDE>(&buf.xq, k, m, out, &mut buf.terms);
+            for r in 0..rows {
+                let (x_r, out_r) = (&x[r * k..][..k], &mut out[r * n..][..n]);
+                let mut scale = buf.scales[r];
+                if scale == 0.0 {
+                    Io::input_scale(x_r, out_r);
+                    continue;
+                }
+                if io.convert_output(out_r, &buf.xq[r * k..][..k], *s, rng, scale, BM_ROUNDS == 1) {
+                    continue;
+                }
+                for round in 1..BM_ROUNDS {
+                    scale *= 2.0;
+                    io.convert_input(x_r, scale, &mut buf.one);
+                    out_r.fill(0.0);
+                    let t = terms_of(buf.one.iter().copied(), true, &mut buf.terms);
+                    accumulate::<WIDE>(out_r, t, m, n);
+                    if io.convert_output(out_r, &buf.one, *s, rng, scale, round + 1 == BM_ROUNDS) {
+                        break;
+                    }
+                }
+            }
         }
         _ => {
-            out.fill(0.0);
-            let t = terms_of(x.iter().copied(), true, terms);
-            accumulate::<WIDE>(out, t, m, outs);
+            product_rows::<WIDE>(x, k, m, out, &mut buf.terms);
             if let Some((s, rng)) = noise {
-                let scale = *s * norm(x);
-                for v in out.iter_mut() {
-                    let xi: f64 = StandardNormal.sample(&mut **rng);
-                    *v += scale * xi;
+                for (x_r, out_r) in x.chunks_exact(k).zip(out.chunks_exact_mut(n)) {
+                    let scale = *s * norm(x_r);
+                    for v in out_r.iter_mut() {
+                        let xi: f64 = StandardNormal.sample(&mut **rng);
+                        *v += scale * xi;
+                    }
                 }
             }
         }
@@ -234,9 +276,10 @@ fn pool(map: &[f64], g: &Geom, pooled: &mut [f64], arg: &mut [u32]) {
 impl Net {
     /// Forward and backward of a CNN over the samples `batch` of `data`, then the update.
     pub(super) fn train_batch_conv(&mut self, data: &Split, batch: &[usize]) -> BatchResult {
-        let mut conv = self.conv.take().expect("a CNN");
-        let result = self.train_conv(&mut conv, data, batch);
-        self.conv = Some(conv);
+        let mut taken = self.conv.take().expect("a CNN");
+        let conv = &mut taken;
+        let result = by_width!(self: Net => train_conv(conv: &mut Conv, data: &Split, batch: &[usize]) -> BatchResult);
+        self.conv = Some(taken);
         result
     }
 
@@ -285,7 +328,14 @@ impl Net {
 
     /// Sample `n`'s forward pass: its image is in `conv.image`; writes every layer's rows, the
     /// conv maps and the log-probabilities into `scratch.logits`.
-    fn forward_conv(&mut self, conv: &mut Conv, n: usize, scales: &[f64], noise: &mut Option<(f64, &mut SimRng)>) {
+    #[inline(always)]
+    fn forward_conv<const WIDE: usize>(
+        &mut self,
+        conv: &mut Conv,
+        n: usize,
+        scales: &[f64],
+        noise: &mut Option<(f64, &mut SimRng)>,
+    ) {
         let use_wbar = self.uses_wbar();
         let nc = conv.geoms.len();
         let last = self.layers.len() - 1;
@@ -306,14 +356,12 @@ impl Net {
                 };
                 let rows = &mut s.acts[l][n * p_n * ins..][..p_n * ins];
                 unfold(input, &g, rows);
+                let z = &mut conv.raw[l][n * p_n * outs..][..p_n * outs];
+                mvm_rows::<WIDE>(w, ins, rows, z, &io, noise, &mut conv.rows);
                 let map = &mut conv.maps[l][n * g.c_out * p_n..][..g.c_out * p_n];
-                conv.z.resize(outs, 0.0);
-                for p in 0..p_n {
-                    let x = &s.acts[l][(n * p_n + p) * ins..][..ins];
-                    mvm(w, outs, x, &mut conv.z, &io, noise, &mut s.xq, &mut s.terms);
-                    conv.raw[l][(n * p_n + p) * outs..][..outs].copy_from_slice(&conv.z);
+                for (p, z_p) in z.chunks_exact(outs).enumerate() {
                     for o in 0..outs {
-                        map[o * p_n + p] = libm::tanh(a * conv.z[o] + layer.bias[o]);
+                        map[o * p_n + p] = libm::tanh(a * z_p[o] + layer.bias[o]);
                     }
                 }
                 let sp2 = g.pooled * g.pooled;
@@ -331,17 +379,16 @@ impl Net {
                 }
             } else {
                 let x = &s.acts[l][n * ins..][..ins];
-                conv.z.resize(outs, 0.0);
-                mvm(w, outs, x, &mut conv.z, &io, noise, &mut s.xq, &mut s.terms);
-                conv.raw[l][n * outs..][..outs].copy_from_slice(&conv.z);
+                let z = &mut conv.raw[l][n * outs..][..outs];
+                mvm_rows::<WIDE>(w, ins, x, z, &io, noise, &mut conv.rows);
                 if l < last {
                     let next = &mut s.acts[l + 1][n * outs..][..outs];
                     for o in 0..outs {
-                        next[o] = libm::tanh(a * conv.z[o] + layer.bias[o]);
+                        next[o] = libm::tanh(a * z[o] + layer.bias[o]);
                     }
                 } else {
                     for o in 0..outs {
-                        s.logits[o] = a * conv.z[o] + layer.bias[o];
+                        s.logits[o] = a * z[o] + layer.bias[o];
                     }
                     log_softmax(&mut s.logits);
                 }
@@ -349,7 +396,8 @@ impl Net {
         }
     }
 
-    fn train_conv(&mut self, conv: &mut Conv, data: &Split, batch: &[usize]) -> BatchResult {
+    #[inline(always)]
+    fn train_conv<const WIDE: usize>(&mut self, conv: &mut Conv, data: &Split, batch: &[usize]) -> BatchResult {
         let b = batch.len();
         self.prepare_conv(conv, b, true);
         let inv_b = 1.0 / b as f64;
@@ -366,7 +414,7 @@ impl Net {
             for (n, &sample) in batch.iter().enumerate() {
                 conv.image.resize(data.pixels, 0.0);
                 data.image_into(sample, &mut conv.image);
-                self.forward_conv(conv, n, &scales, &mut noise);
+                self.forward_conv::<WIDE>(conv, n, &scales, &mut noise);
                 let label = data.labels[sample] as usize;
                 let s = &mut self.scratch;
                 loss_sum -= s.logits[label];
@@ -387,20 +435,21 @@ impl Net {
                     } else {
                         conv.grad.resize(ins, 0.0);
                     }
-                    for p in 0..rows {
-                        let r = n * rows + p;
-                        let d = &s.deltas[l][r * outs..][..outs];
-                        scale_grads[l] +=
-                            d.iter().zip(&conv.raw[l][r * outs..][..outs]).map(|(d, z)| d * z).sum::<f64>();
-                        conv.dt.clear();
-                        conv.dt.extend(d.iter().map(|v| a * v));
-                        conv.back.resize(ins, 0.0);
-                        mvm(&s.wt[l], ins, &conv.dt, &mut conv.back, &io, &mut noise, &mut s.xq, &mut s.terms);
-                        if l < nc {
-                            fold_patch(&conv.back, &conv.geoms[l], p, &mut conv.grad);
-                        } else {
-                            conv.grad.copy_from_slice(&conv.back);
+                    let d = &s.deltas[l][n * rows * outs..][..rows * outs];
+                    let raw = &conv.raw[l][n * rows * outs..][..rows * outs];
+                    for (d_p, z_p) in d.chunks_exact(outs).zip(raw.chunks_exact(outs)) {
+                        scale_grads[l] += d_p.iter().zip(z_p).map(|(d, z)| d * z).sum::<f64>();
+                    }
+                    conv.dt.clear();
+                    conv.dt.extend(d.iter().map(|v| a * v));
+                    conv.back.resize(rows * ins, 0.0);
+                    mvm_rows::<WIDE>(&s.wt[l], outs, &conv.dt, &mut conv.back, &io, &mut noise, &mut conv.rows);
+                    if l < nc {
+                        for (p, back_p) in conv.back.chunks_exact(ins).enumerate() {
+                            fold_patch(back_p, &conv.geoms[l], p, &mut conv.grad);
                         }
+                    } else {
+                        conv.grad.copy_from_slice(&conv.back);
                     }
                     // The gradient at layer l's input, into the errors of layer l − 1's outputs.
                     if l > nc {
@@ -472,7 +521,7 @@ impl Net {
         conv.image.clear();
         conv.image.extend_from_slice(x);
         let scales: Vec<f64> = (0..net.layers.len()).map(|l| net.out_scale(l)).collect();
-        net.forward_conv(&mut conv, 0, &scales, &mut None);
+        net.forward_conv::<PORTABLE>(&mut conv, 0, &scales, &mut None);
         Some((net, conv))
     }
 
@@ -491,8 +540,22 @@ impl Net {
 
     /// [`Net::evaluate`] for a CNN.
     pub(super) fn evaluate_conv(&mut self, data: &Split, rng: &mut SimRng, predictions: &mut Vec<u8>) -> (f64, f64) {
-        let mut conv = self.conv.take().expect("a CNN");
-        self.prepare_conv(&mut conv, 1, false);
+        let mut taken = self.conv.take().expect("a CNN");
+        let conv = &mut taken;
+        let result = by_width!(self: Net => evaluate_conv_at(conv: &mut Conv, data: &Split, rng: &mut SimRng, predictions: &mut Vec<u8>) -> (f64, f64));
+        self.conv = Some(taken);
+        result
+    }
+
+    #[inline(always)]
+    fn evaluate_conv_at<const WIDE: usize>(
+        &mut self,
+        conv: &mut Conv,
+        data: &Split,
+        rng: &mut SimRng,
+        predictions: &mut Vec<u8>,
+    ) -> (f64, f64) {
+        self.prepare_conv(conv, 1, false);
         let noisy = self.noisy();
         let mut noise = noisy.then_some((self.read_noise, rng));
         let scales: Vec<f64> = (0..self.layers.len()).map(|l| self.out_scale(l)).collect();
@@ -501,14 +564,13 @@ impl Net {
         for n in 0..data.len() {
             conv.image.resize(data.pixels, 0.0);
             data.image_into(n, &mut conv.image);
-            self.forward_conv(&mut conv, 0, &scales, &mut noise);
+            self.forward_conv::<WIDE>(conv, 0, &scales, &mut noise);
             let label = data.labels[n] as usize;
             loss -= self.scratch.logits[label];
             let guess = argmax(&self.scratch.logits);
             right += usize::from(guess == label);
             predictions.push(guess as u8);
         }
-        self.conv = Some(conv);
         (loss / data.len() as f64, right as f64 / data.len() as f64)
     }
 }

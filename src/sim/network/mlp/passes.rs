@@ -6,17 +6,9 @@
 use super::{BatchResult, Layer, Net, Scratch};
 use crate::sim::network::data::Split;
 use crate::sim::network::io::{Io, BM_ROUNDS};
-use crate::sim::network::kernels::{accumulate, argmax, log_softmax, norm, sigmoid, terms_of};
+use crate::sim::network::kernels::{accumulate, argmax, by_width, log_softmax, norm, sigmoid, terms_of};
 use crate::sim::rng::SimRng;
 use rand_distr::{Distribution, StandardNormal};
-
-/// The widest register block of the sums (outputs held in registers across all terms): what
-/// fits the vector registers of each build without spilling.
-const PORTABLE: usize = 32;
-#[cfg(target_arch = "x86_64")]
-const AVX2: usize = 32;
-#[cfg(target_arch = "x86_64")]
-const AVX512: usize = 128;
 
 /// The effective weights of layer `l`, which the forward pass reads: W, or W + γP from `wbar`
 /// (Tiki-Taka with γ ≠ 0).
@@ -135,33 +127,7 @@ impl Net {
         if self.tiling.is_some() {
             return self.train_batch_tiled(data, batch);
         }
-        #[cfg(target_arch = "x86_64")]
-        {
-            if std::is_x86_feature_detected!("avx512f") {
-                // SAFETY: the CPU supports AVX-512F, checked just above.
-                return unsafe { self.train_batch_avx512(data, batch) };
-            }
-            if std::is_x86_feature_detected!("avx2") {
-                // SAFETY: the CPU supports AVX2, checked just above.
-                return unsafe { self.train_batch_avx2(data, batch) };
-            }
-        }
-        self.train_batch_portable::<PORTABLE>(data, batch)
-    }
-
-    /// The same code as the portable version, compiled for 4-wide vectors (identical results:
-    /// element-wise operations only, no fused multiply-add).
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2")]
-    unsafe fn train_batch_avx2(&mut self, data: &Split, batch: &[usize]) -> BatchResult {
-        self.train_batch_portable::<AVX2>(data, batch)
-    }
-
-    /// The same code for 8-wide vectors, with wider register blocks (32 registers).
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx512f")]
-    unsafe fn train_batch_avx512(&mut self, data: &Split, batch: &[usize]) -> BatchResult {
-        self.train_batch_portable::<AVX512>(data, batch)
+        by_width!(self: Net => train_batch_portable(data: &Split, batch: &[usize]) -> BatchResult)
     }
 
     #[inline(always)]
@@ -258,30 +224,7 @@ impl Net {
         if self.tiling.is_some() {
             return self.evaluate_tiled(data, rng, predictions);
         }
-        #[cfg(target_arch = "x86_64")]
-        {
-            if std::is_x86_feature_detected!("avx512f") {
-                // SAFETY: the CPU supports AVX-512F, checked just above.
-                return unsafe { self.evaluate_avx512(data, rng, predictions) };
-            }
-            if std::is_x86_feature_detected!("avx2") {
-                // SAFETY: the CPU supports AVX2, checked just above.
-                return unsafe { self.evaluate_avx2(data, rng, predictions) };
-            }
-        }
-        self.evaluate_portable::<PORTABLE>(data, rng, predictions)
-    }
-
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2")]
-    unsafe fn evaluate_avx2(&mut self, data: &Split, rng: &mut SimRng, predictions: &mut Vec<u8>) -> (f64, f64) {
-        self.evaluate_portable::<AVX2>(data, rng, predictions)
-    }
-
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx512f")]
-    unsafe fn evaluate_avx512(&mut self, data: &Split, rng: &mut SimRng, predictions: &mut Vec<u8>) -> (f64, f64) {
-        self.evaluate_portable::<AVX512>(data, rng, predictions)
+        by_width!(self: Net => evaluate_portable(data: &Split, rng: &mut SimRng, predictions: &mut Vec<u8>) -> (f64, f64))
     }
 
     #[inline(always)]

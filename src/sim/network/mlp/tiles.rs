@@ -23,7 +23,7 @@ use crate::sim::algorithm::AlgorithmKind;
 use crate::sim::device::UpdateMode;
 use crate::sim::network::data::Split;
 use crate::sim::network::io::{Io, BM_ROUNDS};
-use crate::sim::network::kernels::{accumulate, all_finite, argmax, log_softmax, sigmoid, terms_of};
+use crate::sim::network::kernels::{accumulate, all_finite, argmax, by_width, log_softmax, sigmoid, terms_of};
 use crate::sim::pulse_train::tile_update;
 use crate::sim::rng::SimRng;
 
@@ -110,13 +110,6 @@ impl Tiling {
         s.is_finite()
     }
 }
-
-/// The widest register block of the sums, per build (as in `passes.rs`).
-const PORTABLE: usize = 32;
-#[cfg(target_arch = "x86_64")]
-const AVX2: usize = 32;
-#[cfg(target_arch = "x86_64")]
-const AVX512: usize = 128;
 
 /// `out[j] += Σₖ x[k]·rows[k·stride + j]` over the terms of x (its nonzero entries with
 /// `skip_zeros`), in order.
@@ -231,36 +224,11 @@ impl Net {
     /// [`Net::train_batch`] for a tiled net.
     pub(super) fn train_batch_tiled(&mut self, data: &Split, batch: &[usize]) -> BatchResult {
         let mut tiling = self.tiling.take().expect("a tiled net");
-        let result = self.train_tiled_any(&mut tiling, data, batch);
+        let tiling_ref = &mut tiling;
+        let result =
+            by_width!(self: Net => train_tiled(tiling_ref: &mut Tiling, data: &Split, batch: &[usize]) -> BatchResult);
         self.tiling = Some(tiling);
         result
-    }
-
-    fn train_tiled_any(&mut self, tiling: &mut Tiling, data: &Split, batch: &[usize]) -> BatchResult {
-        #[cfg(target_arch = "x86_64")]
-        {
-            if std::is_x86_feature_detected!("avx512f") {
-                // SAFETY: the CPU supports AVX-512F, checked just above.
-                return unsafe { self.train_tiled_avx512(tiling, data, batch) };
-            }
-            if std::is_x86_feature_detected!("avx2") {
-                // SAFETY: the CPU supports AVX2, checked just above.
-                return unsafe { self.train_tiled_avx2(tiling, data, batch) };
-            }
-        }
-        self.train_tiled::<PORTABLE>(tiling, data, batch)
-    }
-
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2")]
-    unsafe fn train_tiled_avx2(&mut self, tiling: &mut Tiling, data: &Split, batch: &[usize]) -> BatchResult {
-        self.train_tiled::<AVX2>(tiling, data, batch)
-    }
-
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx512f")]
-    unsafe fn train_tiled_avx512(&mut self, tiling: &mut Tiling, data: &Split, batch: &[usize]) -> BatchResult {
-        self.train_tiled::<AVX512>(tiling, data, batch)
     }
 
     #[inline(always)]
@@ -473,54 +441,10 @@ impl Net {
     /// [`Net::evaluate`] for a tiled net.
     pub(super) fn evaluate_tiled(&mut self, data: &Split, rng: &mut SimRng, predictions: &mut Vec<u8>) -> (f64, f64) {
         let mut tiling = self.tiling.take().expect("a tiled net");
-        let result = self.evaluate_tiled_any(&mut tiling, data, rng, predictions);
+        let tiling_ref = &mut tiling;
+        let result = by_width!(self: Net => evaluate_tiled_portable(tiling_ref: &mut Tiling, data: &Split, rng: &mut SimRng, predictions: &mut Vec<u8>) -> (f64, f64));
         self.tiling = Some(tiling);
         result
-    }
-
-    fn evaluate_tiled_any(
-        &mut self,
-        tiling: &mut Tiling,
-        data: &Split,
-        rng: &mut SimRng,
-        predictions: &mut Vec<u8>,
-    ) -> (f64, f64) {
-        #[cfg(target_arch = "x86_64")]
-        {
-            if std::is_x86_feature_detected!("avx512f") {
-                // SAFETY: the CPU supports AVX-512F, checked just above.
-                return unsafe { self.evaluate_tiled_avx512(tiling, data, rng, predictions) };
-            }
-            if std::is_x86_feature_detected!("avx2") {
-                // SAFETY: the CPU supports AVX2, checked just above.
-                return unsafe { self.evaluate_tiled_avx2(tiling, data, rng, predictions) };
-            }
-        }
-        self.evaluate_tiled_portable::<PORTABLE>(tiling, data, rng, predictions)
-    }
-
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2")]
-    unsafe fn evaluate_tiled_avx2(
-        &mut self,
-        tiling: &mut Tiling,
-        data: &Split,
-        rng: &mut SimRng,
-        predictions: &mut Vec<u8>,
-    ) -> (f64, f64) {
-        self.evaluate_tiled_portable::<AVX2>(tiling, data, rng, predictions)
-    }
-
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx512f")]
-    unsafe fn evaluate_tiled_avx512(
-        &mut self,
-        tiling: &mut Tiling,
-        data: &Split,
-        rng: &mut SimRng,
-        predictions: &mut Vec<u8>,
-    ) -> (f64, f64) {
-        self.evaluate_tiled_portable::<AVX512>(tiling, data, rng, predictions)
     }
 
     #[inline(always)]
