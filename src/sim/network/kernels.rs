@@ -103,9 +103,9 @@ pub(super) fn accumulate_blocks<const N: usize>(
 
 /// `out` (R × N) = `x` (R × K) · `m` (K × N), row by row, each element summed over k in order
 /// from +0 as [`accumulate`] sums it for that row alone (so the bits are those of one MVM per
-/// row: a zero input adds ±0, which leaves every sum as it was). Blocks of 4 rows share each
-/// load of m's row k, skipped when the 4 inputs are all zero; blocks of outputs stay in
-/// registers (4 × 32 with AVX-512, 4 × 8 otherwise). Inlined natively like [`accumulate`].
+/// row: a zero input adds ±0 to a finite sum, which leaves it as it was). Blocks of 4 rows share
+/// each load of m's row k; blocks of outputs stay in registers (4 × 32 with AVX-512, 4 × 8
+/// otherwise). Inlined natively like [`accumulate`].
 #[cfg_attr(target_arch = "wasm32", inline(never))]
 #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
 pub(super) fn product_rows<const WIDE: usize>(
@@ -119,14 +119,12 @@ pub(super) fn product_rows<const WIDE: usize>(
     let rows = out.len() / n.max(1);
     let mut r0 = 0;
     while r0 + 4 <= rows {
-        let mut j0 = 0;
-        if WIDE >= 128 {
-            j0 = product_block::<32>(x, k, m, n, out, r0, j0);
-        }
-        let j0 = product_block::<8>(x, k, m, n, out, r0, j0);
-        let j0 = product_block::<4>(x, k, m, n, out, r0, j0);
-        let j0 = product_block::<2>(x, k, m, n, out, r0, j0);
-        product_block::<1>(x, k, m, n, out, r0, j0);
+        let x = &x[r0 * k..][..4 * k];
+        let (x0, rest) = x.split_at(k);
+        let (x1, rest) = rest.split_at(k);
+        let (x2, x3) = rest.split_at(k);
+        let lines = |kk: usize| [x0[kk], x1[kk], x2[kk], x3[kk]];
+        product_4::<WIDE>(k, lines, m, &mut out[r0 * n..][..4 * n]);
         r0 += 4;
     }
     for r in r0..rows {
@@ -137,27 +135,37 @@ pub(super) fn product_rows<const WIDE: usize>(
     }
 }
 
-/// [`product_rows`] for rows `r0..r0 + 4` and the outputs from `j0` on, in blocks of `N` while
-/// they fit; returns where it stopped. (Four named accumulators: an array of them is not kept in
-/// registers.)
+/// `out` (4 × N) = the 4 rows whose k-th elements `lines(k)` gives (k < `len`) · `m` (K × N),
+/// summed as [`product_rows`] sums. With `lines(n)` = X[n, i..i + 4] this is 4 rows of a batch
+/// gradient Xᵀ·D.
+#[inline(always)]
+pub(super) fn product_4<const WIDE: usize>(len: usize, lines: impl Fn(usize) -> [f64; 4], m: &[f64], out: &mut [f64]) {
+    let mut j0 = 0;
+    if WIDE >= 128 {
+        j0 = product_block::<32>(len, &lines, m, out, j0);
+    }
+    let j0 = product_block::<8>(len, &lines, m, out, j0);
+    let j0 = product_block::<4>(len, &lines, m, out, j0);
+    let j0 = product_block::<2>(len, &lines, m, out, j0);
+    product_block::<1>(len, &lines, m, out, j0);
+}
+
+/// [`product_4`] for the outputs from `j0` on, in blocks of `N` while they fit; returns where it
+/// stopped. A k whose 4 inputs are all zero is skipped. (Four named accumulators: an array of
+/// them is not kept in registers.)
 #[inline(always)]
 fn product_block<const N: usize>(
-    x: &[f64],
-    k: usize,
+    len: usize,
+    lines: &impl Fn(usize) -> [f64; 4],
     m: &[f64],
-    n: usize,
     out: &mut [f64],
-    r0: usize,
     mut j0: usize,
 ) -> usize {
-    let x = &x[r0 * k..][..4 * k];
-    let (x0, rest) = x.split_at(k);
-    let (x1, rest) = rest.split_at(k);
-    let (x2, x3) = rest.split_at(k);
+    let n = out.len() / 4;
     while j0 + N <= n {
         let (mut a0, mut a1, mut a2, mut a3) = ([0.0f64; N], [0.0f64; N], [0.0f64; N], [0.0f64; N]);
-        for kk in 0..k {
-            let (v0, v1, v2, v3) = (x0[kk], x1[kk], x2[kk], x3[kk]);
+        for kk in 0..len {
+            let [v0, v1, v2, v3] = lines(kk);
             if v0 == 0.0 && v1 == 0.0 && v2 == 0.0 && v3 == 0.0 {
                 continue;
             }
@@ -170,7 +178,7 @@ fn product_block<const N: usize>(
             }
         }
         for (r, a) in [a0, a1, a2, a3].iter().enumerate() {
-            out[(r0 + r) * n + j0..][..N].copy_from_slice(a);
+            out[r * n + j0..][..N].copy_from_slice(a);
         }
         j0 += N;
     }
