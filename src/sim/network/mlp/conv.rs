@@ -14,7 +14,7 @@ use super::{BatchResult, Net};
 use crate::sim::network::data::Split;
 use crate::sim::network::io::{Io, BM_ROUNDS};
 use crate::sim::network::kernels::{
-    accumulate, argmax, by_width, log_softmax, norm, product_rows, terms_of, transpose, PORTABLE,
+    accumulate, argmax, by_width, log_softmax, norm, product_rows, tanh_all, terms_of, transpose, PORTABLE,
 };
 use crate::sim::network::message::FeatureMaps;
 use crate::sim::rng::SimRng;
@@ -361,9 +361,10 @@ impl Net {
                 let map = &mut conv.maps[l][n * g.c_out * p_n..][..g.c_out * p_n];
                 for (p, z_p) in z.chunks_exact(outs).enumerate() {
                     for o in 0..outs {
-                        map[o * p_n + p] = libm::tanh(a * z_p[o] + layer.bias[o]);
+                        map[o * p_n + p] = a * z_p[o] + layer.bias[o];
                     }
                 }
+                tanh_all(map);
                 let sp2 = g.pooled * g.pooled;
                 let pooled = &mut conv.pooled;
                 pooled.resize(g.c_out * sp2, 0.0);
@@ -373,9 +374,8 @@ impl Net {
                 } else {
                     // tanh after the last pooling, flattened (channel, row, column).
                     let next = &mut s.acts[l + 1][n * pooled.len()..][..pooled.len()];
-                    for (t, v) in next.iter_mut().zip(pooled.iter()) {
-                        *t = libm::tanh(*v);
-                    }
+                    next.copy_from_slice(pooled);
+                    tanh_all(next);
                 }
             } else {
                 let x = &s.acts[l][n * ins..][..ins];
@@ -384,8 +384,9 @@ impl Net {
                 if l < last {
                     let next = &mut s.acts[l + 1][n * outs..][..outs];
                     for o in 0..outs {
-                        next[o] = libm::tanh(a * z[o] + layer.bias[o]);
+                        next[o] = a * z[o] + layer.bias[o];
                     }
+                    tanh_all(next);
                 } else {
                     for o in 0..outs {
                         s.logits[o] = a * z[o] + layer.bias[o];
