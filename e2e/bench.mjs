@@ -6,29 +6,13 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { execFileSync } from 'node:child_process';
-import { serveDist, launch, open, stats, loadTrainer } from './helpers.mjs';
+import { serveDist, launch, open, stats, loadTrainer, bestOf, nativeSecondsPerEpoch } from './helpers.mjs';
 
 const ROOT = new URL('../', import.meta.url).pathname;
 const env = { ...process.env, PATH: `${process.env.HOME}/.cargo/bin:${process.env.PATH}` };
 execFileSync('cargo', ['build', '--release', '--bin', 'playground'], { cwd: ROOT, stdio: 'inherit', env });
 execFileSync('trunk', ['build', '--release', '--offline'], { cwd: ROOT, stdio: 'inherit', env });
 const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
-/** The smallest of `n` results of the (async) measurement `f`. */
-const bestOf = async (n, f) => {
-  let best = Infinity;
-  for (let i = 0; i < n; i++) best = Math.min(best, await f());
-  return best;
-};
-/** Native seconds per epoch of `q`: the difference of an `a`- and a `b`-epoch `playground run`
- * (best of `n` each), which cancels process start and data loading. */
-const nativeSecondsPerEpoch = async (q, a, b, n) => {
-  const time = (epochs) => bestOf(n, () => {
-    const t = process.hrtime.bigint();
-    execFileSync(cli, ['run', `${q}&epochs=${epochs}`]);
-    return Number(process.hrtime.bigint() - t) / 1e9;
-  });
-  return ((await time(a)) - (await time(b))) / (a - b);
-};
 const server = await serveDist();
 const browser = await launch();
 const rows = [];
@@ -107,7 +91,7 @@ const digitsRows = [];
   for (const [algo, form, query] of digitsCases) {
     const q = 'problem=digits&' + query;
     const browserS = await bestOf(3, () => page.evaluate((q) => window.trainer.benchmark_digits(q, 10), q));
-    const nativeS = await nativeSecondsPerEpoch(q, 40, 10, 3);
+    const nativeS = await nativeSecondsPerEpoch(cli, q, 40, 10, 3);
     digitsRows.push(`| ${algo} | ${form} | ${(nativeS * 1e3).toFixed(2)} | ${(browserS * 1e3).toFixed(2)} | ${(nativeS / browserS).toFixed(2)} |`);
   }
   await context.close();
@@ -149,7 +133,7 @@ const mnistRows = [];
     // One warm-up epoch (baseline-tier wasm), then the best of 2.
     await page.evaluate((q) => window.trainer.benchmark_digits(q, 1), q);
     const browserS = await bestOf(2, () => page.evaluate((q) => window.trainer.benchmark_digits(q, 1), q));
-    const nativeS = await nativeSecondsPerEpoch(q, 3, 1, 2);
+    const nativeS = await nativeSecondsPerEpoch(cli, q, 3, 1, 2);
     mnistRows.push(`| ${algo} | ${form} | ${nativeS.toFixed(3)} | ${browserS.toFixed(3)} | ${(nativeS / browserS).toFixed(2)} |`);
   }
   await context.close();

@@ -85,3 +85,20 @@ export async function download(page, selector) {
   const [dl] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
   return { name: dl.suggestedFilename(), bytes: readFileSync(await dl.path()) };
 }
+
+/** The smallest of `n` results of the (async) measurement `f`. */
+export const bestOf = async (n, f) => {
+  let best = Infinity;
+  for (let i = 0; i < n; i++) best = Math.min(best, await f());
+  return best;
+};
+/** Native seconds per epoch of `q`: the difference of an `a`- and a `b`-epoch run of the CLI at
+ * `bin` (best of `n` each), which cancels process start and data loading. */
+export const nativeSecondsPerEpoch = async (bin, q, a, b, n) => {
+  const time = (epochs) => bestOf(n, () => {
+    const t = process.hrtime.bigint();
+    execFileSync(bin, ['run', `${q}&epochs=${epochs}`]);
+    return Number(process.hrtime.bigint() - t) / 1e9;
+  });
+  return ((await time(a)) - (await time(b))) / (a - b);
+};
