@@ -306,14 +306,15 @@ fn tanh_lane(x: f64) -> f64 {
 /// not selected), every branch selected.
 #[inline(always)]
 fn expm1_lane(x0: f64) -> f64 {
-    const LN2_HI: f64 = 6.931_471_803_691_238_164_90e-1;
-    const LN2_LO: f64 = 1.908_214_929_270_587_700_02e-10;
-    const INVLN2: f64 = 1.442_695_040_888_963_387_00e0;
-    const Q1: f64 = -3.333_333_333_333_313_164_28e-2;
-    const Q2: f64 = 1.587_301_587_254_814_601_65e-3;
-    const Q3: f64 = -7.936_507_578_674_879_424_73e-5;
-    const Q4: f64 = 4.008_217_827_329_362_395_52e-6;
-    const Q5: f64 = -2.010_992_181_836_243_713_26e-7;
+    // libm's constants, by their bits (as its source gives them).
+    const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
+    const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
+    const INVLN2: f64 = f64::from_bits(0x3ff7_1547_652b_82fe);
+    const Q1: f64 = f64::from_bits(0xbfa1_1111_1111_10f4);
+    const Q2: f64 = f64::from_bits(0x3f5a_01a0_19fe_5585);
+    const Q3: f64 = f64::from_bits(0xbf14_ce19_9eaa_dbb7);
+    const Q4: f64 = f64::from_bits(0x3ed0_cfca_86e6_5239);
+    const Q5: f64 = f64::from_bits(0xbe8a_fdb7_6e09_c32d);
     let hx = (x0.to_bits() >> 32) as u32 & 0x7fff_ffff;
     let negative = x0 < 0.0;
     // Argument reduction: x0 = k·ln2 + x + c.
