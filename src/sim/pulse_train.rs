@@ -48,15 +48,18 @@ pub fn rank_one_update(
     lr: f64,
     trains: &mut PulseTrains,
 ) {
-    rank_one_update_checked(array, w, x, d, lr, trains);
+    rank_one_update_checked(array, w, 0, x, d, lr, trains);
 }
 
-/// [`rank_one_update`], returning whether every weight it wrote is finite (the others did not
-/// change): the check costs the written elements only, while they are in cache.
+/// [`rank_one_update`] on a block of the array whose first element is `base` (one tile of a
+/// layer mapped onto several, see `network::mlp::tiles`; 0 for a whole array), returning whether
+/// every weight it wrote is finite (the others did not change): the check costs the written
+/// elements only, while they are in cache.
 #[inline(always)]
 pub fn rank_one_update_checked(
     array: &mut AnalogArray,
     w: &mut [f64],
+    base: usize,
     x: &[f64],
     d: &[f64],
     lr: f64,
@@ -65,32 +68,17 @@ pub fn rank_one_update_checked(
     let outputs = d.len();
     debug_assert_eq!(w.len(), x.len() * outputs);
     if let UpdateMode::Pulsed { bl, .. } = array.mode {
-        return pulse_trains_update(array, w, 0, x, d, lr, bl, trains);
+        return pulse_trains_update(array, w, base, x, d, lr, bl, trains);
     }
     let mut finite = true;
     for (i, &xi) in x.iter().enumerate() {
         if xi != 0.0 {
             // −lr·xᵢ·dⱼ, evaluated left to right as (−lr·xᵢ)·dⱼ.
-            finite &= array.write_row_finite(i * outputs, &mut w[i * outputs..(i + 1) * outputs], -lr * xi, d);
+            let row = &mut w[i * outputs..(i + 1) * outputs];
+            finite &= array.write_row_finite(base + i * outputs, row, -lr * xi, d);
         }
     }
     finite
-}
-
-/// [`rank_one_update`] at pulse level on a block of the array whose first element is `base` (one
-/// tile of a layer mapped onto several, see `network::mlp::tiles`), trains at most `bl` long.
-#[allow(clippy::too_many_arguments)]
-pub fn tile_update(
-    array: &mut AnalogArray,
-    w: &mut [f64],
-    base: usize,
-    x: &[f64],
-    d: &[f64],
-    lr: f64,
-    bl: u32,
-    trains: &mut PulseTrains,
-) {
-    pulse_trains_update(array, w, base, x, d, lr, bl, trains);
 }
 
 /// A transfer's pulse-train update of one column of a tile (aihwkit's `transfer_update`): the

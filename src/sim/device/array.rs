@@ -26,8 +26,8 @@ pub struct AnalogArray {
     /// of its element, packed (24 bytes instead of a 56-byte [`Element`], so a row of the array
     /// stays in cache), and the pulse loop specialised to that shape.
     soft: Option<Vec<SoftElement>>,
-    /// The packed soft-bounds elements of the expected dynamic ([`FastPath::Soft`]).
-    soft_expected: Vec<SoftElement>,
+    /// The soft-bounds elements of the expected dynamic ([`FastPath::Soft`]), by columns.
+    soft_expected: SoftColumns,
     /// c2c noise added to the bound factor, q±(w) + c2c·ξ, instead of multiplying it.
     c2c_add: bool,
 }
@@ -71,6 +71,31 @@ struct SoftElement {
     tau_max: f64,
 }
 
+/// Varied soft-bounds elements as three columns (gains, lower and upper bounds), so a row's
+/// update loads each as one vector.
+#[derive(Clone, Debug, Default)]
+struct SoftColumns {
+    gain: Vec<f64>,
+    tau_min: Vec<f64>,
+    tau_max: Vec<f64>,
+}
+
+impl SoftColumns {
+    fn new(elements: &[SoftElement]) -> SoftColumns {
+        SoftColumns {
+            gain: elements.iter().map(|e| e.gain).collect(),
+            tau_min: elements.iter().map(|e| e.tau_min).collect(),
+            tau_max: elements.iter().map(|e| e.tau_max).collect(),
+        }
+    }
+
+    /// `soft_update` of element `i`.
+    #[inline(always)]
+    fn update(&self, i: usize, c: f64, w: f64, dw: f64) -> f64 {
+        soft_update(self.gain[i], self.tau_min[i], self.tau_max[i], c, w, dw)
+    }
+}
+
 /// The expected-dynamic cases that need neither per-element devices nor q± calls.
 #[derive(Clone, Copy, Debug)]
 enum FastPath {
@@ -87,15 +112,15 @@ enum FastPath {
 }
 
 /// The expected-dynamic update of a soft-bounds element: `Device::update` with the element's
-/// gain, `w + g·Δw·q±(w)`, in the same operations (bit for bit), q± = (1 ± c)·(1 − w/τ±).
+/// gain, `w + g·Δw·q±(w)`, in the same operations (bit for bit), q± = (1 ± c)·(1 − w/τ±). The
+/// direction selects the bound and the factor first, so a vectorised loop divides once.
 #[inline(always)]
-fn soft_update(e: SoftElement, c: f64, w: f64, dw: f64) -> f64 {
-    let dw = e.gain * dw;
-    if dw >= 0.0 {
-        w + dw * ((1.0 + c) * (1.0 - w / e.tau_max))
-    } else {
-        w + dw * ((1.0 - c) * (1.0 - w / e.tau_min))
-    }
+fn soft_update(gain: f64, tau_min: f64, tau_max: f64, c: f64, w: f64, dw: f64) -> f64 {
+    let dw = gain * dw;
+    let up = dw >= 0.0;
+    let tau = if up { tau_max } else { tau_min };
+    let k = if up { 1.0 + c } else { 1.0 - c };
+    w + dw * (k * (1.0 - w / tau))
 }
 
 impl AnalogArray {
@@ -146,7 +171,7 @@ impl AnalogArray {
                 .collect::<Option<Vec<_>>>(),
             _ => None,
         };
-        let soft_expected = soft_expected.unwrap_or_default();
+        let soft_expected = soft_expected.as_deref().map(SoftColumns::new).unwrap_or_default();
         Self { device, elements, mode, rng: pulse_rng, pulses: 0, fast, table, soft, soft_expected, c2c_add: false }
     }
 
@@ -167,7 +192,7 @@ impl AnalogArray {
             fast: FastPath::Ideal,
             table: None,
             soft: None,
-            soft_expected: Vec::new(),
+            soft_expected: SoftColumns::default(),
             c2c_add: false,
         }
     }
@@ -192,7 +217,7 @@ impl AnalogArray {
         match self.fast {
             FastPath::Ideal => w + dw,
             FastPath::Ald { sp, inv_tau } => w + dw - dw.abs() * (w - sp) * inv_tau,
-            FastPath::Soft => soft_update(self.soft_expected[i], self.device.up_down, w, dw),
+            FastPath::Soft => self.soft_expected.update(i, self.device.up_down, w, dw),
             FastPath::None => self.write_general(i, w, dw),
         }
     }
@@ -216,9 +241,12 @@ impl AnalogArray {
             }
             FastPath::Soft => {
                 let c = self.device.up_down;
-                let elements = &self.soft_expected[start..start + w.len()];
-                for ((wj, &dj), &e) in w.iter_mut().zip(d).zip(elements) {
-                    *wj = soft_update(e, c, *wj, scale * dj);
+                let n = w.len();
+                let s = &self.soft_expected;
+                let (gain, lo, hi) = (&s.gain[start..][..n], &s.tau_min[start..][..n], &s.tau_max[start..][..n]);
+                let d = &d[..n];
+                for j in 0..n {
+                    w[j] = soft_update(gain[j], lo[j], hi[j], c, w[j], scale * d[j]);
                 }
             }
             // Inline here, so the pulse count and the table lookup run in the caller's loop.

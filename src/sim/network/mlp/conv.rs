@@ -500,7 +500,9 @@ impl Net {
         if !loss_sum.is_finite() {
             return BatchResult { loss_sum, finite: false };
         }
-        let mut finite = self.update::<WIDE>(&scales);
+        let tiling = self.tiling.take();
+        let mut finite = self.update::<WIDE>(tiling.as_ref());
+        self.tiling = tiling;
         // The out scales step after the weights saw the old ones (as torch: backward, then step).
         if let Some(tiling) = &mut self.tiling {
             let alpha = self.rates.alpha_now();

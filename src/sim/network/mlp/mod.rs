@@ -13,9 +13,13 @@
 //! ([`Io`]), every analog MVM goes through that periphery instead. Digital SGD computes exactly.
 
 //!
-//! * this file — the layers, the net and its per-algorithm update;
+//! * this file — the layers and the net;
 //! * [`passes`] — the forward and backward passes of training and evaluation, compiled once per
-//!   vector width.
+//!   vector width;
+//! * [`update`] — a mini-batch's gradient written into every layer's tiles in the algorithm's
+//!   form (one code for fully connected, convolutional and tiled layers);
+//! * [`tiles`] — aihwkit's mapping of a layer onto several tiles with learned out scales;
+//! * [`conv`] — the paper's CNN.
 
 pub mod conv;
 mod passes;
@@ -27,11 +31,12 @@ use crate::sim::algorithm::{AlgorithmKind, TransferParams};
 use crate::sim::device::AnalogArray;
 use crate::sim::network::data::Split;
 use crate::sim::network::io::Io;
-use crate::sim::network::kernels::{accumulate, all_finite, product_4, terms_of, transpose};
-use crate::sim::pulse_train::{rank_one_update_checked, PulseTrains};
+use crate::sim::network::kernels::transpose;
+use crate::sim::pulse_train::PulseTrains;
 use crate::sim::rng::SimRng;
 
 pub mod tiles;
+mod update;
 
 /// How an analog algorithm writes a mini-batch's gradient into its arrays.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -182,6 +187,8 @@ pub struct Scratch {
     row: Vec<f64>,
     /// Four rows of the batch gradient.
     block: Vec<f64>,
+    /// The errors a tile sees, a_t·δ, when its out scale a_t is not 1.
+    scaled: Vec<f64>,
     logits: Vec<f64>,
     back: Vec<f64>,
     /// The terms of the sum being accumulated (see [`terms_of`]).
@@ -314,101 +321,6 @@ impl Net {
             }
         }
         s.logits.resize(self.layers[n - 1].outputs, 0.0);
-    }
-
-    /// Writes the batch's gradient according to the algorithm and form; returns whether every
-    /// weight is still finite. Only what was written is checked (the rest was finite before: a
-    /// track stops at its first non-finite value), so the check stays in cache.
-    #[inline(always)]
-    /// `gains[l]` (1 when absent) multiplies layer l's errors before they reach its tile (a
-    /// learned out scale). A layer's rows are its samples, or a CNN's patches of every sample.
-    fn update<const WIDE: usize>(&mut self, gains: &[f64]) -> bool {
-        let mut finite = true;
-        let (alpha, fast) = (self.rates.alpha_now(), self.rates.fast_now());
-        let Scratch { acts, deltas, row, block, terms, trains, xq, .. } = &mut self.scratch;
-        let transfers = self.kind.transfers();
-        for (l, layer) in self.layers.iter_mut().enumerate() {
-            let (ins, outs) = (layer.inputs, layer.outputs);
-            let (x_all, d_all) = (&acts[l], &deltas[l]);
-            let b = d_all.len() / outs;
-            let gain = gains.get(l).copied().filter(|&g| g != 1.0);
-            // Digital biases: b ← b − α Σₙ dₙ.
-            row.clear();
-            row.resize(outs, 0.0);
-            for n in 0..b {
-                for (g, d) in row.iter_mut().zip(&d_all[n * outs..(n + 1) * outs]) {
-                    *g += d;
-                }
-            }
-            for (bj, g) in layer.bias.iter_mut().zip(row.iter()) {
-                *bj -= alpha * g;
-            }
-            finite &= all_finite(&layer.bias);
-            // Choppers flip the sign of P's gradient on their input lines (one tile here).
-            let chop = layer.tiles[0].choppers();
-            let (target, array) =
-                if transfers { (&mut layer.p, &mut layer.fast) } else { (&mut layer.w, &mut layer.main) };
-            let rate = if transfers { fast } else { alpha };
-            let per_batch = self.kind == AlgorithmKind::Digital || self.form == Form::Batch;
-            if per_batch {
-                // Row i of the gradient Σₙ xₙ dₙᵀ (summed over the samples in order, zero inputs
-                // skipped), written as soon as it is complete. A row whose input is zero in every
-                // sample (MNIST's border pixels) has a zero gradient, which leaves the weights
-                // exactly as they are in the expected dynamic: it is skipped.
-                // Rows come 4 at a time from one blocked product (the same sums, see
-                // `product_4`); the last ones (I mod 4) one by one.
-                let mut i0 = 0;
-                while i0 < ins {
-                    let count = if i0 + 4 <= ins { 4 } else { 1 };
-                    if count == 4 {
-                        block.resize(4 * outs, 0.0);
-                        let lines = |n: usize| -> [f64; 4] { x_all[n * ins + i0..][..4].try_into().expect("4 inputs") };
-                        product_4::<WIDE>(b, lines, d_all, block);
-                    }
-                    for r in 0..count {
-                        let i = i0 + r;
-                        let g: &[f64] = if count == 4 {
-                            if (0..b).all(|n| x_all[n * ins + i] == 0.0) {
-                                continue;
-                            }
-                            &block[r * outs..][..outs]
-                        } else {
-                            let terms = terms_of((0..b).map(|n| x_all[n * ins + i]), true, terms);
-                            if terms.is_empty() {
-                                continue;
-                            }
-                            row.clear();
-                            row.resize(outs, 0.0);
-                            accumulate::<WIDE>(row, terms, d_all, outs);
-                            row
-                        };
-                        let scale = chop.map_or(-rate, |c| -rate * c[i]);
-                        let scale = gain.map_or(scale, |g| scale * g);
-                        let w_row = &mut target[i * outs..][..outs];
-                        finite &= array.write_row_finite(i * outs, w_row, scale, g);
-                    }
-                    i0 += count;
-                }
-            } else {
-                for n in 0..b {
-                    let mut x = &x_all[n * ins..(n + 1) * ins];
-                    if let Some(c) = chop {
-                        xq.clear();
-                        xq.extend(x.iter().zip(c).map(|(x, c)| x * c));
-                        x = xq;
-                    }
-                    let mut d = &d_all[n * outs..(n + 1) * outs];
-                    if let Some(g) = gain {
-                        row.clear();
-                        row.extend(d.iter().map(|v| g * v));
-                        d = row;
-                    }
-                    finite &= rank_one_update_checked(array, target, x, d, rate, trains);
-                }
-            }
-        }
-        finite &= self.after_batch();
-        finite
     }
 
     /// Counts the mini-batch and does the algorithm's work after it on every tile (see

@@ -211,7 +211,7 @@ impl Net {
         if !loss_sum.is_finite() {
             return BatchResult { loss_sum, finite: false };
         }
-        let finite = self.update::<WIDE>(&[]);
+        let finite = self.update::<WIDE>(None);
         BatchResult { loss_sum, finite }
     }
 

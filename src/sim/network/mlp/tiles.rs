@@ -13,18 +13,18 @@
 //!   backward pass and update see α_t·δ. With it, the effective weights α_t·W can leave the
 //!   device's range [τ_min, τ_max].
 //!
-//! This path is taken only when one of the two is on (it is simpler and slower than the
-//! vectorised single-tile path in `mlp.rs`); its Tiki-Taka transfer writes each read column as
-//! aihwkit's `transfer_update` does, a pulse train with the transfer's BL and update management.
+//! This path is taken only when one of the two is on (its forward and backward passes are
+//! simpler and slower than the vectorised single-tile passes in `passes.rs`); the update is the
+//! one every layer uses (`update.rs`, tile by tile), and its Tiki-Taka transfer writes each read
+//! column as aihwkit's `transfer_update` does, a pulse train with the transfer's BL and update
+//! management.
 
-use super::{BatchResult, Form, Net, Scratch};
+use super::{BatchResult, Net, Scratch};
 use crate::sim::algorithm::family::TileState;
 use crate::sim::algorithm::AlgorithmKind;
-use crate::sim::device::UpdateMode;
 use crate::sim::network::data::Split;
 use crate::sim::network::io::{Io, BM_ROUNDS};
 use crate::sim::network::kernels::{accumulate, all_finite, argmax, by_width, log_softmax, sigmoid, terms_of};
-use crate::sim::pulse_train::tile_update;
 use crate::sim::rng::SimRng;
 
 /// The tiles of every layer of a net.
@@ -97,6 +97,11 @@ impl Tiling {
     /// The out scales α_t of layer `l`.
     pub fn scales(&self, l: usize) -> &[f64] {
         &self.layers[l].scales
+    }
+
+    /// Tile t of layer `l` covers inputs `bounds(l)[t]..bounds(l)[t + 1]`.
+    pub(super) fn bounds(&self, l: usize) -> &[usize] {
+        &self.layers[l].bounds
     }
 
     /// α ← α − `step` for layer `l`'s one tile when the scales are learned (a CNN's layers are
@@ -330,112 +335,18 @@ impl Net {
         if !loss_sum.is_finite() {
             return BatchResult { loss_sum, finite: false };
         }
-        let finite = self.update_tiled(tiling, b);
-        BatchResult { loss_sum, finite }
-    }
-
-    #[inline(always)]
-    fn update_tiled(&mut self, tiling: &mut Tiling, b: usize) -> bool {
-        let mut finite = true;
-        let rates = self.rates;
-        let (alpha, fast) = (rates.alpha_now(), rates.fast_now());
-        let transfers = self.kind.transfers();
-        let rate = if transfers { fast } else { alpha };
-        let bl = match self.layers[0].main.mode {
-            UpdateMode::Pulsed { bl, .. } => bl,
-            UpdateMode::Expected => 0,
-        };
-        for (l, layer) in self.layers.iter_mut().enumerate() {
-            let (ins, outs) = (layer.inputs, layer.outputs);
-            let (x_all, d_all) = (&self.scratch.acts[l], &self.scratch.deltas[l]);
-            // Digital biases: b ← b − α Σₙ dₙ.
-            let mut g = vec![0.0; outs];
-            for n in 0..b {
-                for (gj, d) in g.iter_mut().zip(&d_all[n * outs..(n + 1) * outs]) {
-                    *gj += d;
-                }
-            }
-            for (bj, gj) in layer.bias.iter_mut().zip(&g) {
-                *bj -= alpha * gj;
-            }
-            finite &= all_finite(&layer.bias);
-            let lt = &tiling.layers[l];
-            let (target, array) =
-                if transfers { (&mut layer.p, &mut layer.fast) } else { (&mut layer.w, &mut layer.main) };
-            for t in 0..lt.scales.len() {
-                let (i0, i1) = (lt.bounds[t], lt.bounds[t + 1]);
-                let a = lt.scales[t];
-                // Choppers flip the sign of P's gradient on their input lines.
-                let chop = layer.tiles[t].choppers();
-                let c = |i: usize| chop.map_or(1.0, |c| c[i - i0]);
-                let block = &mut target[i0 * outs..i1 * outs];
-                match self.form {
-                    Form::Pulse => {
-                        for n in 0..b {
-                            tiling.dt.clear();
-                            tiling.dt.extend(d_all[n * outs..(n + 1) * outs].iter().map(|v| a * v));
-                            let mut x = &x_all[n * ins + i0..n * ins + i1];
-                            if let Some(chop) = chop {
-                                tiling.x.clear();
-                                tiling.x.extend(x.iter().zip(chop).map(|(x, c)| x * c));
-                                x = &tiling.x;
-                            }
-                            tile_update(array, block, i0 * outs, x, &tiling.dt, rate, bl, &mut self.scratch.trains);
-                        }
-                    }
-                    Form::Sample => {
-                        for n in 0..b {
-                            tiling.dt.clear();
-                            tiling.dt.extend(d_all[n * outs..(n + 1) * outs].iter().map(|v| a * v));
-                            for i in i0..i1 {
-                                let xi = x_all[n * ins + i];
-                                if xi != 0.0 {
-                                    let row = &mut block[(i - i0) * outs..(i - i0 + 1) * outs];
-                                    array.write_row(i * outs, row, -rate * (c(i) * xi), &tiling.dt);
-                                }
-                            }
-                        }
-                    }
-                    Form::Batch => {
-                        for i in i0..i1 {
-                            tiling.dt.clear();
-                            tiling.dt.resize(outs, 0.0);
-                            let mut any = false;
-                            for n in 0..b {
-                                let xi = x_all[n * ins + i];
-                                if xi != 0.0 {
-                                    any = true;
-                                    for (gj, d) in tiling.dt.iter_mut().zip(&d_all[n * outs..(n + 1) * outs]) {
-                                        *gj += xi * (a * d);
-                                    }
-                                }
-                            }
-                            if any {
-                                let row = &mut block[(i - i0) * outs..(i - i0 + 1) * outs];
-                                array.write_row(i * outs, row, -rate * c(i), &tiling.dt);
-                            }
-                        }
-                    }
-                }
-                // Only the rows of inputs nonzero in some sample were written (the rest was finite
-                // before: a track stops at its first non-finite value).
-                for i in i0..i1 {
-                    if (0..b).any(|n| x_all[n * ins + i] != 0.0) {
-                        finite &= all_finite(&block[(i - i0) * outs..(i - i0 + 1) * outs]);
-                    }
-                }
-            }
-            // The out scales step after the weights saw the old ones (as torch: backward, then step).
-            if tiling.learn {
-                let lt = &mut tiling.layers[l];
+        let mut finite = self.update::<WIDE>(Some(tiling));
+        // The out scales step after the weights saw the old ones (as torch: backward, then step).
+        if tiling.learn {
+            let alpha = self.rates.alpha_now();
+            for lt in &mut tiling.layers {
                 for (s, g) in lt.scales.iter_mut().zip(&lt.grads) {
                     *s -= alpha * g;
                 }
                 finite &= all_finite(&lt.scales);
             }
         }
-        finite &= self.after_batch();
-        finite
+        BatchResult { loss_sum, finite }
     }
 
     /// [`Net::evaluate`] for a tiled net.
