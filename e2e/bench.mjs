@@ -6,12 +6,10 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { execFileSync } from 'node:child_process';
-import { serveDist, launch, open, stats, loadTrainer, bestOf, nativeSecondsPerEpoch } from './helpers.mjs';
+import { serveDist, launch, open, stats, loadTrainer, bestOf, nativeSecondsPerEpoch, buildRelease, mnistEpochs } from './helpers.mjs';
 
 const ROOT = new URL('../', import.meta.url).pathname;
-const env = { ...process.env, PATH: `${process.env.HOME}/.cargo/bin:${process.env.PATH}` };
-execFileSync('cargo', ['build', '--release', '--bin', 'playground'], { cwd: ROOT, stdio: 'inherit', env });
-execFileSync('trunk', ['build', '--release', '--offline'], { cwd: ROOT, stdio: 'inherit', env });
+const cli = buildRelease();
 const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
 const server = await serveDist();
 const browser = await launch();
@@ -43,7 +41,6 @@ for (let i = 0; i < 3; i++) {
 }
 const first = (await stats(page)).first_chart_ms;
 await context.close();
-const cli = ROOT + 'target/release/playground';
 let best = Infinity;
 for (let i = 0; i < 3; i++) {
   const t = process.hrtime.bigint();
@@ -121,23 +118,9 @@ const mnistCases = [
   ['analog', 'pulse level, `preset=paper-fcn`', 'preset=paper-fcn&algos=analog'],
   ['tt', 'pulse level, `preset=paper-fcn`', 'preset=paper-fcn&algos=tt'],
 ];
-const mnistRows = [];
-{
-  const { page, context } = await open(browser, server.url, '?autoplay=0');
-  await loadTrainer(page);
-  await page.evaluate(async () => {
-    const bytes = new Uint8Array(await (await fetch('mnist10k.bin.gz')).arrayBuffer());
-    window.trainer.install_mnist(bytes);
-  });
-  for (const [algo, form, q] of mnistCases) {
-    // One warm-up epoch (baseline-tier wasm), then the best of 2.
-    await page.evaluate((q) => window.trainer.benchmark_digits(q, 1), q);
-    const browserS = await bestOf(2, () => page.evaluate((q) => window.trainer.benchmark_digits(q, 1), q));
-    const nativeS = await nativeSecondsPerEpoch(cli, q, 3, 1, 2);
-    mnistRows.push(`| ${algo} | ${form} | ${nativeS.toFixed(3)} | ${browserS.toFixed(3)} | ${(nativeS / browserS).toFixed(2)} |`);
-  }
-  await context.close();
-}
+const mnistRows = (await mnistEpochs(browser, server.url, cli, mnistCases, [3, 1])).map(
+  (r) => `| ${r.algo} | ${r.form} | ${r.nativeS.toFixed(3)} | ${r.browserS.toFixed(3)} | ${(r.nativeS / r.browserS).toFixed(2)} |`,
+);
 
 // 6. Size of the shipped wasm.
 // The page's module, and the workers' module (fetched by the first worker: networks, sweeps).

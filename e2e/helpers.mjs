@@ -102,3 +102,35 @@ export const nativeSecondsPerEpoch = async (bin, q, a, b, n) => {
   });
   return ((await time(a)) - (await time(b))) / (a - b);
 };
+
+/** Builds what the benchmarks measure: the release CLI and dist/ (`trunk build --release
+ * --offline`); returns the CLI's path. */
+export function buildRelease() {
+  const env = { ...process.env, PATH: `${process.env.HOME}/.cargo/bin:${process.env.PATH}` };
+  execFileSync('cargo', ['build', '--release', '--bin', 'playground'], { cwd: ROOT, stdio: 'inherit', env });
+  execFileSync('trunk', ['build', '--release', '--offline'], { cwd: ROOT, stdio: 'inherit', env });
+  return join(ROOT, 'target/release/playground');
+}
+
+/** MNIST-10k seconds per epoch (8000 training images + the 2000-image evaluation, one thread) of
+ * each case [algorithm, form, query]: in the browser's main thread (one warm-up epoch for the
+ * baseline-tier wasm, then the best of 2) and natively (the difference of an `a`- and a
+ * `b`-epoch `playground run`, best of 2, alternating with the browser). */
+export async function mnistEpochs(browser, url, bin, cases, [a, b]) {
+  const { page, context } = await open(browser, url, '?autoplay=0');
+  await loadTrainer(page);
+  await page.evaluate(async () => {
+    const bytes = new Uint8Array(await (await fetch('mnist10k.bin.gz')).arrayBuffer());
+    window.trainer.install_mnist(bytes);
+  });
+  const rows = [];
+  for (const [algo, form, q] of cases) {
+    const epoch = () => page.evaluate((q) => window.trainer.benchmark_digits(q, 1), q);
+    await epoch();
+    const browserS = await bestOf(2, epoch);
+    const nativeS = await nativeSecondsPerEpoch(bin, q, a, b, 2);
+    rows.push({ algo, form, nativeS, browserS });
+  }
+  await context.close();
+  return rows;
+}

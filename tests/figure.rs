@@ -267,7 +267,7 @@ fn multiples_draw_one_landscape_per_value_on_identical_noise_and_refuse_bad_inpu
     let m = Multiples::parse("tau:0.5,1,5").unwrap();
     let (cells, _) = m.scenarios(&base, false).unwrap();
     assert!(cells.iter().all(|s| s.seed == base.seed), "one noise seed for all");
-    assert_eq!(svg, landscape_svg(&m, &base, &run_all(&cells), &PanelOptions::default()).unwrap());
+    assert_eq!(svg, landscape_svg(&m, &base, &run_all(&cells).unwrap(), &PanelOptions::default()).unwrap());
     // PNG too.
     let png = temp("multiples.png");
     let o = playground(&["figure", "steps=2000", "--multiples", "sigma:0.1,1", "--out", png.to_str().unwrap()]);

@@ -13,7 +13,7 @@ use super::{font, text_anchor as text, FigureError, Theme};
 use crate::sim::network::NetSummary;
 use crate::sim::run::Track;
 use crate::sim::scenario::{key, split_query, why_not_applies, Key, Kind, Scenario};
-use crate::sim::Ensemble;
+use crate::sim::{Ensemble, Experiment};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -147,13 +147,13 @@ pub fn work(s: &Scenario) -> u64 {
 }
 
 /// Runs every scenario to its end.
-pub fn run_all(scenarios: &[Scenario]) -> Vec<Ensemble> {
+pub fn run_all(scenarios: &[Scenario]) -> Result<Vec<Ensemble>, String> {
     scenarios
         .iter()
         .map(|s| {
-            let mut ens = Ensemble::new(s);
-            ens.step_n(s.steps);
-            ens
+            let mut e = Experiment::new(s);
+            e.run_to_end();
+            e.into_stepped()
         })
         .collect()
 }
@@ -406,13 +406,13 @@ mod tests {
         let base = Scenario::parse("steps=400").unwrap();
         let m = Multiples::parse("tau:0.5,1,5").unwrap();
         let (cells, _) = m.scenarios(&base, false).unwrap();
-        let svg = landscape_svg(&m, &base, &run_all(&cells), &PanelOptions::default()).unwrap();
+        let svg = landscape_svg(&m, &base, &run_all(&cells).unwrap(), &PanelOptions::default()).unwrap();
         for label in ["τ = 0.5", "τ = 1", "τ = 5", "w* (optimum)", "for τ\u{a0}=\u{a0}0.5, 1, 5 (same noise)"] {
             assert!(svg.contains(label), "{label} missing");
         }
         assert!(svg.contains("multiples=tau:0.5,1,5</metadata>"));
         // One column for a narrow screen: the cells stacked, each as wide as before.
-        let stacked = landscape_svg_in(&m, &base, &run_all(&cells), &PanelOptions::default(), 1).unwrap();
+        let stacked = landscape_svg_in(&m, &base, &run_all(&cells).unwrap(), &PanelOptions::default(), 1).unwrap();
         assert!(svg.starts_with("<svg width=\"1200\"") && stacked.starts_with("<svg width=\"400\""));
         assert!(stacked.contains("τ = 5"));
     }
@@ -423,7 +423,7 @@ mod tests {
         let base = Scenario::parse("steps=3000").unwrap();
         let m = Multiples::parse("alpha:0.05,0.5").unwrap();
         let (cells, _) = m.scenarios(&base, false).unwrap();
-        let svg = landscape_svg(&m, &base, &run_all(&cells), &PanelOptions::default()).unwrap();
+        let svg = landscape_svg(&m, &base, &run_all(&cells).unwrap(), &PanelOptions::default()).unwrap();
         assert!(svg.contains("α = 0.05") && !svg.contains("α = 0.05 ("), "the first cell is as usual");
         assert!(svg.contains("α = 0.5 (Analog SGD diverges)"));
     }

@@ -28,7 +28,7 @@ use crate::figures::curves::{chart_csv, draw_chart, Chart, Curve};
 use crate::figures::{fmt_num, Theme};
 use crate::sim::algorithm::AlgorithmKind;
 use crate::sim::run::Run;
-use crate::sim::{Ensemble, Scenario};
+use crate::sim::{Ensemble, Experiment, Scenario};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::RGBColor;
@@ -73,9 +73,9 @@ pub fn reproduce(out: &Path, quick: bool, threads: usize) -> Result<Report, Stri
     reproduce_with_progress(out, quick, threads, &mut |_, _| {})
 }
 
-/// The experiments, each listed once, in the order they run (each writes its figures and claims).
-type Experiment = fn(&mut Ctx<'_>) -> Result<(), String>;
-const EXPERIMENTS: [(&str, Experiment); 12] = [
+/// The reproductions, each listed once, in the order they run (each writes its figures and claims).
+type Reproduction = fn(&mut Ctx<'_>) -> Result<(), String>;
+const EXPERIMENTS: [(&str, Reproduction); 12] = [
     ("basics", |c| {
         c.basics();
         Ok(())
@@ -164,11 +164,13 @@ fn run_all(queries: &[String], threads: usize) -> Result<Vec<Ensemble>, String> 
         .iter()
         .map(|q| Scenario::parse(q).map_err(|e| format!("reproduce scenario {q}: {e}")))
         .collect::<Result<_, _>>()?;
-    Ok(par_map(&scenarios, threads, |s| {
-        let mut e = Ensemble::new(s);
+    par_map(&scenarios, threads, |s| {
+        let mut e = Experiment::new(s);
         e.run_to_end();
-        e
-    }))
+        e.into_stepped()
+    })
+    .into_iter()
+    .collect()
 }
 
 /// The loss curve of algorithm `kind` (expected or pulse form) as ≈300 column means × `scale`.

@@ -99,6 +99,26 @@ impl Experiment {
     }
 
     /// The stepped problems' ensemble (`None` on the networks).
+    pub fn stepped(&self) -> Option<&Ensemble> {
+        match self {
+            Experiment::Stepped(e) => Some(e),
+            Experiment::Epoched(_) => None,
+        }
+    }
+
+    /// The stepped problems' ensemble, or why there is none (a view that draws a stepped
+    /// problem's internals was given a network).
+    pub fn into_stepped(self) -> Result<Ensemble, String> {
+        match self {
+            Experiment::Stepped(e) => Ok(e),
+            Experiment::Epoched(_) => {
+                Err("a network trains by epochs; this view draws the stepped problems (quadratic, lsq, lower_bound)"
+                    .into())
+            }
+        }
+    }
+
+    /// The stepped problems' ensemble, to change (`None` on the networks).
     pub fn stepped_mut(&mut self) -> Option<&mut Ensemble> {
         match self {
             Experiment::Stepped(e) => Some(e),
@@ -128,6 +148,8 @@ mod tests {
             let mut threaded = Experiment::new(&s);
             threaded.run_to_end_threads(2);
             assert_eq!(serde_json::to_string(&threaded.summary()).unwrap(), inner, "{q}: threads");
+            let stepped = Experiment::new(&s).into_stepped();
+            assert_eq!(stepped.is_err(), s.problem.is_network(), "{q}");
         }
     }
 }

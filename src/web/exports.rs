@@ -47,7 +47,7 @@ fn stem(app: &Shared, figure: &str) -> String {
         let epoch = a.digits.snapshot.as_ref().map_or(0, |s| s.summary.epochs);
         format!("analog-playground-digits-{figure}-epoch-{epoch}")
     } else {
-        format!("analog-playground-{figure}-step-{}", a.ens.step())
+        format!("analog-playground-{figure}-step-{}", a.ens().step())
     }
 }
 
@@ -65,7 +65,7 @@ fn figure_svg(app: &Shared, figure: &str) -> Option<Result<String, JsValue>> {
         let kind = PanelKind::from_name(figure)?;
         let opts = PanelOptions { theme: a.theme, log_x: a.view.log_x, full_range: a.view.full_range };
         let (w, h) = figure_size(kind, &a.scenario);
-        panel_svg(kind, &a.ens, &opts, w, h)
+        panel_svg(kind, a.ens(), &opts, w, h)
     };
     Some(svg.map_err(|e| JsValue::from_str(&e)))
 }
@@ -142,7 +142,7 @@ fn export_set(app: &Shared) {
         let step = if a.is_digits() {
             format!("epoch-{}", a.digits.snapshot.as_ref().map_or(0, |s| s.summary.epochs))
         } else {
-            format!("step-{}", a.ens.step())
+            format!("step-{}", a.ens().step())
         };
         (names, a.scenario.to_query(), step)
     };

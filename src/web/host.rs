@@ -154,7 +154,7 @@ fn set(app: &Shared, query: &str) -> Vec<String> {
 
 /// What a report is sent for: the step (a network: the epoch) and whether the run plays.
 fn mark(a: &App) -> (u64, bool) {
-    (if a.is_digits() { a.digits.epoch() } else { a.ens.step() }, a.playing)
+    (if a.is_digits() { a.digits.epoch() } else { a.ens().step() }, a.playing)
 }
 
 /// `{type: 'state', …}`: the numbers of the readout table (a network: the test accuracies).

@@ -60,7 +60,7 @@ pub(super) fn wire_transport(app: &Shared) -> Result<(), JsValue> {
         let summary = if x.is_digits() {
             x.digits.snapshot.as_ref().map(|d| serde_json::json!(d.summary)).unwrap_or_default()
         } else {
-            serde_json::json!(x.ens.summary())
+            serde_json::json!(x.experiment.summary())
         };
         let json = serde_json::json!({
             "scenario": x.scenario.to_query(),

@@ -132,7 +132,7 @@ fn compute(app: &Shared) {
             ));
         }
         let opts = PanelOptions { theme, log_x: false, full_range };
-        let runs = run_all(&cells);
+        let runs = run_all(&cells)?;
         let cols = columns(cells.len());
         let svg = landscape_svg_in(&m, &base, &runs, &opts, cols)?;
         // (An embed fits the figure to its frame: wide frames keep the wide figure.)

@@ -15,7 +15,7 @@ pub fn playground_stats() -> String {
         let dists: serde_json::Map<String, serde_json::Value> =
             app.readouts.iter().map(|r| (r.key.clone(), serde_json::json!(r.dist))).collect();
         serde_json::json!({
-            "step": app.ens.step(),
+            "step": app.ens().step(),
             "playing": app.playing,
             "steps_per_second": app.steps_per_second,
             "frame_interval_p95_ms": quantile(&app.frame_intervals, 0.95),

@@ -164,7 +164,7 @@ fn figure_multiples(base: &Scenario, spec: &str, args: &FigureArgs, theme: &Them
         accuracy_svg(&m, base, &summaries, theme)?
     } else {
         let opts = PanelOptions { theme: *theme, log_x: args.logx, full_range: args.full_range };
-        landscape_svg(&m, base, &run_all(&scenarios), &opts)?
+        landscape_svg(&m, base, &run_all(&scenarios)?, &opts)?
     };
     let bytes = if png { rasterise(&svg, args.scale)? } else { svg.into_bytes() };
     std::fs::write(&args.out, bytes).map_err(|e| format!("--out {}: {e}", args.out.display()))

@@ -104,8 +104,8 @@ pub(super) fn accumulate_blocks<const N: usize>(
 /// `out` (R × N) = `x` (R × K) · `m` (K × N), row by row, each element summed over k in order
 /// from +0 as [`accumulate`] sums it for that row alone (so the bits are those of one MVM per
 /// row: a zero input adds ±0 to a finite sum, which leaves it as it was). Blocks of 4 rows share
-/// each load of m's row k; blocks of outputs stay in registers (4 × 32 with AVX-512, 4 × 8
-/// otherwise). Inlined natively like [`accumulate`].
+/// each load of m's row k; blocks of outputs stay in registers (4 × 32 or 4 × 16 with AVX-512,
+/// 4 × 8 otherwise). Inlined natively like [`accumulate`].
 #[cfg_attr(target_arch = "wasm32", inline(never))]
 #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
 pub(super) fn product_rows<const WIDE: usize>(
@@ -143,6 +143,7 @@ pub(super) fn product_4<const WIDE: usize>(len: usize, lines: impl Fn(usize) -> 
     let mut j0 = 0;
     if WIDE >= 128 {
         j0 = product_block::<32>(len, &lines, m, out, j0);
+        j0 = product_block::<16>(len, &lines, m, out, j0);
     }
     let j0 = product_block::<8>(len, &lines, m, out, j0);
     let j0 = product_block::<4>(len, &lines, m, out, j0);

@@ -58,7 +58,7 @@ impl App {
             Action::Reset => {
                 let playing = self.playing;
                 self.restart();
-                let at_start = self.ens.step() == 0;
+                let at_start = self.ens().step() == 0;
                 self.set_playing(playing || at_start);
             }
             Action::Frame(now) => {
@@ -105,7 +105,7 @@ impl App {
                 // The 1-D view moves w* along its one axis.
                 let text = if self.scenario.wstar.len() == 1 { x } else { format!("{x},{y}") };
                 after = self.apply(Action::SetKey { key: "wstar".into(), text });
-                let at_start = self.ens.step() == 0;
+                let at_start = self.ens().step() == 0;
                 self.set_playing(playing || at_start);
             }
             Action::SweepStart { sweep, axes, steps, seeds } => {
@@ -213,7 +213,7 @@ impl App {
                 at.key()
             ));
         }
-        let now = self.ens.step();
+        let now = self.ens().step();
         self.step_by(target.saturating_sub(now));
         self.set_playing(false);
         match at {

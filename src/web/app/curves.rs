@@ -61,7 +61,7 @@ impl App {
         clip_to_plot(&ctx, &m);
         let (lo, hi) = m.y_range;
         let clampy = |v: f64| m.py(if v.is_finite() { v.clamp(lo, hi) } else { hi });
-        let seeds = self.ens.runs.len();
+        let seeds = self.ens().runs.len();
         // On the loss panel the raw iterates recede (faint band and line) under the bold
         // averaged iterate's f(W̄) − f*; the distance panel is about W̄ already.
         let raw = if curve == Curve::Loss { panels::Emphasis::Faint } else { panels::Emphasis::Bold };
@@ -69,7 +69,7 @@ impl App {
         for k in 0..self.run().tracks.len() {
             let kind = self.run().tracks[k].algo.kind;
             let pulsed = self.run().tracks[k].algo.pulsed();
-            let band = panels::curve_bands(&self.ens, k, curve, &m, self.scenario.steps, cols);
+            let band = panels::curve_bands(self.ens(), k, curve, &m, self.scenario.steps, cols);
             if band.is_empty() {
                 continue;
             }
@@ -104,7 +104,7 @@ impl App {
             for k in 0..self.run().tracks.len() {
                 let kind = self.run().tracks[k].algo.kind;
                 let pulsed = self.run().tracks[k].algo.pulsed();
-                let band = panels::series_bands(&self.ens, k, panels::avg_loss_history, &m, self.scenario.steps, cols);
+                let band = panels::series_bands(self.ens(), k, panels::avg_loss_history, &m, self.scenario.steps, cols);
                 self.stroke_line(&ctx, &band, kind, pulsed, line_alpha, width * 1.2, &clampy);
             }
         }

@@ -21,7 +21,7 @@ use crate::scenes::{Scene, SCENES};
 use crate::sim::algorithm::AlgorithmKind;
 use crate::sim::record::Column;
 use crate::sim::scenario::{ProblemKind, Scenario};
-use crate::sim::{Ensemble, Run};
+use crate::sim::{Ensemble, Experiment, Run};
 use crate::worker_protocol::FromWorker;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
@@ -85,8 +85,10 @@ pub struct Readout {
 
 pub struct App {
     pub scenario: Scenario,
-    /// Every noise seed's run; the first is what the landscape and trajectories show.
-    pub ens: Ensemble,
+    /// Every noise seed's run, stepped (on digits a quadratic with the scenario's device, whose
+    /// landscape the device panel shows; the network trains in the workers). The first seed is
+    /// what the landscape and trajectories show.
+    pub experiment: Experiment,
     /// The previous run (its first seed) as it was when a control changed, drawn faintly until
     /// the next change, so two settings compare in one picture (`ghost=0` turns it off).
     pub ghost: Option<Run>,
@@ -159,10 +161,21 @@ fn device_shadow(s: &Scenario) -> Scenario {
     q
 }
 
+/// The page's own experiment for `scenario`: the scenario itself, or on the networks its
+/// device's quadratic shadow; stepped either way.
+fn page_experiment(scenario: &Scenario) -> Experiment {
+    Experiment::new(&if scenario.problem.is_network() { device_shadow(scenario) } else { scenario.clone() })
+}
+
 impl App {
+    /// The page's seeds, stepped ([`page_experiment`] builds nothing else).
+    pub fn ens(&self) -> &Ensemble {
+        self.experiment.stepped().expect("the page steps a stepped experiment")
+    }
+
     /// The first seed's run.
     pub fn run(&self) -> &Run {
-        self.ens.first()
+        self.ens().first()
     }
 
     /// Keeps the current run as the ghost before a control changes the scenario to `next`: only a
@@ -179,7 +192,7 @@ impl App {
             return;
         }
         let enough = (self.scenario.steps / 10).clamp(1, 1000);
-        if self.ens.step() >= enough {
+        if self.ens().step() >= enough {
             self.ghost = Some(self.run().clone());
         }
     }
@@ -192,11 +205,11 @@ impl App {
             _ if dom::media("(prefers-color-scheme: dark)") => Theme::DARK,
             _ => Theme::LIGHT,
         };
-        // Replaced in `restart` below; a digits scenario steps no Ensemble.
-        let ens = Ensemble::new(&device_shadow(&scenario));
+        // Replaced in `restart` below.
+        let experiment = page_experiment(&scenario);
         let mut app = App {
             scenario,
-            ens,
+            experiment,
             view,
             playing: false,
             debt: 0.0,
@@ -260,14 +273,14 @@ impl App {
         if self.is_digits() {
             self.digits.finished()
         } else {
-            self.ens.finished()
+            self.experiment.finished()
         }
     }
 
     /// Restarts the run from the start point with the same seeds.
     pub fn restart(&mut self) {
         let digits = self.is_digits();
-        self.ens = Ensemble::new(&if digits { device_shadow(&self.scenario) } else { self.scenario.clone() });
+        self.experiment = page_experiment(&self.scenario);
         if digits {
             let paused = !self.playing;
             self.digits.start(&mut self.workers, &self.scenario, paused);
@@ -296,7 +309,7 @@ impl App {
         self.distance.key = None;
         self.dynamic_dirty = true;
         self.last_readout = f64::NEG_INFINITY;
-        let seeds = self.ens.runs.len();
+        let seeds = self.ens().runs.len();
         dom::set_text(
             "loss-title",
             &if seeds > 1 {
@@ -367,13 +380,13 @@ impl App {
             return;
         }
         let budget = FRAME_BUDGET_MS;
-        if self.playing && !self.ens.finished() {
+        if self.playing && !self.experiment.finished() {
             self.simulate(dt, start, budget);
-            if self.ens.finished() {
+            if self.experiment.finished() {
                 self.set_playing(false);
             }
         }
-        self.rate_samples.push_back((now, self.ens.step()));
+        self.rate_samples.push_back((now, self.ens().step()));
         while self.rate_samples.len() > 2 && now - self.rate_samples[0].0 > 1000.0 {
             self.rate_samples.pop_front();
         }
@@ -405,9 +418,9 @@ impl App {
             _ => 64,
         };
         let mut done = 0u64;
-        while done < target && !self.ens.finished() {
+        while done < target && !self.experiment.finished() {
             let n = chunk.min(target - done);
-            self.ens.step_n(n);
+            self.experiment.advance(n);
             done += n;
             if dom::now() - start > budget {
                 self.debt = 0.0; // the budget caps speed: do not build up a backlog
@@ -425,7 +438,7 @@ impl App {
             self.digits.step_epoch(&self.workers);
             return;
         }
-        self.ens.step_n(n);
+        self.experiment.advance(n);
         self.dynamic_dirty = true;
         self.update_readouts();
     }

@@ -6,12 +6,12 @@ impl App {
     /// Recent means and distances for the readouts and the caption (averaged over seeds).
     pub fn update_readouts(&mut self) {
         let optimum = self.run().problem.optimum();
-        let seeds = self.ens.runs.len() as f64;
+        let seeds = self.ens().runs.len() as f64;
         self.readouts = (0..self.run().tracks.len())
             .map(|k| {
                 let t = &self.run().tracks[k];
                 let (mut loss, mut avg_loss, mut dist) = (0.0, 0.0, 0.0);
-                for run in &self.ens.runs {
+                for run in &self.ens().runs {
                     let (l, a, d) = track_readout(&run.tracks[k], &run.problem, &optimum);
                     loss += l / seeds;
                     avg_loss += a / seeds;
@@ -25,7 +25,7 @@ impl App {
                     avg_loss,
                     dist,
                     pulses_per_step: t.algo.pulses() as f64 / t.algo.k.max(1) as f64,
-                    diverged: self.ens.runs.iter().any(|r| r.tracks[k].algo.diverged),
+                    diverged: self.ens().runs.iter().any(|r| r.tracks[k].algo.diverged),
                 }
             })
             .collect();
@@ -105,7 +105,7 @@ impl App {
             let e = self.digits.epoch();
             (format!("epoch {e} / {}", self.scenario.epochs), e)
         } else {
-            (format!("step {} / {}", self.ens.step(), self.scenario.steps), self.ens.step())
+            (format!("step {} / {}", self.ens().step(), self.scenario.steps), self.ens().step())
         };
         dom::set_text("step-count", &text);
         if let Ok(e) = by_id::<web_sys::HtmlElement>("step-count") {
