@@ -406,7 +406,11 @@ impl Net {
         let last = self.layers.len() - 1;
         let io = self.io;
         let scales: Vec<f64> = (0..=last).map(|l| self.out_scale(l)).collect();
-        let mut scale_grads = vec![0.0; last + 1];
+        // Σ ∂L/∂α per layer goes into the tiling (none: the scales are fixed at 1).
+        let mut tiling = self.tiling.take();
+        if let Some(t) = &mut tiling {
+            t.clear_grads();
+        }
         let mut loss_sum = 0.0;
         let noisy = self.noisy();
         let mut read_rng = self.read_rng.clone();
@@ -438,8 +442,10 @@ impl Net {
                     }
                     let d = &s.deltas[l][n * rows * outs..][..rows * outs];
                     let raw = &conv.raw[l][n * rows * outs..][..rows * outs];
-                    for (d_p, z_p) in d.chunks_exact(outs).zip(raw.chunks_exact(outs)) {
-                        scale_grads[l] += d_p.iter().zip(z_p).map(|(d, z)| d * z).sum::<f64>();
+                    if let Some(t) = &mut tiling {
+                        for (d_p, z_p) in d.chunks_exact(outs).zip(raw.chunks_exact(outs)) {
+                            t.add_grad(l, 0, d_p.iter().zip(z_p).map(|(d, z)| d * z).sum::<f64>());
+                        }
                     }
                     conv.dt.clear();
                     conv.dt.extend(d.iter().map(|v| a * v));
@@ -484,33 +490,33 @@ impl Net {
                     }
                 }
                 // The first layer's out scale (its input gradient is not needed).
-                let outs0 = self.layers[0].outputs;
-                let rows0 = if nc > 0 { conv.geoms[0].patches() } else { 1 };
-                for p in 0..rows0 {
-                    let r = n * rows0 + p;
-                    scale_grads[0] += s.deltas[0][r * outs0..][..outs0]
-                        .iter()
-                        .zip(&conv.raw[0][r * outs0..][..outs0])
-                        .map(|(d, z)| d * z)
-                        .sum::<f64>();
+                if let Some(t) = &mut tiling {
+                    let outs0 = self.layers[0].outputs;
+                    let rows0 = if nc > 0 { conv.geoms[0].patches() } else { 1 };
+                    for p in 0..rows0 {
+                        let r = n * rows0 + p;
+                        let g = s.deltas[0][r * outs0..][..outs0]
+                            .iter()
+                            .zip(&conv.raw[0][r * outs0..][..outs0])
+                            .map(|(d, z)| d * z)
+                            .sum::<f64>();
+                        t.add_grad(0, 0, g);
+                    }
                 }
             }
         }
         self.read_rng = read_rng;
-        if !loss_sum.is_finite() {
-            return BatchResult { loss_sum, finite: false };
-        }
-        let tiling = self.tiling.take();
-        let mut finite = self.update::<WIDE>(tiling.as_ref());
-        self.tiling = tiling;
-        // The out scales step after the weights saw the old ones (as torch: backward, then step).
-        if let Some(tiling) = &mut self.tiling {
-            let alpha = self.rates.alpha_now();
-            for (l, g) in scale_grads.iter().enumerate() {
-                finite &= tiling.step_scale(l, alpha * g);
+        let result = if !loss_sum.is_finite() {
+            BatchResult { loss_sum, finite: false }
+        } else {
+            let mut finite = self.update::<WIDE>(tiling.as_ref());
+            if let Some(t) = &mut tiling {
+                finite &= t.step_scales(self.rates.alpha_now());
             }
-        }
-        BatchResult { loss_sum, finite }
+            BatchResult { loss_sum, finite }
+        };
+        self.tiling = tiling;
+        result
     }
 
     /// One image through a copy of this CNN with exact MVMs: the copy (its logits in its

@@ -104,15 +104,33 @@ impl Tiling {
         &self.layers[l].bounds
     }
 
-    /// α ← α − `step` for layer `l`'s one tile when the scales are learned (a CNN's layers are
-    /// one tile each); returns whether it stays finite.
-    pub(super) fn step_scale(&mut self, l: usize, step: f64) -> bool {
+    /// Zeroes every tile's Σ ∂L/∂α_t before a batch.
+    pub(super) fn clear_grads(&mut self) {
+        for lt in &mut self.layers {
+            lt.grads.fill(0.0);
+        }
+    }
+
+    /// Adds `g` to Σ ∂L/∂α_t of tile `t` of layer `l`.
+    #[inline(always)]
+    pub(super) fn add_grad(&mut self, l: usize, t: usize, g: f64) {
+        self.layers[l].grads[t] += g;
+    }
+
+    /// After the batch's weight update (as torch: backward, then step), every learned out
+    /// scale steps: α_t ← α_t − `alpha`·Σ ∂L/∂α_t. Returns whether they stay finite.
+    pub(super) fn step_scales(&mut self, alpha: f64) -> bool {
         if !self.learn {
             return true;
         }
-        let s = &mut self.layers[l].scales[0];
-        *s -= step;
-        s.is_finite()
+        let mut finite = true;
+        for lt in &mut self.layers {
+            for (s, g) in lt.scales.iter_mut().zip(&lt.grads) {
+                *s -= alpha * g;
+            }
+            finite &= all_finite(&lt.scales);
+        }
+        finite
     }
 }
 
@@ -247,10 +265,8 @@ impl Net {
         let last = self.layers.len() - 1;
         let mut loss_sum = 0.0;
         {
+            tiling.clear_grads();
             let Tiling { layers: tl, buf, dt, back, kept, z, .. } = &mut *tiling;
-            for lt in tl.iter_mut() {
-                lt.grads.fill(0.0);
-            }
             // Per layer, per sample: the tiles' unscaled outputs (for ∂L/∂α).
             kept.resize(self.layers.len(), Vec::new());
             for k in kept.iter_mut() {
@@ -335,17 +351,7 @@ impl Net {
         if !loss_sum.is_finite() {
             return BatchResult { loss_sum, finite: false };
         }
-        let mut finite = self.update::<WIDE>(Some(tiling));
-        // The out scales step after the weights saw the old ones (as torch: backward, then step).
-        if tiling.learn {
-            let alpha = self.rates.alpha_now();
-            for lt in &mut tiling.layers {
-                for (s, g) in lt.scales.iter_mut().zip(&lt.grads) {
-                    *s -= alpha * g;
-                }
-                finite &= all_finite(&lt.scales);
-            }
-        }
+        let finite = self.update::<WIDE>(Some(tiling)) & tiling.step_scales(self.rates.alpha_now());
         BatchResult { loss_sum, finite }
     }
 
