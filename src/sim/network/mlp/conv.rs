@@ -10,6 +10,7 @@
 //! the update and every algorithm's transfer are the network's, written once ([`Net::update`],
 //! `family.rs`). With `out_scaling=1` each layer (one tile) has a learned out scale.
 
+use super::pool::pool_before_tanh;
 use super::{BatchResult, Net};
 use crate::sim::network::data::Split;
 use crate::sim::network::io::{Io, BM_ROUNDS};
@@ -99,10 +100,15 @@ impl ConvShape {
 pub struct Conv {
     shape: ConvShape,
     geoms: Vec<Geom>,
-    /// Per conv layer: tanh outputs of every sample (B × C_out × side_out²), and per pooled value
-    /// the patch it came from (B × C_out × pooled²).
+    /// Per conv layer: the pre-activations z of every sample (B × C_out × side_out²; tanh(z) is
+    /// the layer's map), its pooled tanh values and per pooled value the patch it came from
+    /// (B × C_out × pooled²).
     maps: Vec<Vec<f64>>,
+    tops: Vec<Vec<f64>>,
     arg: Vec<Vec<u32>>,
+    /// Scratch of the pooling: its windows of NaNs, and those decided by their tanh.
+    all_nan: Vec<usize>,
+    doubts: Vec<usize>,
     /// Per conv layer but the first: its input, the previous pooled map (B × C_in × side_in²).
     inputs: Vec<Vec<f64>>,
     /// Per layer: the tile's raw outputs (rows × O), kept for the out scales' gradients.
@@ -134,7 +140,10 @@ impl Conv {
             shape,
             geoms,
             maps: Vec::new(),
+            tops: Vec::new(),
             arg: Vec::new(),
+            all_nan: Vec::new(),
+            doubts: Vec::new(),
             inputs: Vec::new(),
             raw: Vec::new(),
             image: Vec::new(),
@@ -217,17 +226,24 @@ fn mvm_rows<const WIDE: usize>(
 
 /// Writes the patches of `map` (C × side²) as rows of `rows` (P × C·k·k).
 fn unfold(map: &[f64], g: &Geom, rows: &mut [f64]) {
-    let (k, s) = (g.k, g.side_in);
+    match g.k {
+        5 => unfold_k::<5>(map, g, rows),
+        _ => unfold_k::<0>(map, g, rows),
+    }
+}
+
+/// [`unfold`] with the kernel width known when `K` > 0 (the paper's 5), so that a kernel row's
+/// copy is a few moves instead of a library call.
+#[inline(always)]
+fn unfold_k<const K: usize>(map: &[f64], g: &Geom, rows: &mut [f64]) {
+    let (k, s) = (if K > 0 { K } else { g.k }, g.side_in);
     let ins = g.inputs();
     for oy in 0..g.side_out {
         for ox in 0..g.side_out {
             let row = &mut rows[(oy * g.side_out + ox) * ins..][..ins];
-            let mut i = 0;
-            for c in 0..g.c_in {
-                for ky in 0..k {
-                    let src = &map[c * s * s + (oy + ky) * s + ox..][..k];
-                    row[i..i + k].copy_from_slice(src);
-                    i += k;
+            for (c, row_c) in row.chunks_exact_mut(k * k).enumerate() {
+                for (ky, dst) in row_c.chunks_exact_mut(k).enumerate() {
+                    dst.copy_from_slice(&map[c * s * s + (oy + ky) * s + ox..][..k]);
                 }
             }
         }
@@ -236,38 +252,22 @@ fn unfold(map: &[f64], g: &Geom, rows: &mut [f64]) {
 
 /// Adds patch p's input gradient `back` (C·k·k) into the input map's gradient `grad` (C × side²).
 fn fold_patch(back: &[f64], g: &Geom, p: usize, grad: &mut [f64]) {
-    let (k, s) = (g.k, g.side_in);
-    let (oy, ox) = (p / g.side_out, p % g.side_out);
-    let mut i = 0;
-    for c in 0..g.c_in {
-        for ky in 0..k {
-            let dst = &mut grad[c * s * s + (oy + ky) * s + ox..][..k];
-            for (d, b) in dst.iter_mut().zip(&back[i..i + k]) {
-                *d += b;
-            }
-            i += k;
-        }
+    match g.k {
+        5 => fold_patch_k::<5>(back, g, p, grad),
+        _ => fold_patch_k::<0>(back, g, p, grad),
     }
 }
 
-/// 2×2 max-pooling of `map` (C × side_out²) into `pooled` (C × pooled²), remembering the patch of
-/// each maximum (the first on ties).
-fn pool(map: &[f64], g: &Geom, pooled: &mut [f64], arg: &mut [u32]) {
-    let (so, sp) = (g.side_out, g.pooled);
-    for c in 0..g.c_out {
-        for py in 0..sp {
-            for px in 0..sp {
-                let mut best = (f64::NEG_INFINITY, 0);
-                for (dy, dx) in [(0, 0), (0, 1), (1, 0), (1, 1)] {
-                    let p = (2 * py + dy) * so + 2 * px + dx;
-                    let v = map[c * so * so + p];
-                    if v > best.0 || (best.0.is_nan() && !v.is_nan()) {
-                        best = (v, p);
-                    }
-                }
-                let q = c * sp * sp + py * sp + px;
-                pooled[q] = best.0;
-                arg[q] = best.1 as u32;
+/// [`fold_patch`] with the kernel width known when `K` > 0.
+#[inline(always)]
+fn fold_patch_k<const K: usize>(back: &[f64], g: &Geom, p: usize, grad: &mut [f64]) {
+    let (k, s) = (if K > 0 { K } else { g.k }, g.side_in);
+    let (oy, ox) = (p / g.side_out, p % g.side_out);
+    for (c, back_c) in back.chunks_exact(k * k).enumerate() {
+        for (ky, src) in back_c.chunks_exact(k).enumerate() {
+            let dst = &mut grad[c * s * s + (oy + ky) * s + ox..][..k];
+            for (d, b) in dst.iter_mut().zip(src) {
+                *d += b;
             }
         }
     }
@@ -311,10 +311,12 @@ impl Net {
         }
         let nc = conv.geoms.len();
         conv.maps.resize(nc, Vec::new());
+        conv.tops.resize(nc, Vec::new());
         conv.arg.resize(nc, Vec::new());
         conv.inputs.resize(nc, Vec::new());
         for (c, g) in conv.geoms.iter().enumerate() {
             conv.maps[c].resize(b * g.c_out * g.patches(), 0.0);
+            conv.tops[c].resize(b * g.c_out * g.pooled * g.pooled, 0.0);
             conv.arg[c].resize(b * g.c_out * g.pooled * g.pooled, 0);
             conv.inputs[c].resize(b * g.c_in * g.side_in * g.side_in, 0.0);
         }
@@ -364,11 +366,17 @@ impl Net {
                         map[o * p_n + p] = a * z_p[o] + layer.bias[o];
                     }
                 }
-                tanh_all(map);
+                // max-pool(tanh(z)) as tanh of the pooled z (see `pool`).
                 let sp2 = g.pooled * g.pooled;
                 let pooled = &mut conv.pooled;
                 pooled.resize(g.c_out * sp2, 0.0);
-                pool(map, &g, pooled, &mut conv.arg[l][n * g.c_out * sp2..][..g.c_out * sp2]);
+                let arg = &mut conv.arg[l][n * g.c_out * sp2..][..g.c_out * sp2];
+                pool_before_tanh(map, g.c_out, g.side_out, pooled, arg, &mut conv.all_nan, &mut conv.doubts);
+                tanh_all(pooled);
+                for &q in &conv.all_nan {
+                    pooled[q] = f64::NEG_INFINITY;
+                }
+                conv.tops[l][n * g.c_out * sp2..][..g.c_out * sp2].copy_from_slice(pooled);
                 if l + 1 < nc {
                     conv.inputs[l + 1][n * g.c_out * sp2..][..g.c_out * sp2].copy_from_slice(pooled);
                 } else {
@@ -471,7 +479,7 @@ impl Net {
                         // previous convolution's tanh map.
                         let g = conv.geoms[l - 1];
                         let (p_n, sp2) = (g.patches(), g.pooled * g.pooled);
-                        let map = &conv.maps[l - 1][n * g.c_out * p_n..][..g.c_out * p_n];
+                        let tops = &conv.tops[l - 1][n * g.c_out * sp2..][..g.c_out * sp2];
                         let arg = &conv.arg[l - 1][n * g.c_out * sp2..][..g.c_out * sp2];
                         let d_prev = &mut s.deltas[l - 1][n * p_n * g.c_out..][..p_n * g.c_out];
                         d_prev.fill(0.0);
@@ -483,7 +491,7 @@ impl Net {
                                     gv *= 1.0 - t * t;
                                 }
                                 let p = arg[c * sp2 + q] as usize;
-                                let y = map[c * p_n + p];
+                                let y = tops[c * sp2 + q];
                                 d_prev[p * g.c_out + c] = gv * (1.0 - y * y);
                             }
                         }
@@ -539,7 +547,9 @@ impl Net {
     pub fn feature_maps(&self, x: &[f64]) -> Option<FeatureMaps> {
         let (_, conv) = self.exact_forward(x)?;
         let g = conv.geoms[0];
-        Some(FeatureMaps::of(g.side_out, &conv.maps[0][..g.c_out * g.patches()]))
+        let mut maps = conv.maps[0][..g.c_out * g.patches()].to_vec();
+        tanh_all(&mut maps);
+        Some(FeatureMaps::of(g.side_out, &maps))
     }
 
     /// One image's loss with exact MVMs (finite-difference checks).

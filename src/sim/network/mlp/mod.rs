@@ -23,6 +23,7 @@
 
 pub mod conv;
 mod passes;
+mod pool;
 
 use passes::Periphery;
 
