@@ -366,7 +366,7 @@ impl Net {
                         map[o * p_n + p] = a * z_p[o] + layer.bias[o];
                     }
                 }
-                // max-pool(tanh(z)) as tanh of the pooled z (see `pool`).
+                // max-pool(tanh(z)) as tanh of the pooled z (see `pool_before_tanh`).
                 let sp2 = g.pooled * g.pooled;
                 let pooled = &mut conv.pooled;
                 pooled.resize(g.c_out * sp2, 0.0);

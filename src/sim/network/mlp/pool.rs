@@ -10,9 +10,8 @@
 
 /// Per window: the z of its winner (to be passed through tanh) and the winner's patch. Windows
 /// of NaNs are listed in `all_nan` (their pooled value is −∞, not a tanh); `doubts` is scratch.
-/// Inlined, so it is
-/// compiled for the caller's vector width; each window is straight-line code, and the rare
-/// window in doubt is decided afterwards by the tanh of its four values.
+/// Inlined, so it is compiled for the caller's vector width; each window is straight-line code,
+/// and the rare window in doubt is decided afterwards by the tanh of its four values.
 #[inline(always)]
 pub(super) fn pool_before_tanh(
     z: &[f64],
