@@ -101,25 +101,22 @@ pub struct Conv {
     shape: ConvShape,
     geoms: Vec<Geom>,
     /// Per conv layer: the pre-activations z of every sample (B × C_out × side_out²; tanh(z) is
-    /// the layer's map), its pooled tanh values and per pooled value the patch it came from
-    /// (B × C_out × pooled²).
+    /// the layer's map), its pooled tanh values (the next convolution's input) and per pooled
+    /// value the patch it came from (B × C_out × pooled²).
     maps: Vec<Vec<f64>>,
     tops: Vec<Vec<f64>>,
     arg: Vec<Vec<u32>>,
     /// Scratch of the pooling: its windows of NaNs, and those decided by their tanh.
     all_nan: Vec<usize>,
     doubts: Vec<usize>,
-    /// Per conv layer but the first: its input, the previous pooled map (B × C_in × side_in²).
-    inputs: Vec<Vec<f64>>,
     /// Per layer: the tile's raw outputs (rows × O), kept for the out scales' gradients.
     raw: Vec<Vec<f64>>,
     /// The image, a backward MVM's outputs (rows × I), an input map's gradient.
     image: Vec<f64>,
     back: Vec<f64>,
     grad: Vec<f64>,
-    /// The errors a tile sees (a·δ, rows × O), and one image's pooled map.
+    /// The errors a tile sees (a·δ, rows × O).
     dt: Vec<f64>,
-    pooled: Vec<f64>,
     /// The rows of one batched MVM through the periphery: converted inputs and scales.
     rows: Rows,
 }
@@ -144,13 +141,11 @@ impl Conv {
             arg: Vec::new(),
             all_nan: Vec::new(),
             doubts: Vec::new(),
-            inputs: Vec::new(),
             raw: Vec::new(),
             image: Vec::new(),
             back: Vec::new(),
             grad: Vec::new(),
             dt: Vec::new(),
-            pooled: Vec::new(),
             rows: Rows::default(),
         }
     }
@@ -313,12 +308,10 @@ impl Net {
         conv.maps.resize(nc, Vec::new());
         conv.tops.resize(nc, Vec::new());
         conv.arg.resize(nc, Vec::new());
-        conv.inputs.resize(nc, Vec::new());
         for (c, g) in conv.geoms.iter().enumerate() {
             conv.maps[c].resize(b * g.c_out * g.patches(), 0.0);
             conv.tops[c].resize(b * g.c_out * g.pooled * g.pooled, 0.0);
             conv.arg[c].resize(b * g.c_out * g.pooled * g.pooled, 0);
-            conv.inputs[c].resize(b * g.c_in * g.side_in * g.side_in, 0.0);
         }
         s.logits.resize(self.layers[n - 1].outputs, 0.0);
     }
@@ -354,7 +347,8 @@ impl Net {
                 let input: &[f64] = if l == 0 {
                     &conv.image
                 } else {
-                    &conv.inputs[l][n * g.c_in * g.side_in * g.side_in..][..g.c_in * g.side_in * g.side_in]
+                    let size = g.c_in * g.side_in * g.side_in;
+                    &conv.tops[l - 1][n * size..][..size]
                 };
                 let rows = &mut s.acts[l][n * p_n * ins..][..p_n * ins];
                 unfold(input, &g, rows);
@@ -368,18 +362,14 @@ impl Net {
                 }
                 // max-pool(tanh(z)) as tanh of the pooled z (see `pool_before_tanh`).
                 let sp2 = g.pooled * g.pooled;
-                let pooled = &mut conv.pooled;
-                pooled.resize(g.c_out * sp2, 0.0);
+                let pooled = &mut conv.tops[l][n * g.c_out * sp2..][..g.c_out * sp2];
                 let arg = &mut conv.arg[l][n * g.c_out * sp2..][..g.c_out * sp2];
                 pool_before_tanh(map, g.c_out, g.side_out, pooled, arg, &mut conv.all_nan, &mut conv.doubts);
                 tanh_all(pooled);
                 for &q in &conv.all_nan {
                     pooled[q] = f64::NEG_INFINITY;
                 }
-                conv.tops[l][n * g.c_out * sp2..][..g.c_out * sp2].copy_from_slice(pooled);
-                if l + 1 < nc {
-                    conv.inputs[l + 1][n * g.c_out * sp2..][..g.c_out * sp2].copy_from_slice(pooled);
-                } else {
+                if l + 1 == nc {
                     // tanh after the last pooling, flattened (channel, row, column).
                     let next = &mut s.acts[l + 1][n * pooled.len()..][..pooled.len()];
                     next.copy_from_slice(pooled);
