@@ -105,7 +105,8 @@ pub(super) fn accumulate_blocks<const N: usize>(
 /// from +0 as [`accumulate`] sums it for that row alone (so the bits are those of one MVM per
 /// row: a zero input adds ±0 to a finite sum, which leaves it as it was). Blocks of 4 rows share
 /// each load of m's row k; blocks of outputs stay in registers (4 × 32 or 4 × 16 with AVX-512,
-/// 4 × 8 otherwise). Inlined natively like [`accumulate`].
+/// 4 × 8 otherwise); a block of 4 rows that are mostly zero goes row by row instead (see
+/// [`nonzero_and_used`]). Inlined natively like [`accumulate`].
 #[cfg_attr(target_arch = "wasm32", inline(never))]
 #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
 pub(super) fn product_rows<const WIDE: usize>(
@@ -120,11 +121,30 @@ pub(super) fn product_rows<const WIDE: usize>(
     let mut r0 = 0;
     while r0 + 4 <= rows {
         let x = &x[r0 * k..][..4 * k];
+        let (nonzero, used) = nonzero_and_used(x, k);
+        if nonzero < 3 * used {
+            // Few of each k's 4 inputs are nonzero (errors behind a max-pooling): row by row,
+            // over each row's nonzero inputs only, in the same sums.
+            for (r, x_r) in x.chunks_exact(k).enumerate() {
+                let row = &mut out[(r0 + r) * n..][..n];
+                row.fill(0.0);
+                let t = terms_of(x_r.iter().copied(), true, terms);
+                accumulate::<WIDE>(row, t, m, n);
+            }
+            r0 += 4;
+            continue;
+        }
         let (x0, rest) = x.split_at(k);
         let (x1, rest) = rest.split_at(k);
         let (x2, x3) = rest.split_at(k);
         let lines = |kk: usize| [x0[kk], x1[kk], x2[kk], x3[kk]];
-        product_4::<WIDE>(k, lines, m, &mut out[r0 * n..][..4 * n]);
+        let out = &mut out[r0 * n..][..4 * n];
+        // Every k used (the tanh inputs of a hidden layer): no test per k for a k to skip.
+        if used == k {
+            product_4::<WIDE, false>(k, lines, m, out);
+        } else {
+            product_4::<WIDE, true>(k, lines, m, out);
+        }
         r0 += 4;
     }
     for r in r0..rows {
@@ -135,27 +155,46 @@ pub(super) fn product_rows<const WIDE: usize>(
     }
 }
 
+/// Of the 4 rows of `x` (4 × `k`): the nonzero inputs, and the k that any row uses. With fewer
+/// than 3 nonzero inputs per used k, summing each row over its own nonzero inputs costs less
+/// than the blocked product, which does all 4 rows' work for every used k.
+#[inline(always)]
+fn nonzero_and_used(x: &[f64], k: usize) -> (usize, usize) {
+    let (mut nonzero, mut used) = (0, 0);
+    for kk in 0..k {
+        let count = (0..4).map(|r| usize::from(x[r * k + kk] != 0.0)).sum::<usize>();
+        nonzero += count;
+        used += usize::from(count > 0);
+    }
+    (nonzero, used)
+}
+
 /// `out` (4 × N) = the 4 rows whose k-th elements `lines(k)` gives (k < `len`) · `m` (K × N),
 /// summed as [`product_rows`] sums. With `lines(n)` = X[n, i..i + 4] this is 4 rows of a batch
 /// gradient Xᵀ·D.
 #[inline(always)]
-pub(super) fn product_4<const WIDE: usize>(len: usize, lines: impl Fn(usize) -> [f64; 4], m: &[f64], out: &mut [f64]) {
+pub(super) fn product_4<const WIDE: usize, const SKIP: bool>(
+    len: usize,
+    lines: impl Fn(usize) -> [f64; 4],
+    m: &[f64],
+    out: &mut [f64],
+) {
     let mut j0 = 0;
     if WIDE >= 128 {
-        j0 = product_block::<32>(len, &lines, m, out, j0);
-        j0 = product_block::<16>(len, &lines, m, out, j0);
+        j0 = product_block::<32, SKIP>(len, &lines, m, out, j0);
+        j0 = product_block::<16, SKIP>(len, &lines, m, out, j0);
     }
-    let j0 = product_block::<8>(len, &lines, m, out, j0);
-    let j0 = product_block::<4>(len, &lines, m, out, j0);
-    let j0 = product_block::<2>(len, &lines, m, out, j0);
-    product_block::<1>(len, &lines, m, out, j0);
+    let j0 = product_block::<8, SKIP>(len, &lines, m, out, j0);
+    let j0 = product_block::<4, SKIP>(len, &lines, m, out, j0);
+    let j0 = product_block::<2, SKIP>(len, &lines, m, out, j0);
+    product_block::<1, SKIP>(len, &lines, m, out, j0);
 }
 
 /// [`product_4`] for the outputs from `j0` on, in blocks of `N` while they fit; returns where it
-/// stopped. A k whose 4 inputs are all zero is skipped. (Four named accumulators: an array of
+/// stopped. With `SKIP`, a k whose 4 inputs are all zero is skipped. (Four named accumulators: an array of
 /// them is not kept in registers.)
 #[inline(always)]
-fn product_block<const N: usize>(
+fn product_block<const N: usize, const SKIP: bool>(
     len: usize,
     lines: &impl Fn(usize) -> [f64; 4],
     m: &[f64],
@@ -167,7 +206,7 @@ fn product_block<const N: usize>(
         let (mut a0, mut a1, mut a2, mut a3) = ([0.0f64; N], [0.0f64; N], [0.0f64; N], [0.0f64; N]);
         for kk in 0..len {
             let [v0, v1, v2, v3] = lines(kk);
-            if v0 == 0.0 && v1 == 0.0 && v2 == 0.0 && v3 == 0.0 {
+            if SKIP && v0 == 0.0 && v1 == 0.0 && v2 == 0.0 && v3 == 0.0 {
                 continue;
             }
             let m_row: &[f64; N] = m[kk * n + j0..][..N].try_into().expect("a block");
@@ -388,6 +427,55 @@ mod tests {
     use super::*;
     use crate::sim::rng::{self, Purpose};
     use rand::Rng;
+
+    /// `product_rows` gives every row the bits of one `accumulate` over its nonzero inputs,
+    /// whichever way a block of 4 rows goes: the blocked product (dense blocks) or row by row
+    /// (blocks where few of each k's inputs are nonzero, as behind a max-pooling). The blocks'
+    /// densities run from all zero to full, with ±0 among the inputs.
+    #[test]
+    fn product_rows_sums_every_row_as_one_accumulate() {
+        let mut rng = rng::stream(5, Purpose::GradientNoise);
+        let (k, n) = (37, 45);
+        let m: Vec<f64> = (0..k * n).map(|_| rng.random_range(-1.0..1.0)).collect();
+        let mut ways = [0usize; 3];
+        for density in [0.0, 0.05, 0.25, 0.5, 0.75, 0.9, 1.0] {
+            let rows = 4 * 6 + 3;
+            // Below full density, every 9th k is zero in every row: a k the blocked product skips.
+            let x: Vec<f64> = (0..rows * k)
+                .map(|i| match rng.random::<f64>() {
+                    _ if density < 1.0 && i % k % 9 == 4 => 0.0,
+                    u if u < density => rng.random_range(-2.0..2.0),
+                    u if u < (1.0 + density) / 2.0 => -0.0,
+                    _ => 0.0,
+                })
+                .collect();
+            for block in x.chunks_exact(4 * k) {
+                let (nonzero, used) = nonzero_and_used(block, k);
+                // Row by row, blocked with a test per k, blocked without.
+                ways[if nonzero < 3 * used {
+                    0
+                } else if used < k {
+                    1
+                } else {
+                    2
+                }] += 1;
+            }
+            let mut out = vec![f64::NAN; rows * n];
+            let mut terms = Vec::new();
+            product_rows::<32>(&x, k, &m, &mut out, &mut terms);
+            for r in 0..rows {
+                let mut want = vec![0.0; n];
+                let t = terms_of(x[r * k..][..k].iter().copied(), true, &mut terms);
+                accumulate::<32>(&mut want, t, &m, n);
+                let got = &out[r * n..][..n];
+                assert!(
+                    want.iter().zip(got).all(|(a, b)| a.to_bits() == b.to_bits()),
+                    "density {density}, row {r}: {got:?} != {want:?}"
+                );
+            }
+        }
+        assert!(ways.iter().all(|&w| w > 0), "every way was taken: {ways:?}");
+    }
 
     /// The lane-wise tanh is libm's, bit for bit: on random values over every branch's range (the
     /// magnitudes log-uniform from 2⁻¹⁰³⁰ to 2⁶), at and beside each threshold, and the specials.

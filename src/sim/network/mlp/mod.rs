@@ -186,8 +186,10 @@ pub struct Scratch {
     wt: Vec<Vec<f64>>,
     /// One row of the batch gradient, Σₙ x_{n,i} dₙ, or the bias gradient Σₙ dₙ.
     row: Vec<f64>,
-    /// Four rows of the batch gradient.
+    /// Four rows of the batch gradient, or all of a tile's rows (I × O) when summed by output.
     block: Vec<f64>,
+    /// The batch gradient by output (O × I), summed over the samples' nonzero errors only.
+    columns: Vec<f64>,
     /// The errors a tile sees, a_t·δ, when its out scale a_t is not 1.
     scaled: Vec<f64>,
     logits: Vec<f64>,

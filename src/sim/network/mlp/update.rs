@@ -10,7 +10,7 @@ use super::tiles::Tiling;
 use super::{Form, Net, Scratch};
 use crate::sim::algorithm::AlgorithmKind;
 use crate::sim::device::AnalogArray;
-use crate::sim::network::kernels::{accumulate, all_finite, product_4, terms_of};
+use crate::sim::network::kernels::{accumulate, all_finite, product_4, terms_of, transpose};
 use crate::sim::pulse_train::{rank_one_update_checked, PulseTrains};
 
 /// One tile's share of a layer's update: its block of the target array and where it sits.
@@ -41,7 +41,7 @@ impl Net {
         let transfers = self.kind.transfers();
         let rate = if transfers { fast } else { alpha };
         let per_batch = self.kind == AlgorithmKind::Digital || self.form == Form::Batch;
-        let Scratch { acts, deltas, row, block, terms, trains, xq, scaled, .. } = &mut self.scratch;
+        let Scratch { acts, deltas, row, block, columns, terms, trains, xq, scaled, .. } = &mut self.scratch;
         for (l, layer) in self.layers.iter_mut().enumerate() {
             let (ins, outs) = (layer.inputs, layer.outputs);
             let (x_all, d_all) = (&acts[l], &deltas[l]);
@@ -87,7 +87,9 @@ impl Net {
                     rate,
                     chop: layer.tiles[t].choppers(),
                 };
-                finite &= if per_batch {
+                finite &= if per_batch && mostly_zero(d) {
+                    tile.write_batch_by_output::<WIDE>(x_all, d, b, block, columns, terms)
+                } else if per_batch {
                     tile.write_batch::<WIDE>(x_all, d, b, row, block, terms)
                 } else {
                     tile.write_samples(x_all, d, b, xq, trains)
@@ -125,7 +127,7 @@ impl TileWrite<'_> {
             if run == 4 {
                 block.resize(4 * outs, 0.0);
                 let lines = |n: usize| -> [f64; 4] { x_all[n * ins + i0..][..4].try_into().expect("4 inputs") };
-                product_4::<WIDE>(b, lines, d_all, block);
+                product_4::<WIDE, true>(b, lines, d_all, block);
             }
             for k in 0..run {
                 let (r, i) = (r0 + k, i0 + k);
@@ -148,6 +150,45 @@ impl TileWrite<'_> {
                 finite &= array.write_row_finite(i * outs, &mut w[r * outs..][..outs], scale, g);
             }
             r0 += run;
+        }
+        finite
+    }
+
+    /// [`TileWrite::write_batch`] for errors that are mostly zero (a convolution's behind a
+    /// max-pooling: one patch in four has a nonzero error per channel). Each output's gradient
+    /// over the tile's inputs sums only the samples whose error there is nonzero, in order: the
+    /// skipped terms are ±0, which leave a sum that starts at +0 as it was, so every gradient has
+    /// the bits of `write_batch`'s. Rows are then written in order, skipping the same rows.
+    #[inline(always)]
+    fn write_batch_by_output<const WIDE: usize>(
+        self,
+        x_all: &[f64],
+        d_all: &[f64],
+        b: usize,
+        block: &mut Vec<f64>,
+        columns: &mut Vec<f64>,
+        terms: &mut Vec<(usize, f64)>,
+    ) -> bool {
+        let TileWrite { array, block: w, first, outputs: outs, inputs: ins, rate, chop } = self;
+        let count = w.len() / outs;
+        columns.resize(outs * count, 0.0);
+        // The tile's inputs of sample n start at x[n·ins]: the rows of the sums below.
+        let x = &x_all[first..];
+        for (o, column) in columns.chunks_exact_mut(count).enumerate() {
+            column.fill(0.0);
+            let t = terms_of((0..b).map(|n| d_all[n * outs + o]), true, terms);
+            accumulate::<WIDE>(column, t, x, ins);
+        }
+        block.resize(count * outs, 0.0);
+        transpose(columns, block, outs, count);
+        let mut finite = true;
+        for r in 0..count {
+            let i = first + r;
+            if (0..b).all(|n| x_all[n * ins + i] == 0.0) {
+                continue;
+            }
+            let scale = chop.map_or(-rate, |c| -rate * c[r]);
+            finite &= array.write_row_finite(i * outs, &mut w[r * outs..][..outs], scale, &block[r * outs..][..outs]);
         }
         finite
     }
@@ -176,5 +217,79 @@ impl TileWrite<'_> {
             finite &= rank_one_update_checked(array, w, first * outs, x, d, rate, trains);
         }
         finite
+    }
+}
+
+/// Whether more than half of `d` is zero, so that summing the batch gradient by output over the
+/// nonzero errors ([`TileWrite::write_batch_by_output`]) does less work than the blocked product.
+fn mostly_zero(d: &[f64]) -> bool {
+    let zeros = d.iter().map(|&v| usize::from(v == 0.0)).sum::<usize>();
+    2 * zeros > d.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::device::{Device, Shape, UpdateMode};
+    use crate::sim::rng::{self, Purpose};
+    use rand::Rng;
+
+    /// Summing the batch gradient by output over the nonzero errors writes the weights the
+    /// blocked product writes, bit for bit: on varied soft-bounds elements (the paper's
+    /// devices), with choppers, inputs that are zero in every sample (rows skipped), ±0 errors
+    /// and weights at ±0.
+    #[test]
+    fn the_gradient_by_output_writes_what_the_blocked_product_writes() {
+        let mut rng = rng::stream(9, Purpose::GradientNoise);
+        let (b, ins, outs, first) = (23, 41, 13, 6);
+        let count = ins - first - 3;
+        let x_all: Vec<f64> = (0..b * ins)
+            .map(|i| if i % ins % 5 == 2 || rng.random::<f64>() < 0.3 { 0.0 } else { rng.random_range(-1.0..1.0) })
+            .collect();
+        let d_all: Vec<f64> = (0..b * outs)
+            .map(|_| match rng.random::<f64>() {
+                u if u < 0.2 => rng.random_range(-0.1..0.1),
+                u if u < 0.6 => -0.0,
+                _ => 0.0,
+            })
+            .collect();
+        assert!(mostly_zero(&d_all));
+        let chop: Vec<f64> = (0..count).map(|_| if rng.random::<bool>() { 1.0 } else { -1.0 }).collect();
+        let device = Device { shape: Shape::SoftBounds { tau_max: 0.7, tau_min: -0.6 }, up_down: 0.1 };
+        let array = AnalogArray::new(
+            device,
+            UpdateMode::Expected,
+            0.3,
+            ins * outs,
+            &mut rng::stream(10, Purpose::DeviceVariation),
+            rng::stream(11, Purpose::Pulses),
+        );
+        let w0: Vec<f64> = (0..count * outs)
+            .map(|j| match j % 7 {
+                0 => -0.0,
+                1 => 0.0,
+                _ => rng.random_range(-0.5..0.5),
+            })
+            .collect();
+        for chop in [None, Some(&chop[..])] {
+            let (mut a1, mut a2) = (array.clone(), array.clone());
+            let (mut w1, mut w2) = (w0.clone(), w0.clone());
+            let tile = |array, block| TileWrite { array, block, first, outputs: outs, inputs: ins, rate: 0.05, chop };
+            let (mut row, mut block, mut columns, mut terms) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+            let f1 = tile(&mut a1, &mut w1).write_batch::<32>(&x_all, &d_all, b, &mut row, &mut block, &mut terms);
+            let f2 = tile(&mut a2, &mut w2).write_batch_by_output::<32>(
+                &x_all,
+                &d_all,
+                b,
+                &mut block,
+                &mut columns,
+                &mut terms,
+            );
+            assert_eq!(f1, f2);
+            assert!(w1.iter().zip(&w0).any(|(a, b)| a != b), "the weights moved");
+            for (j, (a, c)) in w1.iter().zip(&w2).enumerate() {
+                assert_eq!(a.to_bits(), c.to_bits(), "weight {j}: {a:e} != {c:e}");
+            }
+        }
     }
 }
