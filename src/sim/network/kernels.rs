@@ -191,8 +191,8 @@ pub(super) fn product_4<const WIDE: usize, const SKIP: bool>(
 }
 
 /// [`product_4`] for the outputs from `j0` on, in blocks of `N` while they fit; returns where it
-/// stopped. With `SKIP`, a k whose 4 inputs are all zero is skipped. (Four named accumulators: an array of
-/// them is not kept in registers.)
+/// stopped. With `SKIP`, a k whose 4 inputs are all zero is skipped. (Four named accumulators:
+/// an array of them is not kept in registers.)
 #[inline(always)]
 fn product_block<const N: usize, const SKIP: bool>(
     len: usize,
