@@ -120,21 +120,18 @@ pub(super) fn product_rows<const WIDE: usize>(
     let rows = out.len() / n.max(1);
     let mut r0 = 0;
     while r0 + 4 <= rows {
-        let x = &x[r0 * k..][..4 * k];
-        let (nonzero, used) = nonzero_and_used(x, k);
+        let block = &x[r0 * k..][..4 * k];
+        let (nonzero, used) = nonzero_and_used(block, k);
         if nonzero < 3 * used {
             // Few of each k's 4 inputs are nonzero (errors behind a max-pooling): row by row,
             // over each row's nonzero inputs only, in the same sums.
-            for (r, x_r) in x.chunks_exact(k).enumerate() {
-                let row = &mut out[(r0 + r) * n..][..n];
-                row.fill(0.0);
-                let t = terms_of(x_r.iter().copied(), true, terms);
-                accumulate::<WIDE>(row, t, m, n);
+            for r in r0..r0 + 4 {
+                product_row::<WIDE>(&x[r * k..][..k], m, &mut out[r * n..][..n], terms);
             }
             r0 += 4;
             continue;
         }
-        let (x0, rest) = x.split_at(k);
+        let (x0, rest) = block.split_at(k);
         let (x1, rest) = rest.split_at(k);
         let (x2, x3) = rest.split_at(k);
         let lines = |kk: usize| [x0[kk], x1[kk], x2[kk], x3[kk]];
@@ -148,11 +145,16 @@ pub(super) fn product_rows<const WIDE: usize>(
         r0 += 4;
     }
     for r in r0..rows {
-        let row = &mut out[r * n..][..n];
-        row.fill(0.0);
-        let t = terms_of(x[r * k..][..k].iter().copied(), true, terms);
-        accumulate::<WIDE>(row, t, m, n);
+        product_row::<WIDE>(&x[r * k..][..k], m, &mut out[r * n..][..n], terms);
     }
+}
+
+/// `row` (N) = `x_row` (K) · `m` (K × N), summed over the nonzero inputs only.
+#[inline(always)]
+fn product_row<const WIDE: usize>(x_row: &[f64], m: &[f64], row: &mut [f64], terms: &mut Vec<(usize, f64)>) {
+    row.fill(0.0);
+    let t = terms_of(x_row.iter().copied(), true, terms);
+    accumulate::<WIDE>(row, t, m, row.len());
 }
 
 /// Of the 4 rows of `x` (4 × `k`): the nonzero inputs, and the k that any row uses. With fewer

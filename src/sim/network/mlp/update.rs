@@ -109,7 +109,7 @@ impl TileWrite<'_> {
     /// product (the same sums, see `product_4`); the last ones (count mod 4) one by one.
     #[inline(always)]
     fn write_batch<const WIDE: usize>(
-        self,
+        mut self,
         x_all: &[f64],
         d_all: &[f64],
         b: usize,
@@ -117,8 +117,8 @@ impl TileWrite<'_> {
         block: &mut Vec<f64>,
         terms: &mut Vec<(usize, f64)>,
     ) -> bool {
-        let TileWrite { array, block: w, first, outputs: outs, inputs: ins, rate, chop } = self;
-        let count = w.len() / outs;
+        let (first, outs, ins) = (self.first, self.outputs, self.inputs);
+        let count = self.block.len() / outs;
         let mut finite = true;
         let mut r0 = 0;
         while r0 < count {
@@ -132,7 +132,7 @@ impl TileWrite<'_> {
             for k in 0..run {
                 let (r, i) = (r0 + k, i0 + k);
                 let g: &[f64] = if run == 4 {
-                    if (0..b).all(|n| x_all[n * ins + i] == 0.0) {
+                    if zero_in_every_sample(x_all, ins, b, i) {
                         continue;
                     }
                     &block[k * outs..][..outs]
@@ -146,8 +146,7 @@ impl TileWrite<'_> {
                     accumulate::<WIDE>(row, terms, d_all, outs);
                     row
                 };
-                let scale = chop.map_or(-rate, |c| -rate * c[r]);
-                finite &= array.write_row_finite(i * outs, &mut w[r * outs..][..outs], scale, g);
+                finite &= self.write_row(r, g);
             }
             r0 += run;
         }
@@ -161,7 +160,7 @@ impl TileWrite<'_> {
     /// the bits of `write_batch`'s. Rows are then written in order, skipping the same rows.
     #[inline(always)]
     fn write_batch_by_output<const WIDE: usize>(
-        self,
+        mut self,
         x_all: &[f64],
         d_all: &[f64],
         b: usize,
@@ -169,8 +168,8 @@ impl TileWrite<'_> {
         columns: &mut Vec<f64>,
         terms: &mut Vec<(usize, f64)>,
     ) -> bool {
-        let TileWrite { array, block: w, first, outputs: outs, inputs: ins, rate, chop } = self;
-        let count = w.len() / outs;
+        let (first, outs, ins) = (self.first, self.outputs, self.inputs);
+        let count = self.block.len() / outs;
         columns.resize(outs * count, 0.0);
         // The tile's inputs of sample n start at x[n·ins]: the rows of the sums below.
         let x = &x_all[first..];
@@ -183,14 +182,19 @@ impl TileWrite<'_> {
         transpose(columns, block, outs, count);
         let mut finite = true;
         for r in 0..count {
-            let i = first + r;
-            if (0..b).all(|n| x_all[n * ins + i] == 0.0) {
-                continue;
+            if !zero_in_every_sample(x_all, ins, b, first + r) {
+                finite &= self.write_row(r, &block[r * outs..][..outs]);
             }
-            let scale = chop.map_or(-rate, |c| -rate * c[r]);
-            finite &= array.write_row_finite(i * outs, &mut w[r * outs..][..outs], scale, &block[r * outs..][..outs]);
         }
         finite
+    }
+
+    /// Writes gradient `g` into the tile's row r (input i₀ + r) at −rate, through its chopper.
+    #[inline(always)]
+    fn write_row(&mut self, r: usize, g: &[f64]) -> bool {
+        let outs = self.outputs;
+        let scale = self.chop.map_or(-self.rate, |c| -self.rate * c[r]);
+        self.array.write_row_finite((self.first + r) * outs, &mut self.block[r * outs..][..outs], scale, g)
     }
 
     /// One rank-1 update per sample, through the array's mode: the expected dynamic row by row,
@@ -218,6 +222,13 @@ impl TileWrite<'_> {
         }
         finite
     }
+}
+
+/// Whether input i is zero in every sample: its gradient row is zero, which leaves the weights
+/// exactly as they are, so the row is not written.
+#[inline(always)]
+fn zero_in_every_sample(x_all: &[f64], ins: usize, b: usize, i: usize) -> bool {
+    (0..b).all(|n| x_all[n * ins + i] == 0.0)
 }
 
 /// Whether more than half of `d` is zero, so that summing the batch gradient by output over the
