@@ -3,7 +3,7 @@
 //! parts of any scheduler merge into the bytes of the unsharded run; a crashed cell is re-run
 //! alone; a missing, edited or foreign cell is a one-line message, never a wrong table.
 
-use analog_playground::reproduce::paper_scale::{cell, cell_path, Grid};
+use analog_playground::reproduce::paper_scale::{cell, cell_path, Grid, PaperNet};
 use analog_playground::sim::network::mnist::idx;
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -66,7 +66,7 @@ fn sharded_paper_scale_reproduce_merges_into_the_unsharded_bytes() {
         let (a, b) = (std::fs::read(whole.join(name)).unwrap(), std::fs::read(parts.join(name)).unwrap());
         assert!(a == b, "{name} differs between the unsharded run and the merged parts");
     }
-    let grid = Grid { epochs: 2, seeds: 1 };
+    let grid = Grid { net: PaperNet::Fcn, epochs: 2, seeds: 1 };
     for c in 0..grid.len() {
         assert_eq!(
             std::fs::read(cell_path(&whole, c)).unwrap(),
@@ -115,5 +115,91 @@ fn paper_scale_arguments_out_of_range_are_refused_in_one_line() {
     assert!(err.contains("21 of 21 cells are missing"), "{err}");
     let err = refused(&playground(&["reproduce", "--epochs", "2", "--out", dir.to_str().unwrap()]));
     assert!(err.contains("--scale paper"), "{err}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn the_cnn_grid_is_the_papers_cnn_columns() {
+    let grid = Grid::paper(PaperNet::Cnn);
+    assert_eq!((grid.len(), grid.epochs, grid.seeds), (21, 80, 3));
+    let taus: Vec<f64> = grid.configs().iter().filter_map(|c| c.1).collect();
+    assert_eq!(taus, [0.6, 0.6, 0.7, 0.7, 0.8, 0.8]);
+    assert!(grid.describe().starts_with("fig5-cnn&data=full&epochs=80&seeds=3&"), "{}", grid.describe());
+    assert_eq!(Grid::from_description(&grid.describe()), Some(grid));
+    assert_eq!(Grid::from_description(&Grid::paper(PaperNet::Fcn).describe()), Some(Grid::paper(PaperNet::Fcn)));
+    // Configuration-major: the seeds of Tiki-Taka at τ = 0.7 are cells 13–15.
+    let spec = grid.cell(12);
+    assert_eq!((spec.track, spec.tau, spec.seed), ("tt_pulse", Some(0.7), 0));
+    let query = grid.scenario(&spec).to_query();
+    for key in ["arch=cnn", "data=full", "batch=8", "algos=tt", "tau_max=0.7", "tau_min=-0.7", "pulses=1", "epochs=80"]
+    {
+        assert!(query.split('&').any(|kv| kv == key), "{key} not in {query}");
+    }
+}
+
+/// The CNN's grid runs and merges as the FCN's does: one real cell (Digital SGD, 1 epoch of full
+/// MNIST; the pulse-level cells take minutes each), the others written from its rows under their
+/// own heads, so the merge, the report and the refusals are the CNN's.
+#[test]
+fn a_cnn_grid_runs_its_cells_and_merges_into_the_cnn_table() {
+    if !fetched() {
+        return;
+    }
+    let dir = scratch("cnn");
+    let args = |extra: &[&str]| {
+        let mut a = vec!["reproduce", "--scale", "paper", "--net", "cnn", "--epochs", "1", "--seeds", "1"];
+        a.extend(["--out", dir.to_str().unwrap()]);
+        a.extend(extra);
+        playground(&a)
+    };
+    let part = ok(&args(&["--shard", "1/7"]));
+    assert!(part.contains("\"ran\":1"), "{part}");
+    let merge = |net: &[&str]| {
+        let mut a = vec!["reproduce", "--scale", "paper", "--merge", "--out", dir.to_str().unwrap()];
+        a.extend(net);
+        playground(&a)
+    };
+    let missing = refused(&merge(&[]));
+    assert!(
+        missing.contains("6 of 7 cells are missing") && missing.contains("--net cnn --epochs 1 --seeds 1 --shard I/7"),
+        "{missing}"
+    );
+    let grid = Grid { net: PaperNet::Cnn, epochs: 1, seeds: 1 };
+    let (head, rows) = cell::read(&std::fs::read_to_string(cell_path(&dir, 0)).unwrap()).unwrap();
+    assert!(head.grid.starts_with("fig5-cnn&") && head.scenario.contains("arch=cnn"), "{head:?}");
+    assert!(rows[1].record.test_accuracy > 0.9, "one digital CNN epoch on full MNIST: {:?}", rows[1].record);
+    for c in 1..grid.len() {
+        let spec = grid.cell(c);
+        let head = cell::CellHead {
+            cell: (c + 1, grid.len()),
+            track: spec.track.into(),
+            seed: spec.seed,
+            scenario: grid.scenario(&spec).to_query(),
+            ..head.clone()
+        };
+        let mut rows = rows.clone();
+        for row in &mut rows {
+            row.scales = vec![1.0; 4];
+        }
+        std::fs::write(cell_path(&dir, c), cell::write(&head, &rows)).unwrap();
+    }
+    let merged = ok(&merge(&[]));
+    assert!(merged.contains("\"cells\":7"), "{merged}");
+    let md = std::fs::read_to_string(dir.join("REPRODUCTION.md")).unwrap();
+    for want in [
+        "# Fig. 5 (CNN)",
+        "--scale paper --net cnn --epochs 1 --seeds 1 --out",
+        "| τ = 0.60 | τ = 0.70 | τ = 0.80 |",
+        "| Analog SGD (paper) | 88.99 ± 0.89 |",
+        "**Verdict:**",
+    ] {
+        assert!(md.contains(want), "{want} not in\n{md}");
+    }
+    // Every analog cell is the digital cell here, so Analog SGD is never 6 points below it.
+    assert!(md.contains("more than 6 points below digital at every τ: no"), "{md}");
+    let foreign = refused(&merge(&["--net", "fcn"]));
+    assert!(foreign.contains("belongs to another grid"), "{foreign}");
+    let err = refused(&playground(&["reproduce", "--net", "cnn", "--out", dir.to_str().unwrap()]));
+    assert!(err.contains("--net applies to --scale paper only"), "{err}");
     std::fs::remove_dir_all(&dir).ok();
 }

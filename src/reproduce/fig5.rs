@@ -44,6 +44,13 @@ pub(super) const PAPER_FCN: [(f64, [(f64, f64); 3]); 3] = [
     (0.80, [(98.15, 0.04), (97.78, 0.36), (97.50, 0.11)]),
 ];
 
+/// The paper's Fig. 5 CNN columns (docs/paper.md §5), in the same layout.
+pub(super) const PAPER_CNN: [(f64, [(f64, f64); 3]); 3] = [
+    (0.6, [(99.16, 0.08), (88.99, 0.89), (98.84, 0.07)]),
+    (0.7, [(99.16, 0.08), (92.15, 0.48), (98.87, 0.04)]),
+    (0.8, [(99.16, 0.08), (93.45, 0.46), (98.86, 0.07)]),
+];
+
 /// A track's accuracy at one τ, in points.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Accuracy {

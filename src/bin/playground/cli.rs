@@ -1,6 +1,7 @@
 //! The command line's grammar (clap derive): one variant of [`Command`] per subcommand, each with
 //! its options, their checks and their help.
 
+use analog_playground::reproduce::paper_scale::PaperNet;
 use analog_playground::sim::sweep::shard::Shard;
 use analog_playground::sim::sweep::Axis;
 use clap::{Args, Parser, Subcommand};
@@ -211,7 +212,8 @@ Examples:
   playground reproduce --out docs/reproduction
   playground reproduce --scale paper --out docs/reproduction/paper-scale
   playground reproduce --scale paper --shard 3/21 --out runs/fig5      # one part; any scheduler
-  playground reproduce --scale paper --merge --out runs/fig5           # the table from the parts")]
+  playground reproduce --scale paper --merge --out runs/fig5           # the table from the parts
+  playground reproduce --scale paper --net cnn --shard 5/21 --out runs/fig5-cnn   # the CNN's columns")]
 pub struct ReproduceArgs {
     /// The directory for the figures, their CSV and REPRODUCTION.md (created if needed); at
     /// paper scale also the cell files, in DIR/cells/
@@ -220,8 +222,8 @@ pub struct ReproduceArgs {
     /// Fewer seeds and shorter runs (the test suite's reduced version)
     #[arg(long, conflicts_with = "scale")]
     pub quick: bool,
-    /// `standard`: every figure in about 15 minutes on 2 cores; `paper`: Fig. 5's FCN at the
-    /// paper's own scale (full MNIST, 80 epochs, 3 seeds; hours of CPU, as independent cells)
+    /// `standard`: every figure in about 15 minutes on 2 cores; `paper`: Fig. 5 at the paper's
+    /// own scale (full MNIST, 80 epochs, 3 seeds; hours of CPU, as independent cells)
     #[arg(long, value_name = "SCALE", default_value = "standard")]
     pub scale: ReproduceScale,
     /// Paper scale: run only part I of N of the cells (1-based, as Slurm's --array=1-N); cells
@@ -232,6 +234,10 @@ pub struct ReproduceArgs {
     /// unsharded run does, byte for byte); names any cell that is missing or damaged
     #[arg(long, requires = "scale")]
     pub merge: bool,
+    /// Paper scale: which network's columns of Fig. 5, a grid of its own: `fcn` (τ = 0.70, 0.78,
+    /// 0.80) or `cnn` (τ = 0.6, 0.7, 0.8) [default: fcn; with --merge, the cells']
+    #[arg(long, value_name = "NET", value_parser = paper_net)]
+    pub net: Option<PaperNet>,
     /// Paper scale: epochs per run [default: 80] (a reduced grid, e.g. for a test)
     #[arg(long, value_name = "N", value_parser = at_least_one)]
     pub epochs: Option<u64>,
@@ -281,6 +287,10 @@ fn at_least_one(v: &str) -> Result<u64, String> {
 
 fn at_least_one_usize(v: &str) -> Result<usize, String> {
     v.parse().ok().filter(|&k| k >= 1).ok_or_else(|| "expected an integer ≥ 1".into())
+}
+
+fn paper_net(v: &str) -> Result<PaperNet, String> {
+    PaperNet::from_name(v).ok_or_else(|| "expected fcn or cnn".into())
 }
 
 fn png_scale(v: &str) -> Result<f64, String> {

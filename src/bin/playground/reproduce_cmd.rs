@@ -1,16 +1,17 @@
 //! `playground reproduce`: the paper's figures and REPRODUCTION.md; `--scale paper`: Fig. 5's FCN
-//! at the paper's scale, whole or in parts (`--shard`, `--merge`).
+//! or CNN (`--net`) at the paper's scale, whole or in parts (`--shard`, `--merge`).
 
 use crate::cli::{ReproduceArgs, ReproduceScale};
 use crate::{print_out, progress_bar, threads_default};
-use analog_playground::reproduce::paper_scale::{self, Grid};
+use analog_playground::reproduce::paper_scale::{self, Grid, PaperNet};
 use analog_playground::reproduce::{reproduce_with_progress, STAGES};
 
 pub fn reproduce(args: ReproduceArgs) -> Result<(), String> {
     if args.scale == ReproduceScale::Paper {
         return paper(args);
     }
-    if let Some(flag) = [("--epochs", args.epochs.is_some()), ("--seeds", args.seeds.is_some())].iter().find(|f| f.1) {
+    let paper_only = [("--net", args.net.is_some()), ("--epochs", args.epochs.is_some()), ("--seeds", args.seeds.is_some())];
+    if let Some(flag) = paper_only.iter().find(|f| f.1) {
         return Err(format!("{} applies to --scale paper only", flag.0));
     }
     let out = args.out.display().to_string();
@@ -40,8 +41,9 @@ pub fn reproduce(args: ReproduceArgs) -> Result<(), String> {
 fn paper(args: ReproduceArgs) -> Result<(), String> {
     // The merge takes the grid the cells were run for unless one is given.
     let found = if args.merge { paper_scale::grid_in(&args.out) } else { None };
-    let base = found.unwrap_or(Grid::PAPER);
-    let grid = Grid { epochs: args.epochs.unwrap_or(base.epochs), seeds: args.seeds.unwrap_or(base.seeds) };
+    let net = args.net.or(found.map(|g| g.net)).unwrap_or(PaperNet::Fcn);
+    let base = found.filter(|g| g.net == net).unwrap_or(Grid::paper(net));
+    let grid = Grid { net, epochs: args.epochs.unwrap_or(base.epochs), seeds: args.seeds.unwrap_or(base.seeds) };
     let start = std::time::Instant::now();
     let out = args.out.display();
     if args.merge {

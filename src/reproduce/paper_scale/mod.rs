@@ -1,7 +1,8 @@
-//! `playground reproduce --scale paper`: the paper's Fig. 5 FCN at the paper's own scale — full
-//! MNIST (60,000 / 10,000), 80 epochs with StepLR(35, 0.1), 3 seeds, `preset=paper-fcn` at pulse
-//! level — as independent **cells**: one track (Digital SGD, or Analog SGD or Tiki-Taka at one of
-//! the paper's τ) and one seed. Digital SGD does not depend on τ, so it runs once per seed.
+//! `playground reproduce --scale paper`: the paper's Fig. 5 at the paper's own scale — full MNIST
+//! (60,000 / 10,000), 80 epochs with StepLR(35, 0.1), 3 seeds, `preset=paper-fcn` or
+//! `preset=paper-cnn` at pulse level, one grid per network (`--net`) — as independent **cells**:
+//! one track (Digital SGD, or Analog SGD or Tiki-Taka at one of the paper's τ) and one seed.
+//! Digital SGD does not depend on τ, so it runs once per seed.
 //!
 //! A cell is hours of CPU at most and shares nothing with the others, so any scheduler can spread
 //! them (`--shard I/N`, the sweep's striding; Slurm arrays, GNU parallel, indexed jobs). Each
@@ -13,6 +14,7 @@
 pub mod cell;
 mod report;
 
+use crate::reproduce::fig5::{PAPER_CNN, PAPER_FCN};
 use crate::sim::ensemble::seed_of;
 use crate::sim::network::{mnist, NetRun};
 use crate::sim::pool::par_map;
@@ -21,12 +23,48 @@ use crate::sim::sweep::shard::Shard;
 use cell::{CellHead, CellRow};
 use std::path::{Path, PathBuf};
 
-/// The paper's FCN τ values (Fig. 5).
-pub const TAUS: [f64; 3] = [0.70, 0.78, 0.80];
+/// The two MNIST networks of the paper's Fig. 5, each a grid of its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PaperNet {
+    /// 784-256-128-10 (S4.1), `preset=paper-fcn`.
+    Fcn,
+    /// Two 5×5 convolutions and two fully connected layers (S4.2), `preset=paper-cnn`.
+    Cnn,
+}
 
-/// The runs of the grid: which epochs and seeds (the paper's, or a reduced grid for a test).
+impl PaperNet {
+    /// The name in `--net`, in the grid line and in the preset (`paper-NAME`).
+    pub fn name(self) -> &'static str {
+        match self {
+            PaperNet::Fcn => "fcn",
+            PaperNet::Cnn => "cnn",
+        }
+    }
+
+    /// The network a name stands for.
+    pub fn from_name(name: &str) -> Option<PaperNet> {
+        [PaperNet::Fcn, PaperNet::Cnn].into_iter().find(|n| n.name() == name)
+    }
+
+    /// The paper's τ values for this network (Fig. 5's columns).
+    pub fn taus(self) -> [f64; 3] {
+        self.paper().map(|(tau, _)| tau)
+    }
+
+    /// The paper's Fig. 5 numbers: per τ, (mean, std) of Digital SGD, Analog SGD, Tiki-Taka.
+    pub(super) fn paper(self) -> [(f64, [(f64, f64); 3]); 3] {
+        match self {
+            PaperNet::Fcn => PAPER_FCN,
+            PaperNet::Cnn => PAPER_CNN,
+        }
+    }
+}
+
+/// The runs of the grid: which network, epochs and seeds (the paper's, or a reduced grid for a
+/// test).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Grid {
+    pub net: PaperNet,
     pub epochs: u64,
     pub seeds: u64,
 }
@@ -42,17 +80,19 @@ pub struct CellSpec {
 }
 
 impl Grid {
-    /// The paper's grid: 80 epochs, 3 seeds.
-    pub const PAPER: Grid = Grid { epochs: 80, seeds: 3 };
+    /// The paper's grid for `net`: 80 epochs, 3 seeds.
+    pub fn paper(net: PaperNet) -> Grid {
+        Grid { net, epochs: 80, seeds: 3 }
+    }
 
     /// The track and τ of each configuration, as the table lists them.
-    pub fn configs() -> Vec<(&'static str, Option<f64>)> {
-        let analog = TAUS.iter().flat_map(|&t| [("analog_pulse", Some(t)), ("tt_pulse", Some(t))]);
+    pub fn configs(&self) -> Vec<(&'static str, Option<f64>)> {
+        let analog = self.net.taus().into_iter().flat_map(|t| [("analog_pulse", Some(t)), ("tt_pulse", Some(t))]);
         std::iter::once(("digital", None)).chain(analog).collect()
     }
 
     pub fn len(&self) -> usize {
-        Grid::configs().len() * self.seeds as usize
+        self.configs().len() * self.seeds as usize
     }
 
     pub fn is_empty(&self) -> bool {
@@ -61,26 +101,33 @@ impl Grid {
 
     /// Cell `index`: configuration-major, so a configuration's seeds are neighbours.
     pub fn cell(&self, index: usize) -> CellSpec {
-        let (track, tau) = Grid::configs()[index / self.seeds as usize];
+        let (track, tau) = self.configs()[index / self.seeds as usize];
         CellSpec { index, track, tau, seed: (index % self.seeds as usize) as u64 }
     }
 
     /// The grid line of every cell file: a cell from another grid or version is never merged.
     pub fn describe(&self) -> String {
-        format!("fig5-fcn&data=full&epochs={}&seeds={}&version={}", self.epochs, self.seeds, env!("CARGO_PKG_VERSION"))
+        format!(
+            "fig5-{}&data=full&epochs={}&seeds={}&version={}",
+            self.net.name(),
+            self.epochs,
+            self.seeds,
+            env!("CARGO_PKG_VERSION")
+        )
     }
 
     /// The grid a cell file's grid line describes (`None` if it is not one of ours).
     pub fn from_description(text: &str) -> Option<Grid> {
         let value = |key: &str| text.split('&').find_map(|kv| kv.strip_prefix(&format!("{key}="))?.parse().ok());
-        Some(Grid { epochs: value("epochs")?, seeds: value("seeds")? })
+        let net = PaperNet::from_name(text.split('&').next()?.strip_prefix("fig5-")?)?;
+        Some(Grid { net, epochs: value("epochs")?, seeds: value("seeds")? })
     }
 
     /// The scenario of a cell (its seed offset is applied when it runs).
     pub fn scenario(&self, spec: &CellSpec) -> Scenario {
         let algo = spec.track.trim_end_matches("_pulse");
         let tau = spec.tau.map_or(String::new(), |t| format!("&tau_max={}&tau_min=-{}", fmt_f64(t), fmt_f64(t)));
-        let query = format!("preset=paper-fcn&data=full&algos={algo}&epochs={}{tau}", self.epochs);
+        let query = format!("preset=paper-{}&data=full&algos={algo}&epochs={}{tau}", self.net.name(), self.epochs);
         Scenario::parse(&query).unwrap_or_else(|e| panic!("the grid's own scenario {query}: {e}"))
     }
 }
@@ -239,13 +286,17 @@ pub fn read_all(out: &Path, grid: Grid) -> Result<Vec<Vec<CellRow>>, String> {
     Ok(rows)
 }
 
-/// The command-line flags that select `grid` (none for the paper's).
+/// The command-line flags that select `grid` (none for the paper's FCN grid).
 pub fn grid_flags(grid: Grid) -> String {
     let mut flags = String::new();
-    if grid.epochs != Grid::PAPER.epochs {
+    let paper = Grid::paper(grid.net);
+    if grid.net != PaperNet::Fcn {
+        flags.push_str(&format!(" --net {}", grid.net.name()));
+    }
+    if grid.epochs != paper.epochs {
         flags.push_str(&format!(" --epochs {}", grid.epochs));
     }
-    if grid.seeds != Grid::PAPER.seeds {
+    if grid.seeds != paper.seeds {
         flags.push_str(&format!(" --seeds {}", grid.seeds));
     }
     flags
