@@ -187,7 +187,7 @@ fn a_cnn_grid_runs_its_cells_and_merges_into_the_cnn_table() {
     assert!(merged.contains("\"cells\":7"), "{merged}");
     let md = std::fs::read_to_string(dir.join("REPRODUCTION.md")).unwrap();
     for want in [
-        "# Fig. 5 (CNN)",
+        "# Fig. 5 (CNN) on full MNIST, a reduced grid: 1 of the paper's 80 epochs, 1 of its 3 seeds",
         "--scale paper --net cnn --epochs 1 --seeds 1 --out",
         "| τ = 0.60 | τ = 0.70 | τ = 0.80 |",
         "| Analog SGD (paper) | 88.99 ± 0.89 |",
