@@ -170,7 +170,9 @@ fn markdown(
     tt: &[(f64, f64)],
     verdict: &str,
 ) -> String {
-    let cell = |a: (f64, f64)| format!("{:.2} ± {:.2}", a.0, a.1);
+    // One seed has no spread to show.
+    let cell =
+        |a: (f64, f64)| if grid.seeds == 1 { format!("{:.2}", a.0) } else { format!("{:.2} ± {:.2}", a.0, a.1) };
     let net = grid.net.name().to_uppercase();
     let paper = Grid::paper(grid.net);
     let mut md = if grid == paper {
