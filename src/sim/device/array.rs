@@ -118,7 +118,10 @@ enum FastPath {
 fn soft_update(gain: f64, tau_min: f64, tau_max: f64, c: f64, w: f64, dw: f64) -> f64 {
     let dw = gain * dw;
     let up = dw >= 0.0;
-    let tau = if up { tau_max } else { tau_min };
+    // A select through bit masks: with `if up { tau_max } else { tau_min }`, LLVM turned the two
+    // column loads into one load from a selected address, a branch per lane on the sign of Δw.
+    let pick_max = u64::from(up).wrapping_neg();
+    let tau = f64::from_bits((tau_max.to_bits() & pick_max) | (tau_min.to_bits() & !pick_max));
     let k = if up { 1.0 + c } else { 1.0 - c };
     w + dw * (k * (1.0 - w / tau))
 }
