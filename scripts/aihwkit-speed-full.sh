@@ -2,7 +2,8 @@
 # Speed against IBM aihwkit on full MNIST (a benchmark, not CI; BENCHMARKS.md "full MNIST"): the
 # marginal epoch — epochs 2–3, training on 60,000 images at batch 10 plus the 10,000-image test
 # pass — on one thread, the same scenario (`preset=paper-fcn&data=full`) in both simulators,
-# measured in alternation so that both see the same machine load.
+# measured in alternation so that both see the same machine load (each aihwkit run next to the
+# playground rows compared with it).
 #
 #   ./scripts/aihwkit-speed-full.sh          # 2 rounds
 #   ROUNDS=1 ./scripts/aihwkit-speed-full.sh
@@ -37,6 +38,8 @@ best() { "$PY" -c "import sys; print(min(float(v) for v in sys.argv[1:]))" "$@";
 seconds() { local t0 t1; t0=$(date +%s.%N); "$@" >/dev/null; t1=$(date +%s.%N); "$PY" -c "print($t1 - $t0)"; }
 declare -A aih ours
 for round in $(seq "$ROUNDS"); do
+    # Each aihwkit run is followed at once by the playground rows compared with it, so that a
+    # pair sees the same machine (its speed drifts within minutes).
     for run in "${runs[@]}"; do
         IFS='|' read -r algo query <<<"$run"
         script="$work/$algo.py"
@@ -45,14 +48,15 @@ for round in $(seq "$ROUNDS"); do
             "$PY" -c 'import re,sys; e=[float(m[0]) + float(m[1]) for m in re.findall(r"train_seconds=([\d.]+) test_seconds=([\d.]+)", sys.stdin.read())]; print(sum(e[1:3]) / 2)')
         aih[$algo]=$(best "$a" "${aih[$algo]:-inf}")
         echo "round $round: aihwkit $algo $a s per marginal epoch" >&2
-    done
-    for i in "${!rows[@]}"; do
-        IFS='|' read -r label _ query <<<"${rows[$i]}"
-        t1=$(seconds target/release/playground run "$query&epochs=1" --threads 1)
-        t3=$(seconds target/release/playground run "$query&epochs=3" --threads 1)
-        o=$("$PY" -c "print(($t3 - $t1) / 2)")
-        ours[$i]=$(best "$o" "${ours[$i]:-inf}")
-        echo "round $round: playground $label $o s per marginal epoch" >&2
+        for i in "${!rows[@]}"; do
+            IFS='|' read -r label compared query <<<"${rows[$i]}"
+            [[ $compared == "$algo" ]] || continue
+            t1=$(seconds target/release/playground run "$query&epochs=1" --threads 1)
+            t3=$(seconds target/release/playground run "$query&epochs=3" --threads 1)
+            o=$("$PY" -c "print(($t3 - $t1) / 2)")
+            ours[$i]=$(best "$o" "${ours[$i]:-inf}")
+            echo "round $round: playground $label $o s per marginal epoch" >&2
+        done
     done
 done
 echo "| track (full MNIST, one thread) | aihwkit 1.1 s/epoch | playground s/epoch | × faster |"
