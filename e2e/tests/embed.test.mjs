@@ -176,7 +176,7 @@ const captionFits = (page) => page.$eval('#caption', (c) => {
 
 test('every scene\'s embedded caption is whole at 400×600 and 760×460: the result, in one line when small', async () => {
   const ids = ['stall', 'tiki-taka', 'symmetric', 'no-noise', 'slow-transfer', 'sp-off-zero', 'sp-off-zero-recovers', 'lsq',
-    'fig3-pulses', 'lower-bound', 'digits', 'digits-forms', 'paper-mnist', 'mnist-no-scaling'];
+    'fig3-pulses', 'lower-bound', 'digits', 'digits-forms', 'paper-mnist', 'mnist-no-scaling', 'paper-cnn'];
   for (const [width, height] of [[400, 600], [760, 460]]) {
     for (const id of ids) {
       const { page, errors, context } = await open(browser, server.url, `?embed=1&scene=${id}`, { viewport: { width, height } });
