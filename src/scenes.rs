@@ -166,7 +166,7 @@ pub const SCENES: [Scene; 15] = [
         id: "paper-cnn",
         title: "The paper's CNN on MNIST",
         query: "preset=paper-cnn&epochs=20",
-        caption: "After {epoch} epochs the paper's CNN (Fig. 5's second network) classifies {analog_pulse_acc} of the test digits with Analog SGD, {tt_pulse_acc} with Tiki-Taka and {digital_acc} with Digital SGD, every convolution and layer an analog tile of τ = {tau_max}. Analog SGD learns fast, then slips back; Tiki-Taka starts slower and keeps climbing (natively, epochs 1–4: Analog SGD 74.1, 87.0, 80.2, 75.85 %; Tiki-Taka 40.0, 85.95, 89.6, 91.55 %; Digital SGD 94.7, 96.65, 97.55, 97.8 %). The paper, on full MNIST for 80 epochs: Analog SGD more than 6 points below Digital SGD at every τ, Tiki-Taka within a point. The page also draws the first layer's 16 feature maps of a test digit.",
+        caption: "After {epoch} epochs the paper's CNN (Fig. 5's second network) classifies {analog_pulse_acc} of the test digits with Analog SGD, {tt_pulse_acc} with Tiki-Taka and {digital_acc} with Digital SGD, every convolution and layer an analog tile of τ = {tau_max}. Analog SGD learns fast, then slips back; Tiki-Taka starts slower and keeps climbing. The paper (full MNIST, 80 epochs): Analog SGD more than 6 points below Digital SGD at every τ, Tiki-Taka within a point.",
         short: "After {epoch} epochs: Analog SGD {analog_pulse_acc}, Tiki-Taka {tt_pulse_acc}, Digital SGD {digital_acc} (the paper's CNN).",
         group: SceneGroup::RealData,
     },

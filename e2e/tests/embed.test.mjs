@@ -194,6 +194,50 @@ test('every scene\'s embedded caption is whole at 400×600 and 760×460: the res
   }
 });
 
+/** The caption's shown text, how many lines it takes and its More button (null when hidden). */
+const captionShown = (page) => page.$eval('#caption', (c) => {
+  const shown = [...c.querySelectorAll('.caption-full, .caption-short')].filter((s) => getComputedStyle(s).display !== 'none');
+  const tops = new Set(shown.flatMap((s) => [...s.getClientRects()].map((r) => Math.round(r.top / 4))));
+  const more = c.querySelector('.caption-more');
+  return { which: shown.map((s) => s.className).join(), text: shown.map((s) => s.textContent).join(''), lines: tops.size,
+    more: getComputedStyle(more).display === 'none' ? null : more.textContent, expanded: more.getAttribute('aria-expanded') };
+});
+
+test('a caption longer than three lines shows its result and a More that opens the whole text (phone, projector, embed); a short one shows whole', async () => {
+  const frames = [['?scene=paper-mnist', 390, 844], ['?scene=paper-mnist', 1280, 720], ['?embed=1&scene=paper-cnn', 760, 700], ['?scene=digits', 760, 700]];
+  for (const [query, width, height] of frames) {
+    const where = `${query} at ${width}×${height}`;
+    const { page, errors, context } = await open(browser, server.url, query, { viewport: { width, height } });
+    await page.waitForSelector('body[data-ready]', { timeout: 20000 });
+    await sleep(300);
+    let c = await captionShown(page);
+    assert.equal(c.which, 'caption-short', `${where}: ${JSON.stringify(c)}`);
+    assert.ok(c.lines <= 3 && c.text.length > 20 && !/…/.test(c.text), `${where}: ${JSON.stringify(c)}`);
+    assert.deepEqual([c.more, c.expanded], ['More', 'false'], where);
+    await page.click('#caption .caption-more');
+    c = await captionShown(page);
+    assert.equal(c.which, 'caption-full', where);
+    assert.ok(c.lines > 3, `${where}: the whole text in ${c.lines} lines`);
+    assert.deepEqual([c.more, c.expanded], ['Less', 'true'], where);
+    // A resize measures again and keeps it open; Less closes it.
+    await page.setViewportSize({ width: width - 20, height });
+    await sleep(200);
+    assert.equal((await captionShown(page)).which, 'caption-full', `${where}, resized`);
+    await page.click('#caption .caption-more');
+    assert.equal((await captionShown(page)).which, 'caption-short', `${where}, closed`);
+    if (width === 390) await screenshot(page, 'caption-more-390x844');
+    assert.deepEqual(errors, [], where);
+    await context.close();
+  }
+  // A caption of at most three lines is shown whole, without a button.
+  const { page, errors, context } = await open(browser, server.url, '?scene=stall', { viewport: { width: 1280, height: 720 } });
+  await page.waitForSelector('body[data-ready]', { timeout: 20000 });
+  const c = await captionShown(page);
+  assert.deepEqual([c.which, c.more], ['caption-full', null], JSON.stringify(c));
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('panel=landscape,loss at 760×460 keeps both charts at least 160 px tall; a shorter frame shows the first with a notice', async () => {
   let { page, errors, context } = await frame('?embed=1&panel=landscape,loss', 760, 460);
   for (const id of ['landscape-static', 'loss-static']) {

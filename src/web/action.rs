@@ -75,6 +75,8 @@ pub enum Action {
     Ask(bool),
     /// The room's guess on the landscape (data coordinates): the run goes to its end.
     Guess([f64; 2]),
+    /// A long caption's "More" / "Less": its whole text, or its first sentence.
+    ToggleCaption,
 }
 
 /// What the page must bring up to date after an action.
@@ -84,6 +86,8 @@ pub struct After {
     /// `refill_sweep` sets the sweep form to the new problem's defaults.
     pub sync: bool,
     pub refill_sweep: bool,
+    /// The caption's length in lines may have changed (its width, or "More" / "Less").
+    pub caption: bool,
     /// Notices to show (a link's or a control's clamping, `at=` not honoured).
     pub notices: Vec<String>,
 }
@@ -94,6 +98,8 @@ pub fn dispatch(app: &Shared, action: Action) -> Vec<String> {
     let after = app.borrow_mut().apply(action);
     if after.sync {
         super::sync_page(app, after.refill_sweep);
+    } else if after.caption {
+        super::sync_caption(&app.borrow());
     }
     after.notices
 }

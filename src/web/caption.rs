@@ -33,33 +33,42 @@ pub(super) fn sync_caption(app: &App) {
         text.push_str(&crate::scenes::network_config(&app.scenario));
     }
     let notation = |t: &str| app.view.notation.text(t, &app.scenario);
-    // Small embeds show the short form (the result in a line) instead of clipping the full one.
+    // A caption longer than three lines shows its first sentence (its result) and a "More" that
+    // opens the whole text: in an embed the charts keep their height, on a phone and a projector
+    // the figure stays on the first screen. A tour step and the lecture mode show theirs whole.
+    let open = app.view.caption_open;
     let html = format!(
-        "<span class=\"caption-full\">{}</span><span class=\"caption-short\">{}</span>",
+        "<span class=\"caption-full\">{}</span><span class=\"caption-short\">{}</span> <button type=\"button\" class=\"caption-more\" aria-expanded=\"{open}\">{}</button>",
         bind_placeholders(&notation(&text)),
-        bind_placeholders(&notation(&short))
+        bind_placeholders(&notation(&short)),
+        if open { "Less" } else { "More" }
     );
     if let Ok(c) = by_id::<HtmlElement>("caption") {
         c.set_inner_html(&html);
-        // An embed shows the full caption only while it takes at most three lines; a longer one
-        // would squeeze the charts, so the frame shows the short form (its result) instead.
-        if app.view.embed {
-            let _ = c.class_list().remove_1("caption-long");
-            // Lines: the distinct tops of the span's boxes (bound numbers split a line's boxes).
-            let lines = c.query_selector(".caption-full").ok().flatten().map_or(0, |s| {
-                let rects = s.get_client_rects();
-                let mut tops: Vec<i64> =
-                    (0..rects.length()).filter_map(|i| rects.get(i)).map(|r| r.top().round() as i64).collect();
-                tops.sort_unstable();
-                tops.dedup_by(|a, b| (*a - *b).abs() < 4);
-                tops.len()
-            });
-            if lines > 3 {
-                let _ = c.class_list().add_1("caption-long");
+        let classes = c.class_list();
+        let _ = classes.remove_2("caption-long", "caption-open");
+        let collapsible = app.view.tour.is_none() && !app.view.present && short != text;
+        if collapsible && full_caption_lines(&c) > 3 {
+            let _ = classes.add_1("caption-long");
+            if open {
+                let _ = classes.add_1("caption-open");
             }
         }
     }
     app.update_caption_now();
+}
+
+/// The lines the whole caption takes at the current width: the distinct tops of its boxes (bound
+/// numbers split a line's boxes); 0 where it is hidden (a small embed shows only the short form).
+fn full_caption_lines(caption: &HtmlElement) -> usize {
+    caption.query_selector(".caption-full").ok().flatten().map_or(0, |s| {
+        let rects = s.get_client_rects();
+        let mut tops: Vec<i64> =
+            (0..rects.length()).filter_map(|i| rects.get(i)).map(|r| r.top().round() as i64).collect();
+        tops.sort_unstable();
+        tops.dedup_by(|a, b| (*a - *b).abs() < 4);
+        tops.len()
+    })
 }
 
 fn custom_caption(app: &App) -> String {

@@ -45,6 +45,17 @@ pub(super) fn wire_transport(app: &Shared) -> Result<(), JsValue> {
         }
     })?;
     on_check(app, "logx", Action::SetLogX)?;
+    // The caption is rewritten on every change, so its "More" is listened for on the caption.
+    let a = app.clone();
+    dom::on::<Event>(&by_id::<HtmlElement>("caption")?, "click", move |e| {
+        let on_more = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .is_some_and(|t| t.class_name() == "caption-more");
+        if on_more {
+            dispatch(&a, Action::ToggleCaption);
+        }
+    })?;
     on_check(app, "full-range", Action::SetFullRange)?;
     dom::on::<Event>(&by_id::<HtmlElement>("copy-link")?, "click", move |_| {
         let href = dom::window().location().href().unwrap_or_default();

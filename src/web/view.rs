@@ -125,6 +125,8 @@ pub struct View {
     /// `multiples=tau:0.5,1,5`: small multiples of the scenario over one key's values (a checked
     /// spec, see [`crate::figures::multiples::Multiples`]).
     pub multiples: Option<String>,
+    /// A long caption shown whole (its "More" pressed) instead of its first sentence.
+    pub caption_open: bool,
 }
 
 pub const DEFAULT_SPEED: Speed = Speed::StepsPerSecond(2000.0);
@@ -153,6 +155,7 @@ impl View {
             present: false,
             scenes: vec![],
             multiples: None,
+            caption_open: false,
         };
         let mut rest = Vec::new();
         let mut notices = Vec::new();

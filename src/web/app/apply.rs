@@ -93,6 +93,11 @@ impl App {
             Action::Resize(dpr) => {
                 self.dpr = dpr;
                 self.mark_all_dirty();
+                after.caption = true;
+            }
+            Action::ToggleCaption => {
+                self.view.caption_open = !self.view.caption_open;
+                after.caption = true;
             }
             Action::Hover(at) => {
                 self.hover = at;
