@@ -45,6 +45,7 @@ test('the default scene makes its point: Analog SGD stalls, Tiki-Taka ends ≥ 3
   // The caption's numbers are bound to the same live values.
   const bound = await page.textContent('#caption output[data-bind="ratio"]');
   assert.ok(Number(bound) >= 3, `caption ratio ${bound}`);
+  assert.equal(await page.isVisible('#legend-theory'), true);
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -55,6 +55,8 @@ test('the digits scene trains in a worker: epochs and accuracy advance, frames k
   // The caption is bound to the live numbers.
   const bound = await page.textContent('#caption output[data-bind="tt_acc"]');
   assert.match(bound, /%/);
+  // A network's charts draw no theory, so the legend does not list it.
+  assert.equal(await page.isVisible('#legend-theory'), false);
   const st = await stats(page);
   assert.ok(st.digits.epoch >= e2, JSON.stringify(st.digits));
   await screenshot(page, 'digits-training');

@@ -322,4 +322,6 @@ pub(super) fn sync_controls(app: &App) {
             text.set_text_content(Some(&format!(" show the {others} keys of other problems (disabled)")));
         }
     }
+    // A network's charts draw no theory (the theorems are about the vector problems).
+    dom::set_hidden("legend-theory", app.is_digits());
 }
