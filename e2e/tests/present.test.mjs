@@ -101,3 +101,27 @@ test('scenes= makes the lecture\'s list; an unknown scene is left out with a not
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('a lecture through the network scenes: each caption is whole in its box above the legend, large, without the setup line', async () => {
+  const { page, errors, context } = await open(browser, server.url, '?present=1&scenes=paper-mnist,paper-cnn,digits', projector);
+  for (let i = 0; i < 3; i++) {
+    await sleep(800);
+    const c = await page.$eval('#caption', (e) => ({ bottom: e.getBoundingClientRect().bottom, over: e.scrollHeight - e.clientHeight,
+      font: parseFloat(getComputedStyle(e).fontSize), text: e.textContent }));
+    const legend = await box(page, '.legend');
+    const where = `slide ${i + 1}: ${JSON.stringify(c)}`;
+    assert.ok(c.over <= 1, `${where}: the text runs past its box`);
+    assert.ok(c.bottom <= legend.y + 1, `${where}: the caption reaches into the legend at ${legend.y}`);
+    assert.ok(c.font >= 16, where);
+    assert.doesNotMatch(c.text, /Setup:/, where);
+    if (i === 1) await screenshot(page, 'present-paper-cnn-1280x720');
+    await page.keyboard.press('PageDown');
+  }
+  // Leaving brings the setup line and the page's own font size back.
+  await page.keyboard.press('Escape');
+  await sleep(300);
+  assert.match(await page.textContent('#caption'), /Setup:/);
+  assert.equal(await page.$eval('#caption', (e) => e.style.fontSize), '');
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -27,8 +27,9 @@ pub(super) fn sync_caption(app: &App) {
             (t, short)
         }
     };
-    if app.is_digits() {
-        // Every network caption says what it was run with, in one line.
+    if app.is_digits() && !app.view.present {
+        // Every network caption says what it was run with, in one line (not on a lecture slide,
+        // whose caption is read from the back of a hall).
         text.push(' ');
         text.push_str(&crate::scenes::network_config(&app.scenario));
     }
@@ -56,6 +57,28 @@ pub(super) fn sync_caption(app: &App) {
         }
     }
     app.update_caption_now();
+    if let Ok(c) = by_id::<HtmlElement>("caption") {
+        fit_lecture_caption(&c, app.view.present);
+    }
+}
+
+/// On a lecture slide the caption's box ends above the legend (CSS); a text longer than the box
+/// is set smaller, 2 px at a time down to 16 px, instead of running over the legend or scrolling.
+fn fit_lecture_caption(caption: &HtmlElement, present: bool) {
+    let style = caption.style();
+    let _ = style.remove_property("font-size");
+    if !present {
+        return;
+    }
+    let computed = dom::window().get_computed_style(caption).ok().flatten();
+    let mut px = computed
+        .and_then(|s| s.get_property_value("font-size").ok())
+        .and_then(|v| v.trim_end_matches("px").parse::<f64>().ok())
+        .unwrap_or(26.0);
+    while caption.scroll_height() > caption.client_height() + 1 && px > 16.0 {
+        px -= 2.0;
+        let _ = style.set_property("font-size", &format!("{px}px"));
+    }
 }
 
 /// The lines the whole caption takes at the current width: the distinct tops of its boxes (bound
