@@ -154,6 +154,14 @@ test('a full-MNIST download that breaks off is tried once more, then reported; o
 
 test('the paper\'s CNN trains in a worker and shows its first layer\'s 16 feature maps; an FCN shows none', async () => {
   const { page, context, errors } = await openWatched('?problem=mnist&arch=cnn&algos=digital,tt&epochs=1');
+  // While an epoch trains, the status counts through it (a CNN epoch is long in a browser).
+  const seen = new Set();
+  for (let i = 0; i < 120 && seen.size < 3; i++) {
+    const m = (await page.textContent('#digits-status')).match(/^epoch 0 \/ 1 · (\d+) % into epoch 1 \(\1 % of the run\)$/);
+    if (m) seen.add(m[1]);
+    await sleep(250);
+  }
+  assert.ok(seen.size >= 3, `the status moved through the epoch: ${[...seen]}`);
   await page.waitForSelector('#digits-maps-box:not([hidden])', { timeout: 90000 });
   const title = await page.textContent('#digits-maps-title');
   assert.match(title, /16 feature maps \(24×24\) of the test digit \d/);

@@ -222,7 +222,16 @@ impl DigitsView {
                 } else if self.paused {
                     "paused".to_string()
                 } else {
-                    format!("training ({} % of the run)", (100.0 * s.progress).floor())
+                    // A pulse-level CNN epoch is minutes long in the browser: the epoch's own
+                    // progress moves where a percentage of the whole run would sit still.
+                    let done = s.summary.epochs;
+                    let within = (s.progress * sc.epochs as f64 - done as f64).clamp(0.0, 1.0);
+                    format!(
+                        "{} % into epoch {} ({} % of the run)",
+                        (100.0 * within).floor(),
+                        done + 1,
+                        (100.0 * s.progress).floor()
+                    )
                 };
                 format!("epoch {} / {} · {state}", s.summary.epochs, sc.epochs)
             }
