@@ -46,6 +46,8 @@ pub(super) fn sync_caption(app: &App) {
     );
     if let Ok(c) = by_id::<HtmlElement>("caption") {
         c.set_inner_html(&html);
+        // Measured with the numbers bound: "…" is shorter than most of them.
+        app.update_caption_now();
         let classes = c.class_list();
         let _ = classes.remove_2("caption-long", "caption-open");
         let collapsible = app.view.tour.is_none() && !app.view.present && short != text;
@@ -55,9 +57,6 @@ pub(super) fn sync_caption(app: &App) {
                 let _ = classes.add_1("caption-open");
             }
         }
-    }
-    app.update_caption_now();
-    if let Ok(c) = by_id::<HtmlElement>("caption") {
         fit_lecture_caption(&c, app.view.present);
     }
 }
