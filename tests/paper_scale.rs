@@ -56,8 +56,18 @@ fn sharded_paper_scale_reproduce_merges_into_the_unsharded_bytes() {
     let (whole, parts) = (scratch("whole"), scratch("parts"));
     ok(&reduced(&whole, &["--threads", "2"]));
     for i in 1..=3 {
-        let part = ok(&reduced(&parts, &["--shard", &format!("{i}/3"), "--threads", "1"]));
+        let run = reduced(&parts, &["--shard", &format!("{i}/3"), "--threads", "1"]);
+        let part = ok(&run);
         assert!(part.contains(&format!("\"shard\":\"{i}/3\"")), "{part}");
+        // Each epoch of a cell is a line on stderr (a paper-scale cell runs for hours).
+        if i == 1 {
+            let log = String::from_utf8_lossy(&run.stderr);
+            for epoch in 1..=2 {
+                let line = format!("playground: cell 1/7 (digital, seed 0): epoch {epoch}/2, test accuracy ");
+                assert!(log.contains(&line), "{log}");
+            }
+            assert!(log.contains("cell 4/7 (analog_pulse, τ = 0.78, seed 0): epoch 2/2"), "{log}");
+        }
     }
     assert!(!parts.join("REPRODUCTION.md").exists(), "a part must not write the table");
     let merged = ok(&playground(&["reproduce", "--scale", "paper", "--merge", "--out", parts.to_str().unwrap()]));

@@ -3,7 +3,7 @@
 
 use crate::cli::{ReproduceArgs, ReproduceScale};
 use crate::{print_out, progress_bar, threads_default};
-use analog_playground::reproduce::paper_scale::{self, Grid, PaperNet};
+use analog_playground::reproduce::paper_scale::{self, CellEvent, CellSpec, Grid, PaperNet};
 use analog_playground::reproduce::{reproduce_with_progress, STAGES};
 
 pub fn reproduce(args: ReproduceArgs) -> Result<(), String> {
@@ -55,11 +55,36 @@ fn paper(args: ReproduceArgs) -> Result<(), String> {
     let threads = args.threads.unwrap_or_else(threads_default);
     let total = args.shard.map_or(grid.len(), |s| s.cells(grid.len()).len());
     let bar = progress_bar(total as u64, "cells");
-    let part = paper_scale::run_part(&args.out, grid, args.shard, threads, &|_| bar.inc(1));
+    // A cell is hours long at paper scale: each epoch is a line on stderr (in a terminal, the
+    // bar's message), so a scheduler's log shows a run that moves.
+    let on_cell = |spec: &CellSpec, event: CellEvent| match event {
+        CellEvent::Written => bar.inc(1),
+        CellEvent::Epoch(row) => {
+            let tau = spec.tau.map_or(String::new(), |t| format!(", τ = {t}"));
+            let line = format!(
+                "cell {}/{} ({}{tau}, seed {}): epoch {}/{}, test accuracy {:.2} %, {:.0} s",
+                spec.index + 1,
+                grid.len(),
+                spec.track,
+                spec.seed,
+                row.record.epoch,
+                grid.epochs,
+                100.0 * row.record.test_accuracy,
+                start.elapsed().as_secs_f64()
+            );
+            if bar.is_hidden() {
+                eprintln!("playground: {line}");
+            } else {
+                bar.set_message(line);
+            }
+        }
+    };
+    let part = paper_scale::run_part(&args.out, grid, args.shard, threads, &on_cell);
     bar.finish_and_clear();
     let part = part?;
     let seconds = start.elapsed().as_secs_f64();
-    eprintln!("playground: ran {} cells (kept {}) into {out}/cells in {seconds:.0} s", part.ran, part.kept);
+    let cells = |n: usize| if n == 1 { "1 cell".to_string() } else { format!("{n} cells") };
+    eprintln!("playground: ran {} (kept {}) into {out}/cells in {seconds:.0} s", cells(part.ran), part.kept);
     let mut summary = serde_json::json!({ "ran": part.ran, "kept": part.kept, "seconds": seconds.round() });
     match args.shard {
         Some(shard) => summary["shard"] = shard.to_text().into(),

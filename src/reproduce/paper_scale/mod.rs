@@ -137,14 +137,23 @@ pub fn cell_path(out: &Path, index: usize) -> PathBuf {
     out.join("cells").join(format!("cell-{:03}.csv", index + 1))
 }
 
-/// Runs cell `spec` to its end and returns its file text.
-pub fn run_cell(grid: Grid, spec: &CellSpec) -> String {
+/// What a running part of the grid reports: a cell's epoch done (a paper-scale cell is hours
+/// long), or its file written.
+#[derive(Clone, Copy, Debug)]
+pub enum CellEvent<'a> {
+    Epoch(&'a CellRow),
+    Written,
+}
+
+/// Runs cell `spec` to its end and returns its file text, reporting each epoch to `on_epoch`.
+pub fn run_cell(grid: Grid, spec: &CellSpec, on_epoch: &dyn Fn(&CellRow)) -> String {
     let scenario = grid.scenario(spec);
     let mut run = NetRun::with_seed(&scenario, seed_of(&scenario, spec.seed));
     let mut rows = vec![row_of(&run)];
     while !run.finished() {
         run.step_n(run.batches_per_epoch() as u64);
         rows.push(row_of(&run));
+        on_epoch(rows.last().expect("just pushed"));
     }
     let head = CellHead {
         grid: grid.describe(),
@@ -224,14 +233,15 @@ pub struct PartOutcome {
 }
 
 /// Runs the cells of `shard` (all without one) that are not in `out/cells/` yet, on `threads`
-/// threads, writing each file as its cell finishes (`on_cell` then, for a progress bar). A cell
-/// file that is there but damaged is an error: it names the file to delete.
+/// threads, writing each file as its cell finishes; `on_cell` hears of every epoch and every
+/// file written (a progress bar, a log line). A cell file that is there but damaged is an error:
+/// it names the file to delete.
 pub fn run_part(
     out: &Path,
     grid: Grid,
     shard: Option<Shard>,
     threads: usize,
-    on_cell: &(dyn Fn(&CellSpec) + Sync),
+    on_cell: &(dyn Fn(&CellSpec, CellEvent) + Sync),
 ) -> Result<PartOutcome, String> {
     mnist::ready(&grid.scenario(&grid.cell(0))).map_err(|e| e.to_string())?;
     let dir = out.join("cells");
@@ -247,12 +257,12 @@ pub fn run_part(
     // The long cells first (Tiki-Taka, then Analog SGD), so the threads finish together.
     todo.sort_by_key(|s| (s.track == "digital", s.track == "analog_pulse", s.index));
     let written = par_map(&todo, threads, |spec| {
-        let text = run_cell(grid, spec);
+        let text = run_cell(grid, spec, &|row| on_cell(spec, CellEvent::Epoch(row)));
         // Written under a temporary name and renamed: a cell file is whole or absent.
         let path = cell_path(out, spec.index);
         let part = path.with_extension("partial");
         let result = std::fs::write(&part, text).and_then(|_| std::fs::rename(&part, &path));
-        on_cell(spec);
+        on_cell(spec, CellEvent::Written);
         result.map_err(|e| format!("{}: {e}", path.display()))
     });
     written.into_iter().collect::<Result<Vec<()>, String>>()?;
@@ -318,15 +328,4 @@ pub fn grid_in(out: &Path) -> Option<Grid> {
 pub fn merge(out: &Path, grid: Grid) -> Result<String, String> {
     let cells = read_all(out, grid)?;
     report::write(out, grid, &cells)
-}
-
-/// The whole grid: every cell that is not there yet, then the merge.
-pub fn reproduce_paper(
-    out: &Path,
-    grid: Grid,
-    threads: usize,
-    on_cell: &(dyn Fn(&CellSpec) + Sync),
-) -> Result<String, String> {
-    run_part(out, grid, None, threads, on_cell)?;
-    merge(out, grid)
 }
