@@ -15,6 +15,12 @@ fn network_runs_on_threads_equal_the_single_thread_run() {
         let mut many = NetEnsemble::new(&s);
         many.run_to_end_threads(threads);
         assert_eq!(serde_json::to_string(&many.summary()).unwrap(), expected, "{threads} threads");
+        // Epoch by epoch (as `run` goes, to report where it is): the same numbers.
+        let mut by_epoch = NetEnsemble::new(&s);
+        while !by_epoch.finished() {
+            by_epoch.run_epoch_threads(threads);
+        }
+        assert_eq!(serde_json::to_string(&by_epoch.summary()).unwrap(), expected, "{threads} threads, by epoch");
         for (a, b) in one.runs.iter().zip(&many.runs) {
             for (x, y) in a.tracks.iter().zip(&b.tracks) {
                 assert_eq!(x.predictions, y.predictions);

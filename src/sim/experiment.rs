@@ -125,6 +125,14 @@ impl Experiment {
             Experiment::Epoched(_) => None,
         }
     }
+
+    /// The networks' ensemble, to change (`None` on the stepped problems).
+    pub fn epoched_mut(&mut self) -> Option<&mut NetEnsemble> {
+        match self {
+            Experiment::Epoched(e) => Some(e),
+            Experiment::Stepped(_) => None,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 
 use crate::cli::RunArgs;
 use crate::{print_out, threads_default};
+use analog_playground::sim::network::NetSummary;
 use analog_playground::sim::scenario::Scenario;
 use analog_playground::sim::{table, Experiment, ExperimentSummary, Run};
 use std::io::Write;
@@ -50,7 +51,19 @@ fn run_digits(scenario: &Scenario, opts: &RunArgs) -> Result<(), String> {
         ));
     }
     let mut sim = Experiment::new(scenario);
-    sim.run_to_end_threads(opts.threads.unwrap_or_else(threads_default));
+    let threads = opts.threads.unwrap_or_else(threads_default);
+    let ens = sim.epoched_mut().expect("a network");
+    // A network can train for hours (the paper's CNN on full MNIST): a line on stderr at most
+    // every 10 s says where it is; a run of seconds prints none.
+    let start = std::time::Instant::now();
+    let mut said = start;
+    while !ens.finished() {
+        ens.run_epoch_threads(threads);
+        if said.elapsed().as_secs_f64() >= 10.0 {
+            said = std::time::Instant::now();
+            eprintln!("playground: {}", epoch_line(&ens.summary(), scenario.epochs, start.elapsed().as_secs_f64()));
+        }
+    }
     let summary = sim.summary();
     if let (Some(path), ExperimentSummary::Epoched(s)) = (&opts.csv, &summary) {
         std::fs::write(path, table::epochs_csv(s)).map_err(|e| format!("--csv {}: {e}", path.display()))?;
@@ -58,6 +71,20 @@ fn run_digits(scenario: &Scenario, opts: &RunArgs) -> Result<(), String> {
     let json = serde_json::to_string_pretty(&summary).map_err(|e| e.to_string())?;
     print_out(&format!("{json}\n"));
     Ok(())
+}
+
+/// Where a network's run is: `epoch 4/6: analog_pulse 11.25 %, tt_pulse 11.52 % test accuracy, 11 s`
+/// (the seed mean of each track's last epoch).
+fn epoch_line(s: &NetSummary, total: u64, seconds: f64) -> String {
+    let tracks: Vec<String> = s
+        .algorithms
+        .iter()
+        .map(|t| {
+            let acc = t.epochs.last().map_or(f64::NAN, |e| e.test_accuracy);
+            format!("{} {:.2} %", t.algorithm, 100.0 * acc)
+        })
+        .collect();
+    format!("epoch {}/{total}: {} test accuracy, {seconds:.0} s", s.epochs, tracks.join(", "))
 }
 
 /// Steps the run to its end, writing the trajectory table's units line and header, then one row

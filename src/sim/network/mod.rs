@@ -429,6 +429,14 @@ impl NetRun {
     /// the evaluation: bit-identical to [`NetRun::run_to_end`] for any thread count.
     pub fn run_to_end_threads(&mut self, threads: usize) {
         while !self.finished() {
+            self.run_epoch_threads(threads);
+        }
+    }
+
+    /// The rest of the current epoch (and its evaluation), the tracks on up to `threads` threads
+    /// as in [`NetRun::run_to_end_threads`]; nothing once finished.
+    pub fn run_epoch_threads(&mut self, threads: usize) {
+        if !self.finished() {
             self.shuffle_at_epoch_start();
             let batches: Vec<std::ops::Range<usize>> =
                 (self.batch_in_epoch..self.batches_per_epoch()).map(|k| self.batch(k)).collect();

@@ -107,6 +107,13 @@ impl NetEnsemble {
         crate::sim::pool::par_for_each(&mut self.runs, threads, |r| r.run_to_end_threads(per_run));
     }
 
+    /// One more epoch of every seed, threaded as [`NetEnsemble::run_to_end_threads`] (the seeds
+    /// share nothing, so stopping at each epoch changes no number).
+    pub fn run_epoch_threads(&mut self, threads: usize) {
+        let per_run = (threads / self.runs.len().max(1)).max(1);
+        crate::sim::pool::par_for_each(&mut self.runs, threads, |r| r.run_epoch_threads(per_run));
+    }
+
     /// One seed: that run's summary; several: per-epoch means, with the spread.
     pub fn summary(&self) -> NetSummary {
         let mut out = self.runs[0].summary();
