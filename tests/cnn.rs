@@ -119,3 +119,20 @@ fn with_the_paper_s_preset_at_tau_0_6_tiki_taka_overtakes_analog_sgd_on_the_cnn(
     let (analog, tt) = (last(0), last(1));
     assert!(tt > analog + 0.05, "after 3 epochs: Tiki-Taka {tt}, Analog SGD {analog}");
 }
+
+/// The CNN's whole state (conv tiles, learned out scales, pulse streams, Tiki-Taka's arrays)
+/// goes through a checkpoint's bytes: stopped after a few mini-batches and resumed, the run is
+/// bit for bit the one that never stopped.
+#[test]
+fn a_stopped_and_resumed_cnn_is_the_run_that_never_stopped() {
+    let s = Scenario::parse("preset=paper-cnn&algos=analog,tt&epochs=1").unwrap();
+    let bits = |run: &NetRun| bincode::serialize(&run.state()).unwrap();
+    let mut whole = NetRun::new(&s);
+    whole.step_n(5);
+    let mut first = NetRun::new(&s);
+    first.step_n(2);
+    let mut resumed = NetRun::resume(&s, bincode::deserialize(&bits(&first)).unwrap()).unwrap();
+    resumed.step_n(3);
+    assert!(bits(&resumed) == bits(&whole), "the resumed CNN differs from the one that never stopped");
+    assert!(bits(&first) != bits(&whole), "the runs moved");
+}

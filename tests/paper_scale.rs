@@ -1,10 +1,12 @@
 //! `playground reproduce --scale paper` on a reduced grid (2 epochs, 1 seed; the cells still run
 //! full MNIST, so these skip with a message where it has not been fetched — CI fetches it): the
 //! parts of any scheduler merge into the bytes of the unsharded run; a crashed cell is re-run
-//! alone; a missing, edited or foreign cell is a one-line message, never a wrong table.
+//! alone, a stopped one goes on from its checkpoint; a missing, edited or foreign cell is a
+//! one-line message, never a wrong table.
 
-use analog_playground::reproduce::paper_scale::{cell, cell_path, Grid, PaperNet};
+use analog_playground::reproduce::paper_scale::{cell, cell_path, checkpoint, run_cell, CellEvent, Grid, PaperNet};
 use analog_playground::sim::network::mnist::idx;
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
@@ -211,5 +213,73 @@ fn a_cnn_grid_runs_its_cells_and_merges_into_the_cnn_table() {
     assert!(foreign.contains("belongs to another grid"), "{foreign}");
     let err = refused(&playground(&["reproduce", "--net", "cnn", "--out", dir.to_str().unwrap()]));
     assert!(err.contains("--net applies to --scale paper only"), "{err}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// A cell stopped after an epoch (a scheduler's time limit, a crash) goes on from its checkpoint
+/// to the bytes of the cell that never stopped — through the library and through the command
+/// line, which says so and deletes the checkpoint once the cell is whole. A damaged checkpoint is
+/// one line naming the file, never continued.
+#[test]
+fn a_stopped_cell_goes_on_from_its_checkpoint_to_the_same_bytes() {
+    if !fetched() {
+        return;
+    }
+    let grid = Grid { net: PaperNet::Fcn, epochs: 2, seeds: 1 };
+    // Cell 3/7: Tiki-Taka at pulse level, τ = 0.7 (two analog arrays, transfers, pulse streams).
+    let spec = grid.cell(2);
+    assert_eq!((spec.track, spec.tau), ("tt_pulse", Some(0.7)));
+    let go_on = |_: CellEvent| ControlFlow::Continue(());
+    let straight = run_cell(grid, &spec, None, &go_on).unwrap().expect("runs to its end");
+
+    let dir = scratch("checkpoint");
+    std::fs::create_dir_all(dir.join("cells")).unwrap();
+    let saved = checkpoint::path(&dir, spec.index);
+    let stop = |e: CellEvent| {
+        if matches!(e, CellEvent::Epoch(_)) {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    };
+    assert_eq!(run_cell(grid, &spec, Some(&saved), &stop).unwrap(), None);
+    let after_one = std::fs::read(&saved).expect("a checkpoint after epoch 1");
+
+    let resumed_at = std::cell::Cell::new(None);
+    let note = |e: CellEvent| {
+        if let CellEvent::Resumed(epoch) = e {
+            resumed_at.set(Some(epoch));
+        }
+        ControlFlow::Continue(())
+    };
+    let resumed = run_cell(grid, &spec, Some(&saved), &note).unwrap().expect("runs to its end");
+    assert_eq!(resumed_at.get(), Some(1));
+    assert!(resumed == straight, "the resumed cell differs from the one that never stopped");
+
+    // The command line: the same checkpoint, the cell's shard.
+    std::fs::write(&saved, &after_one).unwrap();
+    let run = reduced(&dir, &["--shard", "3/7", "--threads", "1"]);
+    ok(&run);
+    let log = String::from_utf8_lossy(&run.stderr);
+    assert!(log.contains("cell 3/7 (tt_pulse, τ = 0.7, seed 0): goes on from its checkpoint after epoch 1/2"), "{log}");
+    assert!(!log.contains("epoch 1/2, test accuracy"), "epoch 1 ran again: {log}");
+    assert!(std::fs::read_to_string(cell_path(&dir, spec.index)).unwrap() == straight);
+    assert!(!saved.exists(), "the checkpoint of a whole cell is deleted");
+
+    // Damaged: refused in one line that names the file, and the cell file is not written.
+    std::fs::remove_file(cell_path(&dir, spec.index)).unwrap();
+    let mut damaged = after_one.clone();
+    damaged[after_one.len() / 3] ^= 0x10;
+    std::fs::write(&saved, &damaged).unwrap();
+    let err = refused(&reduced(&dir, &["--shard", "3/7", "--threads", "1"]));
+    assert!(err.contains("cell-003.checkpoint") && err.contains("checksum") && err.contains("delete it"), "{err}");
+    assert!(!cell_path(&dir, spec.index).exists());
+    // Another cell's checkpoint under this cell's name: refused for what it is.
+    let other = grid.cell(1);
+    let other_saved = checkpoint::path(&dir, other.index);
+    assert_eq!(run_cell(grid, &other, Some(&other_saved), &stop).unwrap(), None);
+    std::fs::rename(&other_saved, &saved).unwrap();
+    let err = refused(&reduced(&dir, &["--shard", "3/7", "--threads", "1"]));
+    assert!(err.contains("a checkpoint of cell 2/7"), "{err}");
     std::fs::remove_dir_all(&dir).ok();
 }

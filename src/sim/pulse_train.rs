@@ -24,9 +24,10 @@ use crate::sim::device::pulses::prefetch;
 use crate::sim::device::{AnalogArray, UpdateMode};
 use crate::sim::rng::SimRng;
 use rand::Rng;
+use serde::{Deserialize, Serialize};
 
 /// Reusable buffers of the bit lines (so updates do not allocate).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct PulseTrains {
     x_bits: Vec<u64>,
     d_bits: Vec<u64>,

@@ -57,26 +57,24 @@ fn paper(args: ReproduceArgs) -> Result<(), String> {
     let bar = progress_bar(total as u64, "cells");
     // A cell is hours long at paper scale: each epoch is a line on stderr (in a terminal, the
     // bar's message), so a scheduler's log shows a run that moves.
-    let on_cell = |spec: &CellSpec, event: CellEvent| match event {
-        CellEvent::Written => bar.inc(1),
-        CellEvent::Epoch(row) => {
-            let tau = spec.tau.map_or(String::new(), |t| format!(", τ = {t}"));
-            let line = format!(
-                "cell {}/{} ({}{tau}, seed {}): epoch {}/{}, test accuracy {:.2} %, {:.0} s",
-                spec.index + 1,
-                grid.len(),
-                spec.track,
-                spec.seed,
+    let on_cell = |spec: &CellSpec, event: CellEvent| {
+        let tau = spec.tau.map_or(String::new(), |t| format!(", τ = {t}"));
+        let cell = format!("cell {}/{} ({}{tau}, seed {})", spec.index + 1, grid.len(), spec.track, spec.seed);
+        let line = match event {
+            CellEvent::Written => return bar.inc(1),
+            CellEvent::Resumed(epoch) => format!("{cell}: goes on from its checkpoint after epoch {epoch}/{}", grid.epochs),
+            CellEvent::Epoch(row) => format!(
+                "{cell}: epoch {}/{}, test accuracy {:.2} %, {:.0} s",
                 row.record.epoch,
                 grid.epochs,
                 100.0 * row.record.test_accuracy,
                 start.elapsed().as_secs_f64()
-            );
-            if bar.is_hidden() {
-                eprintln!("playground: {line}");
-            } else {
-                bar.set_message(line);
-            }
+            ),
+        };
+        if bar.is_hidden() {
+            eprintln!("playground: {line}");
+        } else {
+            bar.set_message(line);
         }
     };
     let part = paper_scale::run_part(&args.out, grid, args.shard, threads, &on_cell);

@@ -12,6 +12,7 @@
 //! so both give the same bytes.
 
 pub mod cell;
+pub mod checkpoint;
 mod report;
 
 use crate::reproduce::fig5::{PAPER_CNN, PAPER_FCN};
@@ -21,6 +22,8 @@ use crate::sim::pool::par_map;
 use crate::sim::scenario::{fmt_f64, Scenario};
 use crate::sim::sweep::shard::Shard;
 use cell::{CellHead, CellRow};
+use std::io::ErrorKind;
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
 /// The two MNIST networks of the paper's Fig. 5, each a grid of its own.
@@ -137,24 +140,27 @@ pub fn cell_path(out: &Path, index: usize) -> PathBuf {
     out.join("cells").join(format!("cell-{:03}.csv", index + 1))
 }
 
-/// What a running part of the grid reports: a cell's epoch done (a paper-scale cell is hours
-/// long), or its file written.
+/// What a running part of the grid reports: a cell going on from its checkpoint (at that
+/// epoch), a cell's epoch done (a paper-scale cell is hours long), or its file written.
 #[derive(Clone, Copy, Debug)]
 pub enum CellEvent<'a> {
+    Resumed(u64),
     Epoch(&'a CellRow),
     Written,
 }
 
 /// Runs cell `spec` to its end and returns its file text, reporting each epoch to `on_epoch`.
-pub fn run_cell(grid: Grid, spec: &CellSpec, on_epoch: &dyn Fn(&CellRow)) -> String {
+/// With a `checkpoint` path it goes on from the checkpoint there, if there is one, and saves one
+/// after every epoch ([`checkpoint`]). `on_epoch` may stop the cell (`Break`): then `Ok(None)`,
+/// its checkpoint kept. A checkpoint that is damaged, of another cell or of another build is an
+/// error naming the file.
+pub fn run_cell(
+    grid: Grid,
+    spec: &CellSpec,
+    checkpoint: Option<&Path>,
+    on_epoch: &dyn Fn(CellEvent) -> ControlFlow<()>,
+) -> Result<Option<String>, String> {
     let scenario = grid.scenario(spec);
-    let mut run = NetRun::with_seed(&scenario, seed_of(&scenario, spec.seed));
-    let mut rows = vec![row_of(&run)];
-    while !run.finished() {
-        run.step_n(run.batches_per_epoch() as u64);
-        rows.push(row_of(&run));
-        on_epoch(rows.last().expect("just pushed"));
-    }
     let head = CellHead {
         grid: grid.describe(),
         cell: (spec.index + 1, grid.len()),
@@ -162,7 +168,57 @@ pub fn run_cell(grid: Grid, spec: &CellSpec, on_epoch: &dyn Fn(&CellRow)) -> Str
         seed: spec.seed,
         scenario: scenario.to_query(),
     };
-    cell::write(&head, &rows)
+    let resumed = match checkpoint.map(std::fs::read) {
+        Some(Ok(bytes)) => {
+            let shown = checkpoint.expect("read from it").display();
+            Some(
+                resume(&scenario, &head, &bytes)
+                    .map_err(|e| format!("{shown}: {e}; delete it to start the cell over"))?,
+            )
+        }
+        _ => None,
+    };
+    let (mut run, mut rows) = match resumed {
+        Some((run, rows)) => {
+            if on_epoch(CellEvent::Resumed(run.epoch)).is_break() {
+                return Ok(None);
+            }
+            (run, rows)
+        }
+        None => {
+            let run = NetRun::with_seed(&scenario, seed_of(&scenario, spec.seed));
+            let rows = vec![row_of(&run)];
+            (run, rows)
+        }
+    };
+    while !run.finished() {
+        run.step_n((run.batches_per_epoch() - run.batch_in_epoch) as u64);
+        rows.push(row_of(&run));
+        if let Some(path) = checkpoint {
+            checkpoint::save(path, &checkpoint::encode(&cell::write(&head, &rows), &run.state())?)?;
+        }
+        if on_epoch(CellEvent::Epoch(rows.last().expect("just pushed"))).is_break() {
+            return Ok(None);
+        }
+    }
+    Ok(Some(cell::write(&head, &rows)))
+}
+
+/// The run and rows saved in checkpoint `bytes`, checked against the cell's `head`.
+fn resume(scenario: &Scenario, head: &CellHead, bytes: &[u8]) -> Result<(NetRun, Vec<CellRow>), String> {
+    let (text, state) = checkpoint::decode(bytes)?;
+    let (saved, rows) = cell::read(&text)?;
+    if &saved != head {
+        return Err(format!(
+            "it is a checkpoint of cell {}/{} ({} at seed offset {}, grid {}), not of this one",
+            saved.cell.0, saved.cell.1, saved.track, saved.seed, saved.grid
+        ));
+    }
+    let run = NetRun::resume(scenario, state)?;
+    if rows.len() as u64 != run.epoch + 1 || run.batch_in_epoch != 0 {
+        return Err(format!("it has {} rows for a run at epoch {}", rows.len(), run.epoch));
+    }
+    Ok((run, rows))
 }
 
 /// The last epoch's row of the run's only track.
@@ -257,13 +313,23 @@ pub fn run_part(
     // The long cells first (Tiki-Taka, then Analog SGD), so the threads finish together.
     todo.sort_by_key(|s| (s.track == "digital", s.track == "analog_pulse", s.index));
     let written = par_map(&todo, threads, |spec| {
-        let text = run_cell(grid, spec, &|row| on_cell(spec, CellEvent::Epoch(row)));
+        let saved = checkpoint::path(out, spec.index);
+        let text = run_cell(grid, spec, Some(&saved), &|event| {
+            on_cell(spec, event);
+            ControlFlow::Continue(())
+        })?
+        .expect("never stopped");
         // Written under a temporary name and renamed: a cell file is whole or absent.
         let path = cell_path(out, spec.index);
         let part = path.with_extension("partial");
         let result = std::fs::write(&part, text).and_then(|_| std::fs::rename(&part, &path));
+        result.map_err(|e| format!("{}: {e}", path.display()))?;
+        // The cell is whole: its checkpoint has done its work.
+        std::fs::remove_file(&saved)
+            .or_else(|e| if e.kind() == ErrorKind::NotFound { Ok(()) } else { Err(e) })
+            .map_err(|e| format!("{}: {e}", saved.display()))?;
         on_cell(spec, CellEvent::Written);
-        result.map_err(|e| format!("{}: {e}", path.display()))
+        Ok(())
     });
     written.into_iter().collect::<Result<Vec<()>, String>>()?;
     Ok(PartOutcome { ran: todo.len(), kept: indices.len() - todo.len() })

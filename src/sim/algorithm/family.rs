@@ -28,11 +28,12 @@ use crate::sim::network::io::Io;
 use crate::sim::pulse_train::{column_update, PulseTrains};
 use crate::sim::rng::SimRng;
 use rand_distr::{Distribution, StandardNormal};
+use serde::{Deserialize, Serialize};
 use AlgorithmKind::*;
 
 /// An algorithm's state beside one tile's arrays (empty vectors where the algorithm does not use
 /// them).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct TileState {
     /// The tile's columns within its layer (input lines first..first + cols).
     first: usize,

@@ -166,7 +166,7 @@ pub struct Rates {
 }
 
 /// The transfer settings of the algorithms beyond Analog SGD (keys of the same names).
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
 pub struct TransferParams {
     /// Most pulses of one column's transfer at pulse level (`transfer_bl`, aihwkit
     /// `transfer_update.desired_bl`).

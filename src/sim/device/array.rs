@@ -6,9 +6,10 @@ use super::{Device, Element, Response, Shape, UpdateMode};
 use crate::sim::rng::SimRng;
 use rand::Rng;
 use rand_distr::{Distribution, StandardNormal};
+use serde::{Deserialize, Serialize};
 
 /// An array of analog weights: the only way algorithms change weights.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct AnalogArray {
     /// The nominal device.
     pub device: Device,
@@ -63,7 +64,7 @@ impl SoftPulses {
 
 /// The parameters of one varied soft-bounds element that its pulses use (aligned, so one
 /// element never straddles two cache lines).
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
 #[repr(align(32))]
 struct SoftElement {
     gain: f64,
@@ -73,7 +74,7 @@ struct SoftElement {
 
 /// Varied soft-bounds elements as three columns (gains, lower and upper bounds), so a row's
 /// update loads each as one vector.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 struct SoftColumns {
     gain: Vec<f64>,
     tau_min: Vec<f64>,
@@ -97,7 +98,7 @@ impl SoftColumns {
 }
 
 /// The expected-dynamic cases that need neither per-element devices nor q± calls.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
 enum FastPath {
     Ideal,
     /// The paper's ALD: multiply by 1/τ instead of dividing.

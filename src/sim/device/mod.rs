@@ -199,7 +199,7 @@ impl Device {
 }
 
 /// One physical element of an array: its own device and step gain (d2d variation).
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Element {
     pub device: Device,
     /// Multiplies every step of this element (1 without variation).
@@ -207,7 +207,7 @@ pub struct Element {
 }
 
 /// How increments are written.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub enum UpdateMode {
     /// The paper's expected dynamic: `w ← w + Δw·q±(w)` exactly.
     Expected,

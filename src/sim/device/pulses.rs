@@ -3,6 +3,7 @@
 //! how many pulses each element gets live one floor up, in [`crate::sim::pulse_train`].
 
 use super::{Device, Shape};
+use serde::{Deserialize, Serialize};
 
 /// Asks the CPU to bring `v`'s cache line in (nothing on other targets).
 #[inline(always)]
@@ -74,7 +75,7 @@ fn contract(shape: &Shape, w: f64, b: f64, rn: f64) -> f64 {
 /// soft-bounds device: n pulses scale the distance to the bound approached by rⁿ
 /// ([`closed_form_pulses`]). rⁿ is tabulated for short trains by the same [`powi_exact`], so the
 /// weights keep their bits while a pulse train costs a lookup instead of a branchy power.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct PulseTable {
     /// The device's range, which every pulse clips to.
     lo: f64,

@@ -20,6 +20,7 @@
 
 use crate::sim::rng::SimRng;
 use rand_distr::{Distribution, StandardNormal};
+use serde::{Deserialize, Serialize};
 
 /// aihwkit's default output bound (in units of the scaled output).
 pub const OUT_BOUND: f64 = 12.0;
@@ -27,7 +28,7 @@ pub const OUT_BOUND: f64 = 12.0;
 pub const BM_ROUNDS: usize = 10;
 
 /// The converter and noise settings of a network's analog MVMs.
-#[derive(Clone, Copy, Debug, PartialEq, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Default, Serialize, Deserialize)]
 pub struct Io {
     /// DAC bits (0 = exact inputs).
     pub inp_bits: u32,

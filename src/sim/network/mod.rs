@@ -13,9 +13,11 @@ mod kernels;
 mod message;
 pub mod mlp;
 pub mod mnist;
+mod resume;
 mod summary;
 
 pub use message::{DigitsSnapshot, FeatureMaps};
+pub use resume::NetRunState;
 pub use summary::{class_collapse, NetEnsemble, NetSpread, NetSummary, NetTrackSummary};
 
 use crate::sim::algorithm::family::TileState;
@@ -30,6 +32,12 @@ use mlp::conv::{Conv, ConvShape};
 use mlp::{Form, Layer, Net, NetRates};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
+
+/// NaN as `None` (JSON's `null`), every other value as itself: JSON writes the same as for a
+/// plain f64 (null for any non-finite), and a binary format reads back what it wrote.
+fn nan_as_none<S: serde::Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
+    (!v.is_nan()).then_some(*v).serialize(s)
+}
 
 /// Reads a float that JSON wrote as `null` (serde_json's form of NaN and ±∞) back as NaN, so a
 /// diverged track's summary survives the trip from a Web Worker to the page.
@@ -71,23 +79,23 @@ pub struct EpochRecord {
     /// 1-based epoch number.
     pub epoch: u64,
     /// Mean training loss (NLL) over the epoch's samples, as they were trained.
-    #[serde(deserialize_with = "finite_or_nan")]
+    #[serde(serialize_with = "nan_as_none", deserialize_with = "finite_or_nan")]
     pub train_loss: f64,
     /// Mean NLL on the test images after the epoch.
-    #[serde(deserialize_with = "finite_or_nan")]
+    #[serde(serialize_with = "nan_as_none", deserialize_with = "finite_or_nan")]
     pub test_loss: f64,
     /// Share of test images classified right after the epoch, in [0, 1].
-    #[serde(deserialize_with = "finite_or_nan")]
+    #[serde(serialize_with = "nan_as_none", deserialize_with = "finite_or_nan")]
     pub test_accuracy: f64,
     /// max |W|/τ over all layers after the epoch.
-    #[serde(deserialize_with = "finite_or_nan")]
+    #[serde(serialize_with = "nan_as_none", deserialize_with = "finite_or_nan")]
     pub max_saturation: f64,
     /// Pulses fired so far.
     pub pulses: u64,
 }
 
 /// One algorithm in one form, and its records.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct NetTrack {
     pub net: Net,
     pub records: Vec<EpochRecord>,

@@ -20,11 +20,12 @@ use crate::sim::network::kernels::{
 use crate::sim::network::message::FeatureMaps;
 use crate::sim::rng::SimRng;
 use rand_distr::{Distribution, StandardNormal};
+use serde::{Deserialize, Serialize};
 
 /// A CNN's shape: square one-channel images of `side` pixels; convolutions with `kernel`-wide
 /// kernels and `channels` outputs, each followed by tanh and 2×2 max-pooling; then tanh,
 /// flattening (channel, row, column), fully connected `hidden` layers with tanh, and `classes`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ConvShape {
     pub side: usize,
     pub kernel: usize,
@@ -34,7 +35,7 @@ pub struct ConvShape {
 }
 
 /// One convolution's geometry.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
 struct Geom {
     c_in: usize,
     side_in: usize,
@@ -96,7 +97,7 @@ impl ConvShape {
 }
 
 /// The CNN's buffers beside the network's scratch (reused between batches).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Conv {
     shape: ConvShape,
     geoms: Vec<Geom>,
@@ -122,7 +123,7 @@ pub struct Conv {
 }
 
 /// Scratch of [`mvm_rows`].
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 struct Rows {
     xq: Vec<f64>,
     scales: Vec<f64>,

@@ -26,6 +26,7 @@ mod passes;
 mod pool;
 
 use passes::Periphery;
+use serde::{Deserialize, Serialize};
 
 use crate::sim::algorithm::family::{self, Reader, Tile, TileState, TransferRates};
 use crate::sim::algorithm::{AlgorithmKind, TransferParams};
@@ -40,7 +41,7 @@ pub mod tiles;
 mod update;
 
 /// How an analog algorithm writes a mini-batch's gradient into its arrays.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Form {
     /// The expected dynamic (eq. 3) applied once per mini-batch with the batch-mean gradient.
     Batch,
@@ -64,7 +65,7 @@ impl Form {
 
 /// One layer: the main array W, the fast array P of the algorithms that transfer, and the
 /// digital bias; one or more tiles, each with the algorithm's state beside it.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Layer {
     pub inputs: usize,
     pub outputs: usize,
@@ -144,7 +145,7 @@ impl Layer {
 }
 
 /// Step sizes of the network algorithms.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
 pub struct NetRates {
     /// α: the step of Digital and Analog SGD and of the digital biases.
     pub alpha: f64,
@@ -174,7 +175,7 @@ impl NetRates {
 }
 
 /// Buffers of one mini-batch (reused between batches).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Scratch {
     /// Per layer: the inputs of every sample (B × I); the forward pass writes them in place.
     acts: Vec<Vec<f64>>,
@@ -202,7 +203,7 @@ pub struct Scratch {
 }
 
 /// A network being trained by one algorithm in one form.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Net {
     pub kind: AlgorithmKind,
     pub form: Form,

@@ -26,9 +26,10 @@ use crate::sim::network::data::Split;
 use crate::sim::network::io::{Io, BM_ROUNDS};
 use crate::sim::network::kernels::{accumulate, all_finite, argmax, by_width, log_softmax, sigmoid, terms_of};
 use crate::sim::rng::SimRng;
+use serde::{Deserialize, Serialize};
 
 /// The tiles of every layer of a net.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Tiling {
     layers: Vec<LayerTiles>,
     /// Whether the out scales are learned (otherwise they stay 1).
@@ -44,7 +45,7 @@ pub struct Tiling {
     z: Vec<f64>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 struct LayerTiles {
     /// Tile t covers inputs bounds[t]..bounds[t + 1].
     bounds: Vec<usize>,
