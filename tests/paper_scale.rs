@@ -244,6 +244,12 @@ fn a_stopped_cell_goes_on_from_its_checkpoint_to_the_same_bytes() {
     };
     assert_eq!(run_cell(grid, &spec, Some(&saved), &stop).unwrap(), None);
     let after_one = std::fs::read(&saved).expect("a checkpoint after epoch 1");
+    assert_eq!(checkpoint::epochs_in(&saved), Some(1));
+    let missing = refused(&reduced(&dir, &["--merge"]));
+    assert!(
+        missing.contains("7 of 7 cells are missing") && missing.contains(": 1, 2, 3 (checkpoint after epoch 1/2), 4,"),
+        "{missing}"
+    );
 
     let resumed_at = std::cell::Cell::new(None);
     let note = |e: CellEvent| {

@@ -57,16 +57,29 @@ pub fn encode(cell_text: &str, state: &NetRunState) -> Result<Vec<u8>, String> {
 
 /// The cell text and run state in checkpoint `bytes`; the message says what is wrong with it.
 pub fn decode(bytes: &[u8]) -> Result<(String, NetRunState), String> {
+    codec().deserialize(payload(bytes)?).map_err(|e| format!("its state does not read back ({e})"))
+}
+
+/// The epochs done in the checkpoint at `path`; `None` when there is none, or none this build can
+/// continue.
+pub fn epochs_in(path: &Path) -> Option<u64> {
+    let bytes = std::fs::read(path).ok()?;
+    // The cell text comes first: read it alone, not the state behind it.
+    let peek = bincode::DefaultOptions::new().with_fixint_encoding().allow_trailing_bytes();
+    let text: String = peek.deserialize(payload(&bytes).ok()?).ok()?;
+    Some(super::cell::read(&text).ok()?.1.len().checked_sub(1)? as u64)
+}
+
+/// The encoded text and state of checkpoint `bytes`, once its checksum, kind and build are checked.
+fn payload(bytes: &[u8]) -> Result<&[u8], String> {
     let (body, check) = bytes.split_at_checked(bytes.len().saturating_sub(8)).unwrap_or((bytes, &[]));
     if check.len() != 8 || fnv1a64(body).to_le_bytes() != check {
         return Err("it does not match its checksum (cut short or damaged)".into());
     }
     let rest = body.strip_prefix(MAGIC.as_bytes()).ok_or("it is not a cell checkpoint")?;
     let mark = format!("build={:016x}\n", build_mark());
-    let state = rest
-        .strip_prefix(mark.as_bytes())
-        .ok_or("it was written by another build of playground, whose runs may differ from this one's")?;
-    codec().deserialize(state).map_err(|e| format!("its state does not read back ({e})"))
+    rest.strip_prefix(mark.as_bytes())
+        .ok_or("it was written by another build of playground, whose runs may differ from this one's".into())
 }
 
 /// Writes checkpoint `bytes` to `path`, whole or not at all.

@@ -347,7 +347,14 @@ pub fn read_all(out: &Path, grid: Grid) -> Result<Vec<Vec<CellRow>>, String> {
         }
     }
     if !missing.is_empty() {
-        let list: Vec<String> = missing.iter().map(usize::to_string).collect();
+        // A cell under way says how far its checkpoint is: the grid may span schedulers and days.
+        let list: Vec<String> = missing
+            .iter()
+            .map(|&c| match checkpoint::epochs_in(&checkpoint::path(out, c - 1)) {
+                Some(done) => format!("{c} (checkpoint after epoch {done}/{})", grid.epochs),
+                None => c.to_string(),
+            })
+            .collect();
         return Err(format!(
             "{} of {} cells are missing from {}: {} — run them with `playground reproduce --scale paper{} --shard I/{} --out {}` for I in that list",
             missing.len(),
