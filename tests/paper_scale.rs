@@ -4,33 +4,19 @@
 //! alone, a stopped one goes on from its checkpoint; a missing, edited or foreign cell is a
 //! one-line message, never a wrong table.
 
+mod common;
+
 use analog_playground::reproduce::paper_scale::{cell, cell_path, checkpoint, run_cell, CellEvent, Grid, PaperNet};
 use analog_playground::sim::network::mnist::idx;
+use common::{ok, playground, refused};
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::process::Output;
-
-fn playground(args: &[&str]) -> Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_playground")).args(args).output().unwrap()
-}
 
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("paper_scale_{name}_{}", std::process::id()));
     std::fs::remove_dir_all(&dir).ok();
     dir
-}
-
-fn ok(out: &Output) -> String {
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-/// The one-line message of a refused command (exit 2).
-fn refused(out: &Output) -> String {
-    let err = String::from_utf8_lossy(&out.stderr).trim().to_string();
-    assert_eq!(out.status.code(), Some(2), "{err}");
-    assert_eq!(err.lines().count(), 1, "{err}");
-    err
 }
 
 /// The reduced grid: 2 epochs, 1 seed (7 cells).

@@ -150,6 +150,11 @@ pub struct RunArgs {
     /// numbers are the same for any count
     #[arg(long, value_name = "N", value_parser = at_least_one_usize)]
     pub threads: Option<usize>,
+    /// Networks: save the run's whole state to FILE after every epoch and, when FILE is there, go
+    /// on from it — the same numbers as a run that never stopped (a finished run's FILE gives its
+    /// summary again at once)
+    #[arg(long, value_name = "FILE")]
+    pub checkpoint: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]

@@ -2,16 +2,24 @@
 
 use crate::cli::RunArgs;
 use crate::{print_out, threads_default};
-use analog_playground::sim::network::NetSummary;
+use analog_playground::sim::network::resume::{self, NetRunState};
+use analog_playground::sim::network::{NetEnsemble, NetRun, NetSummary};
 use analog_playground::sim::scenario::Scenario;
 use analog_playground::sim::{table, Experiment, ExperimentSummary, Run};
 use std::io::Write;
+use std::path::Path;
 
 pub fn run(opts: RunArgs) -> Result<(), String> {
     let scenario = Scenario::parse(&opts.query).map_err(|e| e.to_string())?;
     analog_playground::sim::network::mnist::ready(&scenario).map_err(|e| e.to_string())?;
     if scenario.problem.is_network() {
         return run_digits(&scenario, &opts);
+    }
+    if opts.checkpoint.is_some() {
+        return Err(format!(
+            "--checkpoint applies to the networks (problem=digits or mnist), which train for epochs; problem={} runs in one go",
+            scenario.problem.key()
+        ));
     }
     let threads = opts.threads.unwrap_or_else(threads_default);
     let tail = opts.tail.unwrap_or(analog_playground::sim::run::DEFAULT_TAIL);
@@ -50,7 +58,11 @@ fn run_digits(scenario: &Scenario, opts: &RunArgs) -> Result<(), String> {
             "{option} does not apply to problem=digits (it trains in epochs: --csv writes one row per epoch and track, and the summary reports final and best test accuracy)"
         ));
     }
-    let mut sim = Experiment::new(scenario);
+    let resumed = match &opts.checkpoint {
+        Some(path) => resumed(scenario, path)?,
+        None => None,
+    };
+    let mut sim = Experiment::Epoched(resumed.unwrap_or_else(|| NetEnsemble::new(scenario)));
     let threads = opts.threads.unwrap_or_else(threads_default);
     let ens = sim.epoched_mut().expect("a network");
     // A network can train for hours (the paper's CNN on full MNIST): a line on stderr at most
@@ -59,6 +71,11 @@ fn run_digits(scenario: &Scenario, opts: &RunArgs) -> Result<(), String> {
     let mut said = start;
     while !ens.finished() {
         ens.run_epoch_threads(threads);
+        if let Some(path) = &opts.checkpoint {
+            let states: Vec<NetRunState> = ens.runs.iter().map(NetRun::state).collect();
+            let bytes = resume::encode(RUN, &(scenario.to_query(), states))?;
+            resume::save(path, &bytes).map_err(|e| format!("--checkpoint {e}"))?;
+        }
         if said.elapsed().as_secs_f64() >= 10.0 {
             said = std::time::Instant::now();
             eprintln!("playground: {}", epoch_line(&ens.summary(), scenario.epochs, start.elapsed().as_secs_f64()));
@@ -71,6 +88,27 @@ fn run_digits(scenario: &Scenario, opts: &RunArgs) -> Result<(), String> {
     let json = serde_json::to_string_pretty(&summary).map_err(|e| e.to_string())?;
     print_out(&format!("{json}\n"));
     Ok(())
+}
+
+/// The kind of `run`'s checkpoints (the paper-scale cells have their own).
+const RUN: &str = "run";
+
+/// The runs saved in the checkpoint at `path`, if there is one; one of another scenario or build,
+/// or damaged, is refused with what to do.
+fn resumed(scenario: &Scenario, path: &Path) -> Result<Option<NetEnsemble>, String> {
+    let Ok(bytes) = std::fs::read(path) else { return Ok(None) };
+    let shown = path.display();
+    let refuse = |e: String| format!("--checkpoint {shown}: {e}; delete it to start over");
+    let (query, states): (String, Vec<NetRunState>) = resume::decode(RUN, &bytes).map_err(refuse)?;
+    if query != scenario.to_query() {
+        return Err(refuse(format!("it is a run of another scenario ({query})")));
+    }
+    if states.len() as u64 != scenario.seeds.max(1) {
+        return Err(refuse(format!("it holds {} runs for {} seeds", states.len(), scenario.seeds.max(1))));
+    }
+    let runs = states.into_iter().map(|s| NetRun::resume(scenario, s)).collect::<Result<Vec<_>, _>>().map_err(refuse)?;
+    eprintln!("playground: goes on from {shown} after epoch {}/{}", runs[0].epoch, scenario.epochs);
+    Ok(Some(NetEnsemble { runs }))
 }
 
 /// Where a network's run is: `epoch 4/6: analog_pulse 11.25 %, tt_pulse 11.52 % test accuracy, 11 s`

@@ -17,7 +17,7 @@ mod report;
 
 use crate::reproduce::fig5::{PAPER_CNN, PAPER_FCN};
 use crate::sim::ensemble::seed_of;
-use crate::sim::network::{mnist, NetRun};
+use crate::sim::network::{mnist, resume, NetRun};
 use crate::sim::pool::par_map;
 use crate::sim::scenario::{fmt_f64, Scenario};
 use crate::sim::sweep::shard::Shard;
@@ -195,7 +195,7 @@ pub fn run_cell(
         run.step_n((run.batches_per_epoch() - run.batch_in_epoch) as u64);
         rows.push(row_of(&run));
         if let Some(path) = checkpoint {
-            checkpoint::save(path, &checkpoint::encode(&cell::write(&head, &rows), &run.state())?)?;
+            resume::save(path, &checkpoint::encode(&cell::write(&head, &rows), &run.state())?)?;
         }
         if on_epoch(CellEvent::Epoch(rows.last().expect("just pushed"))).is_break() {
             return Ok(None);

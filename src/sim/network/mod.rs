@@ -13,7 +13,7 @@ mod kernels;
 mod message;
 pub mod mlp;
 pub mod mnist;
-mod resume;
+pub mod resume;
 mod summary;
 
 pub use message::{DigitsSnapshot, FeatureMaps};
