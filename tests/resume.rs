@@ -1,6 +1,7 @@
 //! `run --checkpoint FILE`: a network run saves its whole state after every epoch and, started
 //! again, goes on from it to the JSON of the run that never stopped; a checkpoint that cannot be
-//! continued (damaged, another scenario, another kind) is one line, exit 2.
+//! continued (damaged, of another scenario) is one line, exit 2, as is `--checkpoint` on a
+//! stepped problem. Another kind's or another build's checkpoint: `sim::network::resume`'s tests.
 
 mod common;
 

@@ -74,7 +74,7 @@ fn run_digits(scenario: &Scenario, opts: &RunArgs) -> Result<(), String> {
         if let Some(path) = &opts.checkpoint {
             let states: Vec<NetRunState> = ens.runs.iter().map(NetRun::state).collect();
             let bytes = resume::encode(RUN, &(scenario.to_query(), states))?;
-            resume::save(path, &bytes).map_err(|e| format!("--checkpoint {e}"))?;
+            resume::write_whole(path, &bytes).map_err(|e| format!("--checkpoint {e}"))?;
         }
         if said.elapsed().as_secs_f64() >= 10.0 {
             said = std::time::Instant::now();

@@ -195,7 +195,7 @@ pub fn run_cell(
         run.step_n((run.batches_per_epoch() - run.batch_in_epoch) as u64);
         rows.push(row_of(&run));
         if let Some(path) = checkpoint {
-            resume::save(path, &checkpoint::encode(&cell::write(&head, &rows), &run.state())?)?;
+            resume::write_whole(path, &checkpoint::encode(&cell::write(&head, &rows), &run.state())?)?;
         }
         if on_epoch(CellEvent::Epoch(rows.last().expect("just pushed"))).is_break() {
             return Ok(None);
@@ -319,11 +319,7 @@ pub fn run_part(
             ControlFlow::Continue(())
         })?
         .expect("never stopped");
-        // Written under a temporary name and renamed: a cell file is whole or absent.
-        let path = cell_path(out, spec.index);
-        let part = path.with_extension("partial");
-        let result = std::fs::write(&part, text).and_then(|_| std::fs::rename(&part, &path));
-        result.map_err(|e| format!("{}: {e}", path.display()))?;
+        resume::write_whole(&cell_path(out, spec.index), text.as_bytes())?;
         // The cell is whole: its checkpoint has done its work.
         std::fs::remove_file(&saved)
             .or_else(|e| if e.kind() == ErrorKind::NotFound { Ok(()) } else { Err(e) })

@@ -141,9 +141,11 @@ fn payload<'a>(kind: &str, bytes: &'a [u8]) -> Result<&'a [u8], String> {
         .ok_or("it was written by another build of playground, whose runs may differ from this one's".into())
 }
 
-/// Writes checkpoint `bytes` to `path`, whole or not at all (a temporary name, then renamed).
-pub fn save(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    let part = path.with_extension("checkpoint-partial");
+/// Writes `bytes` to `path` whole or not at all: under a temporary name (`path` + `.partial`),
+/// then renamed, so a run killed mid-write leaves the old file (or none), never half of one.
+pub fn write_whole(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    let mut part = path.as_os_str().to_owned();
+    part.push(".partial");
     std::fs::write(&part, bytes)
         .and_then(|_| std::fs::rename(&part, path))
         .map_err(|e| format!("{}: {e}", path.display()))
