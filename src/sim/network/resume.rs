@@ -212,6 +212,21 @@ mod tests {
     }
 
     #[test]
+    fn a_file_is_written_whole_and_leaves_no_temporary_behind() {
+        let dir = std::env::temp_dir().join(format!("write_whole_{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("cell-001.csv");
+        write_whole(&path, b"old").unwrap();
+        write_whole(&path, b"new and longer").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"new and longer");
+        let names: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, ["cell-001.csv"]);
+        let missing = dir.join("no such folder").join("x");
+        assert!(write_whole(&missing, b"x").unwrap_err().contains("no such folder"));
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
     fn a_damaged_or_foreign_checkpoint_is_refused_with_its_reason() {
         let bytes = encode("cell", &("text", example())).unwrap();
         let refused = |b: &[u8]| decode::<(String, NetRunState)>("cell", b).unwrap_err();
